@@ -1,0 +1,89 @@
+//! The command line as clap sees it. Nothing below the CLI sees these types.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Breach blast-radius simulator: which sensitive records leak when an account or system is
+/// compromised, by which path, and which fixes shrink that exposure.
+#[derive(Parser, Debug)]
+#[command(name = "blastradius", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Where results go.
+#[derive(clap::Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write to this file (atomically, owner-only) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario: worst-case blast radius of its compromised nodes
+    Run {
+        /// Scenario file (TOML)
+        scenario: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Hide progress and lint notes on standard error
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Check a model and list every problem at once, plus lint warnings
+    Validate {
+        /// Model file, or a folder holding model.toml
+        model: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Attack paths from one node to another, shortest first
+    Paths {
+        /// Model file, or a folder holding model.toml
+        model: PathBuf,
+        /// Where the attacker starts (any node id)
+        #[arg(long)]
+        from: String,
+        /// Where the attacker wants to get (any node id)
+        #[arg(long)]
+        to: String,
+        /// How many paths at most
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Every person, account, group, system and store that can reach a store in the worst case
+    WhoCanReach {
+        /// Model file, or a folder holding model.toml
+        model: PathBuf,
+        /// The store (any node id works)
+        store: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

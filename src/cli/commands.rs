@@ -1,0 +1,131 @@
+//! One function per command: load, compute through the library, render, emit.
+
+use std::path::Path;
+
+use blastradius::engine::{paths::attack_paths, reach};
+use blastradius::error::did_you_mean;
+use blastradius::load::{load_model, load_scenario, LoadedModel};
+use blastradius::model::{Model, NodeId};
+use blastradius::output::{csv, json, table, Format};
+use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::{PathReport, RunReport};
+use blastradius::{Analysis, Error};
+
+use super::args::OutputArgs;
+use super::{emit, format_of, shown, Failure};
+
+fn lint_note(warnings: usize, model: &str, quiet: bool) {
+    if warnings > 0 && !quiet {
+        eprintln!(
+            "note: the model has {warnings} lint warning{}; `blastradius validate {model}` lists them",
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+pub fn run(scenario: &Path, out: &OutputArgs, quiet: bool) -> Result<(), Failure> {
+    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let s = loaded.scenario;
+    lint_note(loaded.warnings.len(), &s.model_path, quiet);
+    let analysis = Analysis::new(loaded.model);
+    let wc = analysis.worst_case(&s.compromised);
+    let report = RunReport::worst_case(&s, &analysis, &wc);
+    let text = match format_of(out) {
+        Format::Table => table::run(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::run(&report),
+    };
+    emit(out, &text)
+}
+
+pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {
+    let LoadedModel {
+        model: m,
+        path,
+        warnings,
+    } = load_model(model, &shown(model))?;
+    let analysis = Analysis::new(m);
+    let report = ValidationReport::of(&path, &analysis.model, &analysis.graph, &warnings);
+    let text = match format_of(out) {
+        Format::Table => table::validation(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::render_rows(warnings.iter().map(|w| {
+            (
+                w.file.as_str(),
+                w.line,
+                w.column,
+                "warning",
+                w.message.as_str(),
+            )
+        })),
+    };
+    emit(out, &text)
+}
+
+/// Resolves an id given on the command line, with a suggestion when it is unknown.
+fn node(model: &Model, id: &str, flag: &str) -> Result<NodeId, Failure> {
+    model.node_id(id).ok_or_else(|| {
+        Failure::Error(Error::Input(format!(
+            "{flag}: unknown id `{id}` in model `{}`{}",
+            model.name,
+            did_you_mean(id, model.nodes.iter().map(|n| n.id.as_str()))
+        )))
+    })
+}
+
+pub fn paths(
+    model: &Path,
+    from: &str,
+    to: &str,
+    limit: usize,
+    out: &OutputArgs,
+) -> Result<(), Failure> {
+    let loaded = load_model(model, &shown(model))?;
+    let analysis = Analysis::new(loaded.model);
+    let m = &analysis.model;
+    let a = node(m, from, "--from")?;
+    let b = node(m, to, "--to")?;
+    let found = attack_paths(&analysis.graph, a, b, limit);
+    let report = PathsReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        paths: found
+            .iter()
+            .map(|p| PathReport::of(m, &analysis.graph, b, &p.edges))
+            .collect(),
+    };
+    let text = match format_of(out) {
+        Format::Table => table::paths(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::render_rows(
+            report
+                .paths
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i + 1, p.steps.len(), p.probability, table::path_line(p))),
+        ),
+    };
+    emit(out, &text)
+}
+
+pub fn who_can_reach(model: &Path, store: &str, out: &OutputArgs) -> Result<(), Failure> {
+    let loaded = load_model(model, &shown(model))?;
+    let analysis = Analysis::new(loaded.model);
+    let m = &analysis.model;
+    let target = node(m, store, "STORE")?;
+    let r = reach::backward(&analysis.graph, &[target]);
+    let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
+    let text = match format_of(out) {
+        Format::Table => table::who_can_reach(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::render_rows(report.reachers.iter().map(|row| {
+            (
+                row.id.as_str(),
+                row.kind.as_str(),
+                row.steps,
+                table::path_line(&row.path),
+            )
+        })),
+    };
+    emit(out, &text)
+}

@@ -1,0 +1,79 @@
+//! The shell around the library: turns parsed arguments into library calls and sends the
+//! rendered results to standard output or a file.
+
+pub mod args;
+mod commands;
+
+use std::io::Write;
+use std::path::Path;
+
+use blastradius::output::{write::write_atomic, Format};
+use blastradius::Error;
+
+use args::{Cli, Command, FormatArg, OutputArgs};
+
+/// Why a command did not succeed.
+pub enum Failure {
+    /// Standard output was closed (`| head`): not an error.
+    BrokenPipe,
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Error(e)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            out,
+            quiet,
+        } => commands::run(&scenario, &out, quiet),
+        Command::Validate { model, out } => commands::validate(&model, &out),
+        Command::Paths {
+            model,
+            from,
+            to,
+            limit,
+            out,
+        } => commands::paths(&model, &from, &to, limit, &out),
+        Command::WhoCanReach { model, store, out } => commands::who_can_reach(&model, &store, &out),
+    }
+}
+
+pub fn format_of(out: &OutputArgs) -> Format {
+    match out.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+    }
+}
+
+/// Sends rendered output to the file the user named, or to standard output.
+pub fn emit(out: &OutputArgs, text: &str) -> Result<(), Failure> {
+    match &out.output {
+        Some(path) => Ok(write_atomic(path, text.as_bytes())?),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
+                Err(e) => Err(Failure::Error(Error::Write {
+                    path: "standard output".into(),
+                    source: e,
+                })),
+            }
+        }
+    }
+}
+
+/// The path as the user typed it, for messages.
+pub fn shown(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,170 @@
+//! Attack paths between two nodes, shortest first (fewest steps, then most likely): Yen's
+//! k-shortest simple paths over a Dijkstra whose cost is (steps, −Σ ln p).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::graph::{AttackGraph, EdgeId};
+use crate::model::NodeId;
+
+/// One simple attack path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttackPath {
+    pub edges: Vec<EdgeId>,
+    /// Product of the edges' success probabilities.
+    pub probability: f64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct Cost {
+    steps: u32,
+    neg_log_p: f64,
+}
+
+impl Eq for Cost {}
+
+impl Ord for Cost {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.steps
+            .cmp(&other.steps)
+            .then(self.neg_log_p.total_cmp(&other.neg_log_p))
+    }
+}
+
+impl PartialOrd for Cost {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn cost_of(graph: &AttackGraph, edges: &[EdgeId]) -> Cost {
+    Cost {
+        steps: edges.len() as u32,
+        neg_log_p: edges.iter().map(|&e| -graph.edge(e).p.ln()).sum(),
+    }
+}
+
+/// Cheapest path from `from` to `to` avoiding banned nodes and edges.
+fn dijkstra(
+    graph: &AttackGraph,
+    from: NodeId,
+    to: NodeId,
+    banned_node: &[bool],
+    banned_edge: &[bool],
+) -> Option<Vec<EdgeId>> {
+    let n = graph.node_count;
+    let mut best: Vec<Option<Cost>> = vec![None; n];
+    let mut parent: Vec<EdgeId> = vec![EdgeId::MAX; n];
+    let mut heap = BinaryHeap::new();
+    best[from as usize] = Some(Cost {
+        steps: 0,
+        neg_log_p: 0.0,
+    });
+    heap.push(std::cmp::Reverse((
+        Cost {
+            steps: 0,
+            neg_log_p: 0.0,
+        },
+        from,
+    )));
+    while let Some(std::cmp::Reverse((cost, node))) = heap.pop() {
+        if best[node as usize] != Some(cost) {
+            continue;
+        }
+        if node == to {
+            let mut path = Vec::new();
+            let mut cur = to;
+            while cur != from {
+                let e = parent[cur as usize];
+                path.push(e);
+                cur = graph.edge(e).from;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &e in graph.out(node) {
+            let edge = graph.edge(e);
+            if banned_edge[e as usize] || banned_node[edge.to as usize] {
+                continue;
+            }
+            let next = Cost {
+                steps: cost.steps + 1,
+                neg_log_p: cost.neg_log_p - edge.p.ln(),
+            };
+            if best[edge.to as usize].is_none_or(|b| next < b) {
+                best[edge.to as usize] = Some(next);
+                parent[edge.to as usize] = e;
+                heap.push(std::cmp::Reverse((next, edge.to)));
+            }
+        }
+    }
+    None
+}
+
+/// Up to `limit` simple paths from `from` to `to`, fewest steps first, then most likely.
+pub fn attack_paths(
+    graph: &AttackGraph,
+    from: NodeId,
+    to: NodeId,
+    limit: usize,
+) -> Vec<AttackPath> {
+    let n = graph.node_count;
+    let mut banned_node = vec![false; n];
+    let mut banned_edge = vec![false; graph.edges.len()];
+    let make = |edges: Vec<EdgeId>| AttackPath {
+        probability: edges.iter().map(|&e| graph.edge(e).p).product(),
+        edges,
+    };
+    if limit == 0 || from == to {
+        return Vec::new();
+    }
+    let Some(first) = dijkstra(graph, from, to, &banned_node, &banned_edge) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Vec<EdgeId>> = vec![first];
+    let mut candidates: Vec<(Cost, Vec<EdgeId>)> = Vec::new();
+    while found.len() < limit {
+        let prev = found.last().expect("at least one path").clone();
+        let nodes: Vec<NodeId> = std::iter::once(from)
+            .chain(prev.iter().map(|&e| graph.edge(e).to))
+            .collect();
+        for i in 0..prev.len() {
+            let spur = nodes[i];
+            let root = &prev[..i];
+            for p in &found {
+                if p.len() > i && p[..i] == *root {
+                    banned_edge[p[i] as usize] = true;
+                }
+            }
+            for &node in &nodes[..i] {
+                banned_node[node as usize] = true;
+            }
+            if let Some(spur_path) = dijkstra(graph, spur, to, &banned_node, &banned_edge) {
+                let mut total = root.to_vec();
+                total.extend(spur_path);
+                if !found.contains(&total) && !candidates.iter().any(|(_, c)| *c == total) {
+                    candidates.push((cost_of(graph, &total), total));
+                }
+            }
+            banned_edge.iter_mut().for_each(|b| *b = false);
+            for &node in &nodes[..i] {
+                banned_node[node as usize] = false;
+            }
+        }
+        if candidates.is_empty() {
+            break;
+        }
+        // Cheapest candidate; ties broken by the edge keys so the order is stable.
+        let best = (0..candidates.len())
+            .min_by(|&a, &b| {
+                candidates[a].0.cmp(&candidates[b].0).then_with(|| {
+                    let ka = candidates[a].1.iter().map(|&e| graph.edge(e).key);
+                    let kb = candidates[b].1.iter().map(|&e| graph.edge(e).key);
+                    ka.cmp(kb)
+                })
+            })
+            .expect("candidates is not empty");
+        found.push(candidates.swap_remove(best).1);
+    }
+    found.into_iter().map(make).collect()
+}

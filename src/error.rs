@@ -1,0 +1,109 @@
+//! Errors and diagnostics for people: every message names the file, the line and column where
+//! it can, and the offending id.
+
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    /// 1-based line and column, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {level}: {}", self.message)
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Syntax { path: String, message: String },
+    #[error("{}", render_problems(.problems))]
+    Invalid { problems: Vec<Diagnostic> },
+    #[error("{0}")]
+    Input(String),
+}
+
+fn render_problems(problems: &[Diagnostic]) -> String {
+    let errors = problems
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+    out.push(format!(
+        "{errors} error{} found; nothing was computed",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out.join("\n")
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The id among `candidates` nearest to `wanted`, if it is near enough to be a likely typo.
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "; did you mean `x`?" or nothing.
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match nearest(wanted, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_near_ids_only() {
+        let ids = ["managers", "engineers", "hr-staff"];
+        assert_eq!(nearest("manager", ids), Some("managers"));
+        assert_eq!(nearest("zzz", ids), None);
+        assert_eq!(did_you_mean("hr-staf", ids), "; did you mean `hr-staff`?");
+    }
+}

@@ -1,0 +1,196 @@
+//! The attack graph: the model's traversable links as dense, compact adjacency.
+//!
+//! Built once per model (or per design: designs return a new model, never mutate a graph).
+//! Construction goes through petgraph, which also serves the whole-graph algorithms (strongly
+//! connected components); the hot loops walk the CSR arrays here: `out_offsets[n]..out_offsets[n+1]`
+//! indexes `out_edges`, the ids of the edges leaving node `n`, sorted by their stable key so that
+//! traversal order never depends on the order of the model file.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::model::{LinkKind, Model, NodeId, NodeKind};
+
+/// Index of an edge in [`AttackGraph::edges`].
+pub type EdgeId = u32;
+
+/// A traversable attack step.
+#[derive(Debug, Clone)]
+pub struct AttackEdge {
+    pub from: NodeId,
+    pub to: NodeId,
+    /// Index of the model link it came from.
+    pub link: u32,
+    /// Success probability, > 0.
+    pub p: f64,
+    /// Mean days to use it (time model).
+    pub mean_time: f64,
+    /// Stable key from the endpoints' ids and the link's kind: never from load order.
+    pub key: u64,
+}
+
+/// The attack graph of one model.
+#[derive(Debug, Clone)]
+pub struct AttackGraph {
+    pub node_count: usize,
+    pub edges: Vec<AttackEdge>,
+    out_offsets: Vec<u32>,
+    out_edges: Vec<EdgeId>,
+    in_offsets: Vec<u32>,
+    in_edges: Vec<EdgeId>,
+    /// Model links that give integrity exposure only (write grants and write access).
+    pub integrity_links: Vec<u32>,
+    graph: DiGraph<(), EdgeId, u32>,
+}
+
+/// FNV-1a over bytes, then a SplitMix64 finaliser so every bit depends on every byte.
+pub fn stable_hash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    mix64(h)
+}
+
+/// SplitMix64 finaliser.
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn csr(
+    node_count: usize,
+    edges: &[AttackEdge],
+    end: impl Fn(&AttackEdge) -> NodeId,
+) -> (Vec<u32>, Vec<EdgeId>) {
+    let mut offsets = vec![0u32; node_count + 1];
+    for e in edges {
+        offsets[end(e) as usize + 1] += 1;
+    }
+    for i in 0..node_count {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut list = vec![0 as EdgeId; edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        let slot = &mut fill[end(e) as usize];
+        list[*slot as usize] = i as EdgeId;
+        *slot += 1;
+    }
+    (offsets, list)
+}
+
+impl AttackGraph {
+    /// Builds the attack graph: every traversable link with p > 0 becomes an edge.
+    pub fn build(model: &Model) -> AttackGraph {
+        let node_count = model.node_count();
+        let mut graph: DiGraph<(), EdgeId, u32> =
+            DiGraph::with_capacity(node_count, model.links.len());
+        for _ in 0..node_count {
+            graph.add_node(());
+        }
+        let mut edges = Vec::with_capacity(model.links.len());
+        let mut integrity_links = Vec::new();
+        for (i, link) in model.links.iter().enumerate() {
+            if !link.kind.is_traversable() {
+                integrity_links.push(i as u32);
+                continue;
+            }
+            let p = model.link_p(link);
+            if p <= 0.0 {
+                continue;
+            }
+            let label = link.kind.label();
+            let key = stable_hash(&[
+                model.id(link.from).as_bytes(),
+                model.id(link.to).as_bytes(),
+                label.as_bytes(),
+            ]);
+            edges.push(AttackEdge {
+                from: link.from,
+                to: link.to,
+                link: i as u32,
+                p,
+                mean_time: model.link_time(link),
+                key,
+            });
+        }
+        // Order by key: traversal order (and so every tie-break) is independent of file order.
+        edges.sort_by_key(|e| (e.key, e.link));
+        for (i, e) in edges.iter().enumerate() {
+            graph.add_edge(
+                NodeIndex::new(e.from as usize),
+                NodeIndex::new(e.to as usize),
+                i as EdgeId,
+            );
+        }
+        let (out_offsets, out_edges) = csr(node_count, &edges, |e| e.from);
+        let (in_offsets, in_edges) = csr(node_count, &edges, |e| e.to);
+        AttackGraph {
+            node_count,
+            edges,
+            out_offsets,
+            out_edges,
+            in_offsets,
+            in_edges,
+            integrity_links,
+            graph,
+        }
+    }
+
+    /// Edges leaving `n`, in key order.
+    #[inline]
+    pub fn out(&self, n: NodeId) -> &[EdgeId] {
+        let n = n as usize;
+        &self.out_edges[self.out_offsets[n] as usize..self.out_offsets[n + 1] as usize]
+    }
+
+    /// Edges entering `n`, in key order.
+    #[inline]
+    pub fn incoming(&self, n: NodeId) -> &[EdgeId] {
+        let n = n as usize;
+        &self.in_edges[self.in_offsets[n] as usize..self.in_offsets[n + 1] as usize]
+    }
+
+    #[inline]
+    pub fn edge(&self, e: EdgeId) -> &AttackEdge {
+        &self.edges[e as usize]
+    }
+
+    /// The petgraph view, for whole-graph algorithms; node index = [`NodeId`], edge weight =
+    /// [`EdgeId`].
+    pub fn petgraph(&self) -> &DiGraph<(), EdgeId, u32> {
+        &self.graph
+    }
+
+    /// Human-readable label of an edge's kind.
+    pub fn edge_label(&self, model: &Model, e: EdgeId) -> String {
+        model.links[self.edge(e).link as usize].kind.label()
+    }
+
+    /// Whether `e` leads to a store via a read or admin grant or system access (its records leak).
+    pub fn is_data_edge(&self, model: &Model, e: EdgeId) -> bool {
+        let edge = self.edge(e);
+        model.kind(edge.to) == NodeKind::Store
+            && matches!(
+                model.links[edge.link as usize].kind,
+                LinkKind::Grant(_) | LinkKind::Access(_)
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_hash_depends_on_boundaries() {
+        assert_ne!(stable_hash(&[b"ab", b"c"]), stable_hash(&[b"a", b"bc"]));
+        assert_eq!(stable_hash(&[b"x", b"y"]), stable_hash(&[b"x", b"y"]));
+    }
+}

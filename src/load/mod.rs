@@ -1,0 +1,9 @@
+//! Loaders: the only code that knows TOML. Files in, validated [`crate::model::Model`] and
+//! [`crate::scenario::Scenario`] out, or every problem found, with file, line and column.
+
+pub mod model;
+pub mod scenario;
+pub mod source;
+
+pub use model::{load_model, parse_model, LoadedModel};
+pub use scenario::{load_scenario, LoadedScenario};

@@ -1,0 +1,1048 @@
+//! Model files: TOML (DESIGN.md "Input format") into a validated [`Model`].
+//!
+//! Loading runs in two stages: serde reads the file into raw structs that keep the position of
+//! every id and number, then [`build`] checks every reference and range and reports all problems
+//! at once, each with its line and column and, for unknown ids, the nearest known one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::source::Source;
+use crate::error::{did_you_mean, Diagnostic, Error, Result};
+use crate::model::records::flow_order;
+use crate::model::{
+    Access, AccountKind, Amount, Categories, Distribution, Flow, Link, LinkKind, Mfa, Model,
+    NodeId, NodeKind, Probabilities, RecordSet, Times,
+};
+
+type Id = Spanned<String>;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    org: Option<RawOrg>,
+    populations: Option<BTreeMap<String, Spanned<i64>>>,
+    notification: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    categories: Option<toml::Table>,
+    probabilities: Option<toml::Table>,
+    times: Option<toml::Table>,
+    #[serde(default)]
+    person: Vec<RawPerson>,
+    #[serde(default)]
+    account: Vec<RawAccount>,
+    #[serde(default)]
+    group: Vec<RawGroup>,
+    #[serde(default)]
+    system: Vec<RawSystem>,
+    #[serde(default)]
+    store: Vec<RawStore>,
+    #[serde(default)]
+    grant: Vec<RawGrant>,
+    #[serde(default)]
+    flow: Vec<RawFlow>,
+    #[serde(default)]
+    edge: Vec<RawEdge>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOrg {
+    name: Option<String>,
+    description: Option<String>,
+    program_age_days: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    id: Id,
+    #[serde(default)]
+    accounts: Vec<Id>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    id: Id,
+    kind: Option<Spanned<String>>,
+    mfa: Option<Spanned<String>>,
+    #[serde(default)]
+    groups: Vec<Id>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    id: Id,
+    #[serde(default)]
+    groups: Vec<Id>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSystem {
+    id: Id,
+    #[serde(default)]
+    credentials: Vec<Id>,
+    #[serde(default)]
+    access: Vec<RawAccess>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccess {
+    store: Id,
+    access: Spanned<String>,
+    p: Option<Spanned<f64>>,
+    time: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStore {
+    id: Id,
+    retention_days: Option<Spanned<i64>>,
+    #[serde(default)]
+    records: Vec<RawRecordSet>,
+    #[serde(default)]
+    credentials: Vec<Id>,
+    #[allow(dead_code)]
+    name: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecordSet {
+    category: Spanned<String>,
+    count: Option<Spanned<i64>>,
+    per_day: Option<Spanned<i64>>,
+    retention_days: Option<Spanned<i64>>,
+    subjects: Option<Spanned<String>>,
+    coverage: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrant {
+    principal: Id,
+    target: Id,
+    access: Spanned<String>,
+    last_used_days: Option<Spanned<i64>>,
+    p: Option<Spanned<f64>>,
+    time: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFlow {
+    from: Id,
+    to: Id,
+    categories: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdge {
+    from: Id,
+    to: Id,
+    kind: Spanned<String>,
+    p: Option<Spanned<f64>>,
+    time: Option<Spanned<f64>>,
+}
+
+/// A loaded model with the warnings its validation found.
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    pub model: Model,
+    /// Where it was read from, as the user named it.
+    pub path: String,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The model file of a model path: the file itself, or `model.toml` in a directory.
+pub fn model_file(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("model.toml")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Reads and validates a model file or model directory. `shown` is the path as the user wrote
+/// it, used in messages.
+pub fn load_model(path: &Path, shown: &str) -> Result<LoadedModel> {
+    let file = model_file(path);
+    let shown_file = if file != path {
+        format!("{}/model.toml", shown.trim_end_matches('/'))
+    } else {
+        shown.to_string()
+    };
+    let text = std::fs::read_to_string(&file).map_err(|source| Error::Read {
+        path: shown_file.clone(),
+        source,
+    })?;
+    parse_model(&text, &shown_file)
+}
+
+/// Parses and validates model text; `name` is used in messages.
+pub fn parse_model(text: &str, name: &str) -> Result<LoadedModel> {
+    let mut src = Source::new(name, text.to_string());
+    if src.is_blank() {
+        return Err(Error::Syntax {
+            path: name.to_string(),
+            message: "the model file is empty; a model needs at least one [[store]] and the \
+                      nodes that reach it"
+                .into(),
+        });
+    }
+    let raw: RawModel = toml::from_str(text).map_err(|e| Error::Syntax {
+        path: name.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let model = build(raw, &mut src);
+    let (errors, warnings): (Vec<_>, Vec<_>) = src
+        .problems
+        .into_iter()
+        .partition(|d| d.severity == crate::error::Severity::Error);
+    if !errors.is_empty() {
+        return Err(Error::Invalid { problems: errors });
+    }
+    Ok(LoadedModel {
+        model,
+        path: name.to_string(),
+        warnings,
+    })
+}
+
+fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
+    Some(s.span())
+}
+
+/// Checks a number that must be a whole number of days or records, ≥ 0.
+fn non_negative(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u64> {
+    if *v.get_ref() < 0 {
+        src.error(
+            span(v),
+            format!("{what} must be 0 or more, not {}", v.get_ref()),
+        );
+        None
+    } else {
+        Some(*v.get_ref() as u64)
+    }
+}
+
+fn days(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u32> {
+    let d = non_negative(src, v, what)?;
+    if d > u32::MAX as u64 {
+        src.error(span(v), format!("{what} is too large: {d} days"));
+        return None;
+    }
+    Some(d as u32)
+}
+
+fn probability(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
+    let p = *v.get_ref();
+    if !(0.0..=1.0).contains(&p) {
+        src.error(
+            span(v),
+            format!("{what} must be a probability between 0 and 1, not {p}"),
+        );
+        None
+    } else {
+        Some(p)
+    }
+}
+
+fn duration(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
+    let t = *v.get_ref();
+    if !(t >= 0.0 && t.is_finite()) {
+        src.error(span(v), format!("{what} must be 0 days or more, not {t}"));
+        None
+    } else {
+        Some(t)
+    }
+}
+
+/// Resolves references to node ids, with kind checks and suggestions.
+struct Resolver<'a> {
+    model: &'a Model,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, src: &mut Source, id: &Id, kinds: &[NodeKind], role: &str) -> Option<NodeId> {
+        let wanted = id.get_ref().as_str();
+        let expected = kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match self.model.node_id(wanted) {
+            Some(n) if kinds.contains(&self.model.kind(n)) => Some(n),
+            Some(n) => {
+                src.error(
+                    span(id),
+                    format!(
+                        "{role} `{wanted}` is a {}, but it must be a {expected}",
+                        self.model.kind(n)
+                    ),
+                );
+                None
+            }
+            None => {
+                let candidates = self
+                    .model
+                    .nodes
+                    .iter()
+                    .filter(|n| kinds.contains(&n.kind))
+                    .map(|n| n.id.as_str());
+                let hint = did_you_mean(wanted, candidates);
+                src.error(span(id), format!("unknown {expected} `{wanted}`{hint}"));
+                None
+            }
+        }
+    }
+}
+
+/// Flattens a `[categories]` table: quoted dotted keys and nested tables mean the same.
+fn flatten_weights(
+    src: &mut Source,
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut Vec<(String, f64)>,
+) {
+    for (key, value) in table {
+        let name = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(t) => flatten_weights(src, &name, t, out),
+            toml::Value::Integer(i) => push_weight(src, &name, *i as f64, out),
+            toml::Value::Float(f) => push_weight(src, &name, *f, out),
+            other => src.error(
+                None,
+                format!(
+                    "[categories] `{name}` must be a number (its weight), not a {}",
+                    other.type_str()
+                ),
+            ),
+        }
+    }
+}
+
+fn push_weight(src: &mut Source, name: &str, w: f64, out: &mut Vec<(String, f64)>) {
+    if !(w >= 0.0 && w.is_finite()) {
+        src.error(
+            None,
+            format!("[categories] weight of `{name}` must be 0 or more, not {w}"),
+        );
+    } else {
+        out.push((name.to_string(), w));
+    }
+}
+
+fn number(value: &toml::Value) -> Option<f64> {
+    match value {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn read_probabilities(src: &mut Source, table: &toml::Table) -> Probabilities {
+    let mut p = Probabilities::default();
+    for (key, value) in table {
+        if key == "credential" {
+            match value {
+                toml::Value::Table(t) => {
+                    for (mfa, v) in t {
+                        let slot = match Mfa::parse(mfa) {
+                            Some(Mfa::None) => &mut p.credential_none,
+                            Some(Mfa::Otp) => &mut p.credential_otp,
+                            Some(Mfa::PhishingResistant) => &mut p.credential_phishing_resistant,
+                            None => {
+                                src.error(
+                                    None,
+                                    format!(
+                                        "[probabilities] credential: unknown mfa `{mfa}`; expected one of none, otp, phishing_resistant{}",
+                                        did_you_mean(mfa, Mfa::NAMES)
+                                    ),
+                                );
+                                continue;
+                            }
+                        };
+                        match number(v).filter(|x| (0.0..=1.0).contains(x)) {
+                            Some(x) => *slot = x,
+                            None => src.error(
+                                None,
+                                format!("[probabilities] credential.{mfa} must be a probability between 0 and 1, not {v}"),
+                            ),
+                        }
+                    }
+                }
+                v => match number(v).filter(|x| (0.0..=1.0).contains(x)) {
+                    Some(x) => {
+                        p.credential_none = x;
+                        p.credential_otp = x;
+                        p.credential_phishing_resistant = x;
+                    }
+                    None => src.error(
+                        None,
+                        format!("[probabilities] credential must be a probability or a table by mfa, not {v}"),
+                    ),
+                },
+            }
+            continue;
+        }
+        let Some(x) = number(value).filter(|x| (0.0..=1.0).contains(x)) else {
+            src.error(
+                None,
+                format!(
+                    "[probabilities] `{key}` must be a probability between 0 and 1, not {value}"
+                ),
+            );
+            continue;
+        };
+        match key.as_str() {
+            "owns" => p.owns = x,
+            "member" => p.member = x,
+            "grant" => p.grant = x,
+            "access" => p.access = x,
+            "edge" => p.edge = x,
+            custom => {
+                p.custom.insert(custom.to_string(), x);
+            }
+        }
+    }
+    p
+}
+
+fn read_times(src: &mut Source, table: &toml::Table) -> Times {
+    let mut t = Times::default();
+    for (key, value) in table {
+        if key == "distribution" {
+            match value.as_str().and_then(Distribution::parse) {
+                Some(d) => t.distribution = d,
+                None => src.error(
+                    None,
+                    format!(
+                        "[times] distribution must be \"exponential\" or \"fixed\", not {value}"
+                    ),
+                ),
+            }
+            continue;
+        }
+        let Some(x) = number(value).filter(|x| *x >= 0.0 && x.is_finite()) else {
+            src.error(
+                None,
+                format!("[times] `{key}` must be a number of days, 0 or more, not {value}"),
+            );
+            continue;
+        };
+        match key.as_str() {
+            "owns" => t.owns = x,
+            "member" => t.member = x,
+            "grant" => t.grant = x,
+            "access" => t.access = x,
+            "credential" => t.credential = x,
+            "edge" => t.edge = x,
+            custom => {
+                t.custom.insert(custom.to_string(), x);
+            }
+        }
+    }
+    t
+}
+
+/// Raw structs → validated model. Problems go to `src`; the returned model is only meaningful
+/// when `src` has no errors.
+fn build(raw: RawModel, src: &mut Source) -> Model {
+    let mut model = Model::default();
+    let org = raw.org.unwrap_or_default();
+    let _ = org.description;
+    model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
+    model.program_age_days = org
+        .program_age_days
+        .as_ref()
+        .and_then(|v| days(src, v, "program_age_days"));
+
+    // Nodes first, so that references may point forward.
+    let mut first_seen: HashMap<String, (NodeKind, usize)> = HashMap::new();
+    let mut declare = |model: &mut Model, src: &mut Source, id: &Id, kind: NodeKind| {
+        let name = id.get_ref();
+        if name.trim().is_empty() {
+            src.error(span(id), format!("a {kind} has an empty id"));
+            return;
+        }
+        if let Some((prev_kind, prev_line)) = first_seen.get(name) {
+            src.error(
+                span(id),
+                format!(
+                    "duplicate id `{name}`: already declared as a {prev_kind} at line {prev_line}; ids must be unique across all kinds"
+                ),
+            );
+            return;
+        }
+        let (line, _) = src.position(id.span().start);
+        first_seen.insert(name.clone(), (kind, line));
+        model.add_node(name, kind);
+    };
+    for p in &raw.person {
+        declare(&mut model, src, &p.id, NodeKind::Person);
+    }
+    for a in &raw.account {
+        declare(&mut model, src, &a.id, NodeKind::Account);
+    }
+    for g in &raw.group {
+        declare(&mut model, src, &g.id, NodeKind::Group);
+    }
+    for s in &raw.system {
+        declare(&mut model, src, &s.id, NodeKind::System);
+    }
+    for s in &raw.store {
+        declare(&mut model, src, &s.id, NodeKind::Store);
+    }
+
+    let mut weights = Vec::new();
+    if let Some(table) = &raw.categories {
+        flatten_weights(src, "", table, &mut weights);
+    }
+    model.categories = Categories::new(weights);
+    if let Some(table) = &raw.probabilities {
+        model.probabilities = read_probabilities(src, table);
+    }
+    if let Some(table) = &raw.times {
+        model.times = read_times(src, table);
+    }
+    for (name, size) in raw.populations.iter().flatten() {
+        if let Some(n) = non_negative(src, size, &format!("population `{name}`")) {
+            model.populations.insert(name.clone(), n);
+        }
+    }
+
+    let mut links = Vec::new();
+    let mut flows = Vec::new();
+    let mut attributes = Vec::new(); // (node, mfa, kind) to set once resolution is done
+    {
+        let r = Resolver { model: &model };
+        let link = |from, to, kind| Link {
+            from,
+            to,
+            kind,
+            p: None,
+            time: None,
+            last_used_days: None,
+        };
+        for p in &raw.person {
+            let Some(from) = model.node_id(p.id.get_ref()) else {
+                continue;
+            };
+            for a in &p.accounts {
+                if let Some(to) = r.resolve(src, a, &[NodeKind::Account], "account") {
+                    links.push(link(from, to, LinkKind::Owns));
+                }
+            }
+        }
+        for a in &raw.account {
+            let Some(from) = model.node_id(a.id.get_ref()) else {
+                continue;
+            };
+            let kind = match &a.kind {
+                None => AccountKind::Human,
+                Some(k) => match k.get_ref().as_str() {
+                    "human" => AccountKind::Human,
+                    "service" => AccountKind::Service,
+                    other => {
+                        src.error(
+                            span(k),
+                            format!(
+                                "unknown account kind `{other}` for `{}`; expected human or service{}",
+                                a.id.get_ref(),
+                                did_you_mean(other, ["human", "service"])
+                            ),
+                        );
+                        AccountKind::Human
+                    }
+                },
+            };
+            let mfa = match &a.mfa {
+                None => Mfa::None,
+                Some(m) => Mfa::parse(m.get_ref()).unwrap_or_else(|| {
+                    src.error(
+                        span(m),
+                        format!(
+                            "unknown mfa `{}` for `{}`; expected none, otp or phishing_resistant{}",
+                            m.get_ref(),
+                            a.id.get_ref(),
+                            did_you_mean(m.get_ref(), Mfa::NAMES)
+                        ),
+                    );
+                    Mfa::None
+                }),
+            };
+            attributes.push((from, mfa, kind));
+            for g in &a.groups {
+                if let Some(to) = r.resolve(src, g, &[NodeKind::Group], "group") {
+                    links.push(link(from, to, LinkKind::Member));
+                }
+            }
+        }
+        for g in &raw.group {
+            let Some(from) = model.node_id(g.id.get_ref()) else {
+                continue;
+            };
+            for parent in &g.groups {
+                if let Some(to) = r.resolve(src, parent, &[NodeKind::Group], "group") {
+                    if to == from {
+                        src.error(
+                            span(parent),
+                            format!("group `{}` lists itself as its parent", g.id.get_ref()),
+                        );
+                        continue;
+                    }
+                    links.push(link(from, to, LinkKind::Member));
+                }
+            }
+        }
+        for s in &raw.system {
+            let Some(from) = model.node_id(s.id.get_ref()) else {
+                continue;
+            };
+            for c in &s.credentials {
+                if let Some(to) = r.resolve(src, c, &[NodeKind::Account], "credential account") {
+                    links.push(link(from, to, LinkKind::Credential));
+                }
+            }
+            for a in &s.access {
+                let store = r.resolve(src, &a.store, &[NodeKind::Store], "store");
+                let access = parse_access(src, &a.access);
+                let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
+                let time = a.time.as_ref().and_then(|t| duration(src, t, "time"));
+                if let (Some(to), Some(access)) = (store, access) {
+                    links.push(Link {
+                        p,
+                        time,
+                        ..link(from, to, LinkKind::Access(access))
+                    });
+                }
+            }
+        }
+        for s in &raw.store {
+            let Some(from) = model.node_id(s.id.get_ref()) else {
+                continue;
+            };
+            for c in &s.credentials {
+                if let Some(to) = r.resolve(src, c, &[NodeKind::Account], "credential account") {
+                    links.push(link(from, to, LinkKind::Credential));
+                }
+            }
+        }
+        for g in &raw.grant {
+            let principal = r.resolve(
+                src,
+                &g.principal,
+                &[NodeKind::Account, NodeKind::Group],
+                "grant principal",
+            );
+            let target = r.resolve(
+                src,
+                &g.target,
+                &[NodeKind::Store, NodeKind::System],
+                "grant target",
+            );
+            let access = parse_access(src, &g.access);
+            let p = g.p.as_ref().and_then(|p| probability(src, p, "p"));
+            let time = g.time.as_ref().and_then(|t| duration(src, t, "time"));
+            let last_used = g
+                .last_used_days
+                .as_ref()
+                .and_then(|d| days(src, d, "last_used_days"));
+            let (Some(from), Some(to), Some(access)) = (principal, target, access) else {
+                continue;
+            };
+            if model.kind(to) == NodeKind::System && access != Access::Admin {
+                src.error(
+                    span(&g.access),
+                    format!(
+                        "a grant on system `{}` must be `admin` (full control), not `{}`",
+                        g.target.get_ref(),
+                        access.as_str()
+                    ),
+                );
+                continue;
+            }
+            links.push(Link {
+                p,
+                time,
+                last_used_days: last_used,
+                ..link(from, to, LinkKind::Grant(access))
+            });
+        }
+        for e in &raw.edge {
+            let all = &NodeKind::ALL;
+            let from = r.resolve(src, &e.from, all, "edge source");
+            let to = r.resolve(src, &e.to, all, "edge target");
+            let p = e.p.as_ref().and_then(|p| probability(src, p, "p"));
+            let time = e.time.as_ref().and_then(|t| duration(src, t, "time"));
+            let label = e.kind.get_ref().trim();
+            if label.is_empty() {
+                src.error(span(&e.kind), "an [[edge]] needs a non-empty `kind` label");
+                continue;
+            }
+            if let (Some(from), Some(to)) = (from, to) {
+                links.push(Link {
+                    p,
+                    time,
+                    ..link(from, to, LinkKind::Custom(label.to_string()))
+                });
+            }
+        }
+        for f in &raw.flow {
+            let from = r.resolve(src, &f.from, &[NodeKind::Store], "flow source");
+            let to = r.resolve(src, &f.to, &[NodeKind::Store], "flow target");
+            if let (Some(from), Some(to)) = (from, to) {
+                if from == to {
+                    src.error(
+                        span(&f.to),
+                        format!("flow from `{}` into itself", f.from.get_ref()),
+                    );
+                    continue;
+                }
+                flows.push(Flow {
+                    from,
+                    to,
+                    categories: f
+                        .categories
+                        .as_ref()
+                        .map(|c| c.iter().map(|s| s.get_ref().clone()).collect()),
+                });
+            }
+        }
+    }
+    for (n, mfa, kind) in attributes {
+        model.mfa[n as usize] = mfa;
+        model.account_kind[n as usize] = kind;
+    }
+    model.links = links;
+    model.flows = flows;
+
+    // Stores: retention and record sets.
+    for s in &raw.store {
+        let Some(store) = model.node_id(s.id.get_ref()) else {
+            continue;
+        };
+        model.store_policy[store as usize].retention_days = s
+            .retention_days
+            .as_ref()
+            .and_then(|d| days(src, d, "retention_days"));
+        for r in &s.records {
+            let category = r.category.get_ref().trim().to_string();
+            if category.is_empty() || category.split('.').any(|part| part.is_empty()) {
+                src.error(
+                    span(&r.category),
+                    format!(
+                        "record category `{}` in store `{}` is not a dot-separated name",
+                        r.category.get_ref(),
+                        s.id.get_ref()
+                    ),
+                );
+                continue;
+            }
+            let amount = match (&r.count, &r.per_day) {
+                (Some(c), None) => non_negative(src, c, "count").map(Amount::Count),
+                (None, Some(d)) => non_negative(src, d, "per_day").map(Amount::PerDay),
+                _ => {
+                    src.error(
+                        span(&r.category),
+                        format!(
+                            "record set `{category}` in store `{}` needs exactly one of `count` or `per_day`",
+                            s.id.get_ref()
+                        ),
+                    );
+                    None
+                }
+            };
+            let retention = r
+                .retention_days
+                .as_ref()
+                .and_then(|d| days(src, d, "retention_days"));
+            let coverage = match &r.coverage {
+                None => Some(1.0),
+                Some(c) => probability(src, c, "coverage"),
+            };
+            let subjects = r.subjects.as_ref().and_then(|s| {
+                let name = s.get_ref();
+                if model.populations.contains_key(name) {
+                    Some(name.clone())
+                } else {
+                    src.error(
+                        span(s),
+                        format!(
+                            "unknown population `{name}`{}",
+                            did_you_mean(name, model.populations.keys().map(|k| k.as_str()))
+                        ),
+                    );
+                    None
+                }
+            });
+            let (Some(amount), Some(coverage)) = (amount, coverage) else {
+                continue;
+            };
+            if matches!(amount, Amount::PerDay(_))
+                && retention.is_none()
+                && model.store_policy[store as usize].retention_days.is_none()
+                && model.program_age_days.is_none()
+            {
+                src.error(
+                    span(&r.category),
+                    format!(
+                        "rate-based set `{category}` in store `{}` has no retention_days and [org] has no program_age_days, so the records it holds are unbounded",
+                        s.id.get_ref()
+                    ),
+                );
+            }
+            model.record_sets.push(RecordSet {
+                store,
+                category,
+                amount,
+                retention_days: retention,
+                subjects,
+                coverage,
+            });
+        }
+    }
+
+    for (regime, prefixes) in raw.notification.iter().flatten() {
+        let mut list = Vec::new();
+        for p in prefixes {
+            let prefix = p.get_ref();
+            if !model
+                .record_sets
+                .iter()
+                .any(|s| crate::model::category_matches(&s.category, prefix))
+            {
+                src.warning(
+                    span(p),
+                    format!("notification regime `{regime}`: no record set has a category under `{prefix}`"),
+                );
+            }
+            list.push(prefix.clone());
+        }
+        model.notification.insert(regime.clone(), list);
+    }
+
+    // Copies flowing into a store without retention need the programme age too.
+    if model.program_age_days.is_none() {
+        for f in &model.flows {
+            let rate_sets = model
+                .record_sets
+                .iter()
+                .any(|s| matches!(s.amount, Amount::PerDay(_)));
+            if rate_sets && model.store_policy[f.to as usize].retention_days.is_none() {
+                src.error(
+                    None,
+                    format!(
+                        "store `{}` receives flowed records but has no retention_days, and [org] has no program_age_days to bound them",
+                        model.id(f.to)
+                    ),
+                );
+            }
+        }
+    }
+
+    if let Err(cycle) = flow_order(&model) {
+        let mut names: Vec<&str> = cycle.iter().map(|&s| model.id(s)).collect();
+        names.push(names[0]);
+        src.error(None, format!("flows form a cycle: {}", names.join(" → ")));
+    }
+
+    if !src.has_errors() {
+        lint(&model, src);
+    }
+    model
+}
+
+fn parse_access(src: &mut Source, a: &Spanned<String>) -> Option<Access> {
+    let s = a.get_ref();
+    let parsed = Access::parse(s);
+    if parsed.is_none() {
+        src.error(
+            span(a),
+            format!(
+                "unknown access `{s}`; expected read, write or admin{}",
+                did_you_mean(s, Access::NAMES)
+            ),
+        );
+    }
+    parsed
+}
+
+/// Warnings about a valid model: things that are allowed but probably not meant.
+fn lint(model: &Model, src: &mut Source) {
+    let n = model.node_count();
+    let mut has_members = vec![false; n];
+    for l in &model.links {
+        if model.kind(l.to) == NodeKind::Group {
+            has_members[l.to as usize] = true;
+        }
+    }
+    for g in model.nodes_of(NodeKind::Group) {
+        if !has_members[g as usize] {
+            src.warning(
+                None,
+                format!(
+                    "unused group `{}`: no account or group is a member of it",
+                    model.id(g)
+                ),
+            );
+        }
+    }
+
+    // Groups some account, person or system can end up in.
+    let mut usable = vec![false; n];
+    let mut stack: Vec<NodeId> = (0..n as NodeId)
+        .filter(|&x| model.kind(x) != NodeKind::Group)
+        .collect();
+    let mut out: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+    for l in model.links.iter().filter(|l| l.kind.is_traversable()) {
+        out[l.from as usize].push(l.to);
+    }
+    for &x in &stack {
+        usable[x as usize] = true;
+    }
+    while let Some(x) = stack.pop() {
+        for &y in &out[x as usize] {
+            if !usable[y as usize] {
+                usable[y as usize] = true;
+                stack.push(y);
+            }
+        }
+    }
+    for l in &model.links {
+        if let LinkKind::Grant(a) = l.kind {
+            if !usable[l.from as usize] {
+                src.warning(
+                    None,
+                    format!(
+                        "grant {} on `{}` to group `{}` that nobody can use: no account is a member of it, directly or through nested groups",
+                        a.as_str(),
+                        model.id(l.to),
+                        model.id(l.from)
+                    ),
+                );
+            }
+        }
+    }
+
+    let mut receives = vec![false; n];
+    for f in &model.flows {
+        receives[f.to as usize] = true;
+    }
+    let mut has_rate = vec![false; n];
+    for s in &model.record_sets {
+        if matches!(s.amount, Amount::PerDay(_)) && s.retention_days.is_none() {
+            has_rate[s.store as usize] = true;
+        }
+    }
+    for s in model.nodes_of(NodeKind::Store) {
+        if model.store_policy[s as usize].retention_days.is_none()
+            && (has_rate[s as usize] || receives[s as usize])
+        {
+            let age = model.program_age_days.map_or(String::new(), |a| {
+                format!(" (everything since the programme began, {a} days, is kept)")
+            });
+            src.warning(
+                None,
+                format!("store `{}` has no retention_days{age}", model.id(s)),
+            );
+        }
+    }
+
+    let mut unweighted = BTreeSet::new();
+    for s in &model.record_sets {
+        if model.categories.declared_weight(&s.category).is_none() {
+            unweighted.insert(s.category.as_str());
+        }
+    }
+    for c in unweighted {
+        src.warning(
+            None,
+            format!(
+                "category `{c}` has no weight in [categories] (nor any prefix of it); it weighs 1"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse_model(text, "m.toml") {
+            Ok(_) => vec![],
+            Err(Error::Invalid { problems }) => problems.iter().map(|d| d.to_string()).collect(),
+            Err(e) => vec![e.to_string()],
+        }
+    }
+
+    #[test]
+    fn reports_every_unknown_reference_with_lines_and_suggestions() {
+        let text = r#"
+[[account]]
+id = "alice-u"
+groups = ["manager", "nobody"]
+
+[[group]]
+id = "managers"
+"#;
+        let p = problems(text);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0],
+            "m.toml:4:11: error: unknown group `manager`; did you mean `managers`?"
+        );
+        assert!(p[1].starts_with("m.toml:4:22: error: unknown group `nobody`"));
+    }
+
+    #[test]
+    fn a_wrong_kind_says_what_the_id_is() {
+        let text = r#"
+[[person]]
+id = "alice"
+[[grant]]
+principal = "alice"
+target = "alice"
+access = "read"
+"#;
+        let p = problems(text);
+        assert!(
+            p[0].contains("grant principal `alice` is a person"),
+            "{p:?}"
+        );
+        assert!(p[1].contains("grant target `alice` is a person"), "{p:?}");
+    }
+}

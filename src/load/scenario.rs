@@ -1,0 +1,239 @@
+//! Scenario files: which model, what is compromised, how to simulate, which designs.
+//!
+//! The model path is relative to the scenario file.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::{load_model, LoadedModel};
+use super::source::Source;
+use crate::error::{did_you_mean, Diagnostic, Error, Result, Severity};
+use crate::model::{Distribution, Model, NodeId};
+use crate::scenario::{DesignSpec, Detection, Scenario, Simulation};
+
+/// Trials when the scenario does not say.
+pub const DEFAULT_TRIALS: u32 = 10_000;
+/// Seed when the scenario does not say.
+pub const DEFAULT_SEED: u64 = 1;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    model: Spanned<String>,
+    name: Option<String>,
+    description: Option<String>,
+    attack: RawAttack,
+    simulation: Option<RawSimulation>,
+    #[serde(default)]
+    design: Vec<RawDesign>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttack {
+    compromised: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSimulation {
+    trials: Option<Spanned<i64>>,
+    seed: Option<Spanned<i64>>,
+    detection: Option<RawDetection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetection {
+    mean_days: Spanned<f64>,
+    distribution: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDesign {
+    pub name: String,
+    #[allow(dead_code)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub changes: Vec<toml::Table>,
+}
+
+/// A loaded scenario and the model's warnings.
+pub struct LoadedScenario {
+    pub scenario: Scenario,
+    pub model: Model,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a scenario file and the model it names. `shown` is the path as the user wrote it.
+pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: shown.to_string(),
+        source,
+    })?;
+    let mut src = Source::new(shown, text);
+    if src.is_blank() {
+        return Err(Error::Syntax {
+            path: shown.to_string(),
+            message: "the scenario file is empty; it needs `model = \"…\"` and `[attack] compromised = [\"…\"]`".into(),
+        });
+    }
+    let raw: RawScenario = toml::from_str(&src.text).map_err(|e| Error::Syntax {
+        path: shown.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+
+    let base = path.parent().unwrap_or(Path::new("."));
+    let model_rel = raw.model.get_ref();
+    let model_path = base.join(model_rel);
+    let shown_model = Path::new(shown)
+        .parent()
+        .map(|p| p.join(model_rel))
+        .unwrap_or_else(|| model_rel.into());
+    let loaded: LoadedModel = match load_model(&model_path, &shown_model.to_string_lossy()) {
+        Ok(m) => m,
+        Err(Error::Read { source, .. }) => {
+            src.error(
+                Some(raw.model.span()),
+                format!(
+                    "cannot read model `{model_rel}` (resolved against the scenario's folder to `{}`): {source}",
+                    shown_model.display()
+                ),
+            );
+            return Err(Error::Invalid {
+                problems: src.problems,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let model = loaded.model;
+
+    let compromised = resolve_compromised(&mut src, &model, &raw.attack.compromised);
+    let simulation = read_simulation(&mut src, raw.simulation.as_ref());
+    if src.has_errors() {
+        return Err(Error::Invalid {
+            problems: src.problems,
+        });
+    }
+    let mut warnings = loaded.warnings;
+    warnings.extend(
+        src.problems
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning),
+    );
+    let name = raw.name.unwrap_or_else(|| {
+        Path::new(shown)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| shown.to_string())
+    });
+    Ok(LoadedScenario {
+        scenario: Scenario {
+            name,
+            description: raw.description,
+            model_path: model_rel.clone(),
+            compromised,
+            simulation,
+            designs: raw
+                .design
+                .into_iter()
+                .map(|d| DesignSpec {
+                    name: d.name,
+                    changes: d.changes,
+                })
+                .collect(),
+        },
+        model,
+        warnings,
+    })
+}
+
+fn resolve_compromised(src: &mut Source, model: &Model, ids: &[Spanned<String>]) -> Vec<NodeId> {
+    if ids.is_empty() {
+        src.error(
+            None,
+            "[attack] compromised is empty; name at least one person, account, system or store",
+        );
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        match model.node_id(id.get_ref()) {
+            Some(n) => out.push(n),
+            None => src.error(
+                Some(id.span()),
+                format!(
+                    "unknown compromised id `{}`{}",
+                    id.get_ref(),
+                    did_you_mean(id.get_ref(), model.nodes.iter().map(|n| n.id.as_str()))
+                ),
+            ),
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn read_simulation(src: &mut Source, raw: Option<&RawSimulation>) -> Simulation {
+    let mut sim = Simulation {
+        trials: DEFAULT_TRIALS,
+        seed: DEFAULT_SEED,
+        detection: None,
+    };
+    let Some(raw) = raw else {
+        return sim;
+    };
+    if let Some(t) = &raw.trials {
+        match u32::try_from(*t.get_ref()) {
+            Ok(n) if n > 0 => sim.trials = n,
+            _ => src.error(
+                Some(t.span()),
+                format!(
+                    "trials must be a whole number from 1 to {}, not {}",
+                    u32::MAX,
+                    t.get_ref()
+                ),
+            ),
+        }
+    }
+    if let Some(s) = &raw.seed {
+        match u64::try_from(*s.get_ref()) {
+            Ok(n) => sim.seed = n,
+            Err(_) => src.error(
+                Some(s.span()),
+                format!("seed must be 0 or more, not {}", s.get_ref()),
+            ),
+        }
+    }
+    if let Some(d) = &raw.detection {
+        let mean = *d.mean_days.get_ref();
+        if !(mean > 0.0 && mean.is_finite()) {
+            src.error(
+                Some(d.mean_days.span()),
+                format!("detection mean_days must be more than 0, not {mean}"),
+            );
+        }
+        let distribution = match &d.distribution {
+            None => Distribution::Exponential,
+            Some(s) => Distribution::parse(s.get_ref()).unwrap_or_else(|| {
+                src.error(
+                    Some(s.span()),
+                    format!(
+                        "unknown distribution `{}`; expected exponential or fixed{}",
+                        s.get_ref(),
+                        did_you_mean(s.get_ref(), ["exponential", "fixed"])
+                    ),
+                );
+                Distribution::Exponential
+            }),
+        };
+        sim.detection = Some(Detection {
+            mean_days: mean,
+            distribution,
+        });
+    }
+    sim
+}

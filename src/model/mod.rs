@@ -1,0 +1,435 @@
+//! The validated organisation model: nodes, the links between them, record sets, flows and
+//! the tables that give links their probabilities and times.
+//!
+//! A [`Model`] is plain data. It is built only by the loaders (which validate it) and by
+//! design overlays (which return a new model); nothing here knows TOML or prints.
+//! Node ids are dense `u32` indices ([`NodeId`]) into [`Model::nodes`].
+
+pub mod categories;
+pub mod records;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use categories::Categories;
+
+/// Dense index of a node in [`Model::nodes`].
+pub type NodeId = u32;
+
+/// The five kinds of node of DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    Person,
+    Account,
+    Group,
+    System,
+    Store,
+}
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 5] = [
+        NodeKind::Person,
+        NodeKind::Account,
+        NodeKind::Group,
+        NodeKind::System,
+        NodeKind::Store,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Person => "person",
+            NodeKind::Account => "account",
+            NodeKind::Group => "group",
+            NodeKind::System => "system",
+            NodeKind::Store => "store",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Multi-factor authentication on an account; decides the default success of a stolen
+/// credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mfa {
+    #[default]
+    None,
+    Otp,
+    PhishingResistant,
+}
+
+impl Mfa {
+    pub const NAMES: [&'static str; 3] = ["none", "otp", "phishing_resistant"];
+
+    pub fn parse(s: &str) -> Option<Mfa> {
+        match s {
+            "none" => Some(Mfa::None),
+            "otp" => Some(Mfa::Otp),
+            "phishing_resistant" => Some(Mfa::PhishingResistant),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Mfa::NAMES[self as usize]
+    }
+}
+
+/// Human or service account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccountKind {
+    #[default]
+    Human,
+    Service,
+}
+
+/// Level of access a grant gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Access {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Access {
+    pub const NAMES: [&'static str; 3] = ["read", "write", "admin"];
+
+    pub fn parse(s: &str) -> Option<Access> {
+        match s {
+            "read" => Some(Access::Read),
+            "write" => Some(Access::Write),
+            "admin" => Some(Access::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Access::NAMES[self as usize]
+    }
+
+    /// Whether an attacker holding this access gains the target (write never does).
+    pub fn is_traversable(self) -> bool {
+        self != Access::Write
+    }
+}
+
+/// A node: its id as the model writes it and its kind.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+}
+
+/// What a link means; decides its default probability and time.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// person → account
+    Owns,
+    /// account/group → group
+    Member,
+    /// account/group → store or system
+    Grant(Access),
+    /// system/store → account: the holder keeps the account's secret
+    Credential,
+    /// system → store: the system's own data access
+    Access(Access),
+    /// any → any: an attack step with a free label
+    Custom(String),
+}
+
+impl LinkKind {
+    /// The short label shown in paths and exports (`owns`, `member`, `read`, `admin`,
+    /// `credential`, `access:read`, or the custom label).
+    pub fn label(&self) -> String {
+        match self {
+            LinkKind::Owns => "owns".into(),
+            LinkKind::Member => "member".into(),
+            LinkKind::Grant(a) => a.as_str().into(),
+            LinkKind::Credential => "credential".into(),
+            LinkKind::Access(a) => format!("access:{}", a.as_str()),
+            LinkKind::Custom(k) => k.clone(),
+        }
+    }
+
+    /// The `[probabilities]` / `[times]` key of this kind.
+    pub fn table_key(&self) -> &str {
+        match self {
+            LinkKind::Owns => "owns",
+            LinkKind::Member => "member",
+            LinkKind::Grant(_) => "grant",
+            LinkKind::Credential => "credential",
+            LinkKind::Access(_) => "access",
+            LinkKind::Custom(k) => k,
+        }
+    }
+
+    /// Whether the attacker can move along it (write grants and write access cannot).
+    pub fn is_traversable(&self) -> bool {
+        match self {
+            LinkKind::Grant(a) | LinkKind::Access(a) => a.is_traversable(),
+            _ => true,
+        }
+    }
+}
+
+/// A directed relation between two nodes: "whoever controls `from` can gain `to`".
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub kind: LinkKind,
+    /// Explicit success probability; `None` takes the default of [`Probabilities`].
+    pub p: Option<f64>,
+    /// Explicit time to use, in days; `None` takes the default of [`Times`].
+    pub time: Option<f64>,
+    /// Days since the grant was last used (access reviews).
+    pub last_used_days: Option<u32>,
+}
+
+/// How many records a set holds: a fixed count or an ingest rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    Count(u64),
+    PerDay(u64),
+}
+
+/// A record set defined in a store (its origin). Flow copies refer back to it.
+#[derive(Debug, Clone)]
+pub struct RecordSet {
+    pub store: NodeId,
+    pub category: String,
+    pub amount: Amount,
+    /// Overrides the store's retention for this set (in its own store only).
+    pub retention_days: Option<u32>,
+    pub subjects: Option<String>,
+    pub coverage: f64,
+}
+
+/// What a store does to the records it holds: retention, and the changes designs make.
+#[derive(Debug, Clone, Default)]
+pub struct StorePolicy {
+    pub retention_days: Option<u32>,
+    /// Per-category retention (category prefix → days), longest prefix wins.
+    pub category_retention: Vec<(String, u32)>,
+    /// Scale factors on what the store holds (category prefix or all), multiplied together.
+    pub scale: Vec<(Option<String>, f64)>,
+    /// Category prefixes the store no longer holds.
+    pub dropped: Vec<String>,
+}
+
+/// Data lineage: `from`'s records (all, or the listed category prefixes) are copied into `to`.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub categories: Option<Vec<String>>,
+}
+
+/// Default success probabilities per link kind (DESIGN.md `[probabilities]`).
+#[derive(Debug, Clone)]
+pub struct Probabilities {
+    pub owns: f64,
+    pub member: f64,
+    pub grant: f64,
+    pub access: f64,
+    pub edge: f64,
+    pub credential_none: f64,
+    pub credential_otp: f64,
+    pub credential_phishing_resistant: f64,
+    /// Defaults for custom edge labels.
+    pub custom: BTreeMap<String, f64>,
+}
+
+impl Default for Probabilities {
+    fn default() -> Self {
+        Probabilities {
+            owns: 1.0,
+            member: 1.0,
+            grant: 1.0,
+            access: 1.0,
+            edge: 1.0,
+            credential_none: 0.95,
+            credential_otp: 0.4,
+            credential_phishing_resistant: 0.02,
+            custom: BTreeMap::new(),
+        }
+    }
+}
+
+/// Distribution of the time to use an edge, and of detection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Distribution {
+    #[default]
+    Exponential,
+    Fixed,
+}
+
+impl Distribution {
+    pub fn parse(s: &str) -> Option<Distribution> {
+        match s {
+            "exponential" => Some(Distribution::Exponential),
+            "fixed" => Some(Distribution::Fixed),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distribution::Exponential => "exponential",
+            Distribution::Fixed => "fixed",
+        }
+    }
+}
+
+/// Mean days to use an edge, per kind (DESIGN.md `[times]`), for the time model.
+#[derive(Debug, Clone)]
+pub struct Times {
+    pub owns: f64,
+    pub member: f64,
+    pub grant: f64,
+    pub access: f64,
+    pub credential: f64,
+    pub edge: f64,
+    pub custom: BTreeMap<String, f64>,
+    pub distribution: Distribution,
+}
+
+impl Default for Times {
+    fn default() -> Self {
+        Times {
+            owns: 0.0,
+            member: 0.0,
+            grant: 0.5,
+            access: 0.5,
+            credential: 2.0,
+            edge: 1.0,
+            custom: BTreeMap::new(),
+            distribution: Distribution::Exponential,
+        }
+    }
+}
+
+/// The organisation: everything a scenario runs against.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub name: String,
+    /// How long data has been collected; caps every retention window.
+    pub program_age_days: Option<u32>,
+    pub nodes: Vec<Node>,
+    pub ids: HashMap<String, NodeId>,
+    /// MFA per node (meaningful for accounts only).
+    pub mfa: Vec<Mfa>,
+    pub account_kind: Vec<AccountKind>,
+    /// Retention and design changes per node (meaningful for stores only).
+    pub store_policy: Vec<StorePolicy>,
+    pub links: Vec<Link>,
+    pub record_sets: Vec<RecordSet>,
+    pub flows: Vec<Flow>,
+    pub categories: Categories,
+    pub probabilities: Probabilities,
+    pub times: Times,
+    pub populations: BTreeMap<String, u64>,
+    pub notification: BTreeMap<String, Vec<String>>,
+}
+
+impl Model {
+    pub fn node_id(&self, id: &str) -> Option<NodeId> {
+        self.ids.get(id).copied()
+    }
+
+    pub fn id(&self, n: NodeId) -> &str {
+        &self.nodes[n as usize].id
+    }
+
+    pub fn kind(&self, n: NodeId) -> NodeKind {
+        self.nodes[n as usize].kind
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Adds a node; the caller has checked the id is new.
+    pub fn add_node(&mut self, id: &str, kind: NodeKind) -> NodeId {
+        let n = self.nodes.len() as NodeId;
+        self.nodes.push(Node {
+            id: id.to_string(),
+            kind,
+        });
+        self.ids.insert(id.to_string(), n);
+        self.mfa.push(Mfa::None);
+        self.account_kind.push(AccountKind::Human);
+        self.store_policy.push(StorePolicy::default());
+        n
+    }
+
+    /// Success probability of a link: its own `p`, else the default for its kind (for
+    /// credentials, by the target account's MFA).
+    pub fn link_p(&self, link: &Link) -> f64 {
+        if let Some(p) = link.p {
+            return p;
+        }
+        let pr = &self.probabilities;
+        match &link.kind {
+            LinkKind::Owns => pr.owns,
+            LinkKind::Member => pr.member,
+            LinkKind::Grant(_) => pr.grant,
+            LinkKind::Access(_) => pr.access,
+            LinkKind::Credential => match self.mfa[link.to as usize] {
+                Mfa::None => pr.credential_none,
+                Mfa::Otp => pr.credential_otp,
+                Mfa::PhishingResistant => pr.credential_phishing_resistant,
+            },
+            LinkKind::Custom(k) => pr.custom.get(k).copied().unwrap_or(pr.edge),
+        }
+    }
+
+    /// Mean days to use a link: its own `time`, else the default for its kind.
+    pub fn link_time(&self, link: &Link) -> f64 {
+        if let Some(t) = link.time {
+            return t;
+        }
+        let t = &self.times;
+        match &link.kind {
+            LinkKind::Owns => t.owns,
+            LinkKind::Member => t.member,
+            LinkKind::Grant(_) => t.grant,
+            LinkKind::Access(_) => t.access,
+            LinkKind::Credential => t.credential,
+            LinkKind::Custom(k) => t.custom.get(k).copied().unwrap_or(t.edge),
+        }
+    }
+
+    /// Ids of every node of a kind, in model order.
+    pub fn nodes_of(&self, kind: NodeKind) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as NodeId).filter(move |&n| self.kind(n) == kind)
+    }
+}
+
+/// Whether `category` equals `prefix` or lies below it in the dot hierarchy.
+pub fn category_matches(category: &str, prefix: &str) -> bool {
+    category == prefix
+        || (category.len() > prefix.len()
+            && category.starts_with(prefix)
+            && category.as_bytes()[prefix.len()] == b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_prefixes_follow_dots() {
+        assert!(category_matches("user.location.precise", "user.location"));
+        assert!(category_matches("user.location", "user.location"));
+        assert!(!category_matches("user.locations", "user.location"));
+        assert!(!category_matches("user", "user.location"));
+    }
+}

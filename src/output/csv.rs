@@ -1,0 +1,20 @@
+//! CSV output: flat serde rows, so columns cannot drift from the JSON names.
+
+use serde::Serialize;
+
+use crate::results::RunReport;
+
+/// Serialises rows with a header.
+pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).expect("CSV rows serialise to memory");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory writer flushes"))
+        .expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// The leaked stores of a run, one row per store and category.
+pub fn run(report: &RunReport) -> String {
+    render_rows(report.leak_rows())
+}

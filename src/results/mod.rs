@@ -1,0 +1,311 @@
+//! Results as plain data: what the engine found, with ids as strings, ready for every output
+//! format. The JSON result of DESIGN.md is these structs serialised; tables, CSV and charts
+//! read the same structs. Nothing here computes a figure the engine did not.
+
+pub mod number;
+pub mod queries;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use number::Number;
+
+use crate::engine::reach::Reach;
+use crate::engine::{Exposure, WorstCase};
+use crate::graph::{AttackGraph, EdgeId};
+use crate::model::records::Holdings;
+use crate::model::{Model, NodeId, NodeKind};
+use crate::scenario::Scenario;
+use crate::Analysis;
+
+/// Version tag of the JSON result.
+pub const SCHEMA: &str = "blastradius/result/v1";
+
+/// Ids of controlled nodes, by kind, each list sorted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ByKind {
+    pub person: Vec<String>,
+    pub account: Vec<String>,
+    pub group: Vec<String>,
+    pub system: Vec<String>,
+    pub store: Vec<String>,
+}
+
+impl ByKind {
+    pub fn of(model: &Model, nodes: impl IntoIterator<Item = NodeId>) -> ByKind {
+        let mut b = ByKind::default();
+        for n in nodes {
+            let list = match model.kind(n) {
+                NodeKind::Person => &mut b.person,
+                NodeKind::Account => &mut b.account,
+                NodeKind::Group => &mut b.group,
+                NodeKind::System => &mut b.system,
+                NodeKind::Store => &mut b.store,
+            };
+            list.push(model.id(n).to_string());
+        }
+        for list in [
+            &mut b.person,
+            &mut b.account,
+            &mut b.group,
+            &mut b.system,
+            &mut b.store,
+        ] {
+            list.sort();
+        }
+        b
+    }
+
+    pub fn lists(&self) -> [(NodeKind, &Vec<String>); 5] {
+        [
+            (NodeKind::Person, &self.person),
+            (NodeKind::Account, &self.account),
+            (NodeKind::Group, &self.group),
+            (NodeKind::System, &self.system),
+            (NodeKind::Store, &self.store),
+        ]
+    }
+
+    pub fn total(&self) -> usize {
+        self.lists().iter().map(|(_, l)| l.len()).sum()
+    }
+}
+
+/// One step of an attack path.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Step {
+    pub from: String,
+    pub to: String,
+    pub kind: String,
+    pub p: f64,
+}
+
+/// An attack path as a list of steps, with its probability.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PathReport {
+    pub target: String,
+    pub probability: f64,
+    pub steps: Vec<Step>,
+}
+
+impl PathReport {
+    pub fn of(model: &Model, graph: &AttackGraph, target: NodeId, edges: &[EdgeId]) -> PathReport {
+        let steps: Vec<Step> = edges
+            .iter()
+            .map(|&e| {
+                let edge = graph.edge(e);
+                Step {
+                    from: model.id(edge.from).to_string(),
+                    to: model.id(edge.to).to_string(),
+                    kind: graph.edge_label(model, e),
+                    p: edge.p,
+                }
+            })
+            .collect();
+        PathReport {
+            target: model.id(target).to_string(),
+            probability: steps.iter().map(|s| s.p).product(),
+            steps,
+        }
+    }
+}
+
+/// People affected in one population.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct PeopleReport {
+    pub expected: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The worst case of DESIGN.md's JSON result (`baseline.deterministic`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Deterministic {
+    pub compromised: ByKind,
+    pub leaked_stores: Vec<String>,
+    pub tampered_stores: Vec<String>,
+    /// Deduplicated records per category (full names), leaked ones only.
+    pub records_by_category: BTreeMap<String, u64>,
+    pub records_total: u64,
+    pub exposure: Number,
+    /// Deduplicated records × weight, per category.
+    pub exposure_by_category: BTreeMap<String, Number>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub people_affected: BTreeMap<String, PeopleReport>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notifiable: BTreeMap<String, BTreeMap<String, f64>>,
+    /// What each leaked store holds on its own, by category (not deduplicated across stores).
+    pub store_records: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The shortest attack path to each leaked store that is not itself an entry point.
+    pub paths: Vec<PathReport>,
+}
+
+fn people_report(e: &Exposure) -> BTreeMap<String, PeopleReport> {
+    e.people_affected
+        .iter()
+        .map(|(k, p)| {
+            (
+                k.clone(),
+                PeopleReport {
+                    expected: p.expected,
+                    low: p.low,
+                    high: p.high,
+                },
+            )
+        })
+        .collect()
+}
+
+fn sorted_ids(model: &Model, nodes: &[NodeId]) -> Vec<String> {
+    let mut ids: Vec<String> = nodes.iter().map(|&n| model.id(n).to_string()).collect();
+    ids.sort();
+    ids
+}
+
+/// Shortest path to each node in `targets` (sorted by target id), skipping entry points.
+pub fn shortest_paths(
+    model: &Model,
+    graph: &AttackGraph,
+    reach: &Reach,
+    targets: &[NodeId],
+) -> Vec<PathReport> {
+    let mut paths: Vec<PathReport> = targets
+        .iter()
+        .filter(|&&t| reach.depth[t as usize] > 0)
+        .map(|&t| PathReport::of(model, graph, t, &reach.path_to(graph, t)))
+        .collect();
+    paths.sort_by(|a, b| a.target.cmp(&b.target));
+    paths
+}
+
+impl Deterministic {
+    pub fn of(
+        model: &Model,
+        graph: &AttackGraph,
+        holdings: &Holdings,
+        wc: &WorstCase,
+    ) -> Deterministic {
+        let e = &wc.exposure;
+        let store_records = wc
+            .leaked_stores
+            .iter()
+            .map(|&s| (model.id(s).to_string(), holdings.store_records(model, s)))
+            .collect();
+        Deterministic {
+            compromised: ByKind::of(model, wc.controlled.iter().copied()),
+            leaked_stores: sorted_ids(model, &wc.leaked_stores),
+            tampered_stores: sorted_ids(model, &wc.tampered_stores),
+            records_by_category: e.records_by_category.clone(),
+            records_total: e.records_total,
+            exposure: Number(e.exposure),
+            exposure_by_category: e
+                .records_by_category
+                .iter()
+                .map(|(c, &n)| (c.clone(), Number(n as f64 * model.categories.weight(c))))
+                .collect(),
+            people_affected: people_report(e),
+            notifiable: e.notifiable.clone(),
+            store_records,
+            paths: shortest_paths(model, graph, &wc.reach, &wc.leaked_stores),
+        }
+    }
+}
+
+/// Baseline results: the worst case now; Monte Carlo when it has run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Outcome {
+    pub deterministic: Deterministic,
+}
+
+/// The whole result of `run` (DESIGN.md "JSON result").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunReport {
+    pub schema: String,
+    pub scenario: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub model: ModelInfo,
+    /// The scenario's compromised ids, sorted.
+    pub entry_points: Vec<String>,
+    pub baseline: Outcome,
+    /// Category weights used, for readers that recompute exposure per category.
+    pub weights: BTreeMap<String, f64>,
+}
+
+/// Which model a result is about.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelInfo {
+    pub name: String,
+    pub path: String,
+    pub nodes: usize,
+    pub edges: usize,
+}
+
+impl RunReport {
+    /// The report of a worst-case run of a scenario.
+    pub fn worst_case(scenario: &Scenario, analysis: &Analysis, wc: &WorstCase) -> RunReport {
+        let Analysis {
+            model,
+            graph,
+            holdings,
+        } = analysis;
+        let deterministic = Deterministic::of(model, graph, holdings, wc);
+        let weights = deterministic
+            .store_records
+            .values()
+            .flat_map(|cats| cats.keys())
+            .map(|c| (c.clone(), model.categories.weight(c)))
+            .collect();
+        RunReport {
+            schema: SCHEMA.to_string(),
+            scenario: scenario.name.clone(),
+            description: scenario.description.clone(),
+            model: ModelInfo {
+                name: model.name.clone(),
+                path: scenario.model_path.clone(),
+                nodes: model.node_count(),
+                edges: graph.edges.len(),
+            },
+            entry_points: sorted_ids(model, &scenario.compromised),
+            baseline: Outcome { deterministic },
+            weights,
+        }
+    }
+}
+
+/// One leaked store and category, for flat outputs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LeakRow {
+    pub scenario: String,
+    pub design: String,
+    pub store: String,
+    pub category: String,
+    /// What the store holds of that category (not deduplicated across stores).
+    pub records: u64,
+    pub weight: f64,
+    pub exposure: f64,
+}
+
+impl RunReport {
+    /// One row per leaked store and category, for the baseline.
+    pub fn leak_rows(&self) -> Vec<LeakRow> {
+        let d = &self.baseline.deterministic;
+        let mut rows = Vec::new();
+        for (store, cats) in &d.store_records {
+            for (category, &records) in cats {
+                let weight = self.weights.get(category).copied().unwrap_or(1.0);
+                rows.push(LeakRow {
+                    scenario: self.scenario.clone(),
+                    design: "baseline".into(),
+                    store: store.clone(),
+                    category: category.clone(),
+                    records,
+                    weight,
+                    exposure: records as f64 * weight,
+                });
+            }
+        }
+        rows
+    }
+}

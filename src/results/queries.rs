@@ -1,0 +1,108 @@
+//! Results of the model queries: validation, attack paths between two nodes, and reverse reach.
+
+use serde::Serialize;
+
+use super::PathReport;
+use crate::engine::reach::Reach;
+use crate::error::Diagnostic;
+use crate::graph::AttackGraph;
+use crate::model::{Model, NodeId, NodeKind};
+
+/// Node and link counts of a model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ModelCounts {
+    pub person: usize,
+    pub account: usize,
+    pub group: usize,
+    pub system: usize,
+    pub store: usize,
+    pub links: usize,
+    pub attack_edges: usize,
+    pub integrity_only: usize,
+    pub record_sets: usize,
+    pub flows: usize,
+}
+
+/// What `validate` found in a valid model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ValidationReport {
+    pub model: String,
+    pub name: String,
+    pub valid: bool,
+    pub counts: ModelCounts,
+    pub warnings: Vec<String>,
+}
+
+impl ValidationReport {
+    pub fn of(path: &str, model: &Model, graph: &AttackGraph, warnings: &[Diagnostic]) -> Self {
+        let count = |k: NodeKind| model.nodes_of(k).count();
+        ValidationReport {
+            model: path.to_string(),
+            name: model.name.clone(),
+            valid: true,
+            counts: ModelCounts {
+                person: count(NodeKind::Person),
+                account: count(NodeKind::Account),
+                group: count(NodeKind::Group),
+                system: count(NodeKind::System),
+                store: count(NodeKind::Store),
+                links: model.links.len(),
+                attack_edges: graph.edges.len(),
+                integrity_only: graph.integrity_links.len(),
+                record_sets: model.record_sets.len(),
+                flows: model.flows.len(),
+            },
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+}
+
+/// The attack paths between two nodes.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PathsReport {
+    pub from: String,
+    pub to: String,
+    pub paths: Vec<PathReport>,
+}
+
+/// One node that can reach the target, with its shortest path.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReachRow {
+    pub id: String,
+    pub kind: String,
+    pub steps: u32,
+    pub path: PathReport,
+}
+
+/// Every node that can reach a target in the worst case (reverse blast radius).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WhoCanReachReport {
+    pub target: String,
+    pub reachers: Vec<ReachRow>,
+}
+
+impl WhoCanReachReport {
+    pub fn of(model: &Model, graph: &AttackGraph, target: NodeId, reach: &Reach) -> Self {
+        let mut reachers: Vec<ReachRow> = reach
+            .order
+            .iter()
+            .filter(|&&n| n != target)
+            .map(|&n| {
+                let edges = reach.path_from(graph, n);
+                let mut path = PathReport::of(model, graph, target, &edges);
+                path.target = model.id(target).to_string();
+                ReachRow {
+                    id: model.id(n).to_string(),
+                    kind: model.kind(n).to_string(),
+                    steps: reach.depth[n as usize],
+                    path,
+                }
+            })
+            .collect();
+        reachers.sort_by(|a, b| a.steps.cmp(&b.steps).then_with(|| a.id.cmp(&b.id)));
+        WhoCanReachReport {
+            target: model.id(target).to_string(),
+            reachers,
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Helpers shared by the CLI tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a run of the binary printed and how it ended.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repository root (where `scenarios/` and `data/` live).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `blastradius` with `args` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
+    let out = Command::new(env!("CARGO_BIN_EXE_blastradius"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs `blastradius` with `args` from the repository root.
+pub fn run(args: &[&str]) -> Outcome {
+    run_in(&root(), args)
+}
+
+/// Runs and parses JSON output, failing the test with stderr when the command fails.
+pub fn run_json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = run(&all);
+    assert_eq!(out.code, 0, "blastradius {all:?} failed:\n{}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("valid JSON")
+}
+
+/// A temporary folder with the given files written into it.
+pub fn files(list: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in list {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Asserts a run failed cleanly: non-zero exit, nothing on stdout, no panic, and stderr
+/// containing every `expected` fragment.
+pub fn assert_fails_with(out: &Outcome, expected: &[&str]) {
+    assert_ne!(
+        out.code, 0,
+        "expected failure, got success:\n{}",
+        out.stdout
+    );
+    assert_ne!(out.code, 101, "panicked:\n{}", out.stderr);
+    assert!(out.stdout.is_empty(), "stdout not empty:\n{}", out.stdout);
+    assert!(
+        !out.stderr.contains("panicked"),
+        "panicked:\n{}",
+        out.stderr
+    );
+    for e in expected {
+        assert!(
+            out.stderr.contains(e),
+            "stderr lacks {e:?}:\n{}",
+            out.stderr
+        );
+    }
+}
