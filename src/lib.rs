@@ -58,21 +58,58 @@ pub struct Analysis {
     pub model: Model,
     pub graph: AttackGraph,
     pub holdings: Holdings,
+    pub index: engine::tally::ExposureIndex,
 }
 
 impl Analysis {
     pub fn new(model: Model) -> Analysis {
         let graph = AttackGraph::build(&model);
         let holdings = Holdings::compute(&model);
+        let index = engine::tally::ExposureIndex::new(&model, &holdings);
         Analysis {
             model,
             graph,
             holdings,
+            index,
         }
     }
 
     /// The worst-case blast radius of the given compromised nodes.
     pub fn worst_case(&self, compromised: &[NodeId]) -> engine::WorstCase {
         engine::worst_case(&self.model, &self.graph, &self.holdings, compromised)
+    }
+
+    /// Runs the Monte Carlo trials of a simulation from the compromised nodes.
+    pub fn simulate(
+        &self,
+        compromised: &[NodeId],
+        simulation: &scenario::Simulation,
+        progress: &dyn engine::Progress,
+    ) -> engine::monte_carlo::Trials {
+        let spec = engine::monte_carlo::SimulationSpec {
+            sources: compromised,
+            trials: simulation.trials,
+            seed: simulation.seed,
+            detection: simulation.detection,
+            edge_times: self.model.times.distribution,
+        };
+        engine::monte_carlo::simulate(&self.model, &self.graph, &self.index, &spec, progress)
+    }
+
+    /// The Monte Carlo summary of trials run from `compromised`.
+    pub fn monte_carlo_result(
+        &self,
+        compromised: &[NodeId],
+        simulation: &scenario::Simulation,
+        trials: &engine::monte_carlo::Trials,
+    ) -> results::monte_carlo::MonteCarlo {
+        results::monte_carlo::MonteCarlo::of(
+            &self.model,
+            &self.graph,
+            &self.index,
+            trials,
+            compromised,
+            simulation.detection.as_ref(),
+        )
     }
 }

@@ -31,6 +31,20 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Overrides of the scenario's `[simulation]`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SimulationArgs {
+    /// Monte Carlo trials (default: the scenario's, else 10,000)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub trials: Option<u32>,
+    /// Master seed of the keyed random draws (default: the scenario's, else 1)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worst case only: skip the Monte Carlo simulation
+    #[arg(long)]
+    pub worst_case_only: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario: worst-case blast radius of its compromised nodes
@@ -39,6 +53,8 @@ pub enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        sim: SimulationArgs,
         /// Hide progress and lint notes on standard error
         #[arg(long, short = 'q')]
         quiet: bool,

@@ -11,7 +11,8 @@ use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachRe
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
 
-use super::args::OutputArgs;
+use super::args::{OutputArgs, SimulationArgs};
+use super::progress::Bar;
 use super::{emit, format_of, shown, Failure};
 
 fn lint_note(warnings: usize, model: &str, quiet: bool) {
@@ -23,13 +24,31 @@ fn lint_note(warnings: usize, model: &str, quiet: bool) {
     }
 }
 
-pub fn run(scenario: &Path, out: &OutputArgs, quiet: bool) -> Result<(), Failure> {
+pub fn run(
+    scenario: &Path,
+    out: &OutputArgs,
+    sim: &SimulationArgs,
+    quiet: bool,
+) -> Result<(), Failure> {
     let loaded = load_scenario(scenario, &shown(scenario))?;
-    let s = loaded.scenario;
+    let mut s = loaded.scenario;
+    if let Some(t) = sim.trials {
+        s.simulation.trials = t;
+    }
+    if let Some(seed) = sim.seed {
+        s.simulation.seed = seed;
+    }
     lint_note(loaded.warnings.len(), &s.model_path, quiet);
     let analysis = Analysis::new(loaded.model);
     let wc = analysis.worst_case(&s.compromised);
-    let report = RunReport::worst_case(&s, &analysis, &wc);
+    let mut report = RunReport::worst_case(&s, &analysis, &wc);
+    if !sim.worst_case_only {
+        let bar = Bar::new("trials", s.simulation.trials as u64, quiet);
+        let trials = analysis.simulate(&s.compromised, &s.simulation, &bar);
+        bar.finish();
+        report.baseline.monte_carlo =
+            Some(analysis.monte_carlo_result(&s.compromised, &s.simulation, &trials));
+    }
     let text = match format_of(out) {
         Format::Table => table::run(&report),
         Format::Json => json::render(&report),

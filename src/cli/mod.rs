@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+mod progress;
 
 use std::io::Write;
 use std::path::Path;
@@ -30,8 +31,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Run {
             scenario,
             out,
+            sim,
             quiet,
-        } => commands::run(&scenario, &out, quiet),
+        } => commands::run(&scenario, &out, &sim, quiet),
         Command::Validate { model, out } => commands::validate(&model, &out),
         Command::Paths {
             model,

@@ -3,9 +3,27 @@
 //! clock, no global randomness.
 
 pub mod exposure;
+pub mod monte_carlo;
 pub mod paths;
+pub mod random;
 pub mod reach;
+pub mod stats;
+pub mod tally;
 pub mod worst_case;
 
 pub use exposure::{exposure_of, Exposure, PeopleAffected};
 pub use worst_case::{worst_case, WorstCase};
+
+/// Where long computations report how far they are (an indicatif bar in the terminal, nothing
+/// in tests). Must be callable from worker threads.
+pub trait Progress: Sync {
+    /// `n` more units of work are done.
+    fn inc(&self, n: u64);
+}
+
+/// Progress that goes nowhere.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn inc(&self, _: u64) {}
+}

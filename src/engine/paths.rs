@@ -168,3 +168,70 @@ pub fn attack_paths(
     }
     found.into_iter().map(make).collect()
 }
+
+/// The most likely path from any of `sources` to every node: Dijkstra on −ln p, so each path is
+/// the single chain of steps most likely to be open all at once in a trial (ties: fewer steps).
+/// Returned as a [`Reach`](super::reach::Reach) whose parents give the paths.
+pub fn most_likely(graph: &AttackGraph, sources: &[NodeId]) -> super::reach::Reach {
+    let n = graph.node_count;
+    let mut r = super::reach::Reach {
+        reached: vec![false; n],
+        depth: vec![u32::MAX; n],
+        parent: vec![super::reach::NO_EDGE; n],
+        order: Vec::new(),
+    };
+    let mut best: Vec<Option<Cost>> = vec![None; n];
+    let mut heap = BinaryHeap::new();
+    for &s in sources {
+        let zero = Cost {
+            steps: 0,
+            neg_log_p: 0.0,
+        };
+        best[s as usize] = Some(zero);
+        heap.push(std::cmp::Reverse((ProbabilityFirst(zero), s)));
+    }
+    while let Some(std::cmp::Reverse((ProbabilityFirst(cost), node))) = heap.pop() {
+        if r.reached[node as usize] || best[node as usize] != Some(cost) {
+            continue;
+        }
+        r.reached[node as usize] = true;
+        r.depth[node as usize] = cost.steps;
+        r.order.push(node);
+        for &e in graph.out(node) {
+            let edge = graph.edge(e);
+            let next = Cost {
+                steps: cost.steps + 1,
+                neg_log_p: cost.neg_log_p - edge.p.ln(),
+            };
+            let better = match best[edge.to as usize] {
+                None => true,
+                Some(b) => ProbabilityFirst(next) < ProbabilityFirst(b),
+            };
+            if !r.reached[edge.to as usize] && better {
+                best[edge.to as usize] = Some(next);
+                r.parent[edge.to as usize] = e;
+                heap.push(std::cmp::Reverse((ProbabilityFirst(next), edge.to)));
+            }
+        }
+    }
+    r
+}
+
+/// Orders costs by probability first, then steps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ProbabilityFirst(Cost);
+
+impl Ord for ProbabilityFirst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .neg_log_p
+            .total_cmp(&other.0.neg_log_p)
+            .then(self.0.steps.cmp(&other.0.steps))
+    }
+}
+
+impl PartialOrd for ProbabilityFirst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}

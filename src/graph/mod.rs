@@ -122,6 +122,20 @@ impl AttackGraph {
         }
         // Order by key: traversal order (and so every tie-break) is independent of file order.
         edges.sort_by_key(|e| (e.key, e.link));
+        // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
+        // draw, so it is open when the draw falls under the larger p. Keep that one edge.
+        edges.dedup_by(|later, kept| {
+            if later.key == kept.key && later.from == kept.from && later.to == kept.to {
+                if later.p > kept.p {
+                    kept.p = later.p;
+                    kept.link = later.link;
+                    kept.mean_time = later.mean_time;
+                }
+                true
+            } else {
+                false
+            }
+        });
         for (i, e) in edges.iter().enumerate() {
             graph.add_edge(
                 NodeIndex::new(e.from as usize),

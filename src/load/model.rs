@@ -230,7 +230,7 @@ pub fn parse_model(text: &str, name: &str) -> Result<LoadedModel> {
         return Err(Error::Invalid { problems: errors });
     }
     Ok(LoadedModel {
-        model,
+        model: model.canonical(),
         path: name.to_string(),
         warnings,
     })
@@ -977,6 +977,22 @@ fn lint(model: &Model, src: &mut Source) {
             src.warning(
                 None,
                 format!("store `{}` has no retention_days{age}", model.id(s)),
+            );
+        }
+    }
+
+    let mut seen = BTreeSet::new();
+    for l in &model.links {
+        let key = (l.from, l.to, l.kind.label());
+        if !seen.insert(key) {
+            src.warning(
+                None,
+                format!(
+                    "`{}` → `{}` ({}) is listed more than once; it counts as one step with the largest p",
+                    model.id(l.from),
+                    model.id(l.to),
+                    l.kind.label()
+                ),
             );
         }
     }

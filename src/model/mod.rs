@@ -407,6 +407,86 @@ impl Model {
         }
     }
 
+    /// The same model with nodes numbered in id order and every list in a canonical order, so
+    /// that nothing computed from it depends on the order of entries in the input files.
+    pub fn canonical(self) -> Model {
+        let mut order: Vec<NodeId> = (0..self.nodes.len() as NodeId).collect();
+        order.sort_by(|&a, &b| self.id(a).cmp(self.id(b)));
+        let mut remap = vec![0 as NodeId; self.nodes.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as NodeId;
+        }
+        let pick = |old: NodeId| remap[old as usize];
+        let mut m = Model {
+            name: self.name.clone(),
+            program_age_days: self.program_age_days,
+            categories: self.categories.clone(),
+            probabilities: self.probabilities.clone(),
+            times: self.times.clone(),
+            populations: self.populations.clone(),
+            notification: self.notification.clone(),
+            ..Model::default()
+        };
+        for &old in &order {
+            let node = &self.nodes[old as usize];
+            let n = m.add_node(&node.id, node.kind);
+            m.mfa[n as usize] = self.mfa[old as usize];
+            m.account_kind[n as usize] = self.account_kind[old as usize];
+            m.store_policy[n as usize] = self.store_policy[old as usize].clone();
+        }
+        m.links = self
+            .links
+            .into_iter()
+            .map(|l| Link {
+                from: pick(l.from),
+                to: pick(l.to),
+                ..l
+            })
+            .collect();
+        m.links.sort_by(|a, b| {
+            (a.from, a.to, a.kind.label())
+                .cmp(&(b.from, b.to, b.kind.label()))
+                .then(a.p.partial_cmp(&b.p).unwrap_or(std::cmp::Ordering::Equal))
+        });
+        m.record_sets = self
+            .record_sets
+            .into_iter()
+            .map(|r| RecordSet {
+                store: pick(r.store),
+                ..r
+            })
+            .collect();
+        m.record_sets.sort_by(|a, b| {
+            let key = |r: &RecordSet| {
+                let (kind, n) = match r.amount {
+                    Amount::Count(c) => (0, c),
+                    Amount::PerDay(d) => (1, d),
+                };
+                (
+                    r.store,
+                    r.category.clone(),
+                    kind,
+                    n,
+                    r.retention_days,
+                    r.subjects.clone(),
+                )
+            };
+            key(a).cmp(&key(b)).then(a.coverage.total_cmp(&b.coverage))
+        });
+        m.flows = self
+            .flows
+            .into_iter()
+            .map(|f| Flow {
+                from: pick(f.from),
+                to: pick(f.to),
+                ..f
+            })
+            .collect();
+        m.flows
+            .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
+        m
+    }
+
     /// Ids of every node of a kind, in model order.
     pub fn nodes_of(&self, kind: NodeKind) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as NodeId).filter(move |&n| self.kind(n) == kind)

@@ -180,6 +180,10 @@ pub fn run(r: &RunReport) -> String {
             let _ = writeln!(s, "      {}", path_line(p));
         }
     }
+    if let Some(mc) = &r.baseline.monte_carlo {
+        let _ = writeln!(s);
+        s.push_str(&monte_carlo(mc));
+    }
     s
 }
 
@@ -274,6 +278,137 @@ pub fn who_can_reach(r: &crate::results::queries::WhoCanReachReport) -> String {
             row.steps,
             path_line(&row.path)
         );
+    }
+    s
+}
+
+fn stats_line(label: &str, s: &crate::results::monte_carlo::Stats) -> String {
+    format!(
+        "  {label:<18} {:>16} {:>16} … {:<16} {:>16} {:>16} {:>16}",
+        figure(s.mean.round()),
+        figure(s.ci95[0].max(0.0).round()),
+        figure(s.ci95[1].round()),
+        figure(s.p50.round()),
+        figure(s.p95.round()),
+        figure(s.p99.round())
+    )
+}
+
+/// The Monte Carlo section of a `run` table.
+pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "MONTE CARLO ({} trials, seed {}; each step succeeds with its probability)",
+        thousands(mc.trials as u64),
+        mc.seed
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "  {:<18} {:>16} {:>35} {:>16} {:>16} {:>16}",
+        "", "mean", "95% interval of the mean", "p50", "p95", "p99"
+    );
+    let _ = writeln!(s, "{}", stats_line("exposure", &mc.exposure));
+    let _ = writeln!(s, "{}", stats_line("records", &mc.records));
+    if let Some(first) = mc.exceedance.records.first() {
+        let _ = writeln!(s, "  P(any record leaks) = {:.3}", first.p);
+    }
+    let _ = writeln!(s);
+    if !mc.records_by_category.is_empty() {
+        let w = mc
+            .records_by_category
+            .keys()
+            .map(|c| c.len())
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        let _ = writeln!(
+            s,
+            "  {:<w$} {:>16} {:>16}",
+            "category", "mean records", "p95"
+        );
+        for (c, v) in &mc.records_by_category {
+            let _ = writeln!(
+                s,
+                "  {c:<w$} {:>16} {:>16}",
+                figure(v.mean.round()),
+                figure(v.p95.round())
+            );
+        }
+        let _ = writeln!(s);
+    }
+    let mut breached: Vec<(&String, &f64)> = mc
+        .store_breach_probability
+        .iter()
+        .filter(|(_, p)| **p > 0.0)
+        .collect();
+    breached.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+    if breached.is_empty() {
+        let _ = writeln!(s, "  No store was breached in any trial.");
+    } else {
+        let _ = writeln!(
+            s,
+            "  Breach probability, and the most likely path to each store"
+        );
+        for (store, p) in breached {
+            let _ = writeln!(s, "  {:>7.3}  {store}", p);
+            if let Some(path) = mc.most_likely_paths.iter().find(|x| &x.target == store) {
+                let _ = writeln!(
+                    s,
+                    "           {} (all open: {:.3})",
+                    path_line(path),
+                    path.probability
+                );
+            }
+        }
+    }
+    if !mc.people_affected.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "  People affected (mean, p95)");
+        for (pop, v) in &mc.people_affected {
+            let _ = writeln!(
+                s,
+                "    {pop:<16} {:>10} {:>10}",
+                figure(v.mean.round()),
+                figure(v.p95.round())
+            );
+        }
+        if !mc.notifiable.is_empty() {
+            let _ = writeln!(s, "  Notifiable people (mean, p95, P(any notifiable leak))");
+            for (regime, pops) in &mc.notifiable {
+                for (pop, v) in pops {
+                    let _ = writeln!(
+                        s,
+                        "    {regime:<20} {pop:<14} {:>10} {:>10} {:>8.3}",
+                        figure(v.mean.round()),
+                        figure(v.p95.round()),
+                        v.p_any
+                    );
+                }
+            }
+        }
+    }
+    if let Some(tm) = &mc.time_model {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "  Time model: detection {} with mean {} days (mean detection day {:.1}); edge times {}",
+            tm.detection_distribution, tm.detection_mean_days, tm.detection_days.mean, tm.edge_time_distribution
+        );
+        let _ = writeln!(
+            s,
+            "  Records leaked if the attacker is detected at day d (mean)"
+        );
+        for p in &tm.dwell {
+            let _ = writeln!(
+                s,
+                "    d = {:>5}  {:>16} records  {:>18} exposure",
+                figure(p.days),
+                figure(p.records_mean.round()),
+                figure(p.exposure_mean.round())
+            );
+        }
     }
     s
 }

@@ -2,6 +2,7 @@
 //! format. The JSON result of DESIGN.md is these structs serialised; tables, CSV and charts
 //! read the same structs. Nothing here computes a figure the engine did not.
 
+pub mod monte_carlo;
 pub mod number;
 pub mod queries;
 
@@ -216,6 +217,8 @@ impl Deterministic {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
     pub deterministic: Deterministic,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<monte_carlo::MonteCarlo>,
 }
 
 /// The whole result of `run` (DESIGN.md "JSON result").
@@ -249,6 +252,7 @@ impl RunReport {
             model,
             graph,
             holdings,
+            ..
         } = analysis;
         let deterministic = Deterministic::of(model, graph, holdings, wc);
         let weights = deterministic
@@ -268,7 +272,10 @@ impl RunReport {
                 edges: graph.edges.len(),
             },
             entry_points: sorted_ids(model, &scenario.compromised),
-            baseline: Outcome { deterministic },
+            baseline: Outcome {
+                deterministic,
+                monte_carlo: None,
+            },
             weights,
         }
     }

@@ -182,3 +182,78 @@ fn csv_has_one_row_per_leaked_store_and_category() {
         &"Phished manager,baseline,badge-logs,user.location.imprecise,6059000,8.0,48472000.0"
     ));
 }
+
+fn run_with_threads(threads: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blastradius"))
+        .args(args)
+        .current_dir(crate::util::root())
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn json_is_byte_identical_for_any_thread_count() {
+    let args = [
+        "run",
+        "scenarios/stolen-it-admin-token.toml",
+        "--format",
+        "json",
+        "--trials",
+        "3000",
+    ];
+    let one = run_with_threads("1", &args);
+    assert_eq!(one, run_with_threads("2", &args));
+    assert_eq!(one, run_with_threads("8", &args));
+}
+
+#[test]
+fn trials_and_seed_can_be_overridden() {
+    let v = run_json(&[
+        "run",
+        "scenarios/phished-manager.toml",
+        "--trials",
+        "500",
+        "--seed",
+        "99",
+    ]);
+    let mc = &v["baseline"]["monte_carlo"];
+    assert_eq!(mc["trials"], 500);
+    assert_eq!(mc["seed"], 99);
+    let other = run_json(&[
+        "run",
+        "scenarios/phished-manager.toml",
+        "--trials",
+        "500",
+        "--seed",
+        "98",
+    ]);
+    assert_ne!(
+        mc["exposure"]["mean"],
+        other["baseline"]["monte_carlo"]["exposure"]["mean"]
+    );
+    // Every store has a breach probability, 0 when never breached.
+    assert_eq!(mc["store_breach_probability"]["hr-records"], 0.0);
+    assert_eq!(
+        mc["store_breach_probability"].as_object().unwrap().len(),
+        14
+    );
+    let wc = run_json(&["run", "scenarios/phished-manager.toml", "--worst-case-only"]);
+    assert!(wc["baseline"].get("monte_carlo").is_none());
+}
+
+#[test]
+fn monte_carlo_never_exceeds_the_worst_case() {
+    let v = run_json(&["run", "scenarios/leaked-mdm-key.toml", "--trials", "2000"]);
+    let worst = v["baseline"]["deterministic"]["exposure"].as_f64().unwrap();
+    let mc = &v["baseline"]["monte_carlo"]["exposure"];
+    assert!(mc["p99"].as_f64().unwrap() <= worst);
+    assert!(mc["mean"].as_f64().unwrap() <= worst);
+    assert!(mc["mean"].as_f64().unwrap() > 0.0);
+}

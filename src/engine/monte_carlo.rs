@@ -1,0 +1,355 @@
+//! Monte Carlo (DESIGN.md Semantics): in each trial every traversable edge is open
+//! independently with its `p`; the trial's blast radius is reachability over open edges. With a
+//! detection setting (time model), edges also take time, nodes fall at their earliest arrival,
+//! and only stores reached by the detection time leak.
+//!
+//! Trials run in parallel in fixed blocks; every draw is keyed by (seed, trial, edge key), so the
+//! per-trial results, and everything aggregated from them in trial order, are identical for any
+//! thread count and any order of the model file. Edges are sampled lazily (only edges leaving
+//! reached nodes towards unreached ones are drawn) and p = 1 edges cost no draw. Scratch space
+//! is per worker and epoch-stamped: no allocation per trial.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use super::random::{exponential, uniform, DETECTION_KEY, TIME_SALT};
+use super::tally::{ExposureIndex, Tally};
+use super::Progress;
+use crate::graph::AttackGraph;
+use crate::model::{Distribution, Model, NodeId, NodeKind};
+use crate::scenario::Detection;
+
+/// Trials per block: the unit of parallel work and of progress.
+const BLOCK: u32 = 256;
+
+/// Days at which "records leaked if detected at day d" is reported.
+pub const DWELL_GRID: [f64; 16] = [
+    0.0, 1.0, 2.0, 3.0, 5.0, 7.0, 10.0, 14.0, 21.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 365.0,
+];
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimulationSpec<'a> {
+    pub sources: &'a [NodeId],
+    pub trials: u32,
+    pub seed: u64,
+    pub detection: Option<Detection>,
+    /// Edge time distribution (the model's `[times] distribution`).
+    pub edge_times: Distribution,
+}
+
+/// Per-trial figures, in trial order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trials {
+    pub trials: u32,
+    pub seed: u64,
+    pub exposure: Vec<f64>,
+    pub records: Vec<u64>,
+    /// trials × categories, trial-major.
+    pub category_records: Vec<u64>,
+    /// trials × populations.
+    pub people: Vec<f64>,
+    /// trials × regimes × populations.
+    pub notifiable: Vec<f64>,
+    /// Trials with any notifiable leak, per regime × population.
+    pub any_notifiable: Vec<u64>,
+    /// Trials in which each store leaked, by node id (0 for other nodes).
+    pub store_breaches: Vec<u64>,
+    /// Time model only: trials × dwell grid; records and exposure leaked by day d.
+    pub dwell_records: Vec<u64>,
+    pub dwell_exposure: Vec<f64>,
+    pub detection_days: Vec<f64>,
+}
+
+struct Scratch {
+    epoch: u32,
+    seen: Vec<u32>,
+    arrival: Vec<f64>,
+    stack: Vec<NodeId>,
+    heap: BinaryHeap<Reverse<(TimeKey, NodeId)>>,
+    leaked: Vec<NodeId>,
+    leaked_at: Vec<(f64, NodeId)>,
+    tally: Tally,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct TimeKey(f64);
+impl Eq for TimeKey {}
+impl PartialOrd for TimeKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for TimeKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl Scratch {
+    fn new(n: usize, index: &ExposureIndex) -> Scratch {
+        Scratch {
+            epoch: 0,
+            seen: vec![0; n],
+            arrival: vec![f64::INFINITY; n],
+            stack: Vec::new(),
+            heap: BinaryHeap::new(),
+            leaked: Vec::new(),
+            leaked_at: Vec::new(),
+            tally: Tally::new(index),
+        }
+    }
+
+    fn next_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+    }
+}
+
+/// Reachability over open edges (no time model): fills `scratch.leaked`.
+fn reach_trial(
+    model_kinds: &[NodeKind],
+    graph: &AttackGraph,
+    seed: u64,
+    t: u64,
+    sources: &[NodeId],
+    s: &mut Scratch,
+) {
+    s.next_epoch();
+    s.leaked.clear();
+    s.stack.clear();
+    for &n in sources {
+        if s.seen[n as usize] != s.epoch {
+            s.seen[n as usize] = s.epoch;
+            s.stack.push(n);
+            if model_kinds[n as usize] == NodeKind::Store {
+                s.leaked.push(n);
+            }
+        }
+    }
+    while let Some(n) = s.stack.pop() {
+        for &e in graph.out(n) {
+            let edge = graph.edge(e);
+            let to = edge.to as usize;
+            if s.seen[to] == s.epoch {
+                continue;
+            }
+            if edge.p < 1.0 && uniform(seed, t, edge.key) >= edge.p {
+                continue;
+            }
+            s.seen[to] = s.epoch;
+            s.stack.push(edge.to);
+            if model_kinds[to] == NodeKind::Store {
+                s.leaked.push(edge.to);
+            }
+        }
+    }
+}
+
+/// Earliest arrival over open edges up to `horizon` days: fills `scratch.leaked_at`.
+#[allow(clippy::too_many_arguments)]
+fn timed_trial(
+    model_kinds: &[NodeKind],
+    graph: &AttackGraph,
+    seed: u64,
+    t: u64,
+    sources: &[NodeId],
+    distribution: Distribution,
+    horizon: f64,
+    s: &mut Scratch,
+) {
+    s.next_epoch();
+    s.leaked_at.clear();
+    s.heap.clear();
+    // `seen` marks nodes with a tentative arrival this trial; `arrival` is valid only then.
+    for &n in sources {
+        s.seen[n as usize] = s.epoch;
+        s.arrival[n as usize] = 0.0;
+        s.heap.push(Reverse((TimeKey(0.0), n)));
+    }
+    while let Some(Reverse((TimeKey(at), n))) = s.heap.pop() {
+        if at > s.arrival[n as usize] {
+            continue; // stale entry
+        }
+        if model_kinds[n as usize] == NodeKind::Store {
+            s.leaked_at.push((at, n));
+        }
+        for &e in graph.out(n) {
+            let edge = graph.edge(e);
+            let to = edge.to as usize;
+            if s.seen[to] == s.epoch && s.arrival[to] <= at {
+                continue;
+            }
+            if edge.p < 1.0 && uniform(seed, t, edge.key) >= edge.p {
+                continue;
+            }
+            let dt = match distribution {
+                Distribution::Fixed => edge.mean_time,
+                Distribution::Exponential => {
+                    exponential(edge.mean_time, uniform(seed, t, edge.key ^ TIME_SALT))
+                }
+            };
+            let next = at + dt;
+            if next > horizon {
+                continue;
+            }
+            if s.seen[to] != s.epoch || next < s.arrival[to] {
+                s.seen[to] = s.epoch;
+                s.arrival[to] = next;
+                s.heap.push(Reverse((TimeKey(next), edge.to)));
+            }
+        }
+    }
+}
+
+/// Detection day of trial `t`.
+pub fn detection_day(seed: u64, t: u64, d: &Detection) -> f64 {
+    match d.distribution {
+        Distribution::Fixed => d.mean_days,
+        Distribution::Exponential => exponential(d.mean_days, uniform(seed, t, DETECTION_KEY)),
+    }
+}
+
+/// Runs the trials. `progress` is told of every finished block.
+pub fn simulate(
+    model: &Model,
+    graph: &AttackGraph,
+    index: &ExposureIndex,
+    spec: &SimulationSpec,
+    progress: &dyn Progress,
+) -> Trials {
+    let kinds: Vec<NodeKind> = model.nodes.iter().map(|n| n.kind).collect();
+    let cats = index.categories.len();
+    let pops = index.populations.len();
+    let rp = index.regimes.len() * pops;
+    let grid = if spec.detection.is_some() {
+        DWELL_GRID.len()
+    } else {
+        0
+    };
+    let blocks: Vec<(u32, u32)> = (0..spec.trials.div_ceil(BLOCK))
+        .map(|b| (b * BLOCK, ((b + 1) * BLOCK).min(spec.trials)))
+        .collect();
+
+    struct Block {
+        exposure: Vec<f64>,
+        records: Vec<u64>,
+        category_records: Vec<u64>,
+        people: Vec<f64>,
+        notifiable: Vec<f64>,
+        any_notifiable: Vec<u64>,
+        store_breaches: Vec<u64>,
+        dwell_records: Vec<u64>,
+        dwell_exposure: Vec<f64>,
+        detection_days: Vec<f64>,
+    }
+
+    let n = model.node_count();
+    let results: Vec<Block> = blocks
+        .par_iter()
+        .map_init(
+            || Scratch::new(n, index),
+            |s, &(start, end)| {
+                let len = (end - start) as usize;
+                let mut b = Block {
+                    exposure: Vec::with_capacity(len),
+                    records: Vec::with_capacity(len),
+                    category_records: Vec::with_capacity(len * cats),
+                    people: Vec::with_capacity(len * pops),
+                    notifiable: Vec::with_capacity(len * rp),
+                    any_notifiable: vec![0; rp],
+                    store_breaches: vec![0; n],
+                    dwell_records: Vec::with_capacity(len * grid),
+                    dwell_exposure: Vec::with_capacity(len * grid),
+                    detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
+                };
+                for t in start..end {
+                    let t = t as u64;
+                    match &spec.detection {
+                        None => {
+                            reach_trial(&kinds, graph, spec.seed, t, spec.sources, s);
+                        }
+                        Some(d) => {
+                            let detect = detection_day(spec.seed, t, d);
+                            let horizon = detect.max(DWELL_GRID[DWELL_GRID.len() - 1]);
+                            timed_trial(
+                                &kinds,
+                                graph,
+                                spec.seed,
+                                t,
+                                spec.sources,
+                                spec.edge_times,
+                                horizon,
+                                s,
+                            );
+                            // Records leaked if detected at each grid day.
+                            for &day in &DWELL_GRID {
+                                let stores = s
+                                    .leaked_at
+                                    .iter()
+                                    .filter(|(at, _)| *at <= day)
+                                    .map(|&(_, st)| st);
+                                s.tally.count(index, stores);
+                                b.dwell_records.push(s.tally.records_total);
+                                b.dwell_exposure.push(s.tally.exposure);
+                            }
+                            b.detection_days.push(detect);
+                            s.leaked.clear();
+                            s.leaked.extend(
+                                s.leaked_at
+                                    .iter()
+                                    .filter(|(at, _)| *at <= detect)
+                                    .map(|&(_, st)| st),
+                            );
+                        }
+                    }
+                    let Scratch { leaked, tally, .. } = s;
+                    tally.count(index, leaked.iter().copied());
+                    for &st in leaked.iter() {
+                        b.store_breaches[st as usize] += 1;
+                    }
+                    b.exposure.push(tally.exposure);
+                    b.records.push(tally.records_total);
+                    b.category_records.extend_from_slice(&tally.records);
+                    b.people.extend_from_slice(&tally.people);
+                    b.notifiable.extend_from_slice(&tally.notifiable);
+                    for (i, &any) in tally.any_notifiable.iter().enumerate() {
+                        b.any_notifiable[i] += any as u64;
+                    }
+                }
+                progress.inc((end - start) as u64);
+                b
+            },
+        )
+        .collect();
+
+    let mut out = Trials {
+        trials: spec.trials,
+        seed: spec.seed,
+        any_notifiable: vec![0; rp],
+        store_breaches: vec![0; n],
+        ..Trials::default()
+    };
+    for b in results {
+        out.exposure.extend(b.exposure);
+        out.records.extend(b.records);
+        out.category_records.extend(b.category_records);
+        out.people.extend(b.people);
+        out.notifiable.extend(b.notifiable);
+        out.dwell_records.extend(b.dwell_records);
+        out.dwell_exposure.extend(b.dwell_exposure);
+        out.detection_days.extend(b.detection_days);
+        for (a, x) in out.any_notifiable.iter_mut().zip(b.any_notifiable) {
+            *a += x;
+        }
+        for (a, x) in out.store_breaches.iter_mut().zip(b.store_breaches) {
+            *a += x;
+        }
+    }
+    out
+}

@@ -1,0 +1,9 @@
+//! The one integration-test binary. `cli_*` modules drive the `blastradius` command line as a
+//! user would; the others call the library and check it against independent computations.
+
+mod bad_input;
+mod demo;
+mod models;
+mod monte_carlo;
+mod queries;
+mod util;
