@@ -1,7 +1,9 @@
 //! Loaders: the only code that knows TOML. Files in, validated [`crate::model::Model`] and
 //! [`crate::scenario::Scenario`] out, or every problem found, with file, line and column.
 
+pub mod csv_files;
 pub mod model;
+pub mod save;
 pub mod scenario;
 pub mod source;
 

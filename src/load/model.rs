@@ -19,157 +19,173 @@ use crate::model::{
     NodeId, NodeKind, Probabilities, RecordSet, Times,
 };
 
-type Id = Spanned<String>;
+pub(super) type Id = Spanned<String>;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawModel {
-    org: Option<RawOrg>,
-    populations: Option<BTreeMap<String, Spanned<i64>>>,
-    notification: Option<BTreeMap<String, Vec<Spanned<String>>>>,
-    categories: Option<toml::Table>,
-    probabilities: Option<toml::Table>,
-    times: Option<toml::Table>,
+pub(super) struct RawModel {
+    pub(super) org: Option<RawOrg>,
+    pub(super) populations: Option<BTreeMap<String, Spanned<i64>>>,
+    pub(super) notification: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    pub(super) categories: Option<toml::Table>,
+    pub(super) probabilities: Option<toml::Table>,
+    pub(super) times: Option<toml::Table>,
     #[serde(default)]
-    person: Vec<RawPerson>,
+    pub(super) person: Vec<RawPerson>,
     #[serde(default)]
-    account: Vec<RawAccount>,
+    pub(super) account: Vec<RawAccount>,
     #[serde(default)]
-    group: Vec<RawGroup>,
+    pub(super) group: Vec<RawGroup>,
     #[serde(default)]
-    system: Vec<RawSystem>,
+    pub(super) system: Vec<RawSystem>,
     #[serde(default)]
-    store: Vec<RawStore>,
+    pub(super) store: Vec<RawStore>,
     #[serde(default)]
-    grant: Vec<RawGrant>,
+    pub(super) grant: Vec<RawGrant>,
     #[serde(default)]
-    flow: Vec<RawFlow>,
+    pub(super) flow: Vec<RawFlow>,
     #[serde(default)]
-    edge: Vec<RawEdge>,
+    pub(super) edge: Vec<RawEdge>,
+    #[serde(default)]
+    pub(super) membership: Vec<RawMembership>,
+    /// Side files: table name → CSV file beside the model.
+    pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
+    /// Record sets and system access read from side files, with their store or system.
+    #[serde(skip)]
+    pub(super) extra_records: Vec<(Id, RawRecordSet)>,
+    #[serde(skip)]
+    pub(super) extra_access: Vec<(Id, RawAccess)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMembership {
+    pub(super) member: Id,
+    pub(super) group: Id,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawOrg {
-    name: Option<String>,
-    description: Option<String>,
-    program_age_days: Option<Spanned<i64>>,
+pub(super) struct RawOrg {
+    pub(super) name: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) program_age_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPerson {
-    id: Id,
+pub(super) struct RawPerson {
+    pub(super) id: Id,
     #[serde(default)]
-    accounts: Vec<Id>,
+    pub(super) accounts: Vec<Id>,
     #[allow(dead_code)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[allow(dead_code)]
-    description: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawAccount {
-    id: Id,
-    kind: Option<Spanned<String>>,
-    mfa: Option<Spanned<String>>,
+pub(super) struct RawAccount {
+    pub(super) id: Id,
+    pub(super) kind: Option<Spanned<String>>,
+    pub(super) mfa: Option<Spanned<String>>,
     #[serde(default)]
-    groups: Vec<Id>,
+    pub(super) groups: Vec<Id>,
     #[allow(dead_code)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[allow(dead_code)]
-    description: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawGroup {
-    id: Id,
+pub(super) struct RawGroup {
+    pub(super) id: Id,
     #[serde(default)]
-    groups: Vec<Id>,
+    pub(super) groups: Vec<Id>,
     #[allow(dead_code)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[allow(dead_code)]
-    description: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSystem {
-    id: Id,
+pub(super) struct RawSystem {
+    pub(super) id: Id,
     #[serde(default)]
-    credentials: Vec<Id>,
+    pub(super) credentials: Vec<Id>,
     #[serde(default)]
-    access: Vec<RawAccess>,
+    pub(super) access: Vec<RawAccess>,
     #[allow(dead_code)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[allow(dead_code)]
-    description: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawAccess {
-    store: Id,
-    access: Spanned<String>,
-    p: Option<Spanned<f64>>,
-    time: Option<Spanned<f64>>,
+pub(super) struct RawAccess {
+    pub(super) store: Id,
+    pub(super) access: Spanned<String>,
+    pub(super) p: Option<Spanned<f64>>,
+    pub(super) time: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawStore {
-    id: Id,
-    retention_days: Option<Spanned<i64>>,
+pub(super) struct RawStore {
+    pub(super) id: Id,
+    pub(super) retention_days: Option<Spanned<i64>>,
     #[serde(default)]
-    records: Vec<RawRecordSet>,
+    pub(super) records: Vec<RawRecordSet>,
     #[serde(default)]
-    credentials: Vec<Id>,
+    pub(super) credentials: Vec<Id>,
     #[allow(dead_code)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[allow(dead_code)]
-    description: Option<String>,
+    pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRecordSet {
-    category: Spanned<String>,
-    count: Option<Spanned<i64>>,
-    per_day: Option<Spanned<i64>>,
-    retention_days: Option<Spanned<i64>>,
-    subjects: Option<Spanned<String>>,
-    coverage: Option<Spanned<f64>>,
+pub(super) struct RawRecordSet {
+    pub(super) category: Spanned<String>,
+    pub(super) count: Option<Spanned<i64>>,
+    pub(super) per_day: Option<Spanned<i64>>,
+    pub(super) retention_days: Option<Spanned<i64>>,
+    pub(super) subjects: Option<Spanned<String>>,
+    pub(super) coverage: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawGrant {
-    principal: Id,
-    target: Id,
-    access: Spanned<String>,
-    last_used_days: Option<Spanned<i64>>,
-    p: Option<Spanned<f64>>,
-    time: Option<Spanned<f64>>,
+pub(super) struct RawGrant {
+    pub(super) principal: Id,
+    pub(super) target: Id,
+    pub(super) access: Spanned<String>,
+    pub(super) last_used_days: Option<Spanned<i64>>,
+    pub(super) p: Option<Spanned<f64>>,
+    pub(super) time: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFlow {
-    from: Id,
-    to: Id,
-    categories: Option<Vec<Spanned<String>>>,
+pub(super) struct RawFlow {
+    pub(super) from: Id,
+    pub(super) to: Id,
+    pub(super) categories: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawEdge {
-    from: Id,
-    to: Id,
-    kind: Spanned<String>,
-    p: Option<Spanned<f64>>,
-    time: Option<Spanned<f64>>,
+pub(super) struct RawEdge {
+    pub(super) from: Id,
+    pub(super) to: Id,
+    pub(super) kind: Spanned<String>,
+    pub(super) p: Option<Spanned<f64>>,
+    pub(super) time: Option<Spanned<f64>>,
 }
 
 /// A loaded model with the warnings its validation found.
@@ -203,11 +219,21 @@ pub fn load_model(path: &Path, shown: &str) -> Result<LoadedModel> {
         path: shown_file.clone(),
         source,
     })?;
-    parse_model(&text, &shown_file)
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let shown_dir = Path::new(&shown_file)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_model_in(&text, &shown_file, Some((dir, &shown_dir)))
 }
 
-/// Parses and validates model text; `name` is used in messages.
+/// Parses and validates model text; `name` is used in messages. CSV side files cannot be read
+/// from text alone: use [`load_model`] for a model that has them.
 pub fn parse_model(text: &str, name: &str) -> Result<LoadedModel> {
+    parse_model_in(text, name, None)
+}
+
+fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<LoadedModel> {
     let mut src = Source::new(name, text.to_string());
     if src.is_blank() {
         return Err(Error::Syntax {
@@ -217,11 +243,44 @@ pub fn parse_model(text: &str, name: &str) -> Result<LoadedModel> {
                 .into(),
         });
     }
-    let raw: RawModel = toml::from_str(text).map_err(|e| Error::Syntax {
+    let mut raw: RawModel = toml::from_str(text).map_err(|e| Error::Syntax {
         path: name.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;
+    match dir {
+        Some((dir, shown_dir)) => {
+            super::csv_files::read_side_files(&mut raw, &mut src, dir, shown_dir)
+        }
+        None => {
+            if let Some(files) = &raw.csv {
+                if let Some((_, f)) = files.iter().next() {
+                    src.error(
+                        Some(f.span()),
+                        "CSV side files can only be read from a model file on disk",
+                    );
+                }
+            }
+        }
+    }
     let model = build(raw, &mut src);
+    // Problems in reading order: the model file first, then side files, each by line.
+    let primary = src.name().to_string();
+    src.problems.sort_by(|a, b| {
+        (
+            a.file != primary,
+            &a.file,
+            a.line.is_none(),
+            a.line,
+            a.column,
+        )
+            .cmp(&(
+                b.file != primary,
+                &b.file,
+                b.line.is_none(),
+                b.line,
+                b.column,
+            ))
+    });
     let (errors, warnings): (Vec<_>, Vec<_>) = src
         .problems
         .into_iter()
@@ -479,7 +538,8 @@ fn read_times(src: &mut Source, table: &toml::Table) -> Times {
 
 /// Raw structs → validated model. Problems go to `src`; the returned model is only meaningful
 /// when `src` has no errors.
-fn build(raw: RawModel, src: &mut Source) -> Model {
+fn build(mut raw: RawModel, src: &mut Source) -> Model {
+    attach_side_rows(&mut raw, src);
     let mut model = Model::default();
     let org = raw.org.unwrap_or_default();
     let _ = org.description;
@@ -490,24 +550,29 @@ fn build(raw: RawModel, src: &mut Source) -> Model {
         .and_then(|v| days(src, v, "program_age_days"));
 
     // Nodes first, so that references may point forward.
-    let mut first_seen: HashMap<String, (NodeKind, usize)> = HashMap::new();
+    let mut first_seen: HashMap<String, (NodeKind, String)> = HashMap::new();
     let mut declare = |model: &mut Model, src: &mut Source, id: &Id, kind: NodeKind| {
         let name = id.get_ref();
         if name.trim().is_empty() {
             src.error(span(id), format!("a {kind} has an empty id"));
             return;
         }
-        if let Some((prev_kind, prev_line)) = first_seen.get(name) {
+        if let Some((prev_kind, prev_at)) = first_seen.get(name) {
             src.error(
                 span(id),
                 format!(
-                    "duplicate id `{name}`: already declared as a {prev_kind} at line {prev_line}; ids must be unique across all kinds"
+                    "duplicate id `{name}`: already declared as a {prev_kind} at {prev_at}; ids must be unique across all kinds"
                 ),
             );
             return;
         }
-        let (line, _) = src.position(id.span().start);
-        first_seen.insert(name.clone(), (kind, line));
+        let (file, line, _) = src.position(id.span().start);
+        let at = if file == src.name() {
+            format!("line {line}")
+        } else {
+            format!("{file}:{line}")
+        };
+        first_seen.insert(name.clone(), (kind, at));
         model.add_node(name, kind);
     };
     for p in &raw.person {
@@ -625,6 +690,28 @@ fn build(raw: RawModel, src: &mut Source) -> Model {
                     }
                     links.push(link(from, to, LinkKind::Member));
                 }
+            }
+        }
+        for m in &raw.membership {
+            let member = r.resolve(
+                src,
+                &m.member,
+                &[NodeKind::Account, NodeKind::Group],
+                "member",
+            );
+            let group = r.resolve(src, &m.group, &[NodeKind::Group], "group");
+            if let (Some(from), Some(to)) = (member, group) {
+                if from == to {
+                    src.error(
+                        span(&m.group),
+                        format!(
+                            "group `{}` is listed as a member of itself",
+                            m.group.get_ref()
+                        ),
+                    );
+                    continue;
+                }
+                links.push(link(from, to, LinkKind::Member));
             }
         }
         for s in &raw.system {
@@ -883,6 +970,48 @@ fn build(raw: RawModel, src: &mut Source) -> Model {
         lint(&model, src);
     }
     model
+}
+
+/// Moves record sets and system access read from side files into their stores and systems.
+fn attach_side_rows(raw: &mut RawModel, src: &mut Source) {
+    let stores: HashMap<String, usize> = raw
+        .store
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.get_ref().clone(), i))
+        .collect();
+    for (store, set) in std::mem::take(&mut raw.extra_records) {
+        match stores.get(store.get_ref()) {
+            Some(&i) => raw.store[i].records.push(set),
+            None => src.error(
+                Some(store.span()),
+                format!(
+                    "record set for unknown store `{}`{}",
+                    store.get_ref(),
+                    did_you_mean(store.get_ref(), stores.keys().map(|k| k.as_str()))
+                ),
+            ),
+        }
+    }
+    let systems: HashMap<String, usize> = raw
+        .system
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.get_ref().clone(), i))
+        .collect();
+    for (system, access) in std::mem::take(&mut raw.extra_access) {
+        match systems.get(system.get_ref()) {
+            Some(&i) => raw.system[i].access.push(access),
+            None => src.error(
+                Some(system.span()),
+                format!(
+                    "access row for unknown system `{}`{}",
+                    system.get_ref(),
+                    did_you_mean(system.get_ref(), systems.keys().map(|k| k.as_str()))
+                ),
+            ),
+        }
+    }
 }
 
 fn parse_access(src: &mut Source, a: &Spanned<String>) -> Option<Access> {

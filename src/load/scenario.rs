@@ -81,7 +81,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             message: "the scenario file is empty; it needs `model = \"…\"` and `[attack] compromised = [\"…\"]`".into(),
         });
     }
-    let raw: RawScenario = toml::from_str(&src.text).map_err(|e| Error::Syntax {
+    let raw: RawScenario = toml::from_str(src.text()).map_err(|e| Error::Syntax {
         path: shown.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;

@@ -1,50 +1,91 @@
-//! A loaded text file: its name as the user wrote it, its text, and byte offset → line/column.
+//! The text files of one load (a model file and its CSV side files, or a scenario), and the
+//! problems found in them. Every file gets its own range of global byte offsets, so a span from
+//! any file maps back to that file's name, line and column.
 
 use crate::error::{Diagnostic, Severity};
 use std::ops::Range;
 
-/// An input file and the problems found in it.
-pub struct Source {
-    pub name: String,
-    pub text: String,
+struct SourceFile {
+    name: String,
+    base: usize,
+    text: String,
     line_starts: Vec<usize>,
+}
+
+/// Input files and the problems found in them.
+pub struct Source {
+    files: Vec<SourceFile>,
     pub problems: Vec<Diagnostic>,
 }
 
 impl Source {
+    /// A source whose primary file is `name`.
     pub fn new(name: impl Into<String>, text: String) -> Source {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source {
-            name: name.into(),
-            text,
-            line_starts,
+        let mut s = Source {
+            files: Vec::new(),
             problems: Vec::new(),
-        }
+        };
+        s.add_file(name, text);
+        s
     }
 
-    /// 1-based line and column of a byte offset.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text[start..offset.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
-        (line, column)
+    /// Adds a file; returns the global offset of its first byte.
+    pub fn add_file(&mut self, name: impl Into<String>, text: String) -> usize {
+        let base = self.files.last().map_or(0, |f| f.base + f.text.len() + 1);
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        self.files.push(SourceFile {
+            name: name.into(),
+            base,
+            text,
+            line_starts,
+        });
+        base
+    }
+
+    /// Text of the file that starts at global offset `base`.
+    pub fn file_text(&self, base: usize) -> &str {
+        self.files
+            .iter()
+            .find(|f| f.base == base)
+            .map_or("", |f| f.text.as_str())
+    }
+
+    /// Text of the primary file.
+    pub fn text(&self) -> &str {
+        &self.files[0].text
+    }
+
+    /// Name of the primary file.
+    pub fn name(&self) -> &str {
+        &self.files[0].name
+    }
+
+    /// File name, 1-based line and column of a global byte offset.
+    pub fn position(&self, offset: usize) -> (&str, usize, usize) {
+        let i = self.files.partition_point(|f| f.base <= offset).max(1) - 1;
+        let f = &self.files[i];
+        let local = (offset - f.base).min(f.text.len());
+        let line = f.line_starts.partition_point(|&s| s <= local);
+        let start = f.line_starts[line - 1];
+        let column = f
+            .text
+            .get(start..local)
+            .map_or(1, |t| t.chars().count() + 1);
+        (&f.name, line, column)
     }
 
     fn push(&mut self, severity: Severity, span: Option<Range<usize>>, message: String) {
-        let (line, column) = match span {
+        let (file, line, column) = match span {
             Some(s) => {
-                let (l, c) = self.position(s.start);
-                (Some(l), Some(c))
+                let (f, l, c) = self.position(s.start);
+                (f.to_string(), Some(l), Some(c))
             }
-            None => (None, None),
+            None => (self.name().to_string(), None, None),
         };
         self.problems.push(Diagnostic {
             severity,
-            file: self.name.clone(),
+            file,
             line,
             column,
             message,
@@ -63,9 +104,9 @@ impl Source {
         self.problems.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// True when the file holds nothing but white space and comments.
+    /// True when the primary file holds nothing but white space and comments.
     pub fn is_blank(&self) -> bool {
-        self.text.lines().all(|l| {
+        self.text().lines().all(|l| {
             let t = l.trim();
             t.is_empty() || t.starts_with('#')
         })
@@ -77,9 +118,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn positions_are_one_based() {
-        let s = Source::new("f", "ab\ncd\n".into());
-        assert_eq!(s.position(0), (1, 1));
-        assert_eq!(s.position(4), (2, 2));
+    fn positions_are_one_based_and_per_file() {
+        let mut s = Source::new("f", "ab\ncd\n".into());
+        assert_eq!(s.position(0), ("f", 1, 1));
+        assert_eq!(s.position(4), ("f", 2, 2));
+        let base = s.add_file("g.csv", "x,y\n1,2\n".into());
+        assert_eq!(s.position(base + 4), ("g.csv", 2, 1));
     }
 }

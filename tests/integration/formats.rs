@@ -1,0 +1,88 @@
+//! Model files both ways: a model saved as TOML, or as TOML with CSV side files, loads back to
+//! the same results; CSV side files report problems with their own file, line and column.
+
+use blastradius::load::{load_model, load_scenario, save::save_model};
+use blastradius::results::Deterministic;
+use blastradius::Analysis;
+
+use crate::util::{assert_fails_with, files, root, run_in};
+
+fn deterministic(a: &Analysis, ids: &[String]) -> Deterministic {
+    let sources: Vec<_> = ids.iter().map(|id| a.model.node_id(id).unwrap()).collect();
+    let wc = a.worst_case(&sources);
+    Deterministic::of(&a.model, &a.graph, &a.holdings, &wc)
+}
+
+#[test]
+fn saved_models_load_back_to_the_same_results() {
+    let demo = root().join("data/tracking-program");
+    let original = Analysis::new(load_model(&demo, "demo").unwrap().model);
+    for csv in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        save_model(&original.model, dir.path(), csv).unwrap();
+        let again = load_model(dir.path(), "saved").unwrap();
+        assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+        let again = Analysis::new(again.model);
+        for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
+            let path = entry.unwrap().path();
+            let s = load_scenario(&path, "s").unwrap().scenario;
+            let ids: Vec<String> = s
+                .compromised
+                .iter()
+                .map(|&n| original.model.id(n).to_string())
+                .collect();
+            assert_eq!(
+                deterministic(&original, &ids),
+                deterministic(&again, &ids),
+                "{path:?} csv={csv}"
+            );
+        }
+        // Same model, same bytes.
+        let dir2 = tempfile::tempdir().unwrap();
+        save_model(&again.model, dir2.path(), csv).unwrap();
+        let text = |d: &std::path::Path| std::fs::read_to_string(d.join("model.toml")).unwrap();
+        assert_eq!(text(dir.path()), text(dir2.path()));
+    }
+}
+
+#[test]
+fn csv_problems_name_their_file_line_and_column() {
+    let dir = files(&[
+        (
+            "m/model.toml",
+            "[org]\nprogram_age_days = 10\n[csv]\naccount = \"accounts.csv\"\ngrant = \"grants.csv\"\n[[group]]\nid = \"staff\"\n[[store]]\nid = \"db\"\n",
+        ),
+        ("m/accounts.csv", "id,kind,mfa,groups\nalice,human,otp,staff\nbob,human,totp,staf\n"),
+        ("m/grants.csv", "principal,target,access,last_used_days,p,time\nstaff,db,read,,0.5,\nbob,db,read,x,,\n"),
+    ]);
+    let out = run_in(dir.path(), &["validate", "m"]);
+    assert_fails_with(
+        &out,
+        &[
+            "m/accounts.csv:3:11: error: unknown mfa `totp`",
+            "m/accounts.csv:3:16: error: unknown group `staf`; did you mean `staff`?",
+            "m/grants.csv:3:13: error: column `last_used_days`: `x` is not a whole number",
+        ],
+    );
+}
+
+#[test]
+fn csv_unknown_columns_and_tables() {
+    let dir = files(&[
+        (
+            "m/model.toml",
+            "[csv]\naccount = \"a.csv\"\ngrants = \"g.csv\"\n",
+        ),
+        ("m/a.csv", "id,knd\nx,human\n"),
+    ]);
+    let out = run_in(dir.path(), &["validate", "m"]);
+    assert_fails_with(
+        &out,
+        &[
+            "unknown column `knd` for account rows",
+            "did you mean `kind`?",
+            "[csv] `grants` is not a table",
+            "did you mean `grant`?",
+        ],
+    );
+}
