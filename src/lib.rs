@@ -37,8 +37,10 @@
 //! assert_eq!(wc.exposure.exposure, 292_000.0);
 //! ```
 
+pub mod design;
 pub mod engine;
 pub mod error;
+pub mod evaluate;
 pub mod graph;
 pub mod load;
 pub mod model;

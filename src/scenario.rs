@@ -18,13 +18,6 @@ pub struct Detection {
     pub distribution: Distribution,
 }
 
-/// A named set of changes to the model, kept as written until designs are applied.
-#[derive(Debug, Clone)]
-pub struct DesignSpec {
-    pub name: String,
-    pub changes: Vec<toml::Table>,
-}
-
 /// A loaded scenario (its model travels beside it, see `load::LoadedScenario`).
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -34,5 +27,5 @@ pub struct Scenario {
     pub model_path: String,
     pub compromised: Vec<NodeId>,
     pub simulation: Simulation,
-    pub designs: Vec<DesignSpec>,
+    pub designs: Vec<crate::design::Design>,
 }

@@ -43,12 +43,30 @@ pub struct SimulationArgs {
     /// Worst case only: skip the Monte Carlo simulation
     #[arg(long)]
     pub worst_case_only: bool,
+    /// Add the designs of a design file ([[design]] tables); repeatable
+    #[arg(long = "design", value_name = "FILE")]
+    pub designs: Vec<PathBuf>,
+    /// Also evaluate one design that applies every design's changes together, in order
+    #[arg(long)]
+    pub combine: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario: worst-case blast radius of its compromised nodes
     Run {
+        /// Scenario file (TOML)
+        scenario: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        sim: SimulationArgs,
+        /// Hide progress and lint notes on standard error
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Baseline beside every design: worst case, expected exposure, paired changes
+    Compare {
         /// Scenario file (TOML)
         scenario: PathBuf,
         #[command(flatten)]

@@ -2,11 +2,15 @@
 
 use std::path::Path;
 
+use blastradius::design::Design;
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
+use blastradius::evaluate::{evaluate, Depth};
+use blastradius::load::design::load_design_file;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
 use blastradius::model::{Model, NodeId};
 use blastradius::output::{csv, json, table, Format};
+use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
@@ -24,12 +28,12 @@ fn lint_note(warnings: usize, model: &str, quiet: bool) {
     }
 }
 
-pub fn run(
+/// Loads a scenario with the design files and overrides of the command line and evaluates it.
+fn evaluate_scenario(
     scenario: &Path,
-    out: &OutputArgs,
     sim: &SimulationArgs,
     quiet: bool,
-) -> Result<(), Failure> {
+) -> Result<RunReport, Failure> {
     let loaded = load_scenario(scenario, &shown(scenario))?;
     let mut s = loaded.scenario;
     if let Some(t) = sim.trials {
@@ -38,21 +42,71 @@ pub fn run(
     if let Some(seed) = sim.seed {
         s.simulation.seed = seed;
     }
-    lint_note(loaded.warnings.len(), &s.model_path, quiet);
-    let analysis = Analysis::new(loaded.model);
-    let wc = analysis.worst_case(&s.compromised);
-    let mut report = RunReport::worst_case(&s, &analysis, &wc);
-    if !sim.worst_case_only {
-        let bar = Bar::new("trials", s.simulation.trials as u64, quiet);
-        let trials = analysis.simulate(&s.compromised, &s.simulation, &bar);
-        bar.finish();
-        report.baseline.monte_carlo =
-            Some(analysis.monte_carlo_result(&s.compromised, &s.simulation, &trials));
+    for file in &sim.designs {
+        for d in load_design_file(file, &shown(file), &loaded.model)? {
+            if s.designs.iter().any(|x| x.name == d.name) {
+                return Err(Failure::Error(Error::Input(format!(
+                    "{}: a design named `{}` is already defined; design names must be unique",
+                    shown(file),
+                    d.name
+                ))));
+            }
+            s.designs.push(d);
+        }
     }
+    if sim.combine && s.designs.len() > 1 {
+        let combined = Design {
+            name: s
+                .designs
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" + "),
+            description: Some("every design's changes together, in order".into()),
+            changes: s.designs.iter().flat_map(|d| d.changes.clone()).collect(),
+        };
+        s.designs.push(combined);
+    }
+    lint_note(loaded.warnings.len(), &s.model_path, quiet);
+    let depth = if sim.worst_case_only {
+        Depth::WorstCase
+    } else {
+        Depth::MonteCarlo
+    };
+    let total = s.simulation.trials as u64 * (1 + s.designs.len() as u64);
+    let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
+    let evaluation = evaluate(&s, loaded.model, depth, &bar);
+    bar.finish();
+    Ok(RunReport::of(&s, &evaluation))
+}
+
+pub fn run(
+    scenario: &Path,
+    out: &OutputArgs,
+    sim: &SimulationArgs,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let report = evaluate_scenario(scenario, sim, quiet)?;
     let text = match format_of(out) {
         Format::Table => table::run(&report),
         Format::Json => json::render(&report),
         Format::Csv => csv::run(&report),
+    };
+    emit(out, &text)
+}
+
+pub fn compare(
+    scenario: &Path,
+    out: &OutputArgs,
+    sim: &SimulationArgs,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let report = evaluate_scenario(scenario, sim, quiet)?;
+    let comparison = Comparison::of(&report);
+    let text = match format_of(out) {
+        Format::Table => table::comparison(&comparison),
+        Format::Json => json::render(&comparison),
+        Format::Csv => csv::render_rows(comparison.csv_rows()),
     };
     emit(out, &text)
 }

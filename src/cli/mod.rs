@@ -34,6 +34,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             sim,
             quiet,
         } => commands::run(&scenario, &out, &sim, quiet),
+        Command::Compare {
+            scenario,
+            out,
+            sim,
+            quiet,
+        } => commands::compare(&scenario, &out, &sim, quiet),
         Command::Validate { model, out } => commands::validate(&model, &out),
         Command::Paths {
             model,

@@ -2,6 +2,7 @@
 //! [`crate::scenario::Scenario`] out, or every problem found, with file, line and column.
 
 pub mod csv_files;
+pub mod design;
 pub mod model;
 pub mod save;
 pub mod scenario;

@@ -7,11 +7,12 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::design::{read_designs, RawDesign};
 use super::model::{load_model, LoadedModel};
 use super::source::Source;
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Severity};
 use crate::model::{Distribution, Model, NodeId};
-use crate::scenario::{DesignSpec, Detection, Scenario, Simulation};
+use crate::scenario::{Detection, Scenario, Simulation};
 
 /// Trials when the scenario does not say.
 pub const DEFAULT_TRIALS: u32 = 10_000;
@@ -49,16 +50,6 @@ struct RawSimulation {
 struct RawDetection {
     mean_days: Spanned<f64>,
     distribution: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawDesign {
-    pub name: String,
-    #[allow(dead_code)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub changes: Vec<toml::Table>,
 }
 
 /// A loaded scenario and the model's warnings.
@@ -113,6 +104,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
 
     let compromised = resolve_compromised(&mut src, &model, &raw.attack.compromised);
     let simulation = read_simulation(&mut src, raw.simulation.as_ref());
+    let designs = read_designs(&mut src, &model, raw.design);
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -137,14 +129,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             model_path: model_rel.clone(),
             compromised,
             simulation,
-            designs: raw
-                .design
-                .into_iter()
-                .map(|d| DesignSpec {
-                    name: d.name,
-                    changes: d.changes,
-                })
-                .collect(),
+            designs,
         },
         model,
         warnings,

@@ -184,6 +184,10 @@ pub fn run(r: &RunReport) -> String {
         let _ = writeln!(s);
         s.push_str(&monte_carlo(mc));
     }
+    if !r.designs.is_empty() {
+        let _ = writeln!(s);
+        s.push_str(&designs(r));
+    }
     s
 }
 
@@ -411,4 +415,154 @@ pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
         }
     }
     s
+}
+
+fn signed_percent(p: f64) -> String {
+    if p == 0.0 {
+        "0%".into()
+    } else {
+        format!("{:+.1}%", p)
+    }
+}
+
+/// The designs section of a `run` table.
+pub fn designs(r: &RunReport) -> String {
+    let mut s = String::new();
+    if r.designs.is_empty() {
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "DESIGNS (each against the baseline; Monte Carlo changes paired on the same draws)"
+    );
+    for d in &r.designs {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "  {}", d.name);
+        if let Some(desc) = &d.description {
+            let _ = writeln!(s, "    {desc}");
+        }
+        for c in &d.changes {
+            let _ = writeln!(s, "    · {c}");
+        }
+        let _ = writeln!(
+            s,
+            "    worst case: exposure {} ({}), records {} ({:+})",
+            figure(d.deterministic.exposure.0),
+            signed_percent(d.delta.exposure_percent),
+            thousands(d.deterministic.records_total),
+            d.delta.records_total
+        );
+        if let Some(m) = &d.delta.monte_carlo {
+            let _ = writeln!(
+                s,
+                "    expected exposure change {} ({}), 95% interval {} … {}",
+                signed_figure(m.exposure.mean),
+                signed_percent(m.exposure.percent),
+                signed_figure(m.exposure.ci95[0]),
+                signed_figure(m.exposure.ci95[1])
+            );
+        }
+        for (pop, change) in &d.delta.people_affected {
+            if change.abs() >= 0.5 {
+                let _ = writeln!(s, "    people affected, {pop}: {}", signed_figure(*change));
+            }
+        }
+    }
+    s
+}
+
+fn signed_figure(x: f64) -> String {
+    let r = x.round();
+    if r > 0.0 {
+        format!("+{}", figure(r))
+    } else if r < 0.0 {
+        format!("−{}", figure(-r))
+    } else {
+        "0".into()
+    }
+}
+
+/// The table of `compare`.
+pub fn comparison(c: &crate::results::compare::Comparison) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Scenario   {}", c.scenario);
+    if let (Some(t), Some(seed)) = (c.trials, c.seed) {
+        let _ = writeln!(
+            s,
+            "Monte Carlo {} trials, seed {}; changes are paired on the same draws",
+            thousands(t as u64),
+            seed
+        );
+    }
+    let _ = writeln!(s);
+    let w = c
+        .rows
+        .iter()
+        .map(|r| r.design.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let _ = write!(
+        s,
+        "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>26}",
+        "design",
+        "worst case",
+        "change",
+        "expected",
+        "95% interval",
+        "p95",
+        "expected change (95% CI)"
+    );
+    for st in &c.top_stores {
+        let _ = write!(s, " {:>14}", truncate(st, 14));
+    }
+    let _ = writeln!(s);
+    for r in &c.rows {
+        let opt = |x: Option<f64>| x.map_or("—".to_string(), |v| figure(v.round()));
+        let interval = r.expected_exposure_ci95.map_or("—".to_string(), |[a, b]| {
+            format!("{} … {}", figure(a.max(0.0).round()), figure(b.round()))
+        });
+        let change = r.expected_change.map_or(String::new(), |d| {
+            format!(
+                "{} ({} … {})",
+                signed_percent(d.percent),
+                signed_figure(d.ci95[0]),
+                signed_figure(d.ci95[1])
+            )
+        });
+        let _ = write!(
+            s,
+            "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>26}",
+            r.design,
+            figure(r.worst_case_exposure),
+            signed_percent(r.worst_case_change_percent),
+            opt(r.expected_exposure),
+            interval,
+            opt(r.p95_exposure),
+            change
+        );
+        for st in &c.top_stores {
+            let p = r.breach_probability.get(st).copied().unwrap_or(0.0);
+            let _ = write!(s, " {:>14.3}", p);
+        }
+        let _ = writeln!(s);
+    }
+    if !c.top_stores.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "  Last columns: breach probability of the baseline's most breached stores."
+        );
+    }
+    s
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
 }

@@ -2,6 +2,8 @@
 //! format. The JSON result of DESIGN.md is these structs serialised; tables, CSV and charts
 //! read the same structs. Nothing here computes a figure the engine did not.
 
+pub mod compare;
+pub mod delta;
 pub mod monte_carlo;
 pub mod number;
 pub mod queries;
@@ -14,6 +16,7 @@ pub use number::Number;
 
 use crate::engine::reach::Reach;
 use crate::engine::{Exposure, WorstCase};
+use crate::evaluate::{Evaluation, Variant};
 use crate::graph::{AttackGraph, EdgeId};
 use crate::model::records::Holdings;
 use crate::model::{Model, NodeId, NodeKind};
@@ -232,6 +235,8 @@ pub struct RunReport {
     /// The scenario's compromised ids, sorted.
     pub entry_points: Vec<String>,
     pub baseline: Outcome,
+    #[serde(default)]
+    pub designs: Vec<DesignResult>,
     /// Category weights used, for readers that recompute exposure per category.
     pub weights: BTreeMap<String, f64>,
 }
@@ -245,21 +250,74 @@ pub struct ModelInfo {
     pub edges: usize,
 }
 
+/// One design's results (`designs[]`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DesignResult {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Each change in words, with its control family.
+    pub changes: Vec<String>,
+    pub deterministic: Deterministic,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<monte_carlo::MonteCarlo>,
+    pub delta: delta::Delta,
+}
+
+fn deterministic_of(v: &Variant) -> Deterministic {
+    let a = &v.analysis;
+    Deterministic::of(&a.model, &a.graph, &a.holdings, &v.worst_case)
+}
+
+fn monte_carlo_of(v: &Variant, scenario: &Scenario) -> Option<monte_carlo::MonteCarlo> {
+    v.trials.as_ref().map(|t| {
+        v.analysis
+            .monte_carlo_result(&scenario.compromised, &v.simulation, t)
+    })
+}
+
 impl RunReport {
-    /// The report of a worst-case run of a scenario.
-    pub fn worst_case(scenario: &Scenario, analysis: &Analysis, wc: &WorstCase) -> RunReport {
-        let Analysis {
-            model,
-            graph,
-            holdings,
-            ..
-        } = analysis;
-        let deterministic = Deterministic::of(model, graph, holdings, wc);
-        let weights = deterministic
-            .store_records
-            .values()
-            .flat_map(|cats| cats.keys())
-            .map(|c| (c.clone(), model.categories.weight(c)))
+    /// The report of an evaluated scenario: baseline and designs.
+    pub fn of(scenario: &Scenario, e: &Evaluation) -> RunReport {
+        let Analysis { model, graph, .. } = &e.baseline.analysis;
+        let deterministic = deterministic_of(&e.baseline);
+        let base_mc = monte_carlo_of(&e.baseline, scenario);
+        let mut weights: BTreeMap<String, f64> = BTreeMap::new();
+        let mut add_weights = |d: &Deterministic| {
+            for c in d.store_records.values().flat_map(|cats| cats.keys()) {
+                weights.insert(c.clone(), model.categories.weight(c));
+            }
+        };
+        add_weights(&deterministic);
+        let designs = e
+            .designs
+            .iter()
+            .map(|v| {
+                let det = deterministic_of(v);
+                add_weights(&det);
+                let mc = monte_carlo_of(v, scenario);
+                let paired = match (&base_mc, &mc, &e.baseline.trials, &v.trials) {
+                    (Some(bm), Some(dm), Some(bt), Some(dt)) => Some((bm, dm, bt, dt)),
+                    _ => None,
+                };
+                let delta = delta::Delta::of(&deterministic, &det, paired);
+                let design = v
+                    .design
+                    .as_ref()
+                    .expect("design variants carry their design");
+                DesignResult {
+                    name: design.name.clone(),
+                    description: design.description.clone(),
+                    changes: design
+                        .changes
+                        .iter()
+                        .map(|c| format!("{} ({})", c.describe(), c.family()))
+                        .collect(),
+                    deterministic: det,
+                    monte_carlo: mc,
+                    delta,
+                }
+            })
             .collect();
         RunReport {
             schema: SCHEMA.to_string(),
@@ -274,8 +332,9 @@ impl RunReport {
             entry_points: sorted_ids(model, &scenario.compromised),
             baseline: Outcome {
                 deterministic,
-                monte_carlo: None,
+                monte_carlo: base_mc,
             },
+            designs,
             weights,
         }
     }

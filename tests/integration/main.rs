@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod demo;
+mod designs;
 mod formats;
 mod models;
 mod monte_carlo;

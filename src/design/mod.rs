@@ -1,0 +1,309 @@
+//! Control designs: named sets of changes to the model (DESIGN.md "Design operations"), applied
+//! as an overlay that returns a new model and never touches the baseline or its graph. Because
+//! edge keys come from ids, a design's graph shares the baseline's keyed draws (common random
+//! numbers), so paired comparisons are exact where nothing changed.
+
+use crate::model::records::Holdings;
+use crate::model::{category_matches, Access, LinkKind, Mfa, Model, NodeId};
+use crate::scenario::Detection;
+
+/// A set of nodes named by a selector (an id, `kind:glob`, or `*`), resolved on the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    /// As written, for reports.
+    pub text: String,
+    /// Selected nodes, sorted, as a membership table.
+    pub nodes: Vec<NodeId>,
+}
+
+impl Selector {
+    pub fn contains(&self, n: NodeId) -> bool {
+        self.nodes.binary_search(&n).is_ok()
+    }
+}
+
+/// Which links a `set_p` changes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EdgeFilter {
+    /// Every link of a kind: owns, member, grant, access, credential, edge (every custom step),
+    /// a grant access level (read, write, admin) or a custom label.
+    Kind(String),
+    /// The links between selected nodes, optionally of one kind.
+    Between {
+        from: Selector,
+        to: Selector,
+        kind: Option<String>,
+    },
+}
+
+impl EdgeFilter {
+    fn kind_matches(kind: &str, link: &LinkKind) -> bool {
+        match (kind, link) {
+            ("edge", LinkKind::Custom(_)) => true,
+            ("read", LinkKind::Grant(Access::Read)) => true,
+            ("write", LinkKind::Grant(Access::Write)) => true,
+            ("admin", LinkKind::Grant(Access::Admin)) => true,
+            (k, LinkKind::Custom(label)) => k == label,
+            (k, l) => k == l.table_key(),
+        }
+    }
+
+    pub fn matches(&self, link: &crate::model::Link) -> bool {
+        match self {
+            EdgeFilter::Kind(k) => Self::kind_matches(k, &link.kind),
+            EdgeFilter::Between { from, to, kind } => {
+                from.contains(link.from)
+                    && to.contains(link.to)
+                    && kind
+                        .as_ref()
+                        .is_none_or(|k| Self::kind_matches(k, &link.kind))
+            }
+        }
+    }
+}
+
+/// One change of a design.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    RemoveGrant {
+        principal: Selector,
+        target: Selector,
+    },
+    RemoveMember {
+        member: Selector,
+        group: Selector,
+    },
+    SetMfa {
+        accounts: Selector,
+        mfa: Mfa,
+    },
+    RemoveCredential {
+        holder: Selector,
+        account: Selector,
+    },
+    DropCategory {
+        store: Selector,
+        category: String,
+    },
+    ScaleRecords {
+        store: Selector,
+        category: Option<String>,
+        factor: f64,
+    },
+    SetRetention {
+        store: Selector,
+        category: Option<String>,
+        days: u32,
+    },
+    SetDetection {
+        mean_days: f64,
+    },
+    ReviewAccess {
+        unused_days: u32,
+    },
+    SetP {
+        edges: EdgeFilter,
+        p: f64,
+    },
+}
+
+impl Change {
+    /// The five control families a breach post-mortem names.
+    pub fn family(&self) -> &'static str {
+        match self {
+            Change::RemoveGrant { .. }
+            | Change::RemoveMember { .. }
+            | Change::RemoveCredential { .. }
+            | Change::SetMfa { .. }
+            | Change::SetP { .. } => "access control",
+            Change::DropCategory { .. } | Change::ScaleRecords { .. } => "data minimisation",
+            Change::SetRetention { .. } => "retention",
+            Change::SetDetection { .. } => "audit trails",
+            Change::ReviewAccess { .. } => "internal review",
+        }
+    }
+
+    /// A one-line description, as the design file writes it.
+    pub fn describe(&self) -> String {
+        let cat = |c: &Option<String>| c.as_ref().map_or(String::new(), |c| format!(" {c}"));
+        match self {
+            Change::RemoveGrant { principal, target } => {
+                format!("remove_grant {} → {}", principal.text, target.text)
+            }
+            Change::RemoveMember { member, group } => {
+                format!("remove_member {} from {}", member.text, group.text)
+            }
+            Change::SetMfa { accounts, mfa } => {
+                format!("set_mfa {} = {}", accounts.text, mfa.as_str())
+            }
+            Change::RemoveCredential { holder, account } => {
+                format!("remove_credential {} held by {}", account.text, holder.text)
+            }
+            Change::DropCategory { store, category } => {
+                format!("drop_category {category} at {}", store.text)
+            }
+            Change::ScaleRecords {
+                store,
+                category,
+                factor,
+            } => {
+                format!(
+                    "scale_records{} at {} × {factor}",
+                    cat(category),
+                    store.text
+                )
+            }
+            Change::SetRetention {
+                store,
+                category,
+                days,
+            } => {
+                format!(
+                    "set_retention{} at {} = {days} days",
+                    cat(category),
+                    store.text
+                )
+            }
+            Change::SetDetection { mean_days } => format!("set_detection mean {mean_days} days"),
+            Change::ReviewAccess { unused_days } => {
+                format!("review_access: remove grants unused for more than {unused_days} days")
+            }
+            Change::SetP { edges, p } => match edges {
+                EdgeFilter::Kind(k) => format!("set_p {k} = {p}"),
+                EdgeFilter::Between { from, to, kind } => format!(
+                    "set_p {} → {}{} = {p}",
+                    from.text,
+                    to.text,
+                    kind.as_ref().map_or(String::new(), |k| format!(" ({k})"))
+                ),
+            },
+        }
+    }
+}
+
+/// A named design.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    pub name: String,
+    pub description: Option<String>,
+    pub changes: Vec<Change>,
+}
+
+/// How many model entries a change touches on `model` (0 means it does nothing there): links
+/// removed or changed, accounts, or record-set copies held by the selected stores.
+pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
+    let links =
+        |f: &dyn Fn(&crate::model::Link) -> bool| model.links.iter().filter(|l| f(l)).count();
+    let held = |store: &Selector, category: Option<&String>| {
+        store
+            .nodes
+            .iter()
+            .flat_map(|&s| &holdings.by_store[s as usize])
+            .filter(|h| {
+                category.is_none_or(|c| {
+                    category_matches(&model.record_sets[h.set as usize].category, c)
+                })
+            })
+            .count()
+    };
+    match change {
+        Change::RemoveGrant { principal, target } => links(&|l| {
+            matches!(l.kind, LinkKind::Grant(_))
+                && principal.contains(l.from)
+                && target.contains(l.to)
+        }),
+        Change::RemoveMember { member, group } => links(&|l| {
+            l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to)
+        }),
+        Change::RemoveCredential { holder, account } => links(&|l| {
+            l.kind == LinkKind::Credential && holder.contains(l.from) && account.contains(l.to)
+        }),
+        Change::SetMfa { accounts, .. } => accounts.nodes.len(),
+        Change::DropCategory { store, category } => held(store, Some(category)),
+        Change::ScaleRecords {
+            store, category, ..
+        }
+        | Change::SetRetention {
+            store, category, ..
+        } => held(store, category.as_ref()),
+        Change::SetDetection { .. } => 1,
+        Change::ReviewAccess { .. } => 1,
+        Change::SetP { edges, .. } => links(&|l| edges.matches(l)),
+    }
+}
+
+/// Applies a design's changes in order to a copy of `model`; returns the new model and the
+/// detection setting (changed by `set_detection`, else `detection`).
+pub fn apply(
+    model: &Model,
+    changes: &[Change],
+    detection: Option<Detection>,
+) -> (Model, Option<Detection>) {
+    let mut m = model.clone();
+    let mut detection = detection;
+    for change in changes {
+        match change {
+            Change::RemoveGrant { principal, target } => m.links.retain(|l| {
+                !(matches!(l.kind, LinkKind::Grant(_))
+                    && principal.contains(l.from)
+                    && target.contains(l.to))
+            }),
+            Change::RemoveMember { member, group } => m.links.retain(|l| {
+                !(l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to))
+            }),
+            Change::RemoveCredential { holder, account } => m.links.retain(|l| {
+                !(l.kind == LinkKind::Credential
+                    && holder.contains(l.from)
+                    && account.contains(l.to))
+            }),
+            Change::SetMfa { accounts, mfa } => {
+                for &a in &accounts.nodes {
+                    m.mfa[a as usize] = *mfa;
+                }
+            }
+            Change::DropCategory { store, category } => {
+                for &s in &store.nodes {
+                    m.store_policy[s as usize].dropped.push(category.clone());
+                }
+            }
+            Change::ScaleRecords {
+                store,
+                category,
+                factor,
+            } => {
+                for &s in &store.nodes {
+                    m.store_policy[s as usize]
+                        .scale
+                        .push((category.clone(), *factor));
+                }
+            }
+            Change::SetRetention {
+                store,
+                category,
+                days,
+            } => {
+                for &s in &store.nodes {
+                    m.store_policy[s as usize]
+                        .category_retention
+                        .push((category.clone().unwrap_or_default(), *days));
+                }
+            }
+            Change::SetDetection { mean_days } => {
+                detection = Some(Detection {
+                    mean_days: *mean_days,
+                    distribution: detection.map_or(Default::default(), |d| d.distribution),
+                });
+            }
+            Change::ReviewAccess { unused_days } => m.links.retain(|l| {
+                !(matches!(l.kind, LinkKind::Grant(_))
+                    && l.last_used_days.is_some_and(|d| d > *unused_days))
+            }),
+            Change::SetP { edges, p } => {
+                for l in m.links.iter_mut().filter(|l| edges.matches(l)) {
+                    l.p = Some(*p);
+                }
+            }
+        }
+    }
+    (m, detection)
+}

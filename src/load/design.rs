@@ -1,0 +1,467 @@
+//! Design specifications (`[[design]]` tables in scenarios and design files) into validated
+//! [`Design`]s: every selector resolved on the model, every value checked, and every change that
+//! would do nothing reported, with file, line and the nearest valid id.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::source::Source;
+use crate::design::{reach_of, Change, Design, EdgeFilter, Selector};
+use crate::error::{did_you_mean, Error, Result};
+use crate::model::records::Holdings;
+use crate::model::{Mfa, Model, NodeKind};
+
+/// A `[[design]]` table as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDesign {
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub changes: Vec<Spanned<toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDesignFile {
+    #[serde(default)]
+    design: Vec<RawDesign>,
+}
+
+/// Operations and the keys each takes (besides `op`).
+const OPS: [(&str, &[&str]); 10] = [
+    ("remove_grant", &["principal", "target"]),
+    ("remove_member", &["member", "group"]),
+    ("set_mfa", &["accounts", "mfa"]),
+    ("remove_credential", &["holder", "account"]),
+    ("drop_category", &["store", "category"]),
+    ("scale_records", &["store", "category", "factor"]),
+    ("set_retention", &["store", "category", "days"]),
+    ("set_detection", &["mean_days"]),
+    ("review_access", &["unused_days"]),
+    ("set_p", &["kind", "from", "to", "p"]),
+];
+
+/// Whether `text` matches a glob of `*` (any run) and `?` (any one character).
+pub fn glob_matches(glob: &str, text: &str) -> bool {
+    let (g, t): (Vec<char>, Vec<char>) = (glob.chars().collect(), text.chars().collect());
+    let (mut gi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if gi < g.len() && (g[gi] == '?' || g[gi] == t[ti]) {
+            gi += 1;
+            ti += 1;
+        } else if gi < g.len() && g[gi] == '*' {
+            star = Some(gi);
+            mark = ti;
+            gi += 1;
+        } else if let Some(s) = star {
+            gi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while gi < g.len() && g[gi] == '*' {
+        gi += 1;
+    }
+    gi == g.len()
+}
+
+/// Resolves a selector: an id, `kind:glob`, a glob, or `*`, among nodes of `kinds`.
+pub fn resolve_selector(
+    model: &Model,
+    text: &str,
+    kinds: &[NodeKind],
+) -> std::result::Result<Selector, String> {
+    let expected = kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut nodes: Vec<u32> = Vec::new();
+    let (kind_filter, pattern) = match text.split_once(':') {
+        Some((k, glob)) => match NodeKind::parse(k) {
+            Some(kind) if kinds.contains(&kind) => (Some(kind), glob),
+            Some(kind) => {
+                return Err(format!(
+                    "selector `{text}` names {kind}s, but {expected}s are expected here"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "selector `{text}`: unknown kind `{k}`; expected {expected}{}",
+                    did_you_mean(k, kinds.iter().map(|k| k.as_str()))
+                ))
+            }
+        },
+        None => (None, text),
+    };
+    let is_glob = pattern.contains(['*', '?']);
+    if !is_glob && kind_filter.is_none() {
+        return match model.node_id(text) {
+            Some(n) if kinds.contains(&model.kind(n)) => Ok(Selector {
+                text: text.to_string(),
+                nodes: vec![n],
+            }),
+            Some(n) => Err(format!(
+                "`{text}` is a {}, but a {expected} is expected here",
+                model.kind(n)
+            )),
+            None => Err(format!(
+                "unknown {expected} `{text}`{}",
+                did_you_mean(
+                    text,
+                    model
+                        .nodes
+                        .iter()
+                        .filter(|n| kinds.contains(&n.kind))
+                        .map(|n| n.id.as_str())
+                )
+            )),
+        };
+    }
+    for (i, node) in model.nodes.iter().enumerate() {
+        let kind_ok = match kind_filter {
+            Some(k) => node.kind == k,
+            None => kinds.contains(&node.kind),
+        };
+        if kind_ok && glob_matches(pattern, &node.id) {
+            nodes.push(i as u32);
+        }
+    }
+    if nodes.is_empty() {
+        return Err(format!("selector `{text}` matches no {expected}"));
+    }
+    Ok(Selector {
+        text: text.to_string(),
+        nodes,
+    })
+}
+
+struct ChangeReader<'a> {
+    table: &'a toml::Table,
+    op: &'a str,
+    problems: Vec<String>,
+}
+
+impl ChangeReader<'_> {
+    fn string(&mut self, key: &str) -> Option<String> {
+        match self.table.get(key) {
+            None => None,
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            Some(v) => {
+                self.problems
+                    .push(format!("{}: `{key}` must be a string, not {v}", self.op));
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, key: &str) -> Option<String> {
+        let v = self.string(key);
+        if v.is_none() && !self.table.contains_key(key) {
+            self.problems.push(format!("{} needs `{key}`", self.op));
+        }
+        v
+    }
+
+    fn number(&mut self, key: &str) -> Option<f64> {
+        match self.table.get(key) {
+            None => {
+                self.problems.push(format!("{} needs `{key}`", self.op));
+                None
+            }
+            Some(toml::Value::Integer(i)) => Some(*i as f64),
+            Some(toml::Value::Float(f)) => Some(*f),
+            Some(v) => {
+                self.problems
+                    .push(format!("{}: `{key}` must be a number, not {v}", self.op));
+                None
+            }
+        }
+    }
+
+    fn days(&mut self, key: &str) -> Option<u32> {
+        match self.table.get(key) {
+            Some(toml::Value::Integer(i)) if (0..=u32::MAX as i64).contains(i) => Some(*i as u32),
+            None => {
+                self.problems.push(format!("{} needs `{key}`", self.op));
+                None
+            }
+            Some(v) => {
+                self.problems.push(format!(
+                    "{}: `{key}` must be a whole number of days, 0 or more, not {v}",
+                    self.op
+                ));
+                None
+            }
+        }
+    }
+
+    fn selector(&mut self, model: &Model, key: &str, kinds: &[NodeKind]) -> Option<Selector> {
+        let text = self.required_string(key)?;
+        match resolve_selector(model, &text, kinds) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problems.push(format!("{} {key}: {e}", self.op));
+                None
+            }
+        }
+    }
+}
+
+/// Parses one change table; problems are returned as messages.
+pub fn parse_change(
+    model: &Model,
+    value: &toml::Value,
+) -> std::result::Result<Change, Vec<String>> {
+    let Some(table) = value.as_table() else {
+        return Err(vec![format!(
+            "a change must be a table like {{ op = \"set_mfa\", … }}, not {value}"
+        )]);
+    };
+    let op = match table.get("op") {
+        Some(toml::Value::String(s)) => s.as_str(),
+        _ => {
+            return Err(vec![
+                "a change needs `op`, one of ".to_string() + &OPS.map(|(o, _)| o).join(", "),
+            ])
+        }
+    };
+    let Some((_, keys)) = OPS.iter().find(|(o, _)| *o == op) else {
+        return Err(vec![format!(
+            "unknown design operation `{op}`{}; expected one of {}",
+            did_you_mean(op, OPS.map(|(o, _)| o)),
+            OPS.map(|(o, _)| o).join(", ")
+        )]);
+    };
+    let mut r = ChangeReader {
+        table,
+        op,
+        problems: Vec::new(),
+    };
+    for key in table.keys() {
+        if key != "op" && !keys.contains(&key.as_str()) {
+            r.problems.push(format!(
+                "{op}: unknown key `{key}`; it takes {}{}",
+                keys.join(", "),
+                did_you_mean(key, keys.iter().copied())
+            ));
+        }
+    }
+    use NodeKind::*;
+    let change = match op {
+        "remove_grant" => {
+            let principal = r.selector(model, "principal", &[Account, Group]);
+            let target = r.selector(model, "target", &[Store, System]);
+            principal
+                .zip(target)
+                .map(|(principal, target)| Change::RemoveGrant { principal, target })
+        }
+        "remove_member" => {
+            let member = r.selector(model, "member", &[Account, Group]);
+            let group = r.selector(model, "group", &[Group]);
+            member
+                .zip(group)
+                .map(|(member, group)| Change::RemoveMember { member, group })
+        }
+        "set_mfa" => {
+            let accounts = r.selector(model, "accounts", &[Account]);
+            let mfa = r.required_string("mfa").and_then(|m| match Mfa::parse(&m) {
+                Some(x) => Some(x),
+                None => {
+                    r.problems.push(format!(
+                        "set_mfa: unknown mfa `{m}`; expected none, otp or phishing_resistant{}",
+                        did_you_mean(&m, Mfa::NAMES)
+                    ));
+                    None
+                }
+            });
+            accounts
+                .zip(mfa)
+                .map(|(accounts, mfa)| Change::SetMfa { accounts, mfa })
+        }
+        "remove_credential" => {
+            let holder = r.selector(model, "holder", &[System, Store]);
+            let account = r.selector(model, "account", &[Account]);
+            holder
+                .zip(account)
+                .map(|(holder, account)| Change::RemoveCredential { holder, account })
+        }
+        "drop_category" => {
+            let store = r.selector(model, "store", &[Store]);
+            let category = r.required_string("category");
+            store
+                .zip(category)
+                .map(|(store, category)| Change::DropCategory { store, category })
+        }
+        "scale_records" => {
+            let store = r.selector(model, "store", &[Store]);
+            let category = r.string("category");
+            let factor = r.number("factor").filter(|f| {
+                let ok = *f >= 0.0 && f.is_finite();
+                if !ok {
+                    r.problems
+                        .push(format!("scale_records: factor must be 0 or more, not {f}"));
+                }
+                ok
+            });
+            store
+                .zip(factor)
+                .map(|(store, factor)| Change::ScaleRecords {
+                    store,
+                    category,
+                    factor,
+                })
+        }
+        "set_retention" => {
+            let store = r.selector(model, "store", &[Store]);
+            let category = r.string("category");
+            let days = r.days("days");
+            store.zip(days).map(|(store, days)| Change::SetRetention {
+                store,
+                category,
+                days,
+            })
+        }
+        "set_detection" => r.number("mean_days").and_then(|d| {
+            if d > 0.0 && d.is_finite() {
+                Some(Change::SetDetection { mean_days: d })
+            } else {
+                r.problems.push(format!(
+                    "set_detection: mean_days must be more than 0, not {d}"
+                ));
+                None
+            }
+        }),
+        "review_access" => r
+            .days("unused_days")
+            .map(|d| Change::ReviewAccess { unused_days: d }),
+        "set_p" => {
+            let p = r.number("p").filter(|p| {
+                let ok = (0.0..=1.0).contains(p);
+                if !ok {
+                    r.problems.push(format!(
+                        "set_p: p must be a probability between 0 and 1, not {p}"
+                    ));
+                }
+                ok
+            });
+            let kind = r.string("kind");
+            let edges = match (table.contains_key("from"), table.contains_key("to")) {
+                (false, false) => match kind {
+                    Some(k) => Some(EdgeFilter::Kind(k)),
+                    None => {
+                        r.problems
+                            .push("set_p needs `kind` (an edge kind), or `from` and `to`".into());
+                        None
+                    }
+                },
+                _ => {
+                    let all = &NodeKind::ALL;
+                    let from = r.selector(model, "from", all);
+                    let to = r.selector(model, "to", all);
+                    from.zip(to)
+                        .map(|(from, to)| EdgeFilter::Between { from, to, kind })
+                }
+            };
+            edges.zip(p).map(|(edges, p)| Change::SetP { edges, p })
+        }
+        _ => unreachable!("ops are checked against OPS"),
+    };
+    match change {
+        Some(c) if r.problems.is_empty() => Ok(c),
+        _ => Err(r.problems),
+    }
+}
+
+/// Validates raw designs against the model; problems go to `src`.
+pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>) -> Vec<Design> {
+    let holdings = Holdings::compute(model);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for d in raw {
+        let name = d.name.get_ref().trim().to_string();
+        if name.is_empty() || name == "baseline" {
+            src.error(
+                Some(d.name.span()),
+                "a design needs a name other than `baseline`",
+            );
+        } else if !seen.insert(name.clone()) {
+            src.error(
+                Some(d.name.span()),
+                format!("two designs are named `{name}`"),
+            );
+        }
+        let mut changes = Vec::new();
+        for c in &d.changes {
+            match parse_change(model, c.get_ref()) {
+                Ok(change) => {
+                    if reach_of(model, &holdings, &change) == 0 {
+                        src.error(
+                            Some(c.span()),
+                            format!(
+                                "design `{name}`: `{}` changes nothing in this model",
+                                change.describe()
+                            ),
+                        );
+                    }
+                    changes.push(change);
+                }
+                Err(problems) => {
+                    for p in problems {
+                        src.error(Some(c.span()), format!("design `{name}`: {p}"));
+                    }
+                }
+            }
+        }
+        out.push(Design {
+            name,
+            description: d.description,
+            changes,
+        });
+    }
+    out
+}
+
+/// Reads a design file (`[[design]]` tables) against a loaded model.
+pub fn load_design_file(path: &Path, shown: &str, model: &Model) -> Result<Vec<Design>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: shown.to_string(),
+        source,
+    })?;
+    let mut src = Source::new(shown, text);
+    let raw: RawDesignFile = toml::from_str(src.text()).map_err(|e| Error::Syntax {
+        path: shown.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    if raw.design.is_empty() {
+        src.error(None, "the design file has no [[design]] tables");
+    }
+    let designs = read_designs(&mut src, model, raw.design);
+    if src.has_errors() {
+        return Err(Error::Invalid {
+            problems: src.problems,
+        });
+    }
+    Ok(designs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn globs() {
+        assert!(glob_matches("svc-*", "svc-mdm"));
+        assert!(glob_matches("*", ""));
+        assert!(glob_matches("a?c", "abc"));
+        assert!(!glob_matches("svc-*", "user-svc"));
+        assert!(glob_matches("*-adm", "kofi-mensah-adm"));
+        assert!(glob_matches("*a*b*", "xxaxxbxx"));
+    }
+}

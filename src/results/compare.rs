@@ -1,0 +1,144 @@
+//! `compare`: the baseline beside every design, one row each, from a [`RunReport`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::delta::PairedDifference;
+use super::RunReport;
+
+/// How many of the baseline's most breached stores the comparison shows.
+pub const TOP_STORES: usize = 3;
+
+/// One row: the baseline or a design.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComparisonRow {
+    pub design: String,
+    pub worst_case_exposure: f64,
+    pub worst_case_records: u64,
+    pub worst_case_change_percent: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_exposure: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_exposure_ci95: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p95_exposure: Option<f64>,
+    /// Paired change of the expected exposure against the baseline (designs only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_change: Option<PairedDifference>,
+    /// Breach probability of the baseline's most breached stores.
+    pub breach_probability: BTreeMap<String, f64>,
+}
+
+/// The comparison table.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Comparison {
+    pub scenario: String,
+    pub trials: Option<u32>,
+    pub seed: Option<u64>,
+    pub top_stores: Vec<String>,
+    pub rows: Vec<ComparisonRow>,
+}
+
+impl Comparison {
+    pub fn of(r: &RunReport) -> Comparison {
+        let base = &r.baseline;
+        let mut top: Vec<(String, f64)> = base
+            .monte_carlo
+            .as_ref()
+            .map(|mc| {
+                mc.store_breach_probability
+                    .iter()
+                    .filter(|(_, p)| **p > 0.0)
+                    .map(|(s, p)| (s.clone(), *p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let top_stores: Vec<String> = top.into_iter().take(TOP_STORES).map(|(s, _)| s).collect();
+        let breach = |mc: Option<&super::monte_carlo::MonteCarlo>| {
+            top_stores
+                .iter()
+                .map(|s| {
+                    let p = mc
+                        .and_then(|m| m.store_breach_probability.get(s))
+                        .copied()
+                        .unwrap_or(0.0);
+                    (s.clone(), p)
+                })
+                .collect()
+        };
+        let mut rows = vec![ComparisonRow {
+            design: "baseline".into(),
+            worst_case_exposure: base.deterministic.exposure.0,
+            worst_case_records: base.deterministic.records_total,
+            worst_case_change_percent: 0.0,
+            expected_exposure: base.monte_carlo.as_ref().map(|m| m.exposure.mean),
+            expected_exposure_ci95: base.monte_carlo.as_ref().map(|m| m.exposure.ci95),
+            p95_exposure: base.monte_carlo.as_ref().map(|m| m.exposure.p95),
+            expected_change: None,
+            breach_probability: breach(base.monte_carlo.as_ref()),
+        }];
+        for d in &r.designs {
+            rows.push(ComparisonRow {
+                design: d.name.clone(),
+                worst_case_exposure: d.deterministic.exposure.0,
+                worst_case_records: d.deterministic.records_total,
+                worst_case_change_percent: d.delta.exposure_percent,
+                expected_exposure: d.monte_carlo.as_ref().map(|m| m.exposure.mean),
+                expected_exposure_ci95: d.monte_carlo.as_ref().map(|m| m.exposure.ci95),
+                p95_exposure: d.monte_carlo.as_ref().map(|m| m.exposure.p95),
+                expected_change: d.delta.monte_carlo.as_ref().map(|m| m.exposure),
+                breach_probability: breach(d.monte_carlo.as_ref()),
+            });
+        }
+        Comparison {
+            scenario: r.scenario.clone(),
+            trials: base.monte_carlo.as_ref().map(|m| m.trials),
+            seed: base.monte_carlo.as_ref().map(|m| m.seed),
+            top_stores,
+            rows,
+        }
+    }
+}
+
+/// A flat CSV row of the comparison.
+#[derive(Debug, Serialize)]
+pub struct ComparisonCsvRow {
+    pub scenario: String,
+    pub design: String,
+    pub worst_case_exposure: f64,
+    pub worst_case_records: u64,
+    pub worst_case_change_percent: f64,
+    pub expected_exposure: Option<f64>,
+    pub expected_exposure_ci_low: Option<f64>,
+    pub expected_exposure_ci_high: Option<f64>,
+    pub p95_exposure: Option<f64>,
+    pub expected_change: Option<f64>,
+    pub expected_change_ci_low: Option<f64>,
+    pub expected_change_ci_high: Option<f64>,
+    pub expected_change_percent: Option<f64>,
+}
+
+impl Comparison {
+    pub fn csv_rows(&self) -> Vec<ComparisonCsvRow> {
+        self.rows
+            .iter()
+            .map(|r| ComparisonCsvRow {
+                scenario: self.scenario.clone(),
+                design: r.design.clone(),
+                worst_case_exposure: r.worst_case_exposure,
+                worst_case_records: r.worst_case_records,
+                worst_case_change_percent: r.worst_case_change_percent,
+                expected_exposure: r.expected_exposure,
+                expected_exposure_ci_low: r.expected_exposure_ci95.map(|c| c[0]),
+                expected_exposure_ci_high: r.expected_exposure_ci95.map(|c| c[1]),
+                p95_exposure: r.p95_exposure,
+                expected_change: r.expected_change.map(|c| c.mean),
+                expected_change_ci_low: r.expected_change.map(|c| c.ci95[0]),
+                expected_change_ci_high: r.expected_change.map(|c| c.ci95[1]),
+                expected_change_percent: r.expected_change.map(|c| c.percent),
+            })
+            .collect()
+    }
+}

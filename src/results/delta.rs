@@ -1,0 +1,184 @@
+//! A design against the baseline: worst-case differences, and Monte Carlo differences paired
+//! trial by trial (common random numbers), with the unpaired interval beside the paired one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::monte_carlo::MonteCarlo;
+use super::{Deterministic, Number};
+use crate::engine::monte_carlo::Trials;
+use crate::engine::stats::mean_sd;
+
+/// Mean difference (design − baseline) with 95% intervals.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+pub struct PairedDifference {
+    pub mean: f64,
+    /// From the per-trial differences of the same draws.
+    pub ci95: [f64; 2],
+    /// As if the two runs were independent (for comparison: far wider).
+    pub ci95_unpaired: [f64; 2],
+    /// Relative to the baseline mean, in percent (0 when the baseline is 0).
+    pub percent: f64,
+}
+
+/// Monte Carlo change of a design.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct MonteCarloDelta {
+    pub exposure: PairedDifference,
+    pub records: PairedDifference,
+    /// Change of each store's breach probability (design − baseline), stores that change only.
+    pub store_breach_probability: BTreeMap<String, f64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub people_affected: BTreeMap<String, f64>,
+}
+
+/// `designs[].delta`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Delta {
+    pub exposure: Number,
+    pub exposure_percent: f64,
+    pub records_total: i64,
+    /// Categories whose deduplicated records change.
+    pub records_by_category: BTreeMap<String, i64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub people_affected: BTreeMap<String, f64>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notifiable: BTreeMap<String, BTreeMap<String, f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<MonteCarloDelta>,
+}
+
+fn percent(change: f64, base: f64) -> f64 {
+    if base == 0.0 {
+        0.0
+    } else {
+        100.0 * change / base
+    }
+}
+
+/// Paired difference of per-trial values.
+pub fn paired(base: &[f64], design: &[f64]) -> PairedDifference {
+    let n = base.len().max(1) as f64;
+    let diffs: Vec<f64> = design.iter().zip(base).map(|(d, b)| d - b).collect();
+    let (mean, sd) = mean_sd(&diffs);
+    let half = 1.96 * sd / n.sqrt();
+    let (mb, sb) = mean_sd(base);
+    let (_, sdd) = mean_sd(design);
+    let half_unpaired = 1.96 * ((sb * sb + sdd * sdd) / n).sqrt();
+    PairedDifference {
+        mean,
+        ci95: [mean - half, mean + half],
+        ci95_unpaired: [mean - half_unpaired, mean + half_unpaired],
+        percent: percent(mean, mb),
+    }
+}
+
+impl Delta {
+    pub fn of(
+        base: &Deterministic,
+        design: &Deterministic,
+        mc: Option<(&MonteCarlo, &MonteCarlo, &Trials, &Trials)>,
+    ) -> Delta {
+        let mut by_cat = BTreeMap::new();
+        for c in base
+            .records_by_category
+            .keys()
+            .chain(design.records_by_category.keys())
+        {
+            let b = *base.records_by_category.get(c).unwrap_or(&0) as i64;
+            let d = *design.records_by_category.get(c).unwrap_or(&0) as i64;
+            if b != d {
+                by_cat.insert(c.clone(), d - b);
+            }
+        }
+        let people = base
+            .people_affected
+            .iter()
+            .map(|(k, b)| {
+                let d = design.people_affected.get(k).map_or(0.0, |x| x.expected);
+                (k.clone(), d - b.expected)
+            })
+            .collect();
+        let notifiable = base
+            .notifiable
+            .iter()
+            .map(|(regime, pops)| {
+                let changes = pops
+                    .iter()
+                    .map(|(p, b)| {
+                        let d = design
+                            .notifiable
+                            .get(regime)
+                            .and_then(|x| x.get(p))
+                            .copied()
+                            .unwrap_or(0.0);
+                        (p.clone(), d - b)
+                    })
+                    .collect();
+                (regime.clone(), changes)
+            })
+            .collect();
+        let monte_carlo = mc.map(|(bm, dm, bt, dt)| {
+            let rec = |t: &Trials| t.records.iter().map(|&r| r as f64).collect::<Vec<_>>();
+            MonteCarloDelta {
+                exposure: paired(&bt.exposure, &dt.exposure),
+                records: paired(&rec(bt), &rec(dt)),
+                store_breach_probability: bm
+                    .store_breach_probability
+                    .iter()
+                    .filter_map(|(s, b)| {
+                        let d = dm.store_breach_probability.get(s).copied().unwrap_or(0.0);
+                        (d != *b).then(|| (s.clone(), d - b))
+                    })
+                    .collect(),
+                people_affected: bm
+                    .people_affected
+                    .iter()
+                    .map(|(k, b)| {
+                        (
+                            k.clone(),
+                            dm.people_affected.get(k).map_or(0.0, |x| x.mean) - b.mean,
+                        )
+                    })
+                    .collect(),
+            }
+        });
+        let change = design.exposure.0 - base.exposure.0;
+        Delta {
+            exposure: Number(change),
+            exposure_percent: percent(change, base.exposure.0),
+            records_total: design.records_total as i64 - base.records_total as i64,
+            records_by_category: by_cat,
+            people_affected: people,
+            notifiable,
+            monte_carlo,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_runs_differ_by_exactly_zero() {
+        let x = [1.0, 5.0, 3.0, 0.0];
+        let d = paired(&x, &x);
+        assert_eq!(d.mean, 0.0);
+        assert_eq!(d.ci95, [0.0, 0.0]);
+        assert!(d.ci95_unpaired[1] > 0.0);
+    }
+
+    #[test]
+    fn paired_interval_comes_from_differences() {
+        let base = [10.0, 20.0, 30.0, 40.0];
+        let design = [9.0, 18.0, 27.0, 36.0];
+        let d = paired(&base, &design);
+        assert_eq!(d.mean, -2.5);
+        assert!((d.percent - -10.0).abs() < 1e-12);
+        // differences −1, −2, −3, −4: sd = 1.29…, half width 1.96 × sd / 2
+        let sd = (5.0f64 / 3.0).sqrt();
+        assert!((d.ci95[1] - (-2.5 + 1.96 * sd / 2.0)).abs() < 1e-12);
+    }
+}
