@@ -41,6 +41,7 @@ pub mod design;
 pub mod engine;
 pub mod error;
 pub mod evaluate;
+pub mod generate;
 pub mod graph;
 pub mod load;
 pub mod model;

@@ -3,6 +3,11 @@
 
 mod cli;
 
+/// mimalloc: loading a large model makes millions of small allocations, which the system
+/// allocator serves far more slowly.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

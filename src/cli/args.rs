@@ -31,6 +31,26 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepKind {
+    Account,
+    System,
+    Person,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankArg {
+    Exposure,
+    People,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutArg {
+    Auto,
+    Toml,
+    Csv,
+}
+
 /// Overrides of the scenario's `[simulation]`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimulationArgs {
@@ -76,6 +96,37 @@ pub enum Command {
         /// Hide progress and lint notes on standard error
         #[arg(long, short = 'q')]
         quiet: bool,
+    },
+    /// Every account (or system, or person) as the sole compromised node, ranked
+    Sweep {
+        /// Model file, or a folder holding model.toml
+        model: PathBuf,
+        /// Which nodes to sweep
+        #[arg(long, value_enum, default_value_t = SweepKind::Account)]
+        kind: SweepKind,
+        /// Rows in the table and JSON (CSV lists every node)
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Rank by worst-case exposure or by people affected (largest population)
+        #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
+        by: RankArg,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Write a synthetic organisation, deterministic from its seed
+    Generate {
+        /// People in the organisation
+        #[arg(long)]
+        people: usize,
+        /// Seed: the same seed gives the same files
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write model.toml (and CSV side files) into
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: PathBuf,
+        /// File layout: TOML only, TOML with CSV side files, or CSV above 2,000 people
+        #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+        layout: LayoutArg,
     },
     /// Check a model and list every problem at once, plus lint warnings
     Validate {

@@ -3,19 +3,22 @@
 use std::path::Path;
 
 use blastradius::design::Design;
+use blastradius::engine::sweep;
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
 use blastradius::evaluate::{evaluate, Depth};
 use blastradius::load::design::load_design_file;
+use blastradius::load::save::save_model;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
-use blastradius::model::{Model, NodeId};
+use blastradius::model::{Model, NodeId, NodeKind};
 use blastradius::output::{csv, json, table, Format};
 use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
 
-use super::args::{OutputArgs, SimulationArgs};
+use super::args::{LayoutArg, OutputArgs, RankArg, SimulationArgs, SweepKind};
 use super::progress::Bar;
 use super::{emit, format_of, shown, Failure};
 
@@ -109,6 +112,67 @@ pub fn compare(
         Format::Csv => csv::render_rows(comparison.csv_rows()),
     };
     emit(out, &text)
+}
+
+pub fn sweep(
+    model: &Path,
+    kind: SweepKind,
+    top: usize,
+    by: RankArg,
+    out: &OutputArgs,
+) -> Result<(), Failure> {
+    let loaded = load_model(model, &shown(model))?;
+    let analysis = Analysis::new(loaded.model);
+    let kind = match kind {
+        SweepKind::Account => NodeKind::Account,
+        SweepKind::System => NodeKind::System,
+        SweepKind::Person => NodeKind::Person,
+    };
+    let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
+    let rows = sweep::sweep(&analysis.model, &analysis.graph, &analysis.index, &sources);
+    let by = match by {
+        RankArg::Exposure => RankBy::Exposure,
+        RankArg::People => RankBy::People,
+    };
+    let format = format_of(out);
+    let top = (format != Format::Csv).then_some(top);
+    let report = SweepReport::of(
+        &analysis.model,
+        &analysis.index,
+        kind.as_str(),
+        &rows,
+        by,
+        top,
+    );
+    let text = match format {
+        Format::Table => table::sweep(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::render_rows(&report.entries),
+    };
+    emit(out, &text)
+}
+
+pub fn generate(people: usize, seed: u64, dir: &Path, layout: LayoutArg) -> Result<(), Failure> {
+    if people == 0 {
+        return Err(Failure::Error(Error::Input(
+            "--people must be at least 1".into(),
+        )));
+    }
+    let model = blastradius::generate::generate(people, seed);
+    let csv = match layout {
+        LayoutArg::Auto => people > 2000,
+        LayoutArg::Toml => false,
+        LayoutArg::Csv => true,
+    };
+    save_model(&model, dir, csv)?;
+    eprintln!(
+        "wrote {} ({} nodes, {} links) to {}",
+        model.name,
+        model.node_count(),
+        model.links.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {

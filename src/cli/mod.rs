@@ -41,6 +41,19 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             quiet,
         } => commands::compare(&scenario, &out, &sim, quiet),
         Command::Validate { model, out } => commands::validate(&model, &out),
+        Command::Sweep {
+            model,
+            kind,
+            top,
+            by,
+            out,
+        } => commands::sweep(&model, kind, top, by, &out),
+        Command::Generate {
+            people,
+            seed,
+            output,
+            layout,
+        } => commands::generate(people, seed, &output, layout),
         Command::Paths {
             model,
             from,

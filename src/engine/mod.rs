@@ -8,6 +8,7 @@ pub mod paths;
 pub mod random;
 pub mod reach;
 pub mod stats;
+pub mod sweep;
 pub mod tally;
 pub mod worst_case;
 

@@ -135,7 +135,8 @@ pub struct Tally {
     pub notifiable: Vec<f64>,
     /// Whether any set of each regime × population leaked (with coverage > 0).
     pub any_notifiable: Vec<bool>,
-    none: Vec<f64>,
+    /// Per population: the product of (1 − coverage) over the leaked sets.
+    pub none: Vec<f64>,
     none_regime: Vec<f64>,
 }
 
@@ -231,6 +232,7 @@ impl Tally {
         for (i, size) in index.sizes.iter().enumerate() {
             self.people[i] = size * (1.0 - self.none[i]);
         }
+        // (self.none keeps, per population, the product of (1 − coverage) of the leaked sets.)
         for (i, x) in self.none_regime.iter().enumerate() {
             self.notifiable[i] = index.sizes[i % pops.max(1)] * (1.0 - x);
         }

@@ -1,12 +1,18 @@
 //! The attack graph: the model's traversable links as dense, compact adjacency.
 //!
 //! Built once per model (or per design: designs return a new model, never mutate a graph).
-//! Construction goes through petgraph, which also serves the whole-graph algorithms (strongly
-//! connected components); the hot loops walk the CSR arrays here: `out_offsets[n]..out_offsets[n+1]`
+//! The graph implements petgraph's traversal traits, so petgraph's whole-graph algorithms
+//! (strongly connected components) run on it directly; the hot loops walk the CSR arrays:
+//! `out_offsets[n]..out_offsets[n+1]`
 //! indexes `out_edges`, the ids of the edges leaving node `n`, sorted by their stable key so that
 //! traversal order never depends on the order of the model file.
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use fixedbitset::FixedBitSet;
+use petgraph::visit::{
+    GraphBase, IntoNeighbors, IntoNeighborsDirected, IntoNodeIdentifiers, NodeCount, NodeIndexable,
+    Visitable,
+};
+use petgraph::Direction;
 
 use crate::model::{LinkKind, Model, NodeId, NodeKind};
 
@@ -39,7 +45,6 @@ pub struct AttackGraph {
     in_edges: Vec<EdgeId>,
     /// Model links that give integrity exposure only (write grants and write access).
     pub integrity_links: Vec<u32>,
-    graph: DiGraph<(), EdgeId, u32>,
 }
 
 /// FNV-1a over bytes, then a SplitMix64 finaliser so every bit depends on every byte.
@@ -54,6 +59,22 @@ pub fn stable_hash(parts: &[&[u8]]) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     mix64(h)
+}
+
+/// The stable key of a step: a hash of its endpoints' ids and its kind's label (as
+/// [`LinkKind::label`] writes it), never of positions in the model.
+pub fn edge_key(from: &str, to: &str, kind: &LinkKind) -> u64 {
+    let label: &[u8] = match kind {
+        LinkKind::Owns => b"owns",
+        LinkKind::Member => b"member",
+        LinkKind::Grant(a) => a.as_str().as_bytes(),
+        LinkKind::Credential => b"credential",
+        LinkKind::Access(crate::model::Access::Read) => b"access:read",
+        LinkKind::Access(crate::model::Access::Write) => b"access:write",
+        LinkKind::Access(crate::model::Access::Admin) => b"access:admin",
+        LinkKind::Custom(k) => k.as_bytes(),
+    };
+    stable_hash(&[from.as_bytes(), to.as_bytes(), label])
 }
 
 /// SplitMix64 finaliser.
@@ -89,11 +110,6 @@ impl AttackGraph {
     /// Builds the attack graph: every traversable link with p > 0 becomes an edge.
     pub fn build(model: &Model) -> AttackGraph {
         let node_count = model.node_count();
-        let mut graph: DiGraph<(), EdgeId, u32> =
-            DiGraph::with_capacity(node_count, model.links.len());
-        for _ in 0..node_count {
-            graph.add_node(());
-        }
         let mut edges = Vec::with_capacity(model.links.len());
         let mut integrity_links = Vec::new();
         for (i, link) in model.links.iter().enumerate() {
@@ -105,12 +121,7 @@ impl AttackGraph {
             if p <= 0.0 {
                 continue;
             }
-            let label = link.kind.label();
-            let key = stable_hash(&[
-                model.id(link.from).as_bytes(),
-                model.id(link.to).as_bytes(),
-                label.as_bytes(),
-            ]);
+            let key = edge_key(model.id(link.from), model.id(link.to), &link.kind);
             edges.push(AttackEdge {
                 from: link.from,
                 to: link.to,
@@ -121,7 +132,17 @@ impl AttackGraph {
             });
         }
         // Order by key: traversal order (and so every tie-break) is independent of file order.
-        edges.sort_by_key(|e| (e.key, e.link));
+        let mut order: Vec<(u64, u32)> = edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key, i as u32))
+            .collect();
+        order.sort_unstable();
+        let edges: Vec<AttackEdge> = order
+            .iter()
+            .map(|&(_, i)| edges[i as usize].clone())
+            .collect();
+        let mut edges = edges;
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
         // draw, so it is open when the draw falls under the larger p. Keep that one edge.
         edges.dedup_by(|later, kept| {
@@ -136,13 +157,6 @@ impl AttackGraph {
                 false
             }
         });
-        for (i, e) in edges.iter().enumerate() {
-            graph.add_edge(
-                NodeIndex::new(e.from as usize),
-                NodeIndex::new(e.to as usize),
-                i as EdgeId,
-            );
-        }
         let (out_offsets, out_edges) = csr(node_count, &edges, |e| e.from);
         let (in_offsets, in_edges) = csr(node_count, &edges, |e| e.to);
         AttackGraph {
@@ -153,7 +167,6 @@ impl AttackGraph {
             in_offsets,
             in_edges,
             integrity_links,
-            graph,
         }
     }
 
@@ -176,12 +189,6 @@ impl AttackGraph {
         &self.edges[e as usize]
     }
 
-    /// The petgraph view, for whole-graph algorithms; node index = [`NodeId`], edge weight =
-    /// [`EdgeId`].
-    pub fn petgraph(&self) -> &DiGraph<(), EdgeId, u32> {
-        &self.graph
-    }
-
     /// Human-readable label of an edge's kind.
     pub fn edge_label(&self, model: &Model, e: EdgeId) -> String {
         model.links[self.edge(e).link as usize].kind.label()
@@ -198,9 +205,120 @@ impl AttackGraph {
     }
 }
 
+// petgraph's traversal traits on the CSR arrays, so petgraph's algorithms (strongly connected
+// components, searches) run on the attack graph itself, with no second copy of it.
+
+impl GraphBase for AttackGraph {
+    type NodeId = NodeId;
+    type EdgeId = EdgeId;
+}
+
+impl NodeCount for &AttackGraph {
+    fn node_count(&self) -> usize {
+        self.node_count
+    }
+}
+
+impl NodeIndexable for &AttackGraph {
+    fn node_bound(&self) -> usize {
+        self.node_count
+    }
+    fn to_index(&self, a: NodeId) -> usize {
+        a as usize
+    }
+    fn from_index(&self, i: usize) -> NodeId {
+        i as NodeId
+    }
+}
+
+impl Visitable for &AttackGraph {
+    type Map = FixedBitSet;
+    fn visit_map(&self) -> FixedBitSet {
+        FixedBitSet::with_capacity(self.node_count)
+    }
+    fn reset_map(&self, map: &mut FixedBitSet) {
+        map.clear();
+        map.grow(self.node_count);
+    }
+}
+
+/// Neighbours of a node in one direction.
+pub struct Neighbors<'a> {
+    graph: &'a AttackGraph,
+    edges: std::slice::Iter<'a, EdgeId>,
+    outgoing: bool,
+}
+
+impl Iterator for Neighbors<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        self.edges.next().map(|&e| {
+            let edge = self.graph.edge(e);
+            if self.outgoing {
+                edge.to
+            } else {
+                edge.from
+            }
+        })
+    }
+}
+
+impl<'a> IntoNeighbors for &'a AttackGraph {
+    type Neighbors = Neighbors<'a>;
+    fn neighbors(self, n: NodeId) -> Neighbors<'a> {
+        Neighbors {
+            graph: self,
+            edges: self.out(n).iter(),
+            outgoing: true,
+        }
+    }
+}
+
+impl<'a> IntoNeighborsDirected for &'a AttackGraph {
+    type NeighborsDirected = Neighbors<'a>;
+    fn neighbors_directed(self, n: NodeId, d: Direction) -> Neighbors<'a> {
+        let outgoing = d == Direction::Outgoing;
+        Neighbors {
+            graph: self,
+            edges: if outgoing {
+                self.out(n)
+            } else {
+                self.incoming(n)
+            }
+            .iter(),
+            outgoing,
+        }
+    }
+}
+
+impl IntoNodeIdentifiers for &AttackGraph {
+    type NodeIdentifiers = std::ops::Range<NodeId>;
+    fn node_identifiers(self) -> std::ops::Range<NodeId> {
+        0..self.node_count as NodeId
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edge_keys_hash_the_label() {
+        for kind in [
+            LinkKind::Owns,
+            LinkKind::Member,
+            LinkKind::Grant(crate::model::Access::Admin),
+            LinkKind::Credential,
+            LinkKind::Access(crate::model::Access::Read),
+            LinkKind::Custom("can_assume".into()),
+        ] {
+            let label = kind.label();
+            assert_eq!(
+                edge_key("a", "b", &kind),
+                stable_hash(&[b"a", b"b", label.as_bytes()])
+            );
+        }
+    }
 
     #[test]
     fn stable_hash_depends_on_boundaries() {

@@ -52,18 +52,24 @@ pub const TABLES: [(&str, &[&str]); 11] = [
     ("edge", &["from", "to", "kind", "p", "time"]),
 ];
 
-/// One row with the global offset of each cell.
+/// One row: its cells and the global offset of each.
 struct Row<'a> {
-    header: &'a [String],
-    cells: Vec<(String, Range<usize>)>,
+    /// Column index of each known column name (in [`TABLES`] order), or `usize::MAX`.
+    columns: &'a [usize],
+    names: &'a [&'a str],
+    record: &'a csv::StringRecord,
+    /// Global offset of each cell (the row's start when the row has quotes).
+    starts: &'a [usize],
 }
 
 impl Row<'_> {
     fn cell(&self, column: &str) -> Option<(&str, Range<usize>)> {
-        let i = self.header.iter().position(|h| h == column)?;
-        let (text, span) = self.cells.get(i)?;
+        let c = self.names.iter().position(|n| *n == column)?;
+        let i = self.columns[c];
+        let text = self.record.get(i)?;
         let t = text.trim();
-        (!t.is_empty()).then(|| (t, span.clone()))
+        let start = self.starts[i];
+        (!t.is_empty()).then(|| (t, start..start + text.len().max(1)))
     }
 
     fn string(&self, column: &str) -> Option<Spanned<String>> {
@@ -191,7 +197,13 @@ fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str
     if bad {
         return;
     }
+    // Position of each allowed column in the file's header.
+    let positions: Vec<usize> = columns
+        .iter()
+        .map(|c| header.iter().position(|h| h == c).unwrap_or(usize::MAX))
+        .collect();
     let mut record = csv::StringRecord::new();
+    let mut starts: Vec<usize> = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -205,24 +217,19 @@ fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str
         let start = base + record.position().map_or(0, |p| p.byte() as usize);
         let row_span = start..start + 1;
         // Cell offsets: exact when the row has no quotes, else the row's start.
-        let raw_line = &text[start - base..];
-        let quoted = raw_line.lines().next().is_some_and(|l| l.contains('"'));
+        let line = text[start - base..].split('\n').next().unwrap_or("");
+        let quoted = line.contains('"');
+        starts.clear();
         let mut offset = start;
-        let cells: Vec<(String, Range<usize>)> = record
-            .iter()
-            .map(|c| {
-                let span = if quoted {
-                    start..start + 1
-                } else {
-                    offset..offset + c.len().max(1)
-                };
-                offset += c.len() + 1;
-                (c.to_string(), span)
-            })
-            .collect();
+        for c in record.iter() {
+            starts.push(if quoted { start } else { offset });
+            offset += c.len() + 1;
+        }
         let row = Row {
-            header: &header,
-            cells,
+            columns: &positions,
+            names: columns,
+            record: &record,
+            starts: &starts,
         };
         add_row(raw, src, table, &row, &row_span);
     }

@@ -4,7 +4,9 @@
 //! every id and number, then [`build`] checks every reference and range and reports all problems
 //! at once, each with its line and column and, for unknown ids, the nearest known one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -352,12 +354,18 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn resolve(&self, src: &mut Source, id: &Id, kinds: &[NodeKind], role: &str) -> Option<NodeId> {
         let wanted = id.get_ref().as_str();
+        let found = self.model.node_id(wanted);
+        if let Some(n) = found {
+            if kinds.contains(&self.model.kind(n)) {
+                return Some(n);
+            }
+        }
         let expected = kinds
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>()
             .join(" or ");
-        match self.model.node_id(wanted) {
+        match found {
             Some(n) if kinds.contains(&self.model.kind(n)) => Some(n),
             Some(n) => {
                 src.error(
@@ -550,29 +558,31 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
         .and_then(|v| days(src, v, "program_age_days"));
 
     // Nodes first, so that references may point forward.
-    let mut first_seen: HashMap<String, (NodeKind, String)> = HashMap::new();
+    // Where each node was declared, for duplicate messages.
+    let mut declared_at: Vec<usize> = Vec::new();
     let mut declare = |model: &mut Model, src: &mut Source, id: &Id, kind: NodeKind| {
         let name = id.get_ref();
         if name.trim().is_empty() {
             src.error(span(id), format!("a {kind} has an empty id"));
             return;
         }
-        if let Some((prev_kind, prev_at)) = first_seen.get(name) {
+        if let Some(prev) = model.node_id(name) {
+            let (file, line, _) = src.position(declared_at[prev as usize]);
+            let at = if file == src.name() {
+                format!("line {line}")
+            } else {
+                format!("{file}:{line}")
+            };
             src.error(
                 span(id),
                 format!(
-                    "duplicate id `{name}`: already declared as a {prev_kind} at {prev_at}; ids must be unique across all kinds"
+                    "duplicate id `{name}`: already declared as a {} at {at}; ids must be unique across all kinds",
+                    model.kind(prev)
                 ),
             );
             return;
         }
-        let (file, line, _) = src.position(id.span().start);
-        let at = if file == src.name() {
-            format!("line {line}")
-        } else {
-            format!("{file}:{line}")
-        };
-        first_seen.insert(name.clone(), (kind, at));
+        declared_at.push(id.span().start);
         model.add_node(name, kind);
     };
     for p in &raw.person {
@@ -1110,9 +1120,10 @@ fn lint(model: &Model, src: &mut Source) {
         }
     }
 
-    let mut seen = BTreeSet::new();
+    let mut seen = FxHashSet::default();
+    seen.reserve(model.links.len());
     for l in &model.links {
-        let key = (l.from, l.to, l.kind.label());
+        let key = (l.from, l.to, &l.kind);
         if !seen.insert(key) {
             src.warning(
                 None,

@@ -8,7 +8,9 @@
 pub mod categories;
 pub mod records;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 pub use categories::Categories;
 
@@ -323,7 +325,7 @@ pub struct Model {
     /// How long data has been collected; caps every retention window.
     pub program_age_days: Option<u32>,
     pub nodes: Vec<Node>,
-    pub ids: HashMap<String, NodeId>,
+    pub ids: FxHashMap<String, NodeId>,
     /// MFA per node (meaningful for accounts only).
     pub mfa: Vec<Mfa>,
     pub account_kind: Vec<AccountKind>,
@@ -409,82 +411,136 @@ impl Model {
 
     /// The same model with nodes numbered in id order and every list in a canonical order, so
     /// that nothing computed from it depends on the order of entries in the input files.
-    pub fn canonical(self) -> Model {
-        let mut order: Vec<NodeId> = (0..self.nodes.len() as NodeId).collect();
-        order.sort_by(|&a, &b| self.id(a).cmp(self.id(b)));
-        let mut remap = vec![0 as NodeId; self.nodes.len()];
-        for (new, &old) in order.iter().enumerate() {
-            remap[old as usize] = new as NodeId;
+    pub fn canonical(mut self) -> Model {
+        let n = self.nodes.len();
+        let sorted = self.nodes.windows(2).all(|w| w[0].id < w[1].id);
+        if !sorted {
+            let mut order: Vec<NodeId> = (0..n as NodeId).collect();
+            order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+            let mut remap = vec![0 as NodeId; n];
+            for (new, &old) in order.iter().enumerate() {
+                remap[old as usize] = new as NodeId;
+            }
+            let mut old_nodes: Vec<Node> = std::mem::take(&mut self.nodes);
+            let mut old_policy = std::mem::take(&mut self.store_policy);
+            self.nodes = order
+                .iter()
+                .map(|&o| {
+                    std::mem::replace(
+                        &mut old_nodes[o as usize],
+                        Node {
+                            id: String::new(),
+                            kind: NodeKind::Person,
+                        },
+                    )
+                })
+                .collect();
+            self.mfa = order.iter().map(|&o| self.mfa[o as usize]).collect();
+            self.account_kind = order
+                .iter()
+                .map(|&o| self.account_kind[o as usize])
+                .collect();
+            self.store_policy = order
+                .iter()
+                .map(|&o| std::mem::take(&mut old_policy[o as usize]))
+                .collect();
+            for (i, node) in self.nodes.iter().enumerate() {
+                if let Some(slot) = self.ids.get_mut(&node.id) {
+                    *slot = i as NodeId;
+                }
+            }
+            for l in &mut self.links {
+                l.from = remap[l.from as usize];
+                l.to = remap[l.to as usize];
+            }
+            for r in &mut self.record_sets {
+                r.store = remap[r.store as usize];
+            }
+            for f in &mut self.flows {
+                f.from = remap[f.from as usize];
+                f.to = remap[f.to as usize];
+            }
         }
-        let pick = |old: NodeId| remap[old as usize];
-        let mut m = Model {
-            name: self.name.clone(),
-            program_age_days: self.program_age_days,
-            categories: self.categories.clone(),
-            probabilities: self.probabilities.clone(),
-            times: self.times.clone(),
-            populations: self.populations.clone(),
-            notification: self.notification.clone(),
-            ..Model::default()
+        fn kind_rank(k: &LinkKind) -> (u8, &str) {
+            match k {
+                LinkKind::Owns => (0, ""),
+                LinkKind::Member => (1, ""),
+                LinkKind::Grant(a) => (2, a.as_str()),
+                LinkKind::Credential => (3, ""),
+                LinkKind::Access(a) => (4, a.as_str()),
+                LinkKind::Custom(label) => (5, label),
+            }
+        }
+        // Sort by a packed key (endpoints, kind), then order the rare runs of equal keys by every
+        // other field: equal links are then identical, so the order is canonical.
+        let rank = |k: &LinkKind| -> u64 {
+            match k {
+                LinkKind::Owns => 0,
+                LinkKind::Member => 1,
+                LinkKind::Grant(a) => 2 + *a as u64,
+                LinkKind::Credential => 5,
+                LinkKind::Access(a) => 6 + *a as u64,
+                LinkKind::Custom(_) => 9,
+            }
         };
-        for &old in &order {
-            let node = &self.nodes[old as usize];
-            let n = m.add_node(&node.id, node.kind);
-            m.mfa[n as usize] = self.mfa[old as usize];
-            m.account_kind[n as usize] = self.account_kind[old as usize];
-            m.store_policy[n as usize] = self.store_policy[old as usize].clone();
-        }
-        m.links = self
+        let mut keys: Vec<(u64, u8, u32)> = self
             .links
-            .into_iter()
-            .map(|l| Link {
-                from: pick(l.from),
-                to: pick(l.to),
-                ..l
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                (
+                    ((l.from as u64) << 32) | l.to as u64,
+                    rank(&l.kind) as u8,
+                    i as u32,
+                )
             })
             .collect();
-        m.links.sort_by(|a, b| {
-            (a.from, a.to, a.kind.label())
-                .cmp(&(b.from, b.to, b.kind.label()))
-                .then(a.p.partial_cmp(&b.p).unwrap_or(std::cmp::Ordering::Equal))
-        });
-        m.record_sets = self
-            .record_sets
+        keys.sort_unstable();
+        let opt = |x: Option<f64>| x.map_or(f64::NEG_INFINITY, |v| v);
+        let full = |a: &Link, b: &Link| {
+            kind_rank(&a.kind)
+                .cmp(&kind_rank(&b.kind))
+                .then(opt(a.p).total_cmp(&opt(b.p)))
+                .then(opt(a.time).total_cmp(&opt(b.time)))
+                .then(a.last_used_days.cmp(&b.last_used_days))
+        };
+        let mut start = 0;
+        while start < keys.len() {
+            let mut end = start + 1;
+            while end < keys.len() && keys[end].0 == keys[start].0 && keys[end].1 == keys[start].1 {
+                end += 1;
+            }
+            if end - start > 1 {
+                let links = &self.links;
+                keys[start..end].sort_by(|x, y| full(&links[x.2 as usize], &links[y.2 as usize]));
+            }
+            start = end;
+        }
+        let mut old: Vec<Option<Link>> = std::mem::take(&mut self.links)
             .into_iter()
-            .map(|r| RecordSet {
-                store: pick(r.store),
-                ..r
-            })
+            .map(Some)
             .collect();
-        m.record_sets.sort_by(|a, b| {
+        self.links = keys
+            .iter()
+            .map(|k| old[k.2 as usize].take().expect("each link is taken once"))
+            .collect();
+        self.record_sets.sort_by(|a, b| {
             let key = |r: &RecordSet| {
                 let (kind, n) = match r.amount {
                     Amount::Count(c) => (0, c),
                     Amount::PerDay(d) => (1, d),
                 };
-                (
-                    r.store,
-                    r.category.clone(),
-                    kind,
-                    n,
-                    r.retention_days,
-                    r.subjects.clone(),
-                )
+                (r.store, kind, n, r.retention_days)
             };
-            key(a).cmp(&key(b)).then(a.coverage.total_cmp(&b.coverage))
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.category.cmp(&b.category))
+                .then_with(|| a.subjects.cmp(&b.subjects))
+                .then(a.coverage.total_cmp(&b.coverage))
         });
-        m.flows = self
-            .flows
-            .into_iter()
-            .map(|f| Flow {
-                from: pick(f.from),
-                to: pick(f.to),
-                ..f
-            })
-            .collect();
-        m.flows
+        self.flows
             .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
-        m
+        self
     }
 
     /// Ids of every node of a kind, in model order.

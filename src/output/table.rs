@@ -566,3 +566,54 @@ fn truncate(s: &str, n: usize) -> String {
         t
     }
 }
+
+/// The table of `sweep`.
+pub fn sweep(r: &crate::results::sweep::SweepReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Every {} of {} as the sole compromised node (worst case); {} swept, top {} by {}",
+        r.kind,
+        r.model,
+        thousands(r.swept as u64),
+        r.entries.len(),
+        match r.by {
+            crate::results::sweep::RankBy::Exposure => "exposure",
+            crate::results::sweep::RankBy::People => "people affected",
+        }
+    );
+    let w = r
+        .entries
+        .iter()
+        .map(|e| e.id.len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    let people = r.population.as_deref().map(|p| format!("people ({p})"));
+    let _ = write!(
+        s,
+        "  {:>5}  {:<w$} {:>18} {:>16} {:>8} {:>8}",
+        "rank", "id", "exposure", "records", "stores", "reach"
+    );
+    if let Some(p) = &people {
+        let _ = write!(s, " {:>18}", p);
+    }
+    let _ = writeln!(s);
+    for e in &r.entries {
+        let _ = write!(
+            s,
+            "  {:>5}  {:<w$} {:>18} {:>16} {:>8} {:>8}",
+            e.rank,
+            e.id,
+            figure(e.exposure),
+            thousands(e.records),
+            thousands(e.leaked_stores as u64),
+            thousands(e.reach)
+        );
+        if let Some(p) = e.people {
+            let _ = write!(s, " {:>18}", figure(p.round()));
+        }
+        let _ = writeln!(s);
+    }
+    s
+}

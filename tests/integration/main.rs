@@ -8,4 +8,5 @@ mod formats;
 mod models;
 mod monte_carlo;
 mod queries;
+mod sweep;
 mod util;

@@ -1,0 +1,478 @@
+//! Synthetic organisations of any size, deterministic from a seed (same seed, same model, same
+//! bytes once saved). The structure follows `shared/bench/gen_org.py`, so figures compare with
+//! the baseline scripts: about 1.25 P human accounts (a quarter of people also hold an admin
+//! account), 0.1 P service accounts, P/20 groups with Zipf-skewed sizes (a few all-staff groups,
+//! nested department groups, admin groups), P/50 systems holding service credentials, P/10
+//! stores with lognormal volumes (10^N(4.5, 1.3), clipped to 10²..10⁸) across the demo's
+//! categories, as rate-based sets with retention, flows into lakes and backups, and MFA on most
+//! human accounts.
+//!
+//! The random numbers come from SplitMix64 written out here, not from a library generator whose
+//! stream may change between versions.
+
+use crate::model::{
+    Access, AccountKind, Amount, Categories, Flow, Link, LinkKind, Mfa, Model, NodeId, NodeKind,
+    RecordSet,
+};
+
+/// SplitMix64: small, fast, and fixed forever.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        crate::graph::mix64(self.0)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    /// Uniform in [a, b], rounded to 3 decimals.
+    fn p(&mut self, a: f64, b: f64) -> f64 {
+        ((a + (b - a) * self.unit()) * 1000.0).round() / 1000.0
+    }
+    fn normal(&mut self, mean: f64, sd: f64) -> f64 {
+        let u1 = 1.0 - self.unit();
+        let u2 = self.unit();
+        mean + sd * (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    }
+    fn exponential(&mut self, mean: f64) -> f64 {
+        -mean * (1.0 - self.unit()).ln()
+    }
+    /// Up to `k` distinct values from `draw` (a bounded number of tries).
+    fn distinct(&mut self, k: usize, mut draw: impl FnMut(&mut Rng) -> usize) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::with_capacity(k);
+        let mut tries = 0;
+        while out.len() < k && tries < 50 * k {
+            tries += 1;
+            let v = draw(self);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    }
+}
+
+/// Categories of the generated stores, with weights (the demo's).
+pub const CATEGORIES: [(&str, f64); 12] = [
+    ("user.identity", 3.0),
+    ("user.contact", 2.0),
+    ("user.location", 8.0),
+    ("user.location.precise", 9.0),
+    ("user.health", 10.0),
+    ("user.behavior", 5.0),
+    ("user.behavior.screen_capture", 7.0),
+    ("user.behavior.keystrokes", 7.0),
+    ("user.device", 4.0),
+    ("user.biometrics", 9.0),
+    ("user.financial", 6.0),
+    ("system.authentication", 10.0),
+];
+
+const RETENTIONS: [u32; 6] = [30, 90, 180, 365, 730, 1095];
+
+fn pad(prefix: &str, i: usize, n: usize) -> String {
+    let width = n.max(1).to_string().len();
+    format!("{prefix}-{i:0width$}")
+}
+
+/// A generated organisation of `people` people.
+pub fn generate(people: usize, seed: u64) -> Model {
+    let p = people.max(1);
+    let mut rng = Rng(seed ^ 0x243f_6a88_85a3_08d3);
+    let mut m = Model {
+        name: format!("Generated organisation ({p} people, seed {seed})"),
+        program_age_days: Some(1095),
+        categories: Categories::new(
+            CATEGORIES
+                .iter()
+                .map(|(c, w)| (c.to_string(), *w))
+                .collect(),
+        ),
+        ..Model::default()
+    };
+    m.populations.insert("employees".into(), p as u64);
+    m.populations.insert("customers".into(), 20 * p as u64);
+    m.notification
+        .insert("health_data".into(), vec!["user.health".into()]);
+    m.notification.insert(
+        "precise_location".into(),
+        vec!["user.location.precise".into()],
+    );
+
+    let privileged: Vec<bool> = (0..p).map(|_| rng.chance(0.25)).collect();
+    let v = ((0.10 * p as f64).round() as usize).max(1);
+    let g = (p / 20).max(4);
+    let y = (p / 50).max(2);
+    let d = (p / 10).max(4);
+    let nb = (g / 200).max(1);
+    let na = (g / 50).max(1);
+    let lakes = (d / 100).max(1);
+    let backups = (d / 200).max(1);
+    let ordinary = d - lakes - backups;
+
+    let persons: Vec<NodeId> = (0..p)
+        .map(|i| m.add_node(&pad("person", i, p), NodeKind::Person))
+        .collect();
+    let mut human = Vec::new(); // (account, privileged)
+    for (i, &person) in persons.iter().enumerate() {
+        let a = m.add_node(&pad("user", i, p), NodeKind::Account);
+        m.links.push(link(person, a, LinkKind::Owns));
+        human.push((a, false));
+        if privileged[i] {
+            let adm = m.add_node(&format!("{}-adm", pad("user", i, p)), NodeKind::Account);
+            m.links.push(link(person, adm, LinkKind::Owns));
+            human.push((adm, true));
+        }
+    }
+    let services: Vec<NodeId> = (0..v)
+        .map(|i| {
+            let s = m.add_node(&pad("svc", i, v), NodeKind::Account);
+            m.account_kind[s as usize] = AccountKind::Service;
+            s
+        })
+        .collect();
+    let groups: Vec<NodeId> = (0..g)
+        .map(|r| {
+            let name = if r < nb {
+                pad("all-staff", r, nb)
+            } else if r >= g - na {
+                pad("admins", r - (g - na), na)
+            } else {
+                pad("dept", r - nb, g - nb - na)
+            };
+            m.add_node(&name, NodeKind::Group)
+        })
+        .collect();
+    let systems: Vec<NodeId> = (0..y)
+        .map(|i| m.add_node(&pad("system", i, y), NodeKind::System))
+        .collect();
+    let stores: Vec<NodeId> = (0..d)
+        .map(|i| {
+            let name = if i < ordinary {
+                pad("store", i, ordinary)
+            } else if i < ordinary + lakes {
+                pad("lake", i - ordinary, lakes)
+            } else {
+                pad("backup", i - ordinary - lakes, backups)
+            };
+            m.add_node(&name, NodeKind::Store)
+        })
+        .collect();
+
+    // Store contents.
+    let mut low_weight = Vec::new();
+    for (i, &s) in stores.iter().enumerate().take(ordinary) {
+        let total = 10f64.powf(rng.normal(4.5, 1.3).clamp(2.0, 8.0));
+        let retention = RETENTIONS[rng.below(RETENTIONS.len())];
+        m.store_policy[s as usize].retention_days = Some(retention);
+        let sets = 1 + rng.chance(0.4) as usize;
+        let mut max_weight: f64 = 0.0;
+        for _ in 0..sets {
+            let (category, weight) = CATEGORIES[rng.below(CATEGORIES.len() - 1)];
+            max_weight = max_weight.max(weight);
+            let amount = if rng.chance(0.2) {
+                Amount::Count((total / sets as f64).round().max(1.0) as u64)
+            } else {
+                Amount::PerDay((total / sets as f64 / retention as f64).round().max(1.0) as u64)
+            };
+            m.record_sets.push(RecordSet {
+                store: s,
+                category: category.to_string(),
+                amount,
+                retention_days: None,
+                subjects: Some(
+                    if rng.chance(0.7) {
+                        "employees"
+                    } else {
+                        "customers"
+                    }
+                    .into(),
+                ),
+                coverage: rng.p(0.05, 1.0),
+            });
+        }
+        if max_weight <= 3.0 {
+            low_weight.push(i);
+        }
+    }
+    if low_weight.is_empty() {
+        low_weight.push(0);
+    }
+    for &lake in &stores[ordinary..ordinary + lakes] {
+        m.store_policy[lake as usize].retention_days = Some(730);
+        m.record_sets.push(RecordSet {
+            store: lake,
+            category: "user.behavior".into(),
+            amount: Amount::PerDay(1000 + rng.below(20_000) as u64),
+            retention_days: Some(365),
+            subjects: Some("employees".into()),
+            coverage: 1.0,
+        });
+    }
+    for &backup in &stores[ordinary + lakes..] {
+        m.store_policy[backup as usize].retention_days = Some(90);
+    }
+    // Flows: ordinary stores into lakes and backups, lakes into backups.
+    for &s in &stores[..ordinary] {
+        if rng.chance(0.2) {
+            let k = 1 + rng.chance(0.5) as usize;
+            for l in rng.distinct(k, |r| r.below(lakes)) {
+                m.flows.push(Flow {
+                    from: s,
+                    to: stores[ordinary + l],
+                    categories: None,
+                });
+            }
+        } else if rng.chance(0.1) {
+            let b = stores[ordinary + lakes + rng.below(backups)];
+            m.flows.push(Flow {
+                from: s,
+                to: b,
+                categories: None,
+            });
+        }
+    }
+    for l in 0..lakes {
+        let b = stores[ordinary + lakes + rng.below(backups)];
+        m.flows.push(Flow {
+            from: stores[ordinary + l],
+            to: b,
+            categories: None,
+        });
+    }
+
+    // Zipf(s = 1) over the non-admin groups.
+    let mut cum = Vec::with_capacity(g - na);
+    let mut acc = 0.0;
+    for r in 0..g - na {
+        acc += 1.0 / (r + 1) as f64;
+        cum.push(acc);
+    }
+    let zipf = |r: &mut Rng| {
+        let x = r.unit() * acc;
+        cum.partition_point(|&c| c < x).min(g - na - 1)
+    };
+    let dept: Vec<usize> = (nb..g - na).collect();
+    let admin: Vec<usize> = (g - na..g).collect();
+
+    // Human accounts: memberships and MFA.
+    let kdist = [0.15, 0.40, 0.65, 0.85, 1.0];
+    for &(a, privileged) in &human {
+        let targets = if privileged {
+            m.mfa[a as usize] = if rng.chance(0.9) {
+                Mfa::PhishingResistant
+            } else {
+                Mfa::None
+            };
+            let k = 1 + rng.chance(0.5) as usize;
+            let mut t = rng.distinct(k, |r| admin[r.below(na)]);
+            let extra = 1 + rng.below(3);
+            t.extend(rng.distinct(extra, zipf));
+            t
+        } else {
+            m.mfa[a as usize] = if rng.chance(0.6) { Mfa::Otp } else { Mfa::None };
+            let x = rng.unit();
+            let k = 1 + kdist.partition_point(|&c| c < x);
+            rng.distinct(k, zipf)
+        };
+        let mut seen = Vec::new();
+        for gi in targets {
+            if !seen.contains(&gi) {
+                seen.push(gi);
+                m.links.push(link(a, groups[gi], LinkKind::Member));
+            }
+        }
+    }
+    // Service accounts: memberships and store grants.
+    for &s in &services {
+        let k = rng.below(3);
+        let mut t = if dept.is_empty() {
+            Vec::new()
+        } else {
+            rng.distinct(k, |r| dept[r.below(dept.len())])
+        };
+        if rng.chance(0.05) {
+            let a = admin[rng.below(na)];
+            if !t.contains(&a) {
+                t.push(a);
+            }
+        }
+        for gi in t {
+            m.links.push(link(s, groups[gi], LinkKind::Member));
+        }
+        let k = 1 + rng.below(8);
+        for st in rng.distinct(k, |r| r.below(d)) {
+            let access = grant_access(&mut rng);
+            let p = rng.p(0.7, 1.0);
+            let used = last_used(&mut rng);
+            m.links.push(grant(s, stores[st], access, p, used));
+        }
+    }
+    // Groups: nesting, store grants, system administration.
+    for r in 0..g {
+        let gid = groups[r];
+        if r < nb {
+            let k = 1 + rng.below(5);
+            for i in rng.distinct(k, |x| low_weight[x.below(low_weight.len())]) {
+                let p = rng.p(0.6, 1.0);
+                let used = last_used(&mut rng);
+                m.links.push(grant(gid, stores[i], Access::Read, p, used));
+            }
+            continue;
+        }
+        if r >= g - na {
+            if na > 1 && rng.chance(0.5) {
+                let mut parent = r;
+                while parent == r {
+                    parent = admin[rng.below(na)];
+                }
+                m.links.push(link(gid, groups[parent], LinkKind::Member));
+            }
+            let k = 5 + rng.below(16);
+            for i in rng.distinct(k, |x| x.below(d)) {
+                let p = rng.p(0.6, 1.0);
+                let used = last_used(&mut rng);
+                m.links.push(grant(gid, stores[i], Access::Admin, p, used));
+            }
+            let k = 2 + rng.below(19);
+            for i in rng.distinct(k, |x| x.below(y)) {
+                let p = rng.p(0.7, 1.0);
+                let used = last_used(&mut rng);
+                m.links.push(grant(gid, systems[i], Access::Admin, p, used));
+            }
+            continue;
+        }
+        let mut parents = Vec::new();
+        if dept.len() > 1 && rng.chance(0.30) {
+            let mut parent = r;
+            while parent == r {
+                parent = dept[rng.below(dept.len())];
+            }
+            parents.push(parent);
+        }
+        if rng.chance(0.01) {
+            parents.push(admin[rng.below(na)]);
+        }
+        parents.sort_unstable();
+        parents.dedup();
+        for parent in parents {
+            m.links.push(link(gid, groups[parent], LinkKind::Member));
+        }
+        let k = 1 + (rng.exponential(7.0) as usize).min(d - 1);
+        for i in rng.distinct(k, |x| x.below(d)) {
+            let access = grant_access(&mut rng);
+            let p = rng.p(0.6, 1.0);
+            let used = last_used(&mut rng);
+            m.links.push(grant(gid, stores[i], access, p, used));
+        }
+        if rng.chance(0.05) {
+            let k = 1 + rng.chance(0.5) as usize;
+            for i in rng.distinct(k, |x| x.below(y)) {
+                let p = rng.p(0.7, 1.0);
+                let used = last_used(&mut rng);
+                m.links.push(grant(gid, systems[i], Access::Admin, p, used));
+            }
+        }
+    }
+    // Systems hold service credentials; a few config stores hold some too.
+    for &s in &services {
+        let k = 1 + rng.below(3);
+        for i in rng.distinct(k, |x| x.below(y)) {
+            m.links.push(link(systems[i], s, LinkKind::Credential));
+        }
+        if rng.chance(0.05) {
+            m.links.push(link(
+                stores[rng.below(ordinary.max(1))],
+                s,
+                LinkKind::Credential,
+            ));
+        }
+    }
+    // Interactive sessions on systems expose some admin accounts.
+    let admins: Vec<NodeId> = human.iter().filter(|(_, p)| *p).map(|(a, _)| *a).collect();
+    if !admins.is_empty() {
+        for &sys in &systems {
+            if rng.chance(0.1) {
+                let a = admins[rng.below(admins.len())];
+                let p = rng.p(0.3, 0.7);
+                m.links.push(Link {
+                    p: Some(p),
+                    ..link(sys, a, LinkKind::Custom("session_on_host".into()))
+                });
+            }
+        }
+    }
+    m.canonical()
+}
+
+fn link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
+    Link {
+        from,
+        to,
+        kind,
+        p: None,
+        time: None,
+        last_used_days: None,
+    }
+}
+
+fn grant(from: NodeId, to: NodeId, access: Access, p: f64, used: u32) -> Link {
+    Link {
+        p: Some(p),
+        last_used_days: Some(used),
+        ..link(from, to, LinkKind::Grant(access))
+    }
+}
+
+fn grant_access(rng: &mut Rng) -> Access {
+    let x = rng.unit();
+    if x < 0.6 {
+        Access::Read
+    } else if x < 0.9 {
+        Access::Write
+    } else {
+        Access::Admin
+    }
+}
+
+fn last_used(rng: &mut Rng) -> u32 {
+    (rng.exponential(60.0) as u32).min(1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_follow_the_workload() {
+        let m = generate(2000, 1);
+        let count = |k| m.nodes_of(k).count();
+        assert_eq!(count(NodeKind::Person), 2000);
+        let accounts = count(NodeKind::Account);
+        // 2,000 regular + about 500 admin + 200 service accounts.
+        assert!((2600..2800).contains(&accounts), "{accounts}");
+        assert_eq!(count(NodeKind::Group), 100);
+        assert_eq!(count(NodeKind::System), 40);
+        assert_eq!(count(NodeKind::Store), 200);
+    }
+
+    #[test]
+    fn same_seed_same_model() {
+        let a = generate(300, 5);
+        let b = generate(300, 5);
+        assert_eq!(a.links.len(), b.links.len());
+        assert_eq!(format!("{:?}", a.links), format!("{:?}", b.links));
+        assert_ne!(
+            format!("{:?}", generate(300, 6).links),
+            format!("{:?}", a.links)
+        );
+    }
+}

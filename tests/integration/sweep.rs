@@ -1,0 +1,76 @@
+//! The sweep through the condensation against one traversal per source, on generated
+//! organisations and on random small models.
+
+use blastradius::engine::sweep::{sweep, sweep_by_traversal, SweepRow};
+use blastradius::generate::generate;
+use blastradius::model::{Model, NodeId, NodeKind};
+use blastradius::Analysis;
+
+use crate::models::{load, random_model, Shape};
+
+fn check(a: &Analysis, kind: NodeKind) -> usize {
+    let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
+    let fast = sweep(&a.model, &a.graph, &a.index, &sources);
+    let plain = sweep_by_traversal(&a.model, &a.graph, &a.index, &sources);
+    assert_eq!(fast.len(), plain.len());
+    for (f, p) in fast.iter().zip(&plain) {
+        let id = a.model.id(f.node);
+        assert_eq!(
+            (f.node, f.records, f.stores, f.reach),
+            (p.node, p.records, p.stores, p.reach),
+            "{id}"
+        );
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
+        assert!(
+            close(f.exposure, p.exposure),
+            "{id}: exposure {} vs {}",
+            f.exposure,
+            p.exposure
+        );
+        for (x, y) in f.people.iter().zip(&p.people) {
+            assert!(close(*x, *y), "{id}: people {x} vs {y}");
+        }
+    }
+    sources.len()
+}
+
+#[test]
+fn sweep_equals_one_traversal_per_source_on_generated_organisations() {
+    for (people, seed) in [(300, 1), (2_000, 2), (3_000, 7)] {
+        let a = Analysis::new(generate(people, seed));
+        let n = check(&a, NodeKind::Account)
+            + check(&a, NodeKind::System)
+            + check(&a, NodeKind::Person);
+        assert!(n > people);
+    }
+}
+
+#[test]
+fn sweep_equals_one_traversal_per_source_on_random_models() {
+    for seed in 0..60 {
+        let shape = Shape {
+            people: 8,
+            groups: 5,
+            systems: 3,
+            stores: 6,
+        };
+        let a = load(&random_model(seed, shape, false));
+        check(&a, NodeKind::Account);
+        check(&a, NodeKind::Person);
+        check(&a, NodeKind::System);
+    }
+}
+
+#[test]
+fn sweep_rows_match_the_worst_case_of_run() {
+    let a = Analysis::new(generate(500, 3));
+    let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).take(50).collect();
+    let rows: Vec<SweepRow> = sweep(&a.model, &a.graph, &a.index, &sources);
+    for r in rows {
+        let wc = a.worst_case(&[r.node]);
+        assert_eq!(r.records, wc.exposure.records_total);
+        assert_eq!(r.stores as usize, wc.leaked_stores.len());
+        assert_eq!(r.reach as usize, wc.controlled.len());
+    }
+    let _: Option<Model> = None;
+}
