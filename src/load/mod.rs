@@ -3,6 +3,7 @@
 
 pub mod csv_files;
 pub mod model;
+pub mod opengraph;
 pub mod save;
 pub mod scenario;
 pub mod source;
