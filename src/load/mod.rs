@@ -4,6 +4,7 @@
 pub mod csv_files;
 pub mod model;
 pub mod opengraph;
+pub mod pairs;
 pub mod save;
 pub mod scenario;
 pub mod source;
