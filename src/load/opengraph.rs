@@ -345,7 +345,9 @@ fn json_problem(file: &str, e: &serde_json::Error) -> Diagnostic {
         Some(i) if e.line() > 0 => text[..i].to_string(),
         _ => text,
     };
-    let message = if e.is_eof() {
+    let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
+        "the file is empty, not an OpenGraph document".to_string()
+    } else if e.is_eof() {
         format!("the JSON ends too early (is the file truncated?): {bare}")
     } else if e.is_io() {
         format!("cannot read: {bare}")
@@ -790,7 +792,11 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
     };
     let table = match value.get_ref() {
         toml::Value::String(s) => {
-            rule.kind = node_kind_named(src, &Spanned::new(span.clone(), s.clone()), key)?;
+            rule.kind = node_kind_named(
+                src,
+                &Spanned::new(span.clone(), s.clone()),
+                &format!("[kinds] `{key}`"),
+            )?;
             return Some(rule);
         }
         toml::Value::Table(t) => t,
@@ -809,7 +815,11 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
     for (field, v) in table {
         match (field.as_str(), v) {
             ("as", toml::Value::String(s)) => {
-                match node_kind_named(src, &Spanned::new(span.clone(), s.clone()), key) {
+                match node_kind_named(
+                    src,
+                    &Spanned::new(span.clone(), s.clone()),
+                    &format!("[kinds] `{key}`"),
+                ) {
                     Some(k) => rule.kind = k,
                     None => ok = false,
                 }
@@ -2344,7 +2354,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            err.contains("map.toml:2:11: error: GH_User: unknown kind `acount`"),
+            err.contains("map.toml:2:11: error: [kinds] `GH_User`: unknown kind `acount`"),
             "{err}"
         );
         assert!(err.contains("did you mean `account`?"), "{err}");

@@ -4,6 +4,7 @@
 mod bad_input;
 mod demo;
 mod formats;
+mod interop;
 mod models;
 mod monte_carlo;
 mod queries;
