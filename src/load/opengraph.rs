@@ -1890,6 +1890,7 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
         });
 
     let mut ids: Vec<Option<NodeId>> = vec![None; nodes.len()];
+    let mut odd_mfa = 0;
     for (i, (n, t)) in nodes.iter().zip(&targets).enumerate() {
         let Target::Node(kind, own) = *t else {
             continue;
@@ -1906,12 +1907,21 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
         };
         match kind {
             NodeKind::Account => {
-                let mfa_key = if own {
-                    br::MFA
+                // Our own export's value must be right; a foreign graph's property of that
+                // name may mean something else, so an unknown value there is only counted.
+                let from_property = if own {
+                    r.mfa(&n.props, br::MFA)
                 } else {
-                    mapping.properties.mfa.as_str()
+                    match n.props.get(&mapping.properties.mfa) {
+                        None => None,
+                        Some(Prop::One(Scalar::Str(s))) if Mfa::parse(s).is_some() => Mfa::parse(s),
+                        Some(_) => {
+                            odd_mfa += 1;
+                            None
+                        }
+                    }
                 };
-                if let Some(m) = r.mfa(&n.props, mfa_key).or(rule.and_then(|r| r.mfa)) {
+                if let Some(m) = from_property.or(rule.and_then(|r| r.mfa)) {
                     model.mfa[node as usize] = m;
                 }
                 let service = if own {
@@ -1944,6 +1954,16 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
                 plural(n, "node", "nodes"),
                 mapping.unknown_kind,
                 list_counts(&summary.unknown_kinds, 12)
+            ),
+        ));
+    }
+    if odd_mfa > 0 {
+        warnings.push(warning(
+            &first_file,
+            format!(
+                "{} an `{}` property that is not none, otp or phishing_resistant; it was ignored",
+                plural(odd_mfa, "account has", "accounts have"),
+                mapping.properties.mfa
             ),
         ));
     }
@@ -2400,6 +2420,21 @@ mod tests {
             "{w}"
         );
         assert!(w.contains("1 edge has an end that matches no node"), "{w}");
+    }
+
+    #[test]
+    fn a_foreign_mfa_property_of_another_meaning_is_only_counted() {
+        let d = doc(r#"{"graph": {"nodes": [
+            {"id": "a", "kinds": ["User"], "properties": {"mfa": true}},
+            {"id": "b", "kinds": ["User"], "properties": {"mfa": "phishing_resistant"}}]}}"#);
+        let out = import(vec![d], &Mapping::default()).unwrap();
+        let b = out.model.node_id("b").unwrap();
+        assert_eq!(out.model.mfa[b as usize], Mfa::PhishingResistant);
+        let w: Vec<String> = out.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            w[0].contains("1 account has an `mfa` property that is not none"),
+            "{w:?}"
+        );
     }
 
     #[test]
