@@ -1116,6 +1116,17 @@ impl Mapping {
 // Import
 // ---------------------------------------------------------------------------------------------
 
+/// Keys of a model's `[probabilities]` and `[times]` tables that are not custom edge labels.
+const RESERVED_KEYS: [&str; 7] = [
+    "owns",
+    "member",
+    "grant",
+    "access",
+    "edge",
+    "credential",
+    "distribution",
+];
+
 /// Figures of one import, for the summary the CLI prints.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportSummary {
@@ -2088,14 +2099,21 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
             },
             None => LinkKind::Custom(e.kind.clone()),
         };
+        // A mapping's p for a custom kind becomes that kind's default in [probabilities],
+        // unless the label is one of that table's own keys; then each edge carries it.
+        let mut rule_p_on_edge = native.is_some();
         if let (LinkKind::Custom(label), Some(rp)) = (&kind, rule.and_then(|r| r.p)) {
-            model.probabilities.custom.insert(label.clone(), rp);
+            if RESERVED_KEYS.contains(&label.as_str()) {
+                rule_p_on_edge = true;
+            } else {
+                model.probabilities.custom.insert(label.clone(), rp);
+            }
         }
         let mut link = Link {
             from,
             to,
             kind: kind.clone(),
-            p: p.or(if native.is_some() {
+            p: p.or(if rule_p_on_edge {
                 rule.and_then(|r| r.p)
             } else {
                 None
@@ -2420,6 +2438,22 @@ mod tests {
             "{w}"
         );
         assert!(w.contains("1 edge has an end that matches no node"), "{w}");
+    }
+
+    #[test]
+    fn a_custom_kind_named_like_a_probability_key_keeps_its_p_on_the_edge() {
+        let m = parse_mapping(
+            "[edges]\nmember = { traversable = true, p = 0.5 }\n",
+            "m.toml",
+        )
+        .unwrap();
+        let d = doc(
+            r#"{"graph": {"nodes": [{"id": "a", "kinds": ["User"]}, {"id": "b", "kinds": ["Host"]}],
+            "edges": [{"kind": "member", "start": {"value": "a"}, "end": {"value": "b"}, "properties": {}}]}}"#,
+        );
+        let out = import(vec![d], &m).unwrap();
+        assert!(out.model.probabilities.custom.is_empty());
+        assert_eq!(out.model.links[0].p, Some(0.5));
     }
 
     #[test]
