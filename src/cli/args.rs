@@ -160,6 +160,16 @@ pub enum Command {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// Read another format into a model directory
+    Import {
+        #[command(subcommand)]
+        what: super::interop::ImportCommand,
+    },
+    /// Write a model in another format
+    Export {
+        #[command(subcommand)]
+        what: super::interop::ExportCommand,
+    },
 }
 
 #[cfg(test)]

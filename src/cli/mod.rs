@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+mod interop;
 mod progress;
 
 use std::io::Write;
@@ -62,6 +63,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => commands::paths(&model, &from, &to, limit, &out),
         Command::WhoCanReach { model, store, out } => commands::who_can_reach(&model, &store, &out),
+        Command::Import { what } => interop::import(&what),
+        Command::Export { what } => interop::export(&what),
     }
 }
 

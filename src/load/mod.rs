@@ -4,6 +4,8 @@
 pub mod csv_files;
 pub mod design;
 pub mod model;
+pub mod opengraph;
+pub mod pairs;
 pub mod save;
 pub mod scenario;
 pub mod source;

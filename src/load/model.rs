@@ -393,7 +393,7 @@ impl Resolver<'_> {
 }
 
 /// Flattens a `[categories]` table: quoted dotted keys and nested tables mean the same.
-fn flatten_weights(
+pub(super) fn flatten_weights(
     src: &mut Source,
     prefix: &str,
     table: &toml::Table,

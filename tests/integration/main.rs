@@ -5,6 +5,7 @@ mod bad_input;
 mod demo;
 mod designs;
 mod formats;
+mod interop;
 mod models;
 mod monte_carlo;
 mod queries;
