@@ -28,4 +28,6 @@ pub struct Scenario {
     pub compromised: Vec<NodeId>,
     pub simulation: Simulation,
     pub designs: Vec<crate::design::Design>,
+    /// `[costs]`: cost of each kind of fix for `recommend` (operation name → cost).
+    pub costs: Vec<(String, f64)>,
 }

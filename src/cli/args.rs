@@ -39,6 +39,12 @@ pub enum SweepKind {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectiveArg {
+    WorstCase,
+    Expected,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RankArg {
     Exposure,
     People,
@@ -127,6 +133,37 @@ pub enum Command {
         /// File layout: TOML only, TOML with CSV side files, or CSV above 2,000 people
         #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
         layout: LayoutArg,
+    },
+    /// The fixes that buy the most exposure reduction under a budget, and choke points
+    Recommend {
+        /// Scenario file (TOML)
+        scenario: PathBuf,
+        /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs])
+        #[arg(long, default_value_t = 10.0)]
+        budget: f64,
+        /// Minimise the worst-case or the expected (Monte Carlo) exposure
+        #[arg(long, value_enum, default_value_t = ObjectiveArg::WorstCase)]
+        objective: ObjectiveArg,
+        /// Trials per candidate for the expected objective
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+        trials: u32,
+        /// A retention cut sets a store's retention to this many days
+        #[arg(long, default_value_t = 30)]
+        retention_days: u32,
+        /// Choke points listed
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Also rank choke points summed over every account as the compromised node
+        #[arg(long)]
+        all_accounts: bool,
+        /// Let fixes cut the entry points' own links (left out by default)
+        #[arg(long)]
+        include_entry_links: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Hide progress on standard error
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Check a model and list every problem at once, plus lint warnings
     Validate {

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use blastradius::design::Design;
-use blastradius::engine::sweep;
+use blastradius::engine::recommend::{self, Costs, Objective, Search};
 use blastradius::engine::{paths::attack_paths, reach};
+use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
 use blastradius::evaluate::{evaluate, Depth};
 use blastradius::load::design::load_design_file;
@@ -14,11 +15,12 @@ use blastradius::model::{Model, NodeId, NodeKind};
 use blastradius::output::{csv, json, table, Format};
 use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
 
-use super::args::{LayoutArg, OutputArgs, RankArg, SimulationArgs, SweepKind};
+use super::args::{LayoutArg, ObjectiveArg, OutputArgs, RankArg, SimulationArgs, SweepKind};
 use super::progress::Bar;
 use super::{emit, format_of, shown, Failure};
 
@@ -173,6 +175,99 @@ pub fn generate(people: usize, seed: u64, dir: &Path, layout: LayoutArg) -> Resu
         dir.display()
     );
     Ok(())
+}
+
+/// The options of `recommend`.
+pub struct RecommendArgs {
+    pub budget: f64,
+    pub objective: ObjectiveArg,
+    pub trials: u32,
+    pub retention_days: u32,
+    pub top: usize,
+    pub all_accounts: bool,
+    pub include_entry_links: bool,
+    pub quiet: bool,
+}
+
+pub fn recommend(scenario: &Path, args: RecommendArgs, out: &OutputArgs) -> Result<(), Failure> {
+    if !(args.budget >= 0.0 && args.budget.is_finite()) {
+        return Err(Failure::Error(Error::Input(format!(
+            "--budget must be 0 or more, not {}",
+            args.budget
+        ))));
+    }
+    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let s = loaded.scenario;
+    lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
+    let mut costs = Costs::default();
+    for (op, cost) in &s.costs {
+        if let Some(slot) = costs.slot(op) {
+            *slot = *cost;
+        }
+    }
+    let objective = match args.objective {
+        ObjectiveArg::WorstCase => Objective::WorstCase,
+        ObjectiveArg::Expected => Objective::Expected {
+            trials: args.trials,
+            seed: s.simulation.seed,
+        },
+    };
+    let search = Search {
+        objective,
+        budget: args.budget,
+        costs,
+        retention_days: args.retention_days,
+        include_entry_links: args.include_entry_links,
+    };
+    let bar = Bar::new(
+        "search steps",
+        args.budget.ceil().max(1.0) as u64,
+        args.quiet,
+    );
+    let steps = recommend::recommend(&loaded.model, &s.compromised, &search, &bar);
+    bar.finish();
+    let analysis = Analysis::new(loaded.model);
+    let start = match objective {
+        Objective::WorstCase => analysis.worst_case(&s.compromised).exposure.exposure,
+        Objective::Expected { .. } => steps.first().map_or_else(
+            || {
+                let sim = blastradius::scenario::Simulation {
+                    trials: args.trials,
+                    seed: s.simulation.seed,
+                    detection: None,
+                };
+                let t = analysis.simulate(&s.compromised, &sim, &NoProgress);
+                t.exposure.iter().sum::<f64>() / args.trials as f64
+            },
+            |st| st.before,
+        ),
+    };
+    let chokes = recommend::choke_points(&analysis, &s.compromised, args.top);
+    let chokes = choke_rows(&analysis.model, &analysis.graph, &chokes);
+    let all = args.all_accounts.then(|| {
+        let points = recommend::choke_points_all_accounts(&analysis, 200, 30, args.top);
+        choke_rows(&analysis.model, &analysis.graph, &points)
+    });
+    let objective_name = match args.objective {
+        ObjectiveArg::WorstCase => "worst-case",
+        ObjectiveArg::Expected => "expected",
+    };
+    let report = RecommendReport::of(
+        &s.name,
+        objective_name,
+        args.budget,
+        args.include_entry_links,
+        start,
+        &steps,
+        chokes,
+        all,
+    );
+    let text = match format_of(out) {
+        Format::Table => table::recommend(&report),
+        Format::Json => json::render(&report),
+        Format::Csv => csv::render_rows(&report.fixes),
+    };
+    emit(out, &text)
 }
 
 pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {

@@ -75,6 +75,17 @@ pub enum LayoutArg {
 
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
+    /// The flat attack graph for graph libraries: nodes.csv and edges.csv, or GraphML
+    Graph {
+        /// Model file, or a folder holding model.toml
+        model: PathBuf,
+        /// Folder for nodes.csv and edges.csv (csv), or the GraphML file (graphml)
+        #[arg(long, short = 'o', value_name = "DIR|FILE")]
+        output: PathBuf,
+        /// csv (nodes.csv + edges.csv, as shared/bench/baselines.py reads) or graphml
+        #[arg(long, value_enum, default_value_t = GraphFormat::Csv)]
+        format: GraphFormat,
+    },
     /// A model, and optionally a run's JSON result, as BloodHound OpenGraph JSON
     Opengraph {
         /// Model file, or a folder holding model.toml
@@ -250,8 +261,33 @@ pub fn import(what: &ImportCommand) -> Result<(), Failure> {
     }
 }
 
+/// Layout of `export graph`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    Csv,
+    Graphml,
+}
+
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {
     match what {
+        ExportCommand::Graph {
+            model,
+            output,
+            format,
+        } => {
+            let loaded = load_model(model, &model.display().to_string())?;
+            let analysis = blastradius::Analysis::new(loaded.model);
+            match format {
+                GraphFormat::Csv => {
+                    blastradius::output::graph_export::write_csv(&analysis, output)?
+                }
+                GraphFormat::Graphml => blastradius::output::write::write_atomic(
+                    output,
+                    blastradius::output::graph_export::graphml(&analysis).as_bytes(),
+                )?,
+            }
+            Ok(())
+        }
         ExportCommand::Opengraph {
             model,
             results,

@@ -7,6 +7,7 @@ pub mod monte_carlo;
 pub mod paths;
 pub mod random;
 pub mod reach;
+pub mod recommend;
 pub mod stats;
 pub mod sweep;
 pub mod tally;

@@ -170,6 +170,28 @@ impl AttackGraph {
         }
     }
 
+    /// The same graph without one edge (edge ids keep their meaning; the edge is only unlinked
+    /// from the adjacency).
+    pub fn without_edge(&self, e: EdgeId) -> AttackGraph {
+        let mut g = self.clone();
+        let drop_from = |offsets: &mut Vec<u32>, list: &mut Vec<EdgeId>, node: NodeId| {
+            let (lo, hi) = (
+                offsets[node as usize] as usize,
+                offsets[node as usize + 1] as usize,
+            );
+            if let Some(i) = list[lo..hi].iter().position(|&x| x == e) {
+                list.remove(lo + i);
+                for o in offsets.iter_mut().skip(node as usize + 1) {
+                    *o -= 1;
+                }
+            }
+        };
+        let edge = self.edge(e);
+        drop_from(&mut g.out_offsets, &mut g.out_edges, edge.from);
+        drop_from(&mut g.in_offsets, &mut g.in_edges, edge.to);
+        g
+    }
+
     /// Edges leaving `n`, in key order.
     #[inline]
     pub fn out(&self, n: NodeId) -> &[EdgeId] {

@@ -29,6 +29,7 @@ struct RawScenario {
     simulation: Option<RawSimulation>,
     #[serde(default)]
     design: Vec<RawDesign>,
+    costs: Option<std::collections::BTreeMap<String, Spanned<f64>>>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +106,27 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
     let compromised = resolve_compromised(&mut src, &model, &raw.attack.compromised);
     let simulation = read_simulation(&mut src, raw.simulation.as_ref());
     let designs = read_designs(&mut src, &model, raw.design);
+    let mut costs = Vec::new();
+    for (op, cost) in raw.costs.iter().flatten() {
+        let names = crate::engine::recommend::Costs::NAMES;
+        if !names.contains(&op.as_str()) {
+            src.error(
+                Some(cost.span()),
+                format!(
+                    "[costs] `{op}` is not a fix recommend searches; expected one of {}{}",
+                    names.join(", "),
+                    did_you_mean(op, names)
+                ),
+            );
+        } else if !(*cost.get_ref() > 0.0 && cost.get_ref().is_finite()) {
+            src.error(
+                Some(cost.span()),
+                format!("[costs] `{op}` must be more than 0, not {}", cost.get_ref()),
+            );
+        } else {
+            costs.push((op.clone(), *cost.get_ref()));
+        }
+    }
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -130,6 +152,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             compromised,
             simulation,
             designs,
+            costs,
         },
         model,
         warnings,

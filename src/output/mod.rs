@@ -2,6 +2,7 @@
 //! result structs of [`crate::results`] to text; nothing here computes a figure.
 
 pub mod csv;
+pub mod graph_export;
 pub mod json;
 pub mod opengraph;
 pub mod table;

@@ -7,6 +7,7 @@ pub mod delta;
 pub mod monte_carlo;
 pub mod number;
 pub mod queries;
+pub mod recommend;
 pub mod sweep;
 
 use std::collections::BTreeMap;

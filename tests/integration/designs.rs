@@ -184,6 +184,7 @@ fn scenario_for(
             }),
         },
         designs,
+        costs: vec![],
     }
 }
 
@@ -475,4 +476,108 @@ fn demo_designs_match_hand_computation() {
             51_817_100.0
         ]
     );
+}
+
+fn search(
+    objective: blastradius::engine::recommend::Objective,
+    budget: f64,
+) -> blastradius::engine::recommend::Search {
+    blastradius::engine::recommend::Search {
+        objective,
+        budget,
+        costs: Default::default(),
+        retention_days: 30,
+        include_entry_links: false,
+    }
+}
+
+/// On SMALL from p (u's own links are the entry's and left out): removing g's grant on a cuts
+/// 7,000 for cost 1 (b's 30-day copy still leaks: 5,250); then g's grant on b (→ 2,000, c only);
+/// then svc's grant on c (→ 0). Every alternative buys less per unit of cost: a 30-day
+/// retention at a cuts 7,000 for 3, dropping loc at a 10,000 for 5, the credential 2,000 for 2.
+#[test]
+fn recommend_is_greedy_by_reduction_per_cost() {
+    use blastradius::engine::recommend::{recommend, Objective};
+    let m = small();
+    let p = m.node_id("p").unwrap();
+    let steps = recommend(&m, &[p], &search(Objective::WorstCase, 10.0), &NoProgress);
+    let got: Vec<(String, f64)> = steps
+        .iter()
+        .map(|s| (s.change.describe(), s.after))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("remove_grant g → a".to_string(), 5_250.0),
+            ("remove_grant g → b".to_string(), 2_000.0),
+            ("remove_grant svc → c".to_string(), 0.0),
+        ]
+    );
+    // The budget binds: two fixes of cost 1.
+    assert_eq!(
+        recommend(&m, &[p], &search(Objective::WorstCase, 2.0), &NoProgress).len(),
+        2
+    );
+    // On the same draws the expected objective agrees on the first fix.
+    let e = recommend(
+        &m,
+        &[p],
+        &search(
+            Objective::Expected {
+                trials: 2_000,
+                seed: 1,
+            },
+            1.0,
+        ),
+        &NoProgress,
+    );
+    assert_eq!(e[0].change.describe(), "remove_grant g → a");
+    assert!(e[0].after < e[0].before);
+}
+
+#[test]
+fn choke_points_are_tree_steps_ranked_by_cut() {
+    use blastradius::engine::recommend::choke_points;
+    let a = Analysis::new(small());
+    let p = a.model.node_id("p").unwrap();
+    let points = choke_points(&a, &[p], 10);
+    let described: Vec<(String, String, f64)> = points
+        .iter()
+        .map(|c| {
+            let e = a.graph.edge(c.edge);
+            (
+                a.model.id(e.from).to_string(),
+                a.model.id(e.to).to_string(),
+                c.with - c.without,
+            )
+        })
+        .collect();
+    // p → u cuts everything (12,250); u → g cuts a and b (1,000 × 10 + 50 × 5 = 10,250);
+    // g → a leaves b's 30-day copy (7,000); svc → c cuts c's 400 × 5.
+    assert_eq!(described[0], ("p".into(), "u".into(), 12_250.0));
+    assert!(described.contains(&("u".into(), "g".into(), 10_250.0)));
+    assert!(described.contains(&("g".into(), "a".into(), 7_000.0)));
+    assert!(described.contains(&("svc".into(), "c".into(), 2_000.0)));
+    // g → b is on the tree but cuts nothing (its copy of a's records is counted once with a).
+    assert!(!described.iter().any(|(f, t, _)| f == "g" && t == "b"));
+}
+
+#[test]
+fn recommend_from_the_command_line() {
+    let v = run_json(&[
+        "recommend",
+        "scenarios/phished-manager.toml",
+        "--budget",
+        "2",
+        "--all-accounts",
+    ]);
+    let fixes = v["fixes"].as_array().unwrap();
+    assert_eq!(fixes.len(), 2);
+    assert_eq!(
+        fixes[0]["fix"],
+        "remove_grant site-managers → activity-metrics"
+    );
+    // 106,030,100 − 38,250,000 (app usage 7,650,000 × 5), as in the access-review design.
+    assert_eq!(fixes[0]["exposure_after"], 67_780_100.0);
+    assert!(v["choke_points_all_accounts"].as_array().unwrap().len() > 3);
 }

@@ -1,0 +1,134 @@
+//! Criterion benches on generated organisations of 1k and 10k people, and 100k when
+//! `BLASTRADIUS_BENCH_LARGE=1` (slow to set up; CI leaves it out). Inputs are built outside the
+//! timed loops; correctness is the tests' job.
+//!
+//! `cargo bench --bench engine` (add `-- sweep` to run one group).
+
+use std::hint::black_box;
+
+use blastradius::engine::sweep::{sweep, sweep_by_traversal};
+use blastradius::engine::NoProgress;
+use blastradius::generate::generate;
+use blastradius::load::{load_model, save::save_model};
+use blastradius::model::{NodeId, NodeKind};
+use blastradius::scenario::Simulation;
+use blastradius::Analysis;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+fn sizes() -> Vec<usize> {
+    let mut s = vec![1_000, 10_000];
+    if std::env::var("BLASTRADIUS_BENCH_LARGE").is_ok_and(|v| v == "1") {
+        s.push(100_000);
+    }
+    s
+}
+
+/// The 10 human accounts the baseline workload compromises (floor(i × H / 10)).
+fn q3_sources(a: &Analysis) -> Vec<NodeId> {
+    let humans: Vec<NodeId> = a
+        .model
+        .nodes_of(NodeKind::Account)
+        .filter(|&n| a.model.account_kind[n as usize] == blastradius::model::AccountKind::Human)
+        .collect();
+    (0..10).map(|i| humans[i * humans.len() / 10]).collect()
+}
+
+fn load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load_and_validate");
+    g.sample_size(10);
+    for p in sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        save_model(&generate(p, 1), dir.path(), true).unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(p), &dir, |b, dir| {
+            b.iter(|| black_box(load_model(dir.path(), "bench").unwrap()))
+        });
+        let model = load_model(dir.path(), "bench").unwrap().model;
+        g.bench_with_input(BenchmarkId::new("analysis", p), &model, |b, m| {
+            b.iter(|| black_box(Analysis::new(m.clone())))
+        });
+    }
+    g.finish();
+}
+
+fn worst_case(c: &mut Criterion) {
+    let mut g = c.benchmark_group("worst_case");
+    for p in sizes() {
+        let a = Analysis::new(generate(p, 1));
+        let source = q3_sources(&a)[1];
+        g.bench_with_input(BenchmarkId::from_parameter(p), &a, |b, a| {
+            b.iter(|| black_box(a.worst_case(&[source])))
+        });
+    }
+    g.finish();
+}
+
+fn sweep_accounts(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sweep_accounts");
+    g.sample_size(10);
+    for p in sizes() {
+        let a = Analysis::new(generate(p, 1));
+        let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
+        g.bench_with_input(BenchmarkId::new("condensation", p), &a, |b, a| {
+            b.iter(|| black_box(sweep(&a.model, &a.graph, &a.index, &sources)))
+        });
+        if p <= 10_000 {
+            g.bench_with_input(
+                BenchmarkId::new("one_traversal_per_account", p),
+                &a,
+                |b, a| {
+                    b.iter(|| black_box(sweep_by_traversal(&a.model, &a.graph, &a.index, &sources)))
+                },
+            );
+        }
+    }
+    g.finish();
+}
+
+fn monte_carlo(c: &mut Criterion) {
+    let mut g = c.benchmark_group("monte_carlo_1000_trials_10_accounts");
+    g.sample_size(10);
+    for p in sizes() {
+        let a = Analysis::new(generate(p, 1));
+        let sources = q3_sources(&a);
+        let sim = Simulation {
+            trials: 1000,
+            seed: 12345,
+            detection: None,
+        };
+        g.bench_with_input(BenchmarkId::from_parameter(p), &a, |b, a| {
+            b.iter(|| black_box(a.simulate(&sources, &sim, &NoProgress)))
+        });
+    }
+    g.finish();
+}
+
+fn recommend(c: &mut Criterion) {
+    use blastradius::engine::recommend::{recommend, Objective, Search};
+    let mut g = c.benchmark_group("recommend_budget_10");
+    g.sample_size(10);
+    for p in sizes() {
+        let a = Analysis::new(generate(p, 1));
+        let sources = vec![q3_sources(&a)[1]];
+        let search = Search {
+            objective: Objective::WorstCase,
+            budget: 10.0,
+            costs: Default::default(),
+            retention_days: 30,
+            include_entry_links: false,
+        };
+        g.bench_with_input(BenchmarkId::new("worst_case", p), &a, |b, a| {
+            b.iter(|| black_box(recommend(&a.model, &sources, &search, &NoProgress)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    load,
+    worst_case,
+    sweep_accounts,
+    monte_carlo,
+    recommend
+);
+criterion_main!(benches);

@@ -1,0 +1,541 @@
+//! Recommendations: which fixes buy the most exposure reduction per unit of cost, greedily,
+//! under a budget; and choke points, the single steps whose removal cuts the most exposure.
+//!
+//! The structure keeps it cheap: for the worst case, removing a step that is not on the
+//! breadth-first tree of the current blast radius changes nothing (the tree still reaches every
+//! node), so only tree steps are candidates, evaluated by a search that skips the one step, on
+//! the graph already built. Retention cuts and dropped categories leave the reach alone and only
+//! change what leaked stores hold. For the expected objective every candidate is simulated on
+//! the same keyed draws as the current state (common random numbers).
+
+use crate::design::{apply, Change, Selector};
+use crate::engine::monte_carlo::{simulate, SimulationSpec};
+use crate::engine::tally::{ExposureIndex, Tally};
+use crate::engine::{NoProgress, Progress};
+use crate::graph::{AttackGraph, EdgeId};
+use crate::model::records::Holdings;
+use crate::model::{Amount, Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
+use crate::Analysis;
+
+/// Cost of each kind of fix (DESIGN.md: overridable in a scenario's `[costs]` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    pub remove_grant: f64,
+    pub remove_member: f64,
+    pub remove_credential: f64,
+    pub set_mfa: f64,
+    pub set_retention: f64,
+    pub drop_category: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Costs {
+            remove_grant: 1.0,
+            remove_member: 1.0,
+            remove_credential: 2.0,
+            set_mfa: 2.0,
+            set_retention: 3.0,
+            drop_category: 5.0,
+        }
+    }
+}
+
+impl Costs {
+    pub const NAMES: [&'static str; 6] = [
+        "remove_grant",
+        "remove_member",
+        "remove_credential",
+        "set_mfa",
+        "set_retention",
+        "drop_category",
+    ];
+
+    pub fn slot(&mut self, name: &str) -> Option<&mut f64> {
+        Some(match name {
+            "remove_grant" => &mut self.remove_grant,
+            "remove_member" => &mut self.remove_member,
+            "remove_credential" => &mut self.remove_credential,
+            "set_mfa" => &mut self.set_mfa,
+            "set_retention" => &mut self.set_retention,
+            "drop_category" => &mut self.drop_category,
+            _ => return None,
+        })
+    }
+
+    fn of(&self, c: &Change) -> f64 {
+        match c {
+            Change::RemoveGrant { .. } => self.remove_grant,
+            Change::RemoveMember { .. } => self.remove_member,
+            Change::RemoveCredential { .. } => self.remove_credential,
+            Change::SetMfa { .. } => self.set_mfa,
+            Change::SetRetention { .. } => self.set_retention,
+            _ => self.drop_category,
+        }
+    }
+}
+
+/// What the search minimises.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Objective {
+    WorstCase,
+    /// Mean exposure over `trials` keyed trials from `seed`.
+    Expected {
+        trials: u32,
+        seed: u64,
+    },
+}
+
+/// Settings of a search.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub objective: Objective,
+    pub budget: f64,
+    pub costs: Costs,
+    /// A retention cut sets the store's retention to this many days.
+    pub retention_days: u32,
+    /// Whether fixes may cut the entry points' own links (a compromised account's memberships
+    /// and grants, or those of a compromised person's accounts). Off by default: "take the
+    /// phished manager's access away" ends the scenario but is rarely a fix anyone can make.
+    pub include_entry_links: bool,
+}
+
+/// The entry points and the accounts of entry-point people.
+fn entry_nodes(model: &Model, sources: &[NodeId]) -> Vec<bool> {
+    let mut out = vec![false; model.node_count()];
+    for &s in sources {
+        out[s as usize] = true;
+    }
+    for l in &model.links {
+        if l.kind == LinkKind::Owns
+            && out[l.from as usize]
+            && model.kind(l.from) == NodeKind::Person
+        {
+            out[l.to as usize] = true;
+        }
+    }
+    out
+}
+
+/// One chosen fix and the exposure after it (and every fix before it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub change: Change,
+    pub cost: f64,
+    pub before: f64,
+    pub after: f64,
+}
+
+fn single(model: &Model, n: NodeId) -> Selector {
+    Selector {
+        text: model.id(n).to_string(),
+        nodes: vec![n],
+    }
+}
+
+/// The change that removes the link behind an attack edge, if it is one the search offers.
+fn removal(model: &Model, graph: &AttackGraph, e: EdgeId) -> Option<Change> {
+    let edge = graph.edge(e);
+    let (from, to) = (single(model, edge.from), single(model, edge.to));
+    match model.links[edge.link as usize].kind {
+        LinkKind::Grant(_) => Some(Change::RemoveGrant {
+            principal: from,
+            target: to,
+        }),
+        LinkKind::Member => Some(Change::RemoveMember {
+            member: from,
+            group: to,
+        }),
+        LinkKind::Credential => Some(Change::RemoveCredential {
+            holder: from,
+            account: to,
+        }),
+        _ => None,
+    }
+}
+
+/// Breadth-first reach from `sources` skipping edge `banned`; reuses `seen` (epoch-stamped).
+fn reach_without(
+    graph: &AttackGraph,
+    sources: &[NodeId],
+    banned: Option<EdgeId>,
+    seen: &mut [u32],
+    epoch: u32,
+    out: &mut Vec<NodeId>,
+) {
+    out.clear();
+    for &s in sources {
+        if seen[s as usize] != epoch {
+            seen[s as usize] = epoch;
+            out.push(s);
+        }
+    }
+    let mut head = 0;
+    while head < out.len() {
+        let n = out[head];
+        head += 1;
+        for &e in graph.out(n) {
+            if Some(e) == banned {
+                continue;
+            }
+            let to = graph.edge(e).to;
+            if seen[to as usize] != epoch {
+                seen[to as usize] = epoch;
+                out.push(to);
+            }
+        }
+    }
+}
+
+struct Evaluator<'a> {
+    sources: &'a [NodeId],
+    seen: Vec<u32>,
+    epoch: u32,
+    reached: Vec<NodeId>,
+}
+
+impl Evaluator<'_> {
+    fn leaked(&mut self, a: &Analysis, banned: Option<EdgeId>) -> Vec<NodeId> {
+        self.epoch += 1;
+        reach_without(
+            &a.graph,
+            self.sources,
+            banned,
+            &mut self.seen,
+            self.epoch,
+            &mut self.reached,
+        );
+        self.reached
+            .iter()
+            .copied()
+            .filter(|&n| a.model.kind(n) == NodeKind::Store)
+            .collect()
+    }
+}
+
+fn worst_exposure(index: &ExposureIndex, tally: &mut Tally, stores: &[NodeId]) -> f64 {
+    tally.count(index, stores.iter().copied());
+    tally.exposure
+}
+
+fn expected_exposure(
+    model: &Model,
+    graph: &AttackGraph,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+    trials: u32,
+    seed: u64,
+) -> f64 {
+    let spec = SimulationSpec {
+        sources,
+        trials,
+        seed,
+        detection: None,
+        edge_times: Distribution::Fixed,
+    };
+    let t = simulate(model, graph, index, &spec, &NoProgress);
+    t.exposure.iter().sum::<f64>() / trials.max(1) as f64
+}
+
+/// Candidate fixes on the current state, each with the objective after it.
+fn evaluate_candidates(
+    a: &Analysis,
+    sources: &[NodeId],
+    search: &Search,
+    ev: &mut Evaluator,
+) -> Vec<(Change, f64)> {
+    let model = &a.model;
+    let leaked = ev.leaked(a, None);
+    let tree: Vec<EdgeId> = {
+        let r = super::reach::forward(&a.graph, sources);
+        r.order
+            .iter()
+            .map(|&n| r.parent[n as usize])
+            .filter(|&e| e != super::reach::NO_EDGE)
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut tally = Tally::new(&a.index);
+    let entry = entry_nodes(model, sources);
+    let removable = |e: EdgeId| {
+        let change = removal(model, &a.graph, e)?;
+        (search.include_entry_links || !entry[a.graph.edge(e).from as usize]).then_some(change)
+    };
+    match search.objective {
+        Objective::WorstCase => {
+            for &e in &tree {
+                if let Some(change) = removable(e) {
+                    let stores = ev.leaked(a, Some(e));
+                    out.push((change, worst_exposure(&a.index, &mut tally, &stores)));
+                }
+            }
+        }
+        Objective::Expected { trials, seed } => {
+            // Every step leaving a reached node may matter in some trial.
+            let r = super::reach::forward(&a.graph, sources);
+            let mut seen_link = std::collections::BTreeSet::new();
+            for &n in &r.order {
+                for &e in a.graph.out(n) {
+                    let Some(change) = removable(e) else { continue };
+                    if !seen_link.insert(a.graph.edge(e).link) {
+                        continue;
+                    }
+                    let mut g = a.graph.clone();
+                    g.edges[e as usize].p = 0.0;
+                    out.push((
+                        change,
+                        expected_exposure(model, &g, &a.index, sources, trials, seed),
+                    ));
+                }
+                if model.kind(n) == NodeKind::Account
+                    && model.mfa[n as usize] != Mfa::PhishingResistant
+                {
+                    let stolen: Vec<EdgeId> = a
+                        .graph
+                        .incoming(n)
+                        .iter()
+                        .copied()
+                        .filter(|&e| {
+                            let l = &model.links[a.graph.edge(e).link as usize];
+                            l.kind == LinkKind::Credential && l.p.is_none()
+                        })
+                        .collect();
+                    if !stolen.is_empty() {
+                        let mut g = a.graph.clone();
+                        for e in stolen {
+                            g.edges[e as usize].p =
+                                model.probabilities.credential_phishing_resistant;
+                        }
+                        let change = Change::SetMfa {
+                            accounts: single(model, n),
+                            mfa: Mfa::PhishingResistant,
+                        };
+                        out.push((
+                            change,
+                            expected_exposure(model, &g, &a.index, sources, trials, seed),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // Data changes at leaked stores: a retention cut, or one category dropped.
+    let mut m = model.clone();
+    for &s in &leaked {
+        let held = &a.holdings.by_store[s as usize];
+        let longest = held
+            .iter()
+            .filter(|h| matches!(model.record_sets[h.set as usize].amount, Amount::PerDay(_)))
+            .map(|h| h.window)
+            .max()
+            .unwrap_or(0);
+        let mut options: Vec<Change> = Vec::new();
+        if longest > search.retention_days {
+            options.push(Change::SetRetention {
+                store: single(model, s),
+                category: None,
+                days: search.retention_days,
+            });
+        }
+        let mut cats: Vec<&str> = held
+            .iter()
+            .map(|h| model.record_sets[h.set as usize].category.as_str())
+            .collect();
+        cats.sort_unstable();
+        cats.dedup();
+        for c in cats {
+            options.push(Change::DropCategory {
+                store: single(model, s),
+                category: c.to_string(),
+            });
+        }
+        for change in options {
+            let saved = m.store_policy[s as usize].clone();
+            let (changed, _) = apply(&m, std::slice::from_ref(&change), None);
+            m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
+            let holdings = Holdings::compute(&m);
+            let index = ExposureIndex::new(&m, &holdings);
+            let value = match search.objective {
+                Objective::WorstCase => {
+                    let mut t = Tally::new(&index);
+                    worst_exposure(&index, &mut t, &leaked)
+                }
+                Objective::Expected { trials, seed } => {
+                    expected_exposure(&m, &a.graph, &index, sources, trials, seed)
+                }
+            };
+            m.store_policy[s as usize] = saved;
+            out.push((change, value));
+        }
+    }
+    out
+}
+
+/// The objective on the current state.
+fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
+    match objective {
+        Objective::WorstCase => a.worst_case(sources).exposure.exposure,
+        Objective::Expected { trials, seed } => {
+            expected_exposure(&a.model, &a.graph, &a.index, sources, trials, seed)
+        }
+    }
+}
+
+/// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
+/// the remaining budget (ties: the cheaper, then the first in description order).
+pub fn recommend(
+    model: &Model,
+    sources: &[NodeId],
+    search: &Search,
+    progress: &dyn Progress,
+) -> Vec<Step> {
+    let mut current = Analysis::new(model.clone());
+    let mut ev = Evaluator {
+        sources,
+        seen: vec![0; model.node_count()],
+        epoch: 0,
+        reached: Vec::new(),
+    };
+    let mut spent = 0.0;
+    let mut steps: Vec<Step> = Vec::new();
+    let mut now = objective_of(&current, sources, search.objective);
+    loop {
+        let candidates = evaluate_candidates(&current, sources, search, &mut ev);
+        progress.inc(1);
+        let best = candidates
+            .into_iter()
+            .map(|(c, after)| {
+                let cost = search.costs.of(&c);
+                (c, after, cost)
+            })
+            .filter(|(_, after, cost)| *after < now - 1e-9 && spent + cost <= search.budget + 1e-9)
+            .max_by(|a, b| {
+                let ra = (now - a.1) / a.2.max(1e-12);
+                let rb = (now - b.1) / b.2.max(1e-12);
+                ra.total_cmp(&rb)
+                    .then(b.2.total_cmp(&a.2))
+                    .then_with(|| b.0.describe().cmp(&a.0.describe()))
+            });
+        let Some((change, _, cost)) = best else { break };
+        let (next, _) = apply(&current.model, std::slice::from_ref(&change), None);
+        current = Analysis::new(next);
+        let after = objective_of(&current, sources, search.objective);
+        steps.push(Step {
+            change,
+            cost,
+            before: now,
+            after,
+        });
+        spent += cost;
+        now = after;
+    }
+    steps
+}
+
+/// A step and the worst-case exposure without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChokePoint {
+    pub edge: EdgeId,
+    /// Exposure without the step (summed over sources for the all-accounts form).
+    pub without: f64,
+    pub with: f64,
+}
+
+/// The steps of the scenario's blast radius whose removal cuts the most worst-case exposure.
+pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<ChokePoint> {
+    let r = super::reach::forward(&a.graph, sources);
+    let mut ev = Evaluator {
+        sources,
+        seen: vec![0; a.model.node_count()],
+        epoch: 0,
+        reached: Vec::new(),
+    };
+    let mut tally = Tally::new(&a.index);
+    let with = worst_exposure(&a.index, &mut tally, &ev.leaked(a, None));
+    let mut out: Vec<ChokePoint> = r
+        .order
+        .iter()
+        .map(|&n| r.parent[n as usize])
+        .filter(|&e| e != super::reach::NO_EDGE)
+        .map(|e| {
+            let stores = ev.leaked(a, Some(e));
+            ChokePoint {
+                edge: e,
+                without: worst_exposure(&a.index, &mut tally, &stores),
+                with,
+            }
+        })
+        .filter(|c| c.without < c.with)
+        .collect();
+    out.sort_by(|x, y| {
+        x.without
+            .total_cmp(&y.without)
+            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
+    });
+    out.truncate(limit);
+    out
+}
+
+/// Choke points summed over every account as the sole compromised node. Candidates are the steps
+/// on the search trees of up to `sample` evenly spaced accounts (every account when there are
+/// fewer), most shared first; the best `candidates` of them are measured with a full sweep each.
+pub fn choke_points_all_accounts(
+    a: &Analysis,
+    sample: usize,
+    candidates: usize,
+    limit: usize,
+) -> Vec<ChokePoint> {
+    let accounts: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
+    if accounts.is_empty() {
+        return Vec::new();
+    }
+    let picks: Vec<NodeId> = if accounts.len() <= sample {
+        accounts.clone()
+    } else {
+        (0..sample)
+            .map(|i| accounts[i * accounts.len() / sample])
+            .collect()
+    };
+    let mut uses = vec![0u32; a.graph.edges.len()];
+    for &x in &picks {
+        let r = super::reach::forward(&a.graph, &[x]);
+        for &n in &r.order {
+            let e = r.parent[n as usize];
+            if e != super::reach::NO_EDGE {
+                uses[e as usize] += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<EdgeId> = (0..a.graph.edges.len() as EdgeId)
+        .filter(|&e| uses[e as usize] > 0)
+        .collect();
+    ranked.sort_by(|&x, &y| {
+        uses[y as usize]
+            .cmp(&uses[x as usize])
+            .then(a.graph.edge(x).key.cmp(&a.graph.edge(y).key))
+    });
+    ranked.truncate(candidates);
+    let total = |g: &AttackGraph| -> f64 {
+        super::sweep::sweep(&a.model, g, &a.index, &accounts)
+            .iter()
+            .map(|r| r.exposure)
+            .sum()
+    };
+    let with = total(&a.graph);
+    let mut out: Vec<ChokePoint> = ranked
+        .into_iter()
+        .map(|e| ChokePoint {
+            edge: e,
+            without: total(&a.graph.without_edge(e)),
+            with,
+        })
+        .filter(|c| c.without < c.with)
+        .collect();
+    out.sort_by(|x, y| {
+        x.without
+            .total_cmp(&y.without)
+            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
+    });
+    out.truncate(limit);
+    out
+}
