@@ -75,6 +75,15 @@ pub struct SimulationArgs {
     /// Also evaluate one design that applies every design's changes together, in order
     #[arg(long)]
     pub combine: bool,
+    /// With --format csv: leaked stores by category, or people affected and to notify
+    #[arg(long, value_enum, default_value_t = CsvTable::Leaks)]
+    pub csv_table: CsvTable,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CsvTable {
+    Leaks,
+    People,
 }
 
 #[derive(Subcommand, Debug)]

@@ -20,7 +20,9 @@ use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
 
-use super::args::{LayoutArg, ObjectiveArg, OutputArgs, RankArg, SimulationArgs, SweepKind};
+use super::args::{
+    CsvTable, LayoutArg, ObjectiveArg, OutputArgs, RankArg, SimulationArgs, SweepKind,
+};
 use super::progress::Bar;
 use super::{emit, format_of, shown, Failure};
 
@@ -95,7 +97,10 @@ pub fn run(
     let text = match format_of(out) {
         Format::Table => table::run(&report),
         Format::Json => json::render(&report),
-        Format::Csv => csv::run(&report),
+        Format::Csv => match sim.csv_table {
+            CsvTable::Leaks => csv::run(&report),
+            CsvTable::People => csv::people(&report),
+        },
     };
     emit(out, &text)
 }

@@ -14,7 +14,12 @@ pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
         .expect("CSV of UTF-8 strings is UTF-8")
 }
 
-/// The leaked stores of a run, one row per store and category.
+/// The leaked stores of a run, one row per store and category (baseline and designs).
 pub fn run(report: &RunReport) -> String {
     render_rows(report.leak_rows())
+}
+
+/// People affected and to notify, one row per design, population and regime.
+pub fn people(report: &RunReport) -> String {
+    render_rows(report.people_rows())
 }

@@ -355,23 +355,96 @@ pub struct LeakRow {
     pub exposure: f64,
 }
 
+/// People affected (or to notify) in one population, for flat outputs.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PeopleRow {
+    pub scenario: String,
+    pub design: String,
+    pub population: String,
+    /// Empty for everyone affected; else the notification regime.
+    pub regime: String,
+    pub expected: f64,
+    /// Full-overlap and no-overlap bounds (everyone affected only).
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// Monte Carlo mean and p95, and for regimes P(any notifiable leak), when simulated.
+    pub mc_mean: Option<f64>,
+    pub mc_p95: Option<f64>,
+    pub p_any: Option<f64>,
+}
+
 impl RunReport {
-    /// One row per leaked store and category, for the baseline.
+    fn variants(&self) -> Vec<(&str, &Deterministic, Option<&monte_carlo::MonteCarlo>)> {
+        let mut v = vec![(
+            "baseline",
+            &self.baseline.deterministic,
+            self.baseline.monte_carlo.as_ref(),
+        )];
+        for d in &self.designs {
+            v.push((d.name.as_str(), &d.deterministic, d.monte_carlo.as_ref()));
+        }
+        v
+    }
+
+    /// One row per leaked store and category, for the baseline and every design.
     pub fn leak_rows(&self) -> Vec<LeakRow> {
-        let d = &self.baseline.deterministic;
         let mut rows = Vec::new();
-        for (store, cats) in &d.store_records {
-            for (category, &records) in cats {
-                let weight = self.weights.get(category).copied().unwrap_or(1.0);
-                rows.push(LeakRow {
+        for (design, d, _) in self.variants() {
+            for (store, cats) in &d.store_records {
+                for (category, &records) in cats {
+                    let weight = self.weights.get(category).copied().unwrap_or(1.0);
+                    rows.push(LeakRow {
+                        scenario: self.scenario.clone(),
+                        design: design.into(),
+                        store: store.clone(),
+                        category: category.clone(),
+                        records,
+                        weight,
+                        exposure: records as f64 * weight,
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    /// People affected and to notify, per population (and regime), baseline and designs.
+    pub fn people_rows(&self) -> Vec<PeopleRow> {
+        let mut rows = Vec::new();
+        for (design, d, mc) in self.variants() {
+            for (pop, p) in &d.people_affected {
+                let m = mc.and_then(|m| m.people_affected.get(pop));
+                rows.push(PeopleRow {
                     scenario: self.scenario.clone(),
-                    design: "baseline".into(),
-                    store: store.clone(),
-                    category: category.clone(),
-                    records,
-                    weight,
-                    exposure: records as f64 * weight,
+                    design: design.into(),
+                    population: pop.clone(),
+                    regime: String::new(),
+                    expected: p.expected,
+                    low: Some(p.low),
+                    high: Some(p.high),
+                    mc_mean: m.map(|x| x.mean),
+                    mc_p95: m.map(|x| x.p95),
+                    p_any: None,
                 });
+            }
+            for (regime, pops) in &d.notifiable {
+                for (pop, expected) in pops {
+                    let m = mc
+                        .and_then(|m| m.notifiable.get(regime))
+                        .and_then(|x| x.get(pop));
+                    rows.push(PeopleRow {
+                        scenario: self.scenario.clone(),
+                        design: design.into(),
+                        population: pop.clone(),
+                        regime: regime.clone(),
+                        expected: *expected,
+                        low: None,
+                        high: None,
+                        mc_mean: m.map(|x| x.mean),
+                        mc_p95: m.map(|x| x.p95),
+                        p_any: m.map(|x| x.p_any),
+                    });
+                }
             }
         }
         rows

@@ -8,6 +8,7 @@ mod formats;
 mod interop;
 mod models;
 mod monte_carlo;
+mod people;
 mod queries;
 mod sweep;
 mod util;
