@@ -11,6 +11,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Ctrl-C: remove any half-written file and exit 130, as a shell would report it.
+    let _ = ctrlc::set_handler(|| {
+        blastradius::output::write::remove_in_progress();
+        eprintln!("interrupted");
+        std::process::exit(130);
+    });
     let args = <cli::args::Cli as clap::Parser>::parse();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,7 +24,7 @@ use super::args::{
     CsvTable, LayoutArg, ObjectiveArg, OutputArgs, RankArg, SimulationArgs, SweepKind,
 };
 use super::progress::Bar;
-use super::{emit, format_of, shown, Failure};
+use super::{emit, format_of, limits, shown, Failure};
 
 fn lint_note(warnings: usize, model: &str, quiet: bool) {
     if warnings > 0 && !quiet {
@@ -75,6 +75,26 @@ fn evaluate_scenario(
         s.designs.push(combined);
     }
     lint_note(loaded.warnings.len(), &s.model_path, quiet);
+    if !sim.worst_case_only {
+        let probe = blastradius::engine::tally::ExposureIndex::new(
+            &loaded.model,
+            &blastradius::model::records::Holdings::compute(&loaded.model),
+        );
+        let per_run = blastradius::engine::monte_carlo::trial_bytes(
+            &probe,
+            s.simulation.trials,
+            s.simulation.detection.is_some(),
+        );
+        limits::check(
+            per_run.saturating_mul(1 + s.designs.len() as u64),
+            &format!(
+                "{} trials for the baseline and {} designs",
+                s.simulation.trials,
+                s.designs.len()
+            ),
+            "lower --trials",
+        )?;
+    }
     let depth = if sim.worst_case_only {
         Depth::WorstCase
     } else {
@@ -128,6 +148,11 @@ pub fn sweep(
     by: RankArg,
     out: &OutputArgs,
 ) -> Result<(), Failure> {
+    limits::check(
+        limits::model_bytes(model),
+        &format!("loading `{}`", shown(model)),
+        "split the model or use a larger machine",
+    )?;
     let loaded = load_model(model, &shown(model))?;
     let analysis = Analysis::new(loaded.model);
     let kind = match kind {

@@ -4,6 +4,7 @@
 pub mod args;
 mod commands;
 mod interop;
+mod limits;
 mod progress;
 
 use std::io::Write;
@@ -28,6 +29,9 @@ impl From<Error> for Failure {
 }
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(mode) = cli.mode {
+        blastradius::output::write::set_file_mode(mode);
+    }
     match cli.command {
         Command::Run {
             scenario,

@@ -353,3 +353,19 @@ pub fn simulate(
     }
     out
 }
+
+/// Bytes the per-trial figures of one simulation take (kept until summarised), with room for
+/// the sorted copies the summaries make.
+pub fn trial_bytes(index: &ExposureIndex, trials: u32, timed: bool) -> u64 {
+    let pops = index.populations.len() as u64;
+    let per_trial = 2
+        + index.categories.len() as u64
+        + pops
+        + index.regimes.len() as u64 * pops
+        + if timed {
+            1 + 2 * DWELL_GRID.len() as u64
+        } else {
+            0
+        };
+    trials as u64 * per_trial * 8 * 2
+}

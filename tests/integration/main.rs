@@ -10,5 +10,6 @@ mod models;
 mod monte_carlo;
 mod people;
 mod queries;
+mod safety;
 mod sweep;
 mod util;
