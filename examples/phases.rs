@@ -20,6 +20,39 @@ fn main() {
     let c = blastradius::engine::sweep::Condensation::new(&g);
     eprintln!("condensation {:?} ({} components)", t.elapsed(), c.len());
     drop(c);
+    let humans: Vec<u32> = m
+        .nodes_of(blastradius::model::NodeKind::Account)
+        .filter(|&n| m.account_kind[n as usize] == blastradius::model::AccountKind::Human)
+        .collect();
+    let seeds: Vec<u32> = (0..10).map(|k| humans[k * humans.len() / 10]).collect();
+    let list: Vec<u32> = std::env::var("PHASES_TRIALS")
+        .map(|v| v.split(',').map(|x| x.parse().unwrap()).collect())
+        .unwrap_or(vec![1000, 10_000]);
+    for trials in list {
+        let spec = blastradius::engine::monte_carlo::SimulationSpec {
+            sources: &seeds,
+            trials,
+            seed: 12345,
+            detection: None,
+            edge_times: blastradius::model::Distribution::Fixed,
+        };
+        let t = Instant::now();
+        let r = blastradius::engine::monte_carlo::simulate(
+            &m,
+            &g,
+            &i,
+            &spec,
+            &blastradius::engine::NoProgress,
+        );
+        let secs = t.elapsed().as_secs_f64();
+        eprintln!(
+            "monte carlo {trials} trials {:.3}s on {} threads; {} edges examined, {:.0} M edges/s",
+            secs,
+            rayon::current_num_threads(),
+            r.edges_examined,
+            r.edges_examined as f64 / secs / 1e6
+        );
+    }
     let sources: Vec<u32> = m.nodes_of(blastradius::model::NodeKind::Account).collect();
     let t = Instant::now();
     let rows = blastradius::engine::sweep::sweep(&m, &g, &i, &sources);

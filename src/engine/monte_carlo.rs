@@ -61,6 +61,8 @@ pub struct Trials {
     pub dwell_records: Vec<u64>,
     pub dwell_exposure: Vec<f64>,
     pub detection_days: Vec<f64>,
+    /// Edges looked at across all trials (a throughput measure).
+    pub edges_examined: u64,
 }
 
 struct Scratch {
@@ -72,6 +74,7 @@ struct Scratch {
     leaked: Vec<NodeId>,
     leaked_at: Vec<(f64, NodeId)>,
     tally: Tally,
+    examined: u64,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -99,6 +102,7 @@ impl Scratch {
             leaked: Vec::new(),
             leaked_at: Vec::new(),
             tally: Tally::new(index),
+            examined: 0,
         }
     }
 
@@ -133,6 +137,7 @@ fn reach_trial(
         }
     }
     while let Some(n) = s.stack.pop() {
+        s.examined += graph.out(n).len() as u64;
         for &e in graph.out(n) {
             let edge = graph.edge(e);
             let to = edge.to as usize;
@@ -179,6 +184,7 @@ fn timed_trial(
         if model_kinds[n as usize] == NodeKind::Store {
             s.leaked_at.push((at, n));
         }
+        s.examined += graph.out(n).len() as u64;
         for &e in graph.out(n) {
             let edge = graph.edge(e);
             let to = edge.to as usize;
@@ -247,6 +253,7 @@ pub fn simulate(
         dwell_records: Vec<u64>,
         dwell_exposure: Vec<f64>,
         detection_days: Vec<f64>,
+        examined: u64,
     }
 
     let n = model.node_count();
@@ -267,7 +274,9 @@ pub fn simulate(
                     dwell_records: Vec::with_capacity(len * grid),
                     dwell_exposure: Vec::with_capacity(len * grid),
                     detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
+                    examined: 0,
                 };
+                let examined_before = s.examined;
                 for t in start..end {
                     let t = t as u64;
                     match &spec.detection {
@@ -323,6 +332,7 @@ pub fn simulate(
                     }
                 }
                 progress.inc((end - start) as u64);
+                b.examined = s.examined - examined_before;
                 b
             },
         )
@@ -344,6 +354,7 @@ pub fn simulate(
         out.dwell_records.extend(b.dwell_records);
         out.dwell_exposure.extend(b.dwell_exposure);
         out.detection_days.extend(b.detection_days);
+        out.edges_examined += b.examined;
         for (a, x) in out.any_notifiable.iter_mut().zip(b.any_notifiable) {
             *a += x;
         }

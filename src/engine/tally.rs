@@ -125,6 +125,8 @@ pub struct Tally {
     set_window: Vec<u32>,
     set_copies: Vec<Vec<Holding>>,
     touched: Vec<SetId>,
+    /// One bit per set, to put many touched sets in order without sorting.
+    touched_bits: Vec<u64>,
     /// Records per category (index of [`ExposureIndex::categories`]).
     pub records: Vec<u64>,
     pub records_total: u64,
@@ -151,6 +153,7 @@ impl Tally {
             set_window: vec![0; sets],
             set_copies: vec![Vec::new(); sets],
             touched: Vec::new(),
+            touched_bits: vec![0; sets.div_ceil(64)],
             records: vec![0; index.categories.len()],
             records_total: 0,
             exposure: 0.0,
@@ -186,8 +189,25 @@ impl Tally {
                 }
             }
         }
-        // Set order, so that float products and sums never depend on visiting order.
-        self.touched.sort_unstable();
+        // Set order, so that float products and sums never depend on visiting order: a sort for
+        // a few sets, a pass over a bitmap for many.
+        if self.touched.len() * 16 > self.set_epoch.len() {
+            for &t in &self.touched {
+                self.touched_bits[t as usize / 64] |= 1 << (t % 64);
+            }
+            self.touched.clear();
+            for (w, word) in self.touched_bits.iter_mut().enumerate() {
+                let mut x = *word;
+                while x != 0 {
+                    self.touched
+                        .push((w * 64) as SetId + x.trailing_zeros() as SetId);
+                    x &= x - 1;
+                }
+                *word = 0;
+            }
+        } else {
+            self.touched.sort_unstable();
+        }
         self.records.iter_mut().for_each(|r| *r = 0);
         self.none.iter_mut().for_each(|x| *x = 1.0);
         self.none_regime.iter_mut().for_each(|x| *x = 1.0);
