@@ -14,6 +14,7 @@ use blastradius::model::{Model, NodeId, NodeKind};
 use blastradius::output::{csv, json, table, Format};
 use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
@@ -31,8 +32,9 @@ fn lint_note(warnings: usize, model: &str, quiet: bool) {
     }
 }
 
-/// Loads a scenario with the design files and overrides of the command line and evaluates it.
-fn evaluate_scenario(
+/// Loads a scenario with the design files and overrides of the command line and evaluates it
+/// (with ids pseudonymised under `--redact`).
+pub(super) fn evaluate_scenario(
     scenario: &Path,
     sim: &SimulationArgs,
     quiet: bool,
@@ -80,7 +82,11 @@ fn evaluate_scenario(
     let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
     let evaluation = evaluate(&s, loaded.model, depth, &bar);
     bar.finish();
-    Ok(RunReport::of(&s, &evaluation))
+    let report = RunReport::of(&s, &evaluation);
+    Ok(match sim.redact {
+        true => redact_run(&report, &super::report::pseudonymiser()),
+        false => report,
+    })
 }
 
 pub fn run(
@@ -120,6 +126,7 @@ pub fn sweep(
     top: usize,
     by: RankArg,
     out: &OutputArgs,
+    redact: bool,
 ) -> Result<(), Failure> {
     let loaded = load_model(model, &shown(model))?;
     let analysis = Analysis::new(loaded.model);
@@ -144,6 +151,10 @@ pub fn sweep(
         by,
         top,
     );
+    let report = match redact {
+        true => redact_sweep(&report, &super::report::pseudonymiser()),
+        false => report,
+    };
     let text = match format {
         Format::Table => table::sweep(&report),
         Format::Json => json::render(&report),

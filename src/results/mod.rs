@@ -7,6 +7,8 @@ pub mod delta;
 pub mod monte_carlo;
 pub mod number;
 pub mod queries;
+pub mod redact;
+pub mod report;
 pub mod sweep;
 
 use std::collections::BTreeMap;
