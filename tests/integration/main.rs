@@ -9,5 +9,6 @@ mod interop;
 mod models;
 mod monte_carlo;
 mod queries;
+mod report;
 mod sweep;
 mod util;
