@@ -227,6 +227,11 @@ fn draw<DB: DrawingBackend>(
     root.present()
 }
 
+/// How many tick labels fit along `width` pixels when the widest reads like `widest`.
+fn tick_count(width: u32, widest: &str) -> usize {
+    (width / (text_width(widest, LABEL_SIZE) + 28)).clamp(2, 10) as usize
+}
+
 fn nice_max(max: f64) -> f64 {
     if max <= 0.0 {
         1.0
@@ -283,11 +288,12 @@ fn draw_bars<DB: DrawingBackend>(
         .build_cartesian_2d(0f64..x_max, 0f64..n)?;
     let unit = b.unit;
     let tick = move |v: &f64| unit.label(*v);
+    let ticks = tick_count(chart.plotting_area().dim_in_pixel().0, &unit.label(x_max));
     chart
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(6)
+        .x_labels(ticks)
         .x_label_formatter(&tick)
         .x_desc(b.value_label.as_str())
         .axis_desc_style(font(AXIS_SIZE).color(&INK))
@@ -414,9 +420,11 @@ where
     let (xu, yu) = (l.x_unit, l.y_unit);
     let xt = move |v: &f64| xu.label(*v);
     let yt = move |v: &f64| yu.label(*v);
+    let x_end = chart.x_range().end;
+    let ticks = tick_count(chart.plotting_area().dim_in_pixel().0, &xu.label(x_end));
     chart
         .configure_mesh()
-        .x_labels(10)
+        .x_labels(ticks)
         .y_labels(6)
         .x_label_formatter(&xt)
         .y_label_formatter(&yt)
