@@ -384,7 +384,11 @@ pub fn design_comparison(r: &RunReport) -> Option<Chart> {
     };
     Some(Chart {
         name: "design-comparison",
-        note: "Each bar is the exposure a design leaves; the whisker is the 95% interval of the mean, and the percentage is the paired change against the baseline on the same random draws.".into(),
+        note: if expected {
+            "Each bar is the exposure a design leaves; the whisker is the 95% interval of the mean, and the percentage is the paired change against the baseline on the same random draws.".into()
+        } else {
+            "Each bar is the exposure a design leaves when every attack step succeeds; the percentage is the change against the baseline.".into()
+        },
         title: if expected {
             "Expected exposure by design, with 95% intervals".into()
         } else {
