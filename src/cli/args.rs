@@ -85,6 +85,10 @@ pub struct SimulationArgs {
     /// Also evaluate one design that applies every design's changes together, in order
     #[arg(long)]
     pub combine: bool,
+    /// Replace person and account ids by stable pseudonyms in every output (keyed by
+    /// BLASTRADIUS_REDACT_KEY when set); drops the scenario's and designs' descriptions
+    #[arg(long)]
+    pub redact: bool,
     /// With --format csv: leaked stores by category, or people affected and to notify
     #[arg(long, value_enum, default_value_t = CsvTable::Leaks)]
     pub csv_table: CsvTable,
@@ -122,6 +126,33 @@ pub enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Charts (SVG and PNG) and a self-contained HTML report of a scenario, in a folder
+    Report {
+        /// Scenario file (TOML)
+        scenario: PathBuf,
+        /// Folder to write index.html, report.json and the charts into (created if missing)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: PathBuf,
+        #[command(flatten)]
+        sim: SimulationArgs,
+        /// Accounts in the riskiest identities chart (0 skips the sweep of accounts)
+        #[arg(long, default_value_t = 15)]
+        top: usize,
+        /// Hide progress and lint notes on standard error
+        #[arg(long, short = 'q')]
+        quiet: bool,
+    },
+    /// Redraw the charts of a saved result (`run --format json`, or a report's report.json)
+    Chart {
+        /// A JSON result of `run`, or the report.json of `report`
+        result: PathBuf,
+        /// Folder to write the charts into (created if missing)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: PathBuf,
+        /// Replace person and account ids by stable pseudonyms (see `run --redact`)
+        #[arg(long)]
+        redact: bool,
+    },
     /// Every account (or system, or person) as the sole compromised node, ranked
     Sweep {
         /// Model file, or a folder holding model.toml
@@ -135,6 +166,9 @@ pub enum Command {
         /// Rank by worst-case exposure or by people affected (largest population)
         #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
         by: RankArg,
+        /// Replace person and account ids by stable pseudonyms (see `run --redact`)
+        #[arg(long)]
+        redact: bool,
         #[command(flatten)]
         out: OutputArgs,
     },

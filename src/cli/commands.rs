@@ -16,6 +16,7 @@ use blastradius::output::{csv, json, table, Format};
 use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
+use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::{PathReport, RunReport};
 use blastradius::{Analysis, Error};
@@ -35,8 +36,9 @@ fn lint_note(warnings: usize, model: &str, quiet: bool) {
     }
 }
 
-/// Loads a scenario with the design files and overrides of the command line and evaluates it.
-fn evaluate_scenario(
+/// Loads a scenario with the design files and overrides of the command line and evaluates it
+/// (with ids pseudonymised under `--redact`).
+pub(super) fn evaluate_scenario(
     scenario: &Path,
     sim: &SimulationArgs,
     quiet: bool,
@@ -104,7 +106,11 @@ fn evaluate_scenario(
     let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
     let evaluation = evaluate(&s, loaded.model, depth, &bar);
     bar.finish();
-    Ok(RunReport::of(&s, &evaluation))
+    let report = RunReport::of(&s, &evaluation);
+    Ok(match sim.redact {
+        true => redact_run(&report, &super::report::pseudonymiser()),
+        false => report,
+    })
 }
 
 pub fn run(
@@ -147,6 +153,7 @@ pub fn sweep(
     top: usize,
     by: RankArg,
     out: &OutputArgs,
+    redact: bool,
 ) -> Result<(), Failure> {
     limits::check(
         limits::model_bytes(model),
@@ -176,6 +183,10 @@ pub fn sweep(
         by,
         top,
     );
+    let report = match redact {
+        true => redact_sweep(&report, &super::report::pseudonymiser()),
+        false => report,
+    };
     let text = match format {
         Format::Table => table::sweep(&report),
         Format::Json => json::render(&report),

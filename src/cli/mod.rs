@@ -6,6 +6,7 @@ mod commands;
 mod interop;
 mod limits;
 mod progress;
+mod report;
 
 use std::io::Write;
 use std::path::Path;
@@ -77,7 +78,20 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             top,
             by,
             out,
-        } => commands::sweep(&model, kind, top, by, &out),
+            redact,
+        } => commands::sweep(&model, kind, top, by, &out, redact),
+        Command::Report {
+            scenario,
+            output,
+            sim,
+            top,
+            quiet,
+        } => report::report(&scenario, &output, &sim, top, quiet),
+        Command::Chart {
+            result,
+            output,
+            redact,
+        } => report::chart(&result, &output, redact),
         Command::Generate {
             people,
             seed,

@@ -7,6 +7,7 @@ pub mod model;
 pub mod opengraph;
 pub mod pairs;
 pub mod save;
+pub mod saved;
 pub mod scenario;
 pub mod source;
 

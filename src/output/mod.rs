@@ -1,10 +1,13 @@
-//! Output sinks: the only code that knows JSON, CSV and table layout. Each format renders the
+//! Output sinks: the only code that knows JSON, CSV, table layout, SVG, PNG and HTML. Each format renders the
 //! result structs of [`crate::results`] to text; nothing here computes a figure.
 
+pub mod charts;
 pub mod csv;
 pub mod graph_export;
+pub mod html;
 pub mod json;
 pub mod opengraph;
+pub mod report;
 pub mod table;
 pub mod write;
 

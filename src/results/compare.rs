@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::delta::PairedDifference;
 use super::RunReport;
@@ -11,27 +11,27 @@ use super::RunReport;
 pub const TOP_STORES: usize = 3;
 
 /// One row: the baseline or a design.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ComparisonRow {
     pub design: String,
     pub worst_case_exposure: f64,
     pub worst_case_records: u64,
     pub worst_case_change_percent: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_exposure: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_exposure_ci95: Option<[f64; 2]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p95_exposure: Option<f64>,
     /// Paired change of the expected exposure against the baseline (designs only).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_change: Option<PairedDifference>,
     /// Breach probability of the baseline's most breached stores.
     pub breach_probability: BTreeMap<String, f64>,
 }
 
 /// The comparison table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Comparison {
     pub scenario: String,
     pub trials: Option<u32>,

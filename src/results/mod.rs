@@ -8,6 +8,8 @@ pub mod monte_carlo;
 pub mod number;
 pub mod queries;
 pub mod recommend;
+pub mod redact;
+pub mod report;
 pub mod sweep;
 
 use std::collections::BTreeMap;

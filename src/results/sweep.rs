@@ -1,13 +1,13 @@
 //! `sweep`: every node of a kind as the sole compromised node, ranked.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::sweep::SweepRow;
 use crate::engine::tally::ExposureIndex;
 use crate::model::Model;
 
 /// One ranked node.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SweepEntry {
     pub rank: usize,
     pub id: String,
@@ -17,12 +17,12 @@ pub struct SweepEntry {
     pub leaked_stores: u32,
     pub reach: u64,
     /// Expected people affected in the largest declared population.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<f64>,
 }
 
 /// What the ranking is by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RankBy {
     Exposure,
@@ -30,13 +30,13 @@ pub enum RankBy {
 }
 
 /// The ranking.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SweepReport {
     pub model: String,
     pub kind: String,
     pub by: RankBy,
     /// The population the people column counts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<String>,
     /// Nodes swept.
     pub swept: usize,

@@ -10,6 +10,7 @@ mod models;
 mod monte_carlo;
 mod people;
 mod queries;
+mod report;
 mod safety;
 mod sweep;
 mod util;

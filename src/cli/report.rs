@@ -1,0 +1,157 @@
+//! `report` and `chart`: a scenario's charts and page in a folder, or a saved result's charts
+//! redrawn. Everything is rendered in memory first; files are then written one by one,
+//! atomically, the page last, so a failed run leaves the previous report's page whole.
+
+use std::path::Path;
+
+use blastradius::engine::sweep;
+use blastradius::graph::stable_hash;
+use blastradius::load::load_scenario;
+use blastradius::load::saved::load_saved;
+use blastradius::model::{NodeId, NodeKind};
+use blastradius::output::report::{files, stale, File};
+use blastradius::output::write::write_atomic;
+use blastradius::results::redact::{redact_run, redact_sweep, Pseudonymiser};
+use blastradius::results::report::{generator, ReportData, REPORT_SCHEMA};
+use blastradius::results::sweep::{RankBy, SweepReport};
+use blastradius::{Analysis, Error};
+
+use super::args::SimulationArgs;
+use super::commands::evaluate_scenario;
+use super::{shown, Failure};
+
+/// Environment variable holding the secret that keys pseudonyms.
+pub const REDACT_KEY_VAR: &str = "BLASTRADIUS_REDACT_KEY";
+
+/// The pseudonymiser of `--redact`: keyed by `BLASTRADIUS_REDACT_KEY` when it is set, else by
+/// the built-in key.
+pub fn pseudonymiser() -> Pseudonymiser {
+    match std::env::var_os(REDACT_KEY_VAR) {
+        Some(k) if !k.is_empty() => Pseudonymiser::new(k.as_encoded_bytes()),
+        _ => Pseudonymiser::default(),
+    }
+}
+
+/// A fingerprint of the model files: the model file, or a model folder's `model.toml` and CSV
+/// side files, hashed in name order. `None` when they cannot be read.
+fn model_digest(scenario: &Path, model_path: &str) -> Option<String> {
+    let base = scenario.parent().unwrap_or(Path::new("."));
+    let path = base.join(model_path);
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    if path.is_dir() {
+        let mut names: Vec<String> = std::fs::read_dir(&path)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n == "model.toml" || n.ends_with(".csv"))
+            .collect();
+        names.sort();
+        for n in names {
+            parts.push((n.clone(), std::fs::read(path.join(&n)).ok()?));
+        }
+    } else {
+        parts.push((String::new(), std::fs::read(&path).ok()?));
+    }
+    let slices: Vec<&[u8]> = parts
+        .iter()
+        .flat_map(|(n, b)| [n.as_bytes(), b.as_slice()])
+        .collect();
+    Some(format!("{:016x}", stable_hash(&slices)))
+}
+
+/// Every account of the scenario's model compromised alone, worst case, top `top` by exposure.
+fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
+    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let analysis = Analysis::new(loaded.model);
+    let sources: Vec<NodeId> = analysis.model.nodes_of(NodeKind::Account).collect();
+    let rows = sweep::sweep(&analysis.model, &analysis.graph, &analysis.index, &sources);
+    Ok(SweepReport::of(
+        &analysis.model,
+        &analysis.index,
+        NodeKind::Account.as_str(),
+        &rows,
+        RankBy::Exposure,
+        Some(top),
+    ))
+}
+
+/// Writes the files in order, then removes chart files of an earlier report that this one no
+/// longer draws.
+fn write_all(dir: &Path, list: &[File]) -> Result<(), Failure> {
+    for (name, bytes) in list {
+        write_atomic(&dir.join(name), bytes)?;
+    }
+    for name in stale(list) {
+        let path = dir.join(&name);
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(|source| Error::Write {
+                path: shown(&path),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn summary(dir: &Path, list: &[File]) {
+    let charts = list.iter().filter(|(n, _)| n.ends_with(".svg")).count();
+    let page = list.iter().any(|(n, _)| n == "index.html");
+    eprintln!(
+        "wrote {charts} chart{} (SVG and PNG){} to {}",
+        if charts == 1 { "" } else { "s" },
+        if page {
+            ", index.html and report.json"
+        } else {
+            ""
+        },
+        dir.display()
+    );
+}
+
+pub fn report(
+    scenario: &Path,
+    dir: &Path,
+    sim: &SimulationArgs,
+    top: usize,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let run = evaluate_scenario(scenario, sim, quiet)?;
+    let riskiest = match top {
+        0 => None,
+        n => {
+            let s = riskiest(scenario, n)?;
+            Some(match sim.redact {
+                true => redact_sweep(&s, &pseudonymiser()),
+                false => s,
+            })
+        }
+    };
+    let data = ReportData {
+        schema: REPORT_SCHEMA.to_string(),
+        generator: generator(),
+        redacted: sim.redact,
+        model_digest: model_digest(scenario, &run.model.path),
+        run,
+        riskiest,
+    };
+    let list = files(&data, true)?;
+    write_all(dir, &list)?;
+    if !quiet {
+        summary(dir, &list);
+    }
+    Ok(())
+}
+
+pub fn chart(result: &Path, dir: &Path, redact: bool) -> Result<(), Failure> {
+    let mut data = load_saved(result, &shown(result))?;
+    if redact && !data.redacted {
+        let p = pseudonymiser();
+        data.run = redact_run(&data.run, &p);
+        data.riskiest = data.riskiest.as_ref().map(|s| redact_sweep(s, &p));
+        data.redacted = true;
+    }
+    let list = files(&data, false)?;
+    write_all(dir, &list)?;
+    summary(dir, &list);
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Reading a saved result back for `chart`: the JSON of `run --format json`
+//! (`blastradius/result/v1`) or the `report.json` that `report` writes beside its page
+//! (`blastradius/report/v1`).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::{Diagnostic, Error, Result, Severity};
+use crate::results::report::{saved_kind, ReportData, Saved, REPORT_SCHEMA};
+use crate::results::{RunReport, SCHEMA};
+
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(default)]
+    schema: Option<String>,
+}
+
+fn problem(file: &str, e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let bare = match text.rfind(" at line ") {
+        Some(i) if e.line() > 0 => text[..i].to_string(),
+        _ => text,
+    };
+    let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
+        "the file is empty, not a blastradius result".to_string()
+    } else if e.is_eof() {
+        format!("the JSON ends too early (is the file truncated?): {bare}")
+    } else {
+        bare
+    };
+    Error::Invalid {
+        problems: vec![Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: (e.line() > 0).then_some(e.line()),
+            column: (e.line() > 0).then_some(e.column().max(1)),
+            message,
+        }],
+    }
+}
+
+/// Parses a saved result; `shown` names it in messages.
+pub fn parse_saved(text: &str, shown: &str) -> Result<ReportData> {
+    let probe: Probe = serde_json::from_str(text).map_err(|e| problem(shown, &e))?;
+    let schema = probe.schema.unwrap_or_default();
+    match saved_kind(&schema) {
+        Some(Saved::Run) => {
+            let run: RunReport = serde_json::from_str(text).map_err(|e| problem(shown, &e))?;
+            Ok(ReportData::of_run(run))
+        }
+        Some(Saved::Report) => serde_json::from_str(text).map_err(|e| problem(shown, &e)),
+        None => Err(Error::Input(format!(
+            "{shown}: schema `{schema}` is not a result this version draws (`{SCHEMA}` from \
+             `run --format json`, or `{REPORT_SCHEMA}` from `report`)"
+        ))),
+    }
+}
+
+/// Reads a saved result from a file.
+pub fn load_saved(path: &Path, shown: &str) -> Result<ReportData> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: shown.to_string(),
+        source,
+    })?;
+    parse_saved(&text, shown)
+}

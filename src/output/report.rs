@@ -1,0 +1,43 @@
+//! The files of a report folder, rendered in memory before anything is written: each chart as
+//! `NAME.svg` and `NAME.png`, `report.json` (what the charts are drawn from) and, for `report`,
+//! `index.html`. The page comes last so a writer that goes in order replaces it only once
+//! everything it shows is in place.
+
+use super::charts::{self, data::CHART_NAMES};
+use super::{html, json};
+use crate::error::Result;
+use crate::results::report::ReportData;
+
+/// One file of a report folder: a name inside the folder and its bytes.
+pub type File = (String, Vec<u8>);
+
+/// The chart files (and with `page`, `report.json` and `index.html`), in writing order.
+pub fn files(data: &ReportData, page: bool) -> Result<Vec<File>> {
+    let (shown, missing) = charts::charts(data);
+    let rendered = shown
+        .iter()
+        .map(charts::render)
+        .collect::<Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for r in &rendered {
+        out.push((format!("{}.svg", r.chart.name), r.svg.clone().into_bytes()));
+        out.push((format!("{}.png", r.chart.name), r.png.clone()));
+    }
+    if page {
+        out.push(("report.json".into(), json::render(data).into_bytes()));
+        out.push((
+            "index.html".into(),
+            html::page(data, &rendered, &missing).into_bytes(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Chart files an earlier report may have left that this one does not draw.
+pub fn stale(files: &[File]) -> Vec<String> {
+    CHART_NAMES
+        .iter()
+        .flat_map(|n| [format!("{n}.svg"), format!("{n}.png")])
+        .filter(|f| !files.iter().any(|(name, _)| name == f))
+        .collect()
+}

@@ -1,0 +1,297 @@
+//! `--redact`: person and account ids replaced by stable pseudonyms in a result, for reports
+//! that leave the security team. Groups, systems and stores keep their ids: they name
+//! infrastructure, not people.
+//!
+//! A pseudonym is `person-` or `account-` and the first 12 hex digits of SipHash-2-4 of the id,
+//! keyed by a secret. The same id and key give the same pseudonym in every run, so two redacted
+//! reports can be compared. This is pseudonymisation, not anonymisation: whoever holds the key
+//! (or, with the built-in key, anyone) can test a guessed id against a pseudonym.
+//!
+//! Free text the scenario author wrote (the scenario's and designs' descriptions) may name
+//! people, so it is dropped; ids inside design change descriptions are replaced.
+
+use std::collections::HashMap;
+
+use super::sweep::SweepReport;
+use super::{ByKind, Deterministic, PathReport, RunReport};
+use crate::graph::stable_hash;
+
+/// The key used when the user gives none.
+const BUILT_IN_KEY: &[u8] = b"blastradius pseudonym key v1";
+
+/// Hex digits of the hash kept in a pseudonym (48 bits: no collision in practice below
+/// millions of ids).
+const DIGITS: usize = 12;
+
+/// Maps ids to pseudonyms under one key.
+#[derive(Debug, Clone)]
+pub struct Pseudonymiser {
+    key: [u64; 2],
+}
+
+impl Default for Pseudonymiser {
+    fn default() -> Pseudonymiser {
+        Pseudonymiser::new(BUILT_IN_KEY)
+    }
+}
+
+impl Pseudonymiser {
+    /// A pseudonymiser keyed by any secret bytes (a passphrase).
+    pub fn new(secret: &[u8]) -> Pseudonymiser {
+        Pseudonymiser {
+            key: [stable_hash(&[b"k0", secret]), stable_hash(&[b"k1", secret])],
+        }
+    }
+
+    /// `person-3f2a9c01b7e4`: `prefix` and the first 12 hex digits of the keyed hash of `id`.
+    pub fn pseudonym(&self, prefix: &str, id: &str) -> String {
+        let h = siphash24(self.key, id.as_bytes());
+        format!(
+            "{prefix}-{:0width$x}",
+            h >> (64 - 4 * DIGITS),
+            width = DIGITS
+        )
+    }
+}
+
+/// SipHash-2-4 (Aumasson and Bernstein), the 64-bit variant.
+fn siphash24(key: [u64; 2], data: &[u8]) -> u64 {
+    let mut v = [
+        key[0] ^ 0x736f_6d65_7073_6575,
+        key[1] ^ 0x646f_7261_6e64_6f6d,
+        key[0] ^ 0x6c79_6765_6e65_7261,
+        key[1] ^ 0x7465_6462_7974_6573,
+    ];
+    fn round(v: &mut [u64; 4]) {
+        v[0] = v[0].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(13) ^ v[0];
+        v[0] = v[0].rotate_left(32);
+        v[2] = v[2].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(16) ^ v[2];
+        v[0] = v[0].wrapping_add(v[3]);
+        v[3] = v[3].rotate_left(21) ^ v[0];
+        v[2] = v[2].wrapping_add(v[1]);
+        v[1] = v[1].rotate_left(17) ^ v[2];
+        v[2] = v[2].rotate_left(32);
+    }
+    let chunks = data.chunks_exact(8);
+    let tail = chunks.remainder();
+    for c in chunks {
+        let m = u64::from_le_bytes(c.try_into().expect("chunks of 8"));
+        v[3] ^= m;
+        round(&mut v);
+        round(&mut v);
+        v[0] ^= m;
+    }
+    let mut last = (data.len() as u64 & 0xff) << 56;
+    for (i, &b) in tail.iter().enumerate() {
+        last |= (b as u64) << (8 * i);
+    }
+    v[3] ^= last;
+    round(&mut v);
+    round(&mut v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    for _ in 0..4 {
+        round(&mut v);
+    }
+    v[0] ^ v[1] ^ v[2] ^ v[3]
+}
+
+/// The pseudonym of every person and account id a result names.
+struct Mapping(HashMap<String, String>);
+
+impl Mapping {
+    fn add(&mut self, p: &Pseudonymiser, b: &ByKind) {
+        for id in &b.person {
+            self.0
+                .entry(id.clone())
+                .or_insert_with(|| p.pseudonym("person", id));
+        }
+        for id in &b.account {
+            self.0
+                .entry(id.clone())
+                .or_insert_with(|| p.pseudonym("account", id));
+        }
+    }
+
+    fn id(&self, id: &mut String) {
+        if let Some(p) = self.0.get(id.as_str()) {
+            *id = p.clone();
+        }
+    }
+
+    fn ids(&self, ids: &mut [String]) {
+        for id in ids.iter_mut() {
+            self.id(id);
+        }
+        ids.sort();
+    }
+
+    /// Replaces ids that stand as words in text (separated by white space, or after a
+    /// `kind:` selector prefix).
+    fn text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if let Some(p) = self.0.get(word) {
+                out.push_str(p);
+            } else if let Some((kind, rest)) = word.split_once(':') {
+                match self.0.get(rest) {
+                    Some(p) => {
+                        out.push_str(kind);
+                        out.push(':');
+                        out.push_str(p);
+                    }
+                    None => out.push_str(word),
+                }
+            } else {
+                out.push_str(word);
+            }
+        }
+        out
+    }
+
+    fn paths(&self, paths: &mut [PathReport]) {
+        for path in paths {
+            self.id(&mut path.target);
+            for step in &mut path.steps {
+                self.id(&mut step.from);
+                self.id(&mut step.to);
+            }
+        }
+    }
+
+    fn deterministic(&self, d: &mut Deterministic) {
+        let b = &mut d.compromised;
+        self.ids(&mut b.person);
+        self.ids(&mut b.account);
+        self.paths(&mut d.paths);
+        d.paths.sort_by(|a, b| a.target.cmp(&b.target));
+    }
+
+    fn monte_carlo(&self, mc: &mut Option<super::monte_carlo::MonteCarlo>) {
+        if let Some(mc) = mc {
+            self.paths(&mut mc.most_likely_paths);
+            mc.most_likely_paths.sort_by(|a, b| a.target.cmp(&b.target));
+        }
+    }
+}
+
+/// The result with every person and account id it names replaced by its pseudonym, and
+/// the authors' descriptions dropped. Ids are people or accounts when the result lists them
+/// as such (in a `compromised` list), which every id on a path or among the entry points is.
+pub fn redact_run(report: &RunReport, p: &Pseudonymiser) -> RunReport {
+    let mut map = Mapping(HashMap::new());
+    map.add(p, &report.baseline.deterministic.compromised);
+    for d in &report.designs {
+        map.add(p, &d.deterministic.compromised);
+    }
+    let mut r = report.clone();
+    r.description = None;
+    map.ids(&mut r.entry_points);
+    map.deterministic(&mut r.baseline.deterministic);
+    map.monte_carlo(&mut r.baseline.monte_carlo);
+    for d in &mut r.designs {
+        d.description = None;
+        d.changes = d.changes.iter().map(|c| map.text(c)).collect();
+        map.deterministic(&mut d.deterministic);
+        map.monte_carlo(&mut d.monte_carlo);
+    }
+    r
+}
+
+/// A sweep ranking with person and account ids replaced by their pseudonyms.
+pub fn redact_sweep(report: &SweepReport, p: &Pseudonymiser) -> SweepReport {
+    let mut r = report.clone();
+    for e in &mut r.entries {
+        if e.kind == "person" || e.kind == "account" {
+            e.id = p.pseudonym(&e.kind, &e.id);
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siphash_matches_the_reference_vector() {
+        // The paper's test vector: key 00..0f, message 00..0e.
+        let key = [
+            u64::from_le_bytes([0, 1, 2, 3, 4, 5, 6, 7]),
+            u64::from_le_bytes([8, 9, 10, 11, 12, 13, 14, 15]),
+        ];
+        let msg: Vec<u8> = (0..15).collect();
+        assert_eq!(siphash24(key, &msg), 0xa129_ca61_49be_45e5);
+        assert_eq!(siphash24(key, &[]), 0x726f_db47_dd0e_0e31);
+    }
+
+    #[test]
+    fn pseudonyms_are_stable_keyed_and_shaped() {
+        let p = Pseudonymiser::default();
+        let a = p.pseudonym("person", "dana-okafor");
+        assert_eq!(a, p.pseudonym("person", "dana-okafor"));
+        assert!(a.starts_with("person-") && a.len() == "person-".len() + DIGITS);
+        assert_ne!(a, p.pseudonym("person", "dana-okafor2"));
+        assert_ne!(
+            a,
+            Pseudonymiser::new(b"other").pseudonym("person", "dana-okafor")
+        );
+    }
+
+    #[test]
+    fn text_replaces_whole_words_and_selectors_only() {
+        let p = Pseudonymiser::default();
+        let mut m = Mapping(HashMap::new());
+        m.add(
+            &p,
+            &ByKind {
+                account: vec!["alice-u".into()],
+                ..ByKind::default()
+            },
+        );
+        let alias = p.pseudonym("account", "alice-u");
+        assert_eq!(
+            m.text("set_mfa account:alice-u = otp"),
+            format!("set_mfa account:{alias} = otp")
+        );
+        assert_eq!(
+            m.text("remove_grant alice-u → badge-logs"),
+            format!("remove_grant {alias} → badge-logs")
+        );
+        assert_eq!(m.text("alice-users stay"), "alice-users stay");
+    }
+}
+
+#[cfg(test)]
+mod report_tests {
+    use super::*;
+    use crate::output::charts::fixture;
+
+    #[test]
+    fn a_redacted_report_names_no_person_or_account() {
+        let r = fixture::report(false, false);
+        let p = Pseudonymiser::default();
+        let red = redact_run(&r, &p);
+        let json = serde_json::to_string(&red).unwrap();
+        for id in ["alice", "alice-u"] {
+            assert!(
+                !json.contains(&format!("\"{id}\"")),
+                "{id} is still in the result"
+            );
+        }
+        assert!(json.contains(&p.pseudonym("person", "alice")));
+        assert!(json.contains(&p.pseudonym("account", "alice-u")));
+        assert!(json.contains("\"badge-logs\"") && json.contains("\"staff\""));
+        assert!(red.description.is_none());
+        assert_eq!(red.entry_points, [p.pseudonym("person", "alice")]);
+        assert_eq!(red, redact_run(&r, &p), "pseudonyms are stable");
+        let sweep = redact_sweep(&fixture::sweep(), &p);
+        assert!(sweep.entries.iter().all(|e| e.id.starts_with("account-")));
+        assert_eq!(sweep.entries[0].id, p.pseudonym("account", "alice-u"));
+    }
+}
