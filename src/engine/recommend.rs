@@ -17,6 +17,9 @@ use crate::model::records::Holdings;
 use crate::model::{Amount, Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
 use crate::Analysis;
 
+/// How many leaked stores (those holding the most exposure) get data-fix candidates per step.
+pub const DATA_STORES: usize = 25;
+
 /// Cost of each kind of fix (DESIGN.md: overridable in a scenario's `[costs]` table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Costs {
@@ -319,9 +322,25 @@ fn evaluate_candidates(
             }
         }
     }
-    // Data changes at leaked stores: a retention cut, or one category dropped.
+    // Data changes at the leaked stores that hold the most exposure: a retention cut, or one
+    // category dropped. (Each is evaluated on recomputed holdings, so the search looks at the
+    // DATA_STORES largest stores only; smaller stores cannot buy more per unit of cost unless
+    // fixes there are far cheaper.)
+    let mut by_weight: Vec<(f64, NodeId)> = leaked
+        .iter()
+        .map(|&s| {
+            let held: f64 = a
+                .holdings
+                .store_records(model, s)
+                .iter()
+                .map(|(c, r)| *r as f64 * model.categories.weight(c))
+                .sum();
+            (held, s)
+        })
+        .collect();
+    by_weight.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     let mut m = model.clone();
-    for &s in &leaked {
+    for &(_, s) in by_weight.iter().take(DATA_STORES) {
         let held = &a.holdings.by_store[s as usize];
         let longest = held
             .iter()

@@ -9,6 +9,7 @@ mod interop;
 mod models;
 mod monte_carlo;
 mod people;
+mod properties;
 mod queries;
 mod report;
 mod safety;
