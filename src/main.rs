@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(cli::Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(cli::Failure::Error(e)) => {
-            eprintln!("error: {e}");
+            // Located problems carry their own "file:line: error:" prefix.
+            match e {
+                blastradius::Error::Invalid { .. } => eprintln!("{e}"),
+                _ => eprintln!("error: {e}"),
+            }
             ExitCode::from(1)
         }
     }

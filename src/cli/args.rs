@@ -70,8 +70,8 @@ pub enum LayoutArg {
 /// Overrides of the scenario's `[simulation]`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct SimulationArgs {
-    /// Monte Carlo trials (default: the scenario's, else 10,000)
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Monte Carlo trials, at least 2 (default: the scenario's, else 10,000)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
     pub trials: Option<u32>,
     /// Master seed of the keyed random draws (default: the scenario's, else 1)
     #[arg(long)]
@@ -186,6 +186,9 @@ pub enum Command {
         /// File layout: TOML only, TOML with CSV side files, or CSV above 2,000 people
         #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
         layout: LayoutArg,
+        /// Replace a model already in the folder
+        #[arg(long)]
+        force: bool,
     },
     /// The fixes that buy the most exposure reduction under a budget, and choke points
     Recommend {
@@ -236,8 +239,8 @@ pub enum Command {
         #[arg(long)]
         to: String,
         /// How many paths at most
-        #[arg(long, default_value_t = 5)]
-        limit: usize,
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
         #[command(flatten)]
         out: OutputArgs,
     },

@@ -195,11 +195,46 @@ pub fn sweep(
     emit(out, &text)
 }
 
-pub fn generate(people: usize, seed: u64, dir: &Path, layout: LayoutArg) -> Result<(), Failure> {
+pub fn generate(
+    people: usize,
+    seed: u64,
+    dir: &Path,
+    layout: LayoutArg,
+    force: bool,
+) -> Result<(), Failure> {
     if people == 0 {
         return Err(Failure::Error(Error::Input(
             "--people must be at least 1".into(),
         )));
+    }
+    if dir.join("model.toml").exists() && !force {
+        return Err(Failure::Error(Error::Input(format!(
+            "{} already holds a model.toml; choose another folder or pass --force to replace it",
+            dir.display()
+        ))));
+    }
+    // About 4 KiB per person while generating and saving (measured at 100k: ~400 MB).
+    limits::check(
+        (people as u64).saturating_mul(4096),
+        &format!("an organisation of {people} people"),
+        "generate fewer people",
+    )?;
+    if force {
+        // Side files of an earlier model that this one may not rewrite.
+        for f in [
+            "people.csv",
+            "accounts.csv",
+            "groups.csv",
+            "systems.csv",
+            "access.csv",
+            "stores.csv",
+            "records.csv",
+            "grants.csv",
+            "flows.csv",
+            "edges.csv",
+        ] {
+            let _ = std::fs::remove_file(dir.join(f));
+        }
     }
     let model = blastradius::generate::generate(people, seed);
     let csv = match layout {
@@ -322,15 +357,16 @@ pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {
     let text = match format_of(out) {
         Format::Table => table::validation(&report),
         Format::Json => json::render(&report),
-        Format::Csv => csv::render_rows(warnings.iter().map(|w| {
-            (
-                w.file.as_str(),
-                w.line,
-                w.column,
-                "warning",
-                w.message.as_str(),
-            )
-        })),
+        Format::Csv => csv::render_with_header(
+            &["file", "line", "column", "severity", "message"],
+            warnings.iter().map(|w| csv::DiagnosticRow {
+                file: &w.file,
+                line: w.line,
+                column: w.column,
+                severity: "warning",
+                message: &w.message,
+            }),
+        ),
     };
     emit(out, &text)
 }
@@ -370,12 +406,14 @@ pub fn paths(
     let text = match format_of(out) {
         Format::Table => table::paths(&report),
         Format::Json => json::render(&report),
-        Format::Csv => csv::render_rows(
-            report
-                .paths
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i + 1, p.steps.len(), p.probability, table::path_line(p))),
+        Format::Csv => csv::render_with_header(
+            &["rank", "steps", "probability", "path"],
+            report.paths.iter().enumerate().map(|(i, p)| csv::PathRow {
+                rank: i + 1,
+                steps: p.steps.len(),
+                probability: p.probability,
+                path: table::path_line(p),
+            }),
         ),
     };
     emit(out, &text)
@@ -391,14 +429,15 @@ pub fn who_can_reach(model: &Path, store: &str, out: &OutputArgs) -> Result<(), 
     let text = match format_of(out) {
         Format::Table => table::who_can_reach(&report),
         Format::Json => json::render(&report),
-        Format::Csv => csv::render_rows(report.reachers.iter().map(|row| {
-            (
-                row.id.as_str(),
-                row.kind.as_str(),
-                row.steps,
-                table::path_line(&row.path),
-            )
-        })),
+        Format::Csv => csv::render_with_header(
+            &["id", "kind", "steps", "path"],
+            report.reachers.iter().map(|row| csv::ReacherRow {
+                id: &row.id,
+                kind: &row.kind,
+                steps: row.steps,
+                path: table::path_line(&row.path),
+            }),
+        ),
     };
     emit(out, &text)
 }

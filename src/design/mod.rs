@@ -227,7 +227,10 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
             store, category, ..
         } => held(store, category.as_ref()),
         Change::SetDetection { .. } => 1,
-        Change::ReviewAccess { .. } => 1,
+        Change::ReviewAccess { unused_days } => links(&|l| {
+            matches!(l.kind, LinkKind::Grant(_))
+                && l.last_used_days.is_some_and(|d| d > *unused_days)
+        }),
         Change::SetP { edges, .. } => links(&|l| edges.matches(l)),
     }
 }

@@ -108,8 +108,8 @@ pub fn resolve_selector(
                 nodes: vec![n],
             }),
             Some(n) => Err(format!(
-                "`{text}` is a {}, but a {expected} is expected here",
-                model.kind(n)
+                "`{text}` is {}, but a {expected} is expected here",
+                model.kind(n).with_article()
             )),
             None => Err(format!(
                 "unknown {expected} `{text}`{}",
@@ -379,6 +379,23 @@ pub fn parse_change(
     }
 }
 
+/// Whether a change alters the model at all: its links, its MFA settings or what any store
+/// holds (set_detection always does).
+fn changes_anything(model: &Model, holdings: &Holdings, change: &Change) -> bool {
+    if matches!(change, Change::SetDetection { .. }) {
+        return true;
+    }
+    if reach_of(model, holdings, change) == 0 {
+        return false;
+    }
+    let (after, _) = crate::design::apply(model, std::slice::from_ref(change), None);
+    if after.links != model.links || after.mfa != model.mfa {
+        return true;
+    }
+    // p set to the value a link already has changes nothing either.
+    Holdings::compute(&after).by_store != holdings.by_store
+}
+
 /// Validates raw designs against the model; problems go to `src`.
 pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>) -> Vec<Design> {
     let holdings = Holdings::compute(model);
@@ -401,11 +418,33 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
         for c in &d.changes {
             match parse_change(model, c.get_ref()) {
                 Ok(change) => {
-                    if reach_of(model, &holdings, &change) == 0 {
+                    if !changes_anything(model, &holdings, &change) {
+                        let hint = match &change {
+                            Change::DropCategory { store, category }
+                            | Change::ScaleRecords {
+                                store,
+                                category: Some(category),
+                                ..
+                            }
+                            | Change::SetRetention {
+                                store,
+                                category: Some(category),
+                                ..
+                            } => {
+                                let held: Vec<&str> = store
+                                    .nodes
+                                    .iter()
+                                    .flat_map(|&s| &holdings.by_store[s as usize])
+                                    .map(|h| model.record_sets[h.set as usize].category.as_str())
+                                    .collect();
+                                did_you_mean(category, held)
+                            }
+                            _ => String::new(),
+                        };
                         src.error(
                             Some(c.span()),
                             format!(
-                                "design `{name}`: `{}` changes nothing in this model",
+                                "design `{name}`: `{}` changes nothing in this model{hint}",
                                 change.describe()
                             ),
                         );

@@ -190,6 +190,13 @@ pub(super) struct RawEdge {
     pub(super) time: Option<Spanned<f64>>,
 }
 
+/// The largest `count` or `per_day` a record set may have (10^12): large enough for any real
+/// store, small enough that records × days × weights stay exact in integers and doubles.
+pub const MAX_RECORDS: u64 = 1_000_000_000_000;
+
+/// The largest category weight.
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
 /// A loaded model with the warnings its validation found.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
@@ -371,8 +378,8 @@ impl Resolver<'_> {
                 src.error(
                     span(id),
                     format!(
-                        "{role} `{wanted}` is a {}, but it must be a {expected}",
-                        self.model.kind(n)
+                        "{role} `{wanted}` is {}, but it must be a {expected}",
+                        self.model.kind(n).with_article()
                     ),
                 );
                 None
@@ -421,10 +428,10 @@ pub(super) fn flatten_weights(
 }
 
 fn push_weight(src: &mut Source, name: &str, w: f64, out: &mut Vec<(String, f64)>) {
-    if !(w >= 0.0 && w.is_finite()) {
+    if !(0.0..=MAX_WEIGHT).contains(&w) {
         src.error(
             None,
-            format!("[categories] weight of `{name}` must be 0 or more, not {w}"),
+            format!("[categories] weight of `{name}` must be from 0 to {MAX_WEIGHT}, not {w}"),
         );
     } else {
         out.push((name.to_string(), w));
@@ -563,7 +570,14 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
     let mut declare = |model: &mut Model, src: &mut Source, id: &Id, kind: NodeKind| {
         let name = id.get_ref();
         if name.trim().is_empty() {
-            src.error(span(id), format!("a {kind} has an empty id"));
+            src.error(span(id), format!("{} has an empty id", kind.with_article()));
+            return;
+        }
+        if name.chars().any(char::is_control) {
+            src.error(
+                span(id),
+                format!("the id {name:?} of {} holds a control character (a line break, tab or escape); ids must be printable", kind.with_article()),
+            );
             return;
         }
         if let Some(prev) = model.node_id(name) {
@@ -868,9 +882,21 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
                 );
                 continue;
             }
+            let within = |src: &mut Source, v: &Spanned<i64>, what: &str| {
+                non_negative(src, v, what).filter(|&n| {
+                    let ok = n <= MAX_RECORDS;
+                    if !ok {
+                        src.error(
+                            span(v),
+                            format!("{what} of `{category}` in store `{}` is {n}; at most {MAX_RECORDS} is supported", s.id.get_ref()),
+                        );
+                    }
+                    ok
+                })
+            };
             let amount = match (&r.count, &r.per_day) {
-                (Some(c), None) => non_negative(src, c, "count").map(Amount::Count),
-                (None, Some(d)) => non_negative(src, d, "per_day").map(Amount::PerDay),
+                (Some(c), None) => within(src, c, "count").map(Amount::Count),
+                (None, Some(d)) => within(src, d, "per_day").map(Amount::PerDay),
                 _ => {
                     src.error(
                         span(&r.category),
@@ -1092,6 +1118,51 @@ fn lint(model: &Model, src: &mut Source) {
                         model.id(l.from)
                     ),
                 );
+            }
+        }
+    }
+
+    // Groups that are members of each other: every member of one gains all their privileges.
+    let mut parents: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+    for l in &model.links {
+        if l.kind == LinkKind::Member && model.kind(l.from) == NodeKind::Group {
+            parents[l.from as usize].push(l.to);
+        }
+    }
+    let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
+    for g in model.nodes_of(NodeKind::Group) {
+        if state[g as usize] != 0 {
+            continue;
+        }
+        // Iterative depth-first walk; a back edge to a node on the walk closes a cycle.
+        let mut stack: Vec<(NodeId, usize)> = vec![(g, 0)];
+        state[g as usize] = 1;
+        while let Some(&mut (x, ref mut i)) = stack.last_mut() {
+            if let Some(&p) = parents[x as usize].get(*i) {
+                *i += 1;
+                match state[p as usize] {
+                    0 => {
+                        state[p as usize] = 1;
+                        stack.push((p, 0));
+                    }
+                    1 => {
+                        let at = stack.iter().position(|(y, _)| *y == p).unwrap_or(0);
+                        let mut names: Vec<&str> =
+                            stack[at..].iter().map(|(y, _)| model.id(*y)).collect();
+                        names.push(model.id(p));
+                        src.warning(
+                            None,
+                            format!(
+                                "groups are members of each other: {}; every member of one gains the privileges of all",
+                                names.join(" → ")
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+            } else {
+                state[x as usize] = 2;
+                stack.pop();
             }
         }
     }

@@ -196,11 +196,11 @@ fn read_simulation(src: &mut Source, raw: Option<&RawSimulation>) -> Simulation 
     };
     if let Some(t) = &raw.trials {
         match u32::try_from(*t.get_ref()) {
-            Ok(n) if n > 0 => sim.trials = n,
+            Ok(n) if n >= 2 => sim.trials = n,
             _ => src.error(
                 Some(t.span()),
                 format!(
-                    "trials must be a whole number from 1 to {}, not {}",
+                    "trials must be a whole number from 2 (an interval needs two) to {}, not {}",
                     u32::MAX,
                     t.get_ref()
                 ),

@@ -51,6 +51,16 @@ impl NodeKind {
     }
 }
 
+impl NodeKind {
+    /// "a person", "an account", …
+    pub fn with_article(self) -> String {
+        match self {
+            NodeKind::Account => "an account".into(),
+            k => format!("a {k}"),
+        }
+    }
+}
+
 impl std::fmt::Display for NodeKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -182,7 +192,7 @@ impl LinkKind {
 }
 
 /// A directed relation between two nodes: "whoever controls `from` can gain `to`".
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Link {
     pub from: NodeId,
     pub to: NodeId,

@@ -223,7 +223,7 @@ pub fn union_records(amount: Amount, copies: &[Holding]) -> u64 {
         Amount::PerDay(per_day) => {
             if exact {
                 let days = copies.iter().map(|h| h.window).max().unwrap_or(0);
-                return per_day * days as u64;
+                return per_day.saturating_mul(days as u64);
             }
             // Longest window first; each stretch of days takes the largest fraction of the
             // copies that still hold it.

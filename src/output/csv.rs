@@ -23,3 +23,44 @@ pub fn run(report: &RunReport) -> String {
 pub fn people(report: &RunReport) -> String {
     render_rows(report.people_rows())
 }
+
+/// A lint warning as a CSV row.
+#[derive(Debug, Serialize)]
+pub struct DiagnosticRow<'a> {
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub severity: &'a str,
+    pub message: &'a str,
+}
+
+/// One attack path as a CSV row.
+#[derive(Debug, Serialize)]
+pub struct PathRow {
+    pub rank: usize,
+    pub steps: usize,
+    pub probability: f64,
+    pub path: String,
+}
+
+/// One node of `who-can-reach` as a CSV row.
+#[derive(Debug, Serialize)]
+pub struct ReacherRow<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub steps: u32,
+    pub path: String,
+}
+
+/// Rows with a header even when there are none (serde writes the header with the first row).
+pub fn render_with_header<T: Serialize>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = T>,
+) -> String {
+    let body = render_rows(rows);
+    if body.is_empty() {
+        format!("{}\n", header.join(","))
+    } else {
+        body
+    }
+}

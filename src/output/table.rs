@@ -83,11 +83,19 @@ pub fn run(r: &RunReport) -> String {
             .max()
             .unwrap_or(8)
             .max(8);
+        let name_width = d
+            .store_records
+            .keys()
+            .map(|k| k.len())
+            .max()
+            .unwrap_or(8)
+            .max(cat_width + 4);
         for (store, cats) in &d.store_records {
             let total: u64 = cats.values().sum();
-            let _ = writeln!(s, "  {store:<28} {:>16}", thousands(total));
+            let _ = writeln!(s, "  {store:<name_width$} {:>16}", thousands(total));
             for (cat, n) in cats {
-                let _ = writeln!(s, "      {cat:<cat_width$} {:>16}", thousands(*n));
+                let inner = name_width - 4;
+                let _ = writeln!(s, "      {cat:<inner$} {:>16}", thousands(*n));
             }
         }
     }
@@ -261,6 +269,13 @@ pub fn who_can_reach(r: &crate::results::queries::WhoCanReachReport) -> String {
         r.reachers.len(),
         r.target
     );
+    if !r.copies_in.is_empty() {
+        let _ = writeln!(
+            s,
+            "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
+            r.copies_in.join(", ")
+        );
+    }
     let w = r
         .reachers
         .iter()

@@ -79,6 +79,9 @@ pub struct ReachRow {
 pub struct WhoCanReachReport {
     pub target: String,
     pub reachers: Vec<ReachRow>,
+    /// Stores that hold flow copies of the target's records (reach them too to see every way to
+    /// its data).
+    pub copies_in: Vec<String>,
 }
 
 impl WhoCanReachReport {
@@ -100,9 +103,26 @@ impl WhoCanReachReport {
             })
             .collect();
         reachers.sort_by(|a, b| a.steps.cmp(&b.steps).then_with(|| a.id.cmp(&b.id)));
+        // Stores downstream of the target along flows.
+        let mut copies = vec![false; model.node_count()];
+        let mut stack = vec![target];
+        while let Some(s) = stack.pop() {
+            for f in model.flows.iter().filter(|f| f.from == s) {
+                if !copies[f.to as usize] {
+                    copies[f.to as usize] = true;
+                    stack.push(f.to);
+                }
+            }
+        }
+        let mut copies_in: Vec<String> = (0..model.node_count() as NodeId)
+            .filter(|&n| copies[n as usize] && n != target)
+            .map(|n| model.id(n).to_string())
+            .collect();
+        copies_in.sort();
         WhoCanReachReport {
             target: model.id(target).to_string(),
             reachers,
+            copies_in,
         }
     }
 }

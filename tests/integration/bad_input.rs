@@ -160,7 +160,7 @@ fn grant_on_a_person_account_or_group() {
     ));
     assert_fails_with(
         &out,
-        &["grant target `alice-u` is a account, but it must be a store or system"],
+        &["grant target `alice-u` is an account, but it must be a store or system"],
     );
 }
 
@@ -275,4 +275,65 @@ fn a_failed_run_leaves_no_output_file() {
     let out = run_in(dir.path(), &["run", "s.toml", "-o", "out/result.json"]);
     assert_fails_with(&out, &["unknown compromised id `x`"]);
     assert!(!dir.path().join("out/result.json").exists());
+}
+
+/// Found by a first-user review: each of these used to pass silently or panic.
+#[test]
+fn review_findings_stay_fixed() {
+    // A design change that leaves the model as it is.
+    let scenario = format!(
+        "{SCENARIO}[[design]]\nname = \"same\"\nchanges = [{{ op = \"set_retention\", store = \"badge-logs\", days = 365 }}, {{ op = \"set_mfa\", accounts = \"alice-u\", mfa = \"otp\" }}, {{ op = \"drop_category\", store = \"badge-logs\", category = \"user.locaton\" }}]\n"
+    );
+    let out = run_scenario(MODEL, &scenario);
+    assert_fails_with(
+        &out,
+        &[
+            "`set_retention at badge-logs = 365 days` changes nothing in this model",
+            "`set_mfa alice-u = otp` changes nothing",
+            "did you mean `user.location`?",
+        ],
+    );
+    // Ids with control characters would reach terminals and SVG.
+    let out = validate(&MODEL.replace("id = \"lake\"", "id = \"la\\u001bke\""));
+    assert_fails_with(&out, &["holds a control character"]);
+    // Counts beyond the supported range are refused, not overflowed.
+    let out = validate(&MODEL.replace("per_day = 100", "per_day = 10000000000000000"));
+    assert_fails_with(&out, &["at most 1000000000000 is supported"]);
+    // Groups that are members of each other are worth a warning.
+    let dir = files(&[("model.toml", &MODEL.replace("id = \"managers\"", "id = \"managers\"\ngroups = [\"staff\"]\n[[group]]\nid = \"staff\"\ngroups = [\"managers\"]"))]);
+    let out = run_in(dir.path(), &["validate", "model.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("groups are members of each other"),
+        "{}",
+        out.stdout
+    );
+    // CSV of a clean model still has its header.
+    let out = run_in(dir.path(), &["validate", "model.toml", "--format", "csv"]);
+    assert!(
+        out.stdout.starts_with("file,line,column,severity,message"),
+        "{}",
+        out.stdout
+    );
+    // --limit 0 and --trials 1 are usage errors, not silent answers.
+    assert_eq!(
+        run_in(
+            dir.path(),
+            &[
+                "paths",
+                "model.toml",
+                "--from",
+                "alice",
+                "--to",
+                "lake",
+                "--limit",
+                "0"
+            ]
+        )
+        .code,
+        2
+    );
+    // generate does not overwrite a model unless told to.
+    let out = run_in(dir.path(), &["generate", "--people", "10", "-o", "."]);
+    assert_fails_with(&out, &["already holds a model.toml", "--force"]);
 }
