@@ -451,6 +451,18 @@ pub fn recommend(
     steps
 }
 
+/// The steps that cut something, largest cut first (ties by edge key), at most `limit`.
+fn rank_choke_points(a: &Analysis, mut points: Vec<ChokePoint>, limit: usize) -> Vec<ChokePoint> {
+    points.retain(|c| c.without < c.with);
+    points.sort_by(|x, y| {
+        x.without
+            .total_cmp(&y.without)
+            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
+    });
+    points.truncate(limit);
+    points
+}
+
 /// A step and the worst-case exposure without it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChokePoint {
@@ -471,7 +483,7 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
     };
     let mut tally = Tally::new(&a.index);
     let with = worst_exposure(&a.index, &mut tally, &ev.leaked(a, None));
-    let mut out: Vec<ChokePoint> = r
+    let out: Vec<ChokePoint> = r
         .order
         .iter()
         .map(|&n| r.parent[n as usize])
@@ -484,15 +496,8 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
                 with,
             }
         })
-        .filter(|c| c.without < c.with)
         .collect();
-    out.sort_by(|x, y| {
-        x.without
-            .total_cmp(&y.without)
-            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
-    });
-    out.truncate(limit);
-    out
+    rank_choke_points(a, out, limit)
 }
 
 /// Choke points summed over every account as the sole compromised node. Candidates are the steps
@@ -541,20 +546,13 @@ pub fn choke_points_all_accounts(
             .sum()
     };
     let with = total(&a.graph);
-    let mut out: Vec<ChokePoint> = ranked
+    let out: Vec<ChokePoint> = ranked
         .into_iter()
         .map(|e| ChokePoint {
             edge: e,
             without: total(&a.graph.without_edge(e)),
             with,
         })
-        .filter(|c| c.without < c.with)
         .collect();
-    out.sort_by(|x, y| {
-        x.without
-            .total_cmp(&y.without)
-            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
-    });
-    out.truncate(limit);
-    out
+    rank_choke_points(a, out, limit)
 }

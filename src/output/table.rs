@@ -5,6 +5,11 @@ use std::fmt::Write;
 use super::{figure, thousands};
 use crate::results::{PathReport, RunReport};
 
+/// Width of a name column: the longest name, at least 8.
+fn name_width<'a>(names: impl Iterator<Item = &'a String>) -> usize {
+    names.map(|n| n.len()).max().unwrap_or(8).max(8)
+}
+
 /// `alice —owns→ alice-u —member→ managers —read→ badge-logs`
 pub fn path_line(path: &PathReport) -> String {
     let mut s = String::new();
@@ -110,13 +115,7 @@ pub fn run(r: &RunReport) -> String {
 
     if !d.records_by_category.is_empty() {
         let _ = writeln!(s, "Records leaked, each counted once across flow copies");
-        let w = d
-            .records_by_category
-            .keys()
-            .map(|c| c.len())
-            .max()
-            .unwrap_or(8)
-            .max(8);
+        let w = name_width(d.records_by_category.keys());
         let _ = writeln!(
             s,
             "  {:<w$} {:>16} {:>7} {:>18}",
@@ -335,13 +334,7 @@ pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
     }
     let _ = writeln!(s);
     if !mc.records_by_category.is_empty() {
-        let w = mc
-            .records_by_category
-            .keys()
-            .map(|c| c.len())
-            .max()
-            .unwrap_or(8)
-            .max(8);
+        let w = name_width(mc.records_by_category.keys());
         let _ = writeln!(
             s,
             "  {:<w$} {:>16} {:>16}",
