@@ -14,6 +14,8 @@ pub struct ExposureIndex {
     /// Per set: category index, whether every copy anywhere holds the whole set.
     set_category: Vec<u32>,
     set_whole: Vec<bool>,
+    /// Whole sets held in exactly one store: they need no union across copies.
+    set_solo: Vec<bool>,
     set_amount: Vec<crate::model::Amount>,
     set_population: Vec<u32>,
     set_coverage: Vec<f64>,
@@ -59,6 +61,15 @@ impl ExposureIndex {
             }
             offsets[s + 1] = flat.len() as u32;
         }
+        let mut held = vec![0u32; model.record_sets.len()];
+        for h in &flat {
+            held[h.set as usize] += 1;
+        }
+        let set_solo = set_whole
+            .iter()
+            .zip(&held)
+            .map(|(&whole, &n)| whole && n == 1)
+            .collect();
         let set_category = model
             .record_sets
             .iter()
@@ -96,6 +107,7 @@ impl ExposureIndex {
             holdings: flat,
             set_category,
             set_whole,
+            set_solo,
             set_amount: model.record_sets.iter().map(|s| s.amount).collect(),
             set_population,
             set_coverage: model.record_sets.iter().map(|s| s.coverage).collect(),
@@ -165,7 +177,32 @@ impl Tally {
         }
     }
 
-    /// Tallies the stores for which `leaked(store)` holds, among `stores`.
+    /// Adds one leaked set's deduplicated records `n` to the figures.
+    fn add(&mut self, index: &ExposureIndex, s: usize, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let slot = &mut self.records[index.set_category[s] as usize];
+        *slot = slot.saturating_add(n);
+        let p = index.set_population[s];
+        if p != NO_POPULATION {
+            let pops = index.populations.len();
+            let keep = 1.0 - index.set_coverage[s];
+            self.none[p as usize] *= keep;
+            let mut bits = index.set_regimes[s];
+            while bits != 0 {
+                let r = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.none_regime[r * pops + p as usize] *= keep;
+                if index.set_coverage[s] > 0.0 {
+                    self.any_notifiable[r * pops + p as usize] = true;
+                }
+            }
+        }
+    }
+
+    /// Tallies the records the given stores expose together. Sets held in one store only are
+    /// added as they are met; sets with copies are united first, then added in set order.
     pub fn count(&mut self, index: &ExposureIndex, stores: impl IntoIterator<Item = NodeId>) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -173,9 +210,21 @@ impl Tally {
             self.epoch = 1;
         }
         self.touched.clear();
+        self.records.iter_mut().for_each(|r| *r = 0);
+        self.none.iter_mut().for_each(|x| *x = 1.0);
+        self.none_regime.iter_mut().for_each(|x| *x = 1.0);
+        self.any_notifiable.iter_mut().for_each(|x| *x = false);
         for s in stores {
             for h in index.store_holdings(s) {
                 let set = h.set as usize;
+                if index.set_solo[set] {
+                    let n = match index.set_amount[set] {
+                        crate::model::Amount::Count(c) => c,
+                        crate::model::Amount::PerDay(d) => d.saturating_mul(h.window as u64),
+                    };
+                    self.add(index, set, n);
+                    continue;
+                }
                 if self.set_epoch[set] != self.epoch {
                     self.set_epoch[set] = self.epoch;
                     self.set_window[set] = 0;
@@ -189,8 +238,8 @@ impl Tally {
                 }
             }
         }
-        // Set order, so that float products and sums never depend on visiting order: a sort for
-        // a few sets, a pass over a bitmap for many.
+        // Set order, so that float products never depend on visiting order: a sort for a few
+        // sets, a pass over a bitmap for many.
         if self.touched.len() * 16 > self.set_epoch.len() {
             for &t in &self.touched {
                 self.touched_bits[t as usize / 64] |= 1 << (t % 64);
@@ -208,12 +257,8 @@ impl Tally {
         } else {
             self.touched.sort_unstable();
         }
-        self.records.iter_mut().for_each(|r| *r = 0);
-        self.none.iter_mut().for_each(|x| *x = 1.0);
-        self.none_regime.iter_mut().for_each(|x| *x = 1.0);
-        self.any_notifiable.iter_mut().for_each(|x| *x = false);
-        let pops = index.populations.len();
-        for &set in &self.touched {
+        let touched = std::mem::take(&mut self.touched);
+        for &set in &touched {
             let s = set as usize;
             let n = if index.set_whole[s] {
                 match index.set_amount[s] {
@@ -223,26 +268,10 @@ impl Tally {
             } else {
                 union_records(index.set_amount[s], &self.set_copies[s])
             };
-            if n == 0 {
-                continue;
-            }
-            let slot = &mut self.records[index.set_category[s] as usize];
-            *slot = slot.saturating_add(n);
-            let p = index.set_population[s];
-            if p != NO_POPULATION {
-                let keep = 1.0 - index.set_coverage[s];
-                self.none[p as usize] *= keep;
-                let mut bits = index.set_regimes[s];
-                while bits != 0 {
-                    let r = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    self.none_regime[r * pops + p as usize] *= keep;
-                    if index.set_coverage[s] > 0.0 {
-                        self.any_notifiable[r * pops + p as usize] = true;
-                    }
-                }
-            }
+            self.add(index, s, n);
         }
+        self.touched = touched;
+        let pops = index.populations.len();
         self.records_total = self.records.iter().fold(0u64, |a, &b| a.saturating_add(b));
         self.exposure = self
             .records
