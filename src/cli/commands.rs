@@ -325,12 +325,15 @@ pub fn recommend(scenario: &Path, args: RecommendArgs, out: &OutputArgs) -> Resu
         choke_rows(&analysis.model, &analysis.graph, &points)
     });
     let objective_name = match args.objective {
-        ObjectiveArg::WorstCase => "worst-case",
-        ObjectiveArg::Expected => "expected",
+        ObjectiveArg::WorstCase => "worst-case".to_string(),
+        ObjectiveArg::Expected => format!(
+            "expected ({} trials, seed {})",
+            args.trials, s.simulation.seed
+        ),
     };
     let report = RecommendReport::of(
         &s.name,
-        objective_name,
+        &objective_name,
         args.budget,
         args.include_entry_links,
         start,
