@@ -512,7 +512,7 @@ pub fn comparison(c: &crate::results::compare::Comparison) -> String {
         .max(8);
     let _ = write!(
         s,
-        "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>26}",
+        "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>36}",
         "design",
         "worst case",
         "change",
@@ -540,7 +540,7 @@ pub fn comparison(c: &crate::results::compare::Comparison) -> String {
         });
         let _ = write!(
             s,
-            "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>26}",
+            "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>36}",
             r.design,
             figure(r.worst_case_exposure),
             signed_percent(r.worst_case_change_percent),
