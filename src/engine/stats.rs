@@ -52,6 +52,16 @@ pub fn summarise(values: &[f64]) -> Summary {
     }
 }
 
+/// `x` rounded down to `digits` significant digits (9049.99999999 → 9049.99), so curve points
+/// print without float noise and stay just below the value they step at.
+fn floor_significant(x: f64, digits: i32) -> f64 {
+    if x <= 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.log10().floor() as i32);
+    (x * scale).floor() / scale
+}
+
 /// Points (x, P(value > x)) of an exceedance curve: x = 0, then up to `points` thresholds spread
 /// evenly on a log scale from the smallest positive value to the largest.
 pub fn exceedance(values: &[f64], points: usize) -> Vec<(f64, f64)> {
@@ -76,7 +86,7 @@ pub fn exceedance(values: &[f64], points: usize) -> Vec<(f64, f64)> {
             } else {
                 lo
             };
-            let x = (x * (1.0 - 1e-12)).max(last);
+            let x = floor_significant(x * (1.0 - 1e-12), 6).max(last);
             if x > last || i == 0 {
                 out.push((x, above(x)));
                 last = x;
