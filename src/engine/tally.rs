@@ -198,7 +198,7 @@ impl Tally {
             let n = if index.set_whole[s] {
                 match index.set_amount[s] {
                     crate::model::Amount::Count(c) => c,
-                    crate::model::Amount::PerDay(d) => d * self.set_window[s] as u64,
+                    crate::model::Amount::PerDay(d) => d.saturating_mul(self.set_window[s] as u64),
                 }
             } else {
                 union_records(index.set_amount[s], &self.set_copies[s])
@@ -206,7 +206,8 @@ impl Tally {
             if n == 0 {
                 continue;
             }
-            self.records[index.set_category[s] as usize] += n;
+            let r = &mut self.records[index.set_category[s] as usize];
+            *r = r.saturating_add(n);
             let p = index.set_population[s];
             if p != NO_POPULATION {
                 let keep = 1.0 - index.set_coverage[s];
@@ -222,7 +223,7 @@ impl Tally {
                 }
             }
         }
-        self.records_total = self.records.iter().sum();
+        self.records_total = self.records.iter().fold(0, |a, &b| a.saturating_add(b));
         self.exposure = self
             .records
             .iter()

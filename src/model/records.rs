@@ -199,13 +199,16 @@ impl Holdings {
         let mut out = BTreeMap::new();
         for h in &self.by_store[store as usize] {
             let set = &model.record_sets[h.set as usize];
-            *out.entry(set.category.clone()).or_insert(0) += union_records(set.amount, &[*h]);
+            let n = union_records(set.amount, &[*h]);
+            let total = out.entry(set.category.clone()).or_insert(0u64);
+            *total = total.saturating_add(n);
         }
         out
     }
 }
 
-/// Records exposed when the given copies of one set leak together: their union.
+/// Records exposed when the given copies of one set leak together: their union. Figures past
+/// `u64::MAX` (absurd inputs: `per_day = 9e18` over a year) saturate instead of overflowing.
 pub fn union_records(amount: Amount, copies: &[Holding]) -> u64 {
     if copies.is_empty() {
         return 0;
@@ -223,7 +226,7 @@ pub fn union_records(amount: Amount, copies: &[Holding]) -> u64 {
         Amount::PerDay(per_day) => {
             if exact {
                 let days = copies.iter().map(|h| h.window).max().unwrap_or(0);
-                return per_day * days as u64;
+                return per_day.saturating_mul(days as u64);
             }
             // Longest window first; each stretch of days takes the largest fraction of the
             // copies that still hold it.
