@@ -114,3 +114,24 @@ fn a_del_in_a_pair_list_id_survives_save_and_load() {
         assert_loads_back(&imported.model);
     }
 }
+
+/// `opengraph_json` found it: blastradius's own export with `br_program_age_days` misspelt, so
+/// store `lake`, which has no retention and receives per-day records through a flow, is
+/// unbounded. The model loader refuses that; the importer accepted it and wrote a model that
+/// did not load back. It now refuses it with the loader's reason.
+#[test]
+fn an_opengraph_flow_into_an_unbounded_store_is_refused_at_import() {
+    let input = include_bytes!("fuzz_inputs/opengraph-flow-into-unbounded-store.json");
+    let doc = opengraph::read_document(&input[..], "crash.json").unwrap();
+    let e = opengraph::import(vec![doc], &Mapping::default())
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "crash.json: error: store `lake` receives flowed records but has no retention_days"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("program_age_days"), "{e}");
+}
