@@ -60,12 +60,15 @@ pub fn exposure_of(
     let mut exposure = 0.0;
     for l in &sets {
         let set = &model.record_sets[l.set as usize];
-        *by_category.entry(set.category.clone()).or_insert(0) += l.records;
+        let n = by_category.entry(set.category.clone()).or_insert(0);
+        *n = n.saturating_add(l.records);
     }
     for (category, records) in &by_category {
         exposure += *records as f64 * model.categories.weight(category);
     }
-    let records_total = by_category.values().sum();
+    let records_total = by_category
+        .values()
+        .fold(0, |a: u64, &b| a.saturating_add(b));
 
     let mut people = BTreeMap::new();
     let mut notifiable: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();

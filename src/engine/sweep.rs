@@ -360,12 +360,12 @@ impl Plan<'_> {
                     i += masked.trailing_zeros() as usize;
                     let (lo, hi) = ranges[i];
                     tally_range(&mut s.tally, &mut s.reached, bits, lo, hi);
-                    rec += s.tally.records_total;
+                    rec = rec.saturating_add(s.tally.records_total);
                     exp += s.tally.exposure;
                     with.copy_from_slice(&s.tally.none);
                     if let Some(b) = base_bits {
                         tally_range(&mut s.tally, &mut s.reached, b, lo, hi);
-                        rec -= s.tally.records_total;
+                        rec = rec.saturating_sub(s.tally.records_total);
                         exp -= s.tally.exposure;
                         for (w, t) in with.iter_mut().zip(&s.tally.none) {
                             // The base's sets leak from c too: divide them out (none of them
@@ -559,7 +559,7 @@ pub fn sweep(
             let mut none = vec![1.0f64; pops];
             let (mut records, mut exposure, mut stores) = (0u64, 0.0f64, 0u32);
             for f in &figures {
-                records += f.records[xi];
+                records = records.saturating_add(f.records[xi]);
                 exposure += f.exposure[xi];
                 stores += f.stores[xi];
                 for (n, v) in none.iter_mut().zip(&f.none[xi * pops..(xi + 1) * pops]) {

@@ -2204,6 +2204,30 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
             ),
         ));
     }
+    // The model loader's rule: copies that flow into a store without retention are bounded
+    // only by the programme's age. Without it the saved model would not load back.
+    if model.program_age_days.is_none()
+        && model
+            .record_sets
+            .iter()
+            .any(|s| matches!(s.amount, Amount::PerDay(_)))
+    {
+        let unbounded: BTreeSet<NodeId> = model
+            .flows
+            .iter()
+            .map(|f| f.to)
+            .filter(|&to| model.store_policy[to as usize].retention_days.is_none())
+            .collect();
+        for store in unbounded {
+            problems.push(problem(
+                &first_file,
+                format!(
+                    "store `{}` receives flowed records but has no retention_days, and neither the input nor the mapping's [org] gives program_age_days to bound them",
+                    model.id(store)
+                ),
+            ));
+        }
+    }
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }

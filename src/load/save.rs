@@ -13,9 +13,12 @@ use crate::error::Result;
 use crate::model::{AccountKind, Amount, LinkKind, Model, NodeId, NodeKind};
 use crate::output::write::write_atomic;
 
-/// A TOML basic string.
+/// A TOML basic string. JSON's escaping is TOML's, except that TOML also forbids a raw DEL
+/// (U+007F), which JSON leaves as it is.
 fn q(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
+    serde_json::to_string(s)
+        .expect("strings serialise")
+        .replace('\u{7f}', "\\u007F")
 }
 
 fn list(items: &[String]) -> String {

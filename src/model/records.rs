@@ -199,13 +199,16 @@ impl Holdings {
         let mut out = BTreeMap::new();
         for h in &self.by_store[store as usize] {
             let set = &model.record_sets[h.set as usize];
-            *out.entry(set.category.clone()).or_insert(0) += union_records(set.amount, &[*h]);
+            let n = union_records(set.amount, &[*h]);
+            let total = out.entry(set.category.clone()).or_insert(0u64);
+            *total = total.saturating_add(n);
         }
         out
     }
 }
 
-/// Records exposed when the given copies of one set leak together: their union.
+/// Records exposed when the given copies of one set leak together: their union. Figures past
+/// `u64::MAX` (absurd inputs: `per_day = 9e18` over a year) saturate instead of overflowing.
 pub fn union_records(amount: Amount, copies: &[Holding]) -> u64 {
     if copies.is_empty() {
         return 0;

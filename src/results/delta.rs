@@ -86,10 +86,10 @@ impl Delta {
             .keys()
             .chain(design.records_by_category.keys())
         {
-            let b = *base.records_by_category.get(c).unwrap_or(&0) as i64;
-            let d = *design.records_by_category.get(c).unwrap_or(&0) as i64;
+            let b = *base.records_by_category.get(c).unwrap_or(&0);
+            let d = *design.records_by_category.get(c).unwrap_or(&0);
             if b != d {
-                by_cat.insert(c.clone(), d - b);
+                by_cat.insert(c.clone(), change_in_records(b, d));
             }
         }
         let people = base
@@ -148,13 +148,19 @@ impl Delta {
         Delta {
             exposure: Number(change),
             exposure_percent: percent(change, base.exposure.0),
-            records_total: design.records_total as i64 - base.records_total as i64,
+            records_total: change_in_records(base.records_total, design.records_total),
             records_by_category: by_cat,
             people_affected: people,
             notifiable,
             monte_carlo,
         }
     }
+}
+
+/// `design - base` as a signed record count, clamped to `i64` (record figures go up to
+/// `u64::MAX`, which saturates rather than overflows).
+fn change_in_records(base: u64, design: u64) -> i64 {
+    (i128::from(design) - i128::from(base)).clamp(i64::MIN.into(), i64::MAX.into()) as i64
 }
 
 #[cfg(test)]

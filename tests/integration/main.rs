@@ -5,6 +5,7 @@ mod bad_input;
 mod demo;
 mod designs;
 mod formats;
+mod fuzz_regressions;
 mod interop;
 mod models;
 mod monte_carlo;
