@@ -1,21 +1,32 @@
 //! Times the phases of loading and analysing a model (a development aid).
 use std::time::Instant;
+/// Peak and current resident memory, from /proc (Linux only; "?" elsewhere).
+fn rss() -> String {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| {
+        s.lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l[k.len()..].trim().to_string())
+            .unwrap_or("?".into())
+    };
+    format!("[rss {} peak {}]", get("VmRSS:"), get("VmHWM:"))
+}
 fn main() {
     let path = std::env::args().nth(1).expect("model path");
     let t = Instant::now();
     let m = blastradius::load::load_model(std::path::Path::new(&path), &path)
         .unwrap()
         .model;
-    eprintln!("load+validate {:?}", t.elapsed());
+    eprintln!("load+validate {:?} {}", t.elapsed(), rss());
     let t = Instant::now();
     let g = blastradius::graph::AttackGraph::build(&m);
-    eprintln!("graph {:?}", t.elapsed());
+    eprintln!("graph {:?} {}", t.elapsed(), rss());
     let t = Instant::now();
     let h = blastradius::model::records::Holdings::compute(&m);
-    eprintln!("holdings {:?}", t.elapsed());
+    eprintln!("holdings {:?} {}", t.elapsed(), rss());
     let t = Instant::now();
     let i = blastradius::engine::tally::ExposureIndex::new(&m, &h);
-    eprintln!("index {:?}", t.elapsed());
+    eprintln!("index {:?} {}", t.elapsed(), rss());
     let t = Instant::now();
     let c = blastradius::engine::sweep::Condensation::new(&g);
     eprintln!("condensation {:?} ({} components)", t.elapsed(), c.len());

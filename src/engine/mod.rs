@@ -2,6 +2,7 @@
 //! reverse reach. Pure functions of a model and its attack graph: no I/O, no printing, no
 //! clock, no global randomness.
 
+pub mod batch_reach;
 pub mod exposure;
 pub mod monte_carlo;
 pub mod paths;

@@ -14,8 +14,11 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use super::random::{exponential, uniform, DETECTION_KEY, TIME_SALT};
-use super::tally::{ExposureIndex, Tally};
+use super::batch_reach::{reach_batch, BatchPlan, BatchScratch, LANES};
+use super::random::{
+    bits_to_uniform, draw_bits, exponential, trial_salt, uniform, ALWAYS, DETECTION_KEY, TIME_SALT,
+};
+use super::tally::{BatchTally, ExposureIndex, Tally};
 use super::Progress;
 use crate::graph::AttackGraph;
 use crate::model::{Distribution, Model, NodeId, NodeKind};
@@ -69,7 +72,6 @@ struct Scratch {
     epoch: u32,
     seen: Vec<u32>,
     arrival: Vec<f64>,
-    stack: Vec<NodeId>,
     heap: BinaryHeap<Reverse<(TimeKey, NodeId)>>,
     leaked: Vec<NodeId>,
     leaked_at: Vec<(f64, NodeId)>,
@@ -97,7 +99,6 @@ impl Scratch {
             epoch: 0,
             seen: vec![0; n],
             arrival: vec![f64::INFINITY; n],
-            stack: Vec::new(),
             heap: BinaryHeap::new(),
             leaked: Vec::new(),
             leaked_at: Vec::new(),
@@ -111,47 +112,6 @@ impl Scratch {
         if self.epoch == 0 {
             self.seen.iter_mut().for_each(|s| *s = 0);
             self.epoch = 1;
-        }
-    }
-}
-
-/// Reachability over open edges (no time model): fills `scratch.leaked`.
-fn reach_trial(
-    model_kinds: &[NodeKind],
-    graph: &AttackGraph,
-    seed: u64,
-    t: u64,
-    sources: &[NodeId],
-    s: &mut Scratch,
-) {
-    s.next_epoch();
-    s.leaked.clear();
-    s.stack.clear();
-    for &n in sources {
-        if s.seen[n as usize] != s.epoch {
-            s.seen[n as usize] = s.epoch;
-            s.stack.push(n);
-            if model_kinds[n as usize] == NodeKind::Store {
-                s.leaked.push(n);
-            }
-        }
-    }
-    while let Some(n) = s.stack.pop() {
-        s.examined += graph.out(n).len() as u64;
-        for &e in graph.out(n) {
-            let edge = graph.edge(e);
-            let to = edge.to as usize;
-            if s.seen[to] == s.epoch {
-                continue;
-            }
-            if edge.p < 1.0 && uniform(seed, t, edge.key) >= edge.p {
-                continue;
-            }
-            s.seen[to] = s.epoch;
-            s.stack.push(edge.to);
-            if model_kinds[to] == NodeKind::Store {
-                s.leaked.push(edge.to);
-            }
         }
     }
 }
@@ -172,6 +132,7 @@ fn timed_trial(
     s.leaked_at.clear();
     s.heap.clear();
     // `seen` marks nodes with a tentative arrival this trial; `arrival` is valid only then.
+    let salt = trial_salt(seed, t);
     for &n in sources {
         s.seen[n as usize] = s.epoch;
         s.arrival[n as usize] = 0.0;
@@ -184,21 +145,24 @@ fn timed_trial(
         if model_kinds[n as usize] == NodeKind::Store {
             s.leaked_at.push((at, n));
         }
-        s.examined += graph.out(n).len() as u64;
-        for &e in graph.out(n) {
+        let out = graph.out(n);
+        let (_, threshold, key) = graph.out_steps(n);
+        s.examined += out.len() as u64;
+        for (i, &e) in out.iter().enumerate() {
             let edge = graph.edge(e);
             let to = edge.to as usize;
             if s.seen[to] == s.epoch && s.arrival[to] <= at {
                 continue;
             }
-            if edge.p < 1.0 && uniform(seed, t, edge.key) >= edge.p {
+            if threshold[i] < ALWAYS && draw_bits(salt, key[i]) >= threshold[i] {
                 continue;
             }
             let dt = match distribution {
                 Distribution::Fixed => edge.mean_time,
-                Distribution::Exponential => {
-                    exponential(edge.mean_time, uniform(seed, t, edge.key ^ TIME_SALT))
-                }
+                Distribution::Exponential => exponential(
+                    edge.mean_time,
+                    bits_to_uniform(draw_bits(salt, key[i] ^ TIME_SALT)),
+                ),
             };
             let next = at + dt;
             if next > horizon {
@@ -257,86 +221,156 @@ pub fn simulate(
     }
 
     let n = model.node_count();
-    let results: Vec<Block> = blocks
-        .par_iter()
-        .map_init(
-            || Scratch::new(n, index),
-            |s, &(start, end)| {
-                let len = (end - start) as usize;
-                let mut b = Block {
-                    exposure: Vec::with_capacity(len),
-                    records: Vec::with_capacity(len),
-                    category_records: Vec::with_capacity(len * cats),
-                    people: Vec::with_capacity(len * pops),
-                    notifiable: Vec::with_capacity(len * rp),
-                    any_notifiable: vec![0; rp],
-                    store_breaches: vec![0; n],
-                    dwell_records: Vec::with_capacity(len * grid),
-                    dwell_exposure: Vec::with_capacity(len * grid),
-                    detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
-                    examined: 0,
-                };
-                let examined_before = s.examined;
-                for t in start..end {
-                    let t = t as u64;
-                    match &spec.detection {
-                        None => {
-                            reach_trial(&kinds, graph, spec.seed, t, spec.sources, s);
-                        }
-                        Some(d) => {
-                            let detect = detection_day(spec.seed, t, d);
-                            let horizon = detect.max(DWELL_GRID[DWELL_GRID.len() - 1]);
-                            timed_trial(
-                                &kinds,
-                                graph,
-                                spec.seed,
-                                t,
-                                spec.sources,
-                                spec.edge_times,
-                                horizon,
-                                s,
-                            );
-                            // Records leaked if detected at each grid day.
-                            for &day in &DWELL_GRID {
-                                let stores = s
-                                    .leaked_at
-                                    .iter()
-                                    .filter(|(at, _)| *at <= day)
-                                    .map(|&(_, st)| st);
-                                s.tally.count(index, stores);
-                                b.dwell_records.push(s.tally.records_total);
-                                b.dwell_exposure.push(s.tally.exposure);
+    // Without a time model, trials run 64 at a time over the sources' reach (batch_reach);
+    // with one, each trial is its own earliest-arrival search.
+    let plan = match spec.detection {
+        None => Some(BatchPlan::new(graph, &kinds, spec.sources)),
+        Some(_) => None,
+    };
+    let store_slots: Vec<NodeId> = match &plan {
+        Some(plan) => plan
+            .stores()
+            .iter()
+            .map(|&l| plan.nodes[l as usize])
+            .collect(),
+        None => kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k == NodeKind::Store)
+            .map(|(i, _)| i as NodeId)
+            .collect(),
+    };
+    let mut slot_of = vec![u32::MAX; n];
+    for (i, &st) in store_slots.iter().enumerate() {
+        slot_of[st as usize] = i as u32;
+    }
+    let new_block = |len: usize, slots: usize| Block {
+        exposure: Vec::with_capacity(len),
+        records: Vec::with_capacity(len),
+        category_records: Vec::with_capacity(len * cats),
+        people: Vec::with_capacity(len * pops),
+        notifiable: Vec::with_capacity(len * rp),
+        any_notifiable: vec![0; rp],
+        store_breaches: vec![0; slots],
+        dwell_records: Vec::with_capacity(len * grid),
+        dwell_exposure: Vec::with_capacity(len * grid),
+        detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
+        examined: 0,
+    };
+    let results: Vec<Block> = match (&plan, &spec.detection) {
+        (Some(plan), _) => blocks
+            .par_iter()
+            .map_init(
+                || {
+                    (
+                        BatchScratch::new(plan),
+                        BatchTally::new(index),
+                        Vec::<(NodeId, u64)>::new(),
+                    )
+                },
+                |(scratch, tally, leaked), &(start, end)| {
+                    let mut b = new_block((end - start) as usize, store_slots.len());
+                    let mut first = start;
+                    while first < end {
+                        let lanes = ((end - first) as usize).min(LANES);
+                        b.examined += reach_batch(plan, spec.seed, first as u64, lanes, scratch);
+                        leaked.clear();
+                        for (slot, &l) in plan.stores().iter().enumerate() {
+                            let m = scratch.mask[l as usize];
+                            if m != 0 {
+                                leaked.push((plan.nodes[l as usize], m));
+                                b.store_breaches[slot] += m.count_ones() as u64;
                             }
-                            b.detection_days.push(detect);
-                            s.leaked.clear();
-                            s.leaked.extend(
-                                s.leaked_at
-                                    .iter()
-                                    .filter(|(at, _)| *at <= detect)
-                                    .map(|&(_, st)| st),
-                            );
+                        }
+                        let mask = &scratch.mask;
+                        tally.count(index, lanes, leaked, |st| {
+                            plan.local(st).map_or(0, |l| mask[l as usize])
+                        });
+                        for j in 0..lanes {
+                            b.exposure.push(tally.exposure[j]);
+                            b.records.push(tally.records_total[j]);
+                            b.category_records
+                                .extend_from_slice(&tally.records[j * cats..(j + 1) * cats]);
+                            b.people
+                                .extend_from_slice(&tally.people[j * pops..(j + 1) * pops]);
+                            b.notifiable
+                                .extend_from_slice(&tally.notifiable[j * rp..(j + 1) * rp]);
+                            for (i, &any) in tally.any_notifiable[j * rp..(j + 1) * rp]
+                                .iter()
+                                .enumerate()
+                            {
+                                b.any_notifiable[i] += any as u64;
+                            }
+                        }
+                        first += lanes as u32;
+                    }
+                    progress.inc((end - start) as u64);
+                    b
+                },
+            )
+            .collect(),
+        (None, None) => unreachable!("a plan is made whenever there is no time model"),
+        (None, Some(d)) => blocks
+            .par_iter()
+            .map_init(
+                || Scratch::new(n, index),
+                |s, &(start, end)| {
+                    let mut b = new_block((end - start) as usize, store_slots.len());
+                    let examined_before = s.examined;
+                    for t in start..end {
+                        let t = t as u64;
+                        let detect = detection_day(spec.seed, t, d);
+                        let horizon = detect.max(DWELL_GRID[DWELL_GRID.len() - 1]);
+                        timed_trial(
+                            &kinds,
+                            graph,
+                            spec.seed,
+                            t,
+                            spec.sources,
+                            spec.edge_times,
+                            horizon,
+                            s,
+                        );
+                        // Records leaked if detected at each grid day.
+                        for &day in &DWELL_GRID {
+                            let stores = s
+                                .leaked_at
+                                .iter()
+                                .filter(|(at, _)| *at <= day)
+                                .map(|&(_, st)| st);
+                            s.tally.count(index, stores);
+                            b.dwell_records.push(s.tally.records_total);
+                            b.dwell_exposure.push(s.tally.exposure);
+                        }
+                        b.detection_days.push(detect);
+                        s.leaked.clear();
+                        s.leaked.extend(
+                            s.leaked_at
+                                .iter()
+                                .filter(|(at, _)| *at <= detect)
+                                .map(|&(_, st)| st),
+                        );
+                        let Scratch { leaked, tally, .. } = s;
+                        tally.count(index, leaked.iter().copied());
+                        for &st in leaked.iter() {
+                            b.store_breaches[slot_of[st as usize] as usize] += 1;
+                        }
+                        b.exposure.push(tally.exposure);
+                        b.records.push(tally.records_total);
+                        b.category_records.extend_from_slice(&tally.records);
+                        b.people.extend_from_slice(&tally.people);
+                        b.notifiable.extend_from_slice(&tally.notifiable);
+                        for (i, &any) in tally.any_notifiable.iter().enumerate() {
+                            b.any_notifiable[i] += any as u64;
                         }
                     }
-                    let Scratch { leaked, tally, .. } = s;
-                    tally.count(index, leaked.iter().copied());
-                    for &st in leaked.iter() {
-                        b.store_breaches[st as usize] += 1;
-                    }
-                    b.exposure.push(tally.exposure);
-                    b.records.push(tally.records_total);
-                    b.category_records.extend_from_slice(&tally.records);
-                    b.people.extend_from_slice(&tally.people);
-                    b.notifiable.extend_from_slice(&tally.notifiable);
-                    for (i, &any) in tally.any_notifiable.iter().enumerate() {
-                        b.any_notifiable[i] += any as u64;
-                    }
-                }
-                progress.inc((end - start) as u64);
-                b.examined = s.examined - examined_before;
-                b
-            },
-        )
-        .collect();
+                    progress.inc((end - start) as u64);
+                    b.examined = s.examined - examined_before;
+                    b
+                },
+            )
+            .collect(),
+    };
 
     let mut out = Trials {
         trials: spec.trials,
@@ -358,8 +392,8 @@ pub fn simulate(
         for (a, x) in out.any_notifiable.iter_mut().zip(b.any_notifiable) {
             *a += x;
         }
-        for (a, x) in out.store_breaches.iter_mut().zip(b.store_breaches) {
-            *a += x;
+        for (&st, x) in store_slots.iter().zip(b.store_breaches) {
+            out.store_breaches[st as usize] += x;
         }
     }
     out

@@ -284,7 +284,7 @@ fn evaluate_candidates(
                         continue;
                     }
                     let mut g = a.graph.clone();
-                    g.edges[e as usize].p = 0.0;
+                    g.set_p(e, 0.0);
                     out.push((
                         change,
                         expected_exposure(model, &g, &a.index, sources, trials, seed),
@@ -306,8 +306,7 @@ fn evaluate_candidates(
                     if !stolen.is_empty() {
                         let mut g = a.graph.clone();
                         for e in stolen {
-                            g.edges[e as usize].p =
-                                model.probabilities.credential_phishing_resistant;
+                            g.set_p(e, model.probabilities.credential_phishing_resistant);
                         }
                         let change = Change::SetMfa {
                             accounts: single(model, n),

@@ -2,6 +2,7 @@
 //! the simulation and the sweep. It computes exactly what [`super::exposure::exposure_of`]
 //! computes (the tests hold them equal), over flat arrays built once per model.
 
+use super::batch_reach::LANES;
 use crate::model::records::{union_records, Holding, Holdings, SetId};
 use crate::model::{category_matches, Model, NodeId};
 
@@ -21,6 +22,11 @@ pub struct ExposureIndex {
     set_coverage: Vec<f64>,
     /// Per set: bit r set when regime r covers its category.
     set_regimes: Vec<u64>,
+    /// Sets held in more than one store or not whole, in set order, and the copies of shared
+    /// set `i`: `copies[copy_offsets[i]..copy_offsets[i + 1]]`, longest window first.
+    shared_sets: Vec<SetId>,
+    copy_offsets: Vec<u32>,
+    copies: Vec<(NodeId, Holding)>,
     /// Category names (sorted) and weights.
     pub categories: Vec<String>,
     pub weights: Vec<f64>,
@@ -65,7 +71,7 @@ impl ExposureIndex {
         for h in &flat {
             held[h.set as usize] += 1;
         }
-        let set_solo = set_whole
+        let set_solo: Vec<bool> = set_whole
             .iter()
             .zip(&held)
             .map(|(&whole, &n)| whole && n == 1)
@@ -102,7 +108,28 @@ impl ExposureIndex {
                 bits
             })
             .collect();
+        let mut by_set: Vec<Vec<(NodeId, Holding)>> = vec![Vec::new(); model.record_sets.len()];
+        for (store, list) in holdings.by_store.iter().enumerate() {
+            for h in list {
+                by_set[h.set as usize].push((store as NodeId, *h));
+            }
+        }
+        let mut shared_sets = Vec::new();
+        let mut copy_offsets = vec![0u32];
+        let mut copies = Vec::new();
+        for (set, mut list) in by_set.into_iter().enumerate() {
+            if list.is_empty() || set_solo[set] {
+                continue;
+            }
+            list.sort_by_key(|(store, h)| (std::cmp::Reverse(h.window), *store));
+            shared_sets.push(set as SetId);
+            copies.extend(list);
+            copy_offsets.push(copies.len() as u32);
+        }
         ExposureIndex {
+            shared_sets,
+            copy_offsets,
+            copies,
             offsets,
             holdings: flat,
             set_category,
@@ -179,26 +206,17 @@ impl Tally {
 
     /// Adds one leaked set's deduplicated records `n` to the figures.
     fn add(&mut self, index: &ExposureIndex, s: usize, n: u64) {
-        if n == 0 {
-            return;
-        }
-        let slot = &mut self.records[index.set_category[s] as usize];
-        *slot = slot.saturating_add(n);
-        let p = index.set_population[s];
-        if p != NO_POPULATION {
-            let pops = index.populations.len();
-            let keep = 1.0 - index.set_coverage[s];
-            self.none[p as usize] *= keep;
-            let mut bits = index.set_regimes[s];
-            while bits != 0 {
-                let r = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                self.none_regime[r * pops + p as usize] *= keep;
-                if index.set_coverage[s] > 0.0 {
-                    self.any_notifiable[r * pops + p as usize] = true;
-                }
-            }
-        }
+        add_set(
+            index,
+            s,
+            n,
+            Figures {
+                records: &mut self.records,
+                none: &mut self.none,
+                none_regime: &mut self.none_regime,
+                any_notifiable: &mut self.any_notifiable,
+            },
+        );
     }
 
     /// Tallies the records the given stores expose together. Sets held in one store only are
@@ -271,20 +289,222 @@ impl Tally {
             self.add(index, s, n);
         }
         self.touched = touched;
+        let done = finish(
+            index,
+            &self.records,
+            &self.none,
+            &self.none_regime,
+            &mut self.people,
+            &mut self.notifiable,
+        );
+        self.records_total = done.0;
+        self.exposure = done.1;
+    }
+}
+
+/// The running figures of one trial (or one tally) that leaked sets add to.
+struct Figures<'a> {
+    records: &'a mut [u64],
+    none: &'a mut [f64],
+    none_regime: &'a mut [f64],
+    any_notifiable: &'a mut [bool],
+}
+
+/// Adds one leaked set's deduplicated records `n`: its category's records and, when its
+/// subjects are a population, the chance that each person is not in it.
+#[inline]
+fn add_set(index: &ExposureIndex, s: usize, n: u64, f: Figures) {
+    if n == 0 {
+        return;
+    }
+    let slot = &mut f.records[index.set_category[s] as usize];
+    *slot = slot.saturating_add(n);
+    let p = index.set_population[s];
+    if p != NO_POPULATION {
         let pops = index.populations.len();
-        self.records_total = self.records.iter().fold(0u64, |a, &b| a.saturating_add(b));
-        self.exposure = self
-            .records
-            .iter()
-            .zip(&index.weights)
-            .map(|(&r, &w)| r as f64 * w)
-            .sum();
-        for (i, size) in index.sizes.iter().enumerate() {
-            self.people[i] = size * (1.0 - self.none[i]);
+        let keep = 1.0 - index.set_coverage[s];
+        f.none[p as usize] *= keep;
+        let mut bits = index.set_regimes[s];
+        while bits != 0 {
+            let r = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            f.none_regime[r * pops + p as usize] *= keep;
+            if index.set_coverage[s] > 0.0 {
+                f.any_notifiable[r * pops + p as usize] = true;
+            }
         }
-        // (self.none keeps, per population, the product of (1 − coverage) of the leaked sets.)
-        for (i, x) in self.none_regime.iter().enumerate() {
-            self.notifiable[i] = index.sizes[i % pops.max(1)] * (1.0 - x);
+    }
+}
+
+/// Totals of a finished tally: writes people and notifiable figures, returns (records,
+/// exposure). Exposure sums categories in index order, so it never depends on visiting order.
+fn finish(
+    index: &ExposureIndex,
+    records: &[u64],
+    none: &[f64],
+    none_regime: &[f64],
+    people: &mut [f64],
+    notifiable: &mut [f64],
+) -> (u64, f64) {
+    let pops = index.populations.len();
+    let total = records.iter().fold(0u64, |a, &b| a.saturating_add(b));
+    let exposure = records
+        .iter()
+        .zip(&index.weights)
+        .map(|(&r, &w)| r as f64 * w)
+        .sum();
+    for (i, size) in index.sizes.iter().enumerate() {
+        people[i] = size * (1.0 - none[i]);
+    }
+    for (i, x) in none_regime.iter().enumerate() {
+        notifiable[i] = index.sizes[i % pops.max(1)] * (1.0 - x);
+    }
+    (total, exposure)
+}
+
+/// Records of a whole set whose longest leaked window is `window` days.
+#[inline]
+fn whole_records(amount: crate::model::Amount, window: u32) -> u64 {
+    match amount {
+        crate::model::Amount::Count(c) => c,
+        crate::model::Amount::PerDay(d) => d.saturating_mul(window as u64),
+    }
+}
+
+/// The figures of up to 64 trials at once, from each leaked store's lane mask (bit j: the store
+/// leaked in trial j). Each trial's figures are exactly what [`Tally::count`] gives for the
+/// stores it leaked; sets held in one store are added store by store, shared sets in set order.
+#[derive(Debug, Clone)]
+pub struct BatchTally {
+    cats: usize,
+    pops: usize,
+    rp: usize,
+    /// lanes × categories, lanes × populations, lanes × (regimes × populations).
+    pub records: Vec<u64>,
+    none: Vec<f64>,
+    none_regime: Vec<f64>,
+    pub any_notifiable: Vec<bool>,
+    pub people: Vec<f64>,
+    pub notifiable: Vec<f64>,
+    pub records_total: [u64; LANES],
+    pub exposure: [f64; LANES],
+    lane_copies: Vec<Holding>,
+}
+
+impl BatchTally {
+    pub fn new(index: &ExposureIndex) -> BatchTally {
+        let cats = index.categories.len();
+        let pops = index.populations.len();
+        let rp = index.regimes.len() * pops;
+        BatchTally {
+            cats,
+            pops,
+            rp,
+            records: vec![0; LANES * cats],
+            none: vec![1.0; LANES * pops],
+            none_regime: vec![1.0; LANES * rp],
+            any_notifiable: vec![false; LANES * rp],
+            people: vec![0.0; LANES * pops],
+            notifiable: vec![0.0; LANES * rp],
+            records_total: [0; LANES],
+            exposure: [0.0; LANES],
+            lane_copies: Vec::new(),
+        }
+    }
+
+    fn figures(&mut self, lane: usize) -> Figures<'_> {
+        Figures {
+            records: &mut self.records[lane * self.cats..(lane + 1) * self.cats],
+            none: &mut self.none[lane * self.pops..(lane + 1) * self.pops],
+            none_regime: &mut self.none_regime[lane * self.rp..(lane + 1) * self.rp],
+            any_notifiable: &mut self.any_notifiable[lane * self.rp..(lane + 1) * self.rp],
+        }
+    }
+
+    /// Tallies lanes `0..lanes`. `leaked` lists the stores that leaked in some lane with their
+    /// masks, in store id order; `mask_of` gives any store's mask (0 when it did not leak).
+    pub fn count(
+        &mut self,
+        index: &ExposureIndex,
+        lanes: usize,
+        leaked: &[(NodeId, u64)],
+        mask_of: impl Fn(NodeId) -> u64,
+    ) {
+        self.records.fill(0);
+        self.none.fill(1.0);
+        self.none_regime.fill(1.0);
+        self.any_notifiable.fill(false);
+        for &(store, mask) in leaked {
+            for h in index.store_holdings(store) {
+                let set = h.set as usize;
+                if !index.set_solo[set] {
+                    continue;
+                }
+                let n = whole_records(index.set_amount[set], h.window);
+                let mut m = mask;
+                while m != 0 {
+                    let j = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    add_set(index, set, n, self.figures(j));
+                }
+            }
+        }
+        for (i, &set) in index.shared_sets.iter().enumerate() {
+            let copies =
+                &index.copies[index.copy_offsets[i] as usize..index.copy_offsets[i + 1] as usize];
+            let mut remaining = copies.iter().fold(0u64, |m, (st, _)| m | mask_of(*st));
+            if remaining == 0 {
+                continue;
+            }
+            let s = set as usize;
+            if index.set_whole[s] {
+                // Longest window first: a trial's records come from its first leaked copy.
+                let mut take = [0u64; LANES];
+                for (st, h) in copies {
+                    let mut fresh = mask_of(*st) & remaining;
+                    remaining &= !fresh;
+                    let n = whole_records(index.set_amount[s], h.window);
+                    while fresh != 0 {
+                        let j = fresh.trailing_zeros() as usize;
+                        fresh &= fresh - 1;
+                        take[j] = n;
+                    }
+                    if remaining == 0 {
+                        break;
+                    }
+                }
+                for (j, &n) in take.iter().enumerate().take(lanes) {
+                    add_set(index, s, n, self.figures(j));
+                }
+            } else {
+                while remaining != 0 {
+                    let j = remaining.trailing_zeros() as usize;
+                    remaining &= remaining - 1;
+                    let mut buf = std::mem::take(&mut self.lane_copies);
+                    buf.clear();
+                    buf.extend(
+                        copies
+                            .iter()
+                            .filter(|(st, _)| mask_of(*st) & (1 << j) != 0)
+                            .map(|(_, h)| *h),
+                    );
+                    let n = union_records(index.set_amount[s], &buf);
+                    self.lane_copies = buf;
+                    add_set(index, s, n, self.figures(j));
+                }
+            }
+        }
+        for j in 0..lanes {
+            let (total, exposure) = finish(
+                index,
+                &self.records[j * self.cats..(j + 1) * self.cats],
+                &self.none[j * self.pops..(j + 1) * self.pops],
+                &self.none_regime[j * self.rp..(j + 1) * self.rp],
+                &mut self.people[j * self.pops..(j + 1) * self.pops],
+                &mut self.notifiable[j * self.rp..(j + 1) * self.rp],
+            );
+            self.records_total[j] = total;
+            self.exposure[j] = exposure;
         }
     }
 }
