@@ -87,17 +87,15 @@ fn pad(prefix: &str, i: usize, n: usize) -> String {
 pub fn generate(people: usize, seed: u64) -> Model {
     let p = people.max(1);
     let mut rng = Rng(seed ^ 0x243f_6a88_85a3_08d3);
-    let mut m = Model {
-        name: format!("Generated organisation ({p} people, seed {seed})"),
-        program_age_days: Some(1095),
-        categories: Categories::new(
-            CATEGORIES
-                .iter()
-                .map(|(c, w)| (c.to_string(), *w))
-                .collect(),
-        ),
-        ..Model::default()
-    };
+    let mut m = Model::default();
+    m.name = format!("Generated organisation ({p} people, seed {seed})");
+    m.program_age_days = Some(1095);
+    m.categories = Categories::new(
+        CATEGORIES
+            .iter()
+            .map(|(c, w)| (c.to_string(), *w))
+            .collect(),
+    );
     m.populations.insert("employees".into(), p as u64);
     m.populations.insert("customers".into(), 20 * p as u64);
     m.notification

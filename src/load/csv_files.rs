@@ -1,8 +1,9 @@
 //! CSV side files of a model (DESIGN.md "Other formats"): large models keep people, accounts,
 //! groups, memberships, grants, stores and record sets in CSV files beside `model.toml`, named
 //! in its `[csv]` table. Columns are the TOML keys; list cells separate items with `;`; empty
-//! cells mean "not given". Rows become the same raw entries a TOML file gives, with their file,
-//! line and column, so validation and messages are the same for both.
+//! cells mean "not given". Each row becomes, one at a time, the same raw entry a TOML file
+//! gives, with its file, line and column, so validation and messages are the same for both; rows
+//! are parsed while the model is built and never all held at once.
 
 use std::ops::Range;
 use std::path::Path;
@@ -10,8 +11,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::model::{
-    Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawModel,
-    RawPerson, RawRecordSet, RawStore, RawSystem,
+    Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
+    RawRecordSet, RawStore, RawSystem,
 };
 use super::source::Source;
 use crate::error::did_you_mean;
@@ -53,7 +54,7 @@ pub const TABLES: [(&str, &[&str]); 11] = [
 ];
 
 /// One row: its cells and the global offset of each.
-struct Row<'a> {
+pub(super) struct Row<'a> {
     /// Column index of each known column name (in [`TABLES`] order), or `usize::MAX`.
     columns: &'a [usize],
     names: &'a [&'a str],
@@ -129,13 +130,43 @@ impl Row<'_> {
     }
 }
 
-/// Reads every side file named in `raw.csv` from `dir` and appends its rows to `raw`.
-pub(super) fn read_side_files(raw: &mut RawModel, src: &mut Source, dir: &Path, shown_dir: &str) {
-    let Some(files) = raw.csv.take() else {
-        return;
-    };
+/// A side file whose header has been checked: its table, the global offset of its text and
+/// the position of each allowed column in its header.
+pub(super) struct SideFile {
+    pub(super) table: &'static str,
+    columns: &'static [&'static str],
+    base: usize,
+    positions: Vec<usize>,
+}
+
+/// The order side tables are read in: nodes before the rows that refer to them, a store's own
+/// row (its retention) before its record sets.
+pub(super) const READ_ORDER: [&str; 11] = [
+    "person",
+    "account",
+    "group",
+    "membership",
+    "system",
+    "access",
+    "store",
+    "records",
+    "grant",
+    "edge",
+    "flow",
+];
+
+/// Reads every side file named in `[csv]` from `dir` into `src` and checks its header. Rows are
+/// not kept: [`for_each_row`] parses them when the model is built, so a large model never holds
+/// its rows twice.
+pub(super) fn open_side_files(
+    files: std::collections::BTreeMap<String, Spanned<String>>,
+    src: &mut Source,
+    dir: &Path,
+    shown_dir: &str,
+) -> Vec<SideFile> {
+    let mut out = Vec::new();
     for (table, file) in &files {
-        let Some((_, columns)) = TABLES.iter().find(|(t, _)| t == table) else {
+        let Some((table, columns)) = TABLES.iter().find(|(t, _)| t == table) else {
             src.error(
                 Some(file.span()),
                 format!(
@@ -163,21 +194,36 @@ pub(super) fn read_side_files(raw: &mut RawModel, src: &mut Source, dir: &Path, 
             }
         };
         let base = src.add_file(shown.clone(), text);
-        read_table(raw, src, table, columns, base);
+        if let Some(positions) = check_header(src, table, columns, base) {
+            out.push(SideFile {
+                table,
+                columns,
+                base,
+                positions,
+            });
+        }
     }
+    out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table));
+    out
 }
 
-fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str], base: usize) {
-    let text = src.file_text(base).to_string();
+/// Position of each allowed column in the file's header, or `None` (with problems reported)
+/// when the header is unreadable or names an unknown column.
+fn check_header(
+    src: &mut Source,
+    table: &str,
+    columns: &[&str],
+    base: usize,
+) -> Option<Vec<usize>> {
+    let text = src.file_text(base);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
-        .flexible(false)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
         Err(e) => {
             src.error(Some(base..base), format!("cannot read the CSV header: {e}"));
-            return;
+            return None;
         }
     };
     let mut bad = false;
@@ -195,13 +241,30 @@ fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str
         }
     }
     if bad {
-        return;
+        return None;
     }
-    // Position of each allowed column in the file's header.
-    let positions: Vec<usize> = columns
-        .iter()
-        .map(|c| header.iter().position(|h| h == c).unwrap_or(usize::MAX))
-        .collect();
+    Some(
+        columns
+            .iter()
+            .map(|c| header.iter().position(|h| h == c).unwrap_or(usize::MAX))
+            .collect(),
+    )
+}
+
+/// Calls `each` with every data row of `file` and the span of the row's start. A malformed row
+/// ends the file; it is reported when `report` is set (files read twice report it once).
+pub(super) fn for_each_row(
+    src: &mut Source,
+    file: &SideFile,
+    report: bool,
+    mut each: impl FnMut(&mut Source, &Row, &Range<usize>),
+) {
+    let base = file.base;
+    let text = src.file_text(base);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut starts: Vec<usize> = Vec::new();
     loop {
@@ -209,8 +272,10 @@ fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let at = e.position().map_or(base, |p| base + p.byte() as usize);
-                src.error(Some(at..at), format!("malformed CSV: {e}"));
+                if report {
+                    let at = e.position().map_or(base, |p| base + p.byte() as usize);
+                    src.error(Some(at..at), format!("malformed CSV: {e}"));
+                }
                 return;
             }
         }
@@ -226,98 +291,111 @@ fn read_table(raw: &mut RawModel, src: &mut Source, table: &str, columns: &[&str
             offset += c.len() + 1;
         }
         let row = Row {
-            columns: &positions,
-            names: columns,
+            columns: &file.positions,
+            names: file.columns,
             record: &record,
             starts: &starts,
         };
-        add_row(raw, src, table, &row, &row_span);
+        each(src, &row, &row_span);
     }
 }
 
-fn add_row(raw: &mut RawModel, src: &mut Source, table: &str, row: &Row, at: &Range<usize>) {
-    match table {
-        "person" => {
-            if let Some(id) = row.required(src, "id", at) {
-                raw.person.push(RawPerson {
-                    id,
-                    accounts: row.list("accounts"),
-                    name: None,
-                    description: None,
-                });
-            }
-        }
-        "account" => {
-            if let Some(id) = row.required(src, "id", at) {
-                raw.account.push(RawAccount {
-                    id,
-                    kind: row.string("kind"),
-                    mfa: row.string("mfa"),
-                    groups: row.list("groups"),
-                    name: None,
-                    description: None,
-                });
-            }
-        }
-        "group" => {
-            if let Some(id) = row.required(src, "id", at) {
-                raw.group.push(RawGroup {
-                    id,
-                    groups: row.list("groups"),
-                    name: None,
-                    description: None,
-                });
-            }
-        }
+/// Whether rows of `table` declare nodes (read once more, first, to declare them).
+pub(super) fn declares_nodes(table: &str) -> bool {
+    matches!(table, "person" | "account" | "group" | "system" | "store")
+}
+
+/// The id a row of a node table declares (reported when missing).
+pub(super) fn declared_id(src: &mut Source, row: &Row, at: &Range<usize>) -> Option<Id> {
+    row.required(src, "id", at)
+}
+
+/// One row of a side file as the raw entry a TOML file gives, for the model builder.
+pub(super) enum SideRow {
+    Person(RawPerson),
+    Account(RawAccount),
+    Group(RawGroup),
+    Membership(RawMembership),
+    System(RawSystem),
+    Access(Id, RawAccess),
+    Store(RawStore),
+    Records(Id, RawRecordSet),
+    Grant(RawGrant),
+    Flow(RawFlow),
+    Edge(RawEdge),
+}
+
+/// Parses a row of `table` (ids of node tables were reported missing when they were declared,
+/// so they are not reported again here).
+pub(super) fn parse_row(
+    src: &mut Source,
+    table: &str,
+    row: &Row,
+    at: &Range<usize>,
+) -> Option<SideRow> {
+    Some(match table {
+        "person" => SideRow::Person(RawPerson {
+            id: row.string("id")?,
+            accounts: row.list("accounts"),
+            name: None,
+            description: None,
+        }),
+        "account" => SideRow::Account(RawAccount {
+            id: row.string("id")?,
+            kind: row.string("kind"),
+            mfa: row.string("mfa"),
+            groups: row.list("groups"),
+            name: None,
+            description: None,
+        }),
+        "group" => SideRow::Group(RawGroup {
+            id: row.string("id")?,
+            groups: row.list("groups"),
+            name: None,
+            description: None,
+        }),
         "membership" => {
-            if let (Some(member), Some(group)) = (
-                row.required(src, "member", at),
-                row.required(src, "group", at),
-            ) {
-                raw.membership.push(RawMembership { member, group });
-            }
+            let member = row.required(src, "member", at);
+            let group = row.required(src, "group", at);
+            SideRow::Membership(RawMembership {
+                member: member?,
+                group: group?,
+            })
         }
-        "system" => {
-            if let Some(id) = row.required(src, "id", at) {
-                raw.system.push(RawSystem {
-                    id,
-                    credentials: row.list("credentials"),
-                    access: Vec::new(),
-                    name: None,
-                    description: None,
-                });
-            }
-        }
+        "system" => SideRow::System(RawSystem {
+            id: row.string("id")?,
+            credentials: row.list("credentials"),
+            access: Vec::new(),
+            name: None,
+            description: None,
+        }),
         "access" => {
             let system = row.required(src, "system", at);
             let store = row.required(src, "store", at);
             let access = row.required(src, "access", at);
             let p = row.number(src, "p");
             let time = row.number(src, "time");
-            if let (Some(system), Some(store), Some(access)) = (system, store, access) {
-                raw.extra_access.push((
-                    system,
-                    RawAccess {
-                        store,
-                        access,
-                        p,
-                        time,
-                    },
-                ));
-            }
+            SideRow::Access(
+                system?,
+                RawAccess {
+                    store: store?,
+                    access: access?,
+                    p,
+                    time,
+                },
+            )
         }
         "store" => {
-            if let Some(id) = row.required(src, "id", at) {
-                let retention_days = row.integer(src, "retention_days");
-                raw.store.push(RawStore {
-                    id,
-                    retention_days,
-                    records: Vec::new(),
-                    credentials: row.list("credentials"),
-                    name: None,
-                    description: None,
-                });
-            }
+            let id = row.string("id");
+            let retention_days = row.integer(src, "retention_days");
+            SideRow::Store(RawStore {
+                id: id?,
+                retention_days,
+                records: Vec::new(),
+                credentials: row.list("credentials"),
+                name: None,
+                description: None,
+            })
         }
         "records" => {
             let store = row.required(src, "store", at);
@@ -326,19 +404,17 @@ fn add_row(raw: &mut RawModel, src: &mut Source, table: &str, row: &Row, at: &Ra
             let per_day = row.integer(src, "per_day");
             let retention_days = row.integer(src, "retention_days");
             let coverage = row.number(src, "coverage");
-            if let (Some(store), Some(category)) = (store, category) {
-                raw.extra_records.push((
-                    store,
-                    RawRecordSet {
-                        category,
-                        count,
-                        per_day,
-                        retention_days,
-                        subjects: row.string("subjects"),
-                        coverage,
-                    },
-                ));
-            }
+            SideRow::Records(
+                store?,
+                RawRecordSet {
+                    category: category?,
+                    count,
+                    per_day,
+                    retention_days,
+                    subjects: row.string("subjects"),
+                    coverage,
+                },
+            )
         }
         "grant" => {
             let principal = row.required(src, "principal", at);
@@ -347,28 +423,24 @@ fn add_row(raw: &mut RawModel, src: &mut Source, table: &str, row: &Row, at: &Ra
             let last_used_days = row.integer(src, "last_used_days");
             let p = row.number(src, "p");
             let time = row.number(src, "time");
-            if let (Some(principal), Some(target), Some(access)) = (principal, target, access) {
-                raw.grant.push(RawGrant {
-                    principal,
-                    target,
-                    access,
-                    last_used_days,
-                    p,
-                    time,
-                });
-            }
+            SideRow::Grant(RawGrant {
+                principal: principal?,
+                target: target?,
+                access: access?,
+                last_used_days,
+                p,
+                time,
+            })
         }
         "flow" => {
-            if let (Some(from), Some(to)) =
-                (row.required(src, "from", at), row.required(src, "to", at))
-            {
-                let cats = row.list("categories");
-                raw.flow.push(RawFlow {
-                    from,
-                    to,
-                    categories: (!cats.is_empty()).then_some(cats),
-                });
-            }
+            let from = row.required(src, "from", at);
+            let to = row.required(src, "to", at);
+            let cats = row.list("categories");
+            SideRow::Flow(RawFlow {
+                from: from?,
+                to: to?,
+                categories: (!cats.is_empty()).then_some(cats),
+            })
         }
         "edge" => {
             let from = row.required(src, "from", at);
@@ -376,16 +448,14 @@ fn add_row(raw: &mut RawModel, src: &mut Source, table: &str, row: &Row, at: &Ra
             let kind = row.required(src, "kind", at);
             let p = row.number(src, "p");
             let time = row.number(src, "time");
-            if let (Some(from), Some(to), Some(kind)) = (from, to, kind) {
-                raw.edge.push(RawEdge {
-                    from,
-                    to,
-                    kind,
-                    p,
-                    time,
-                });
-            }
+            SideRow::Edge(RawEdge {
+                from: from?,
+                to: to?,
+                kind: kind?,
+                p,
+                time,
+            })
         }
         _ => unreachable!("tables are checked against TABLES"),
-    }
+    })
 }

@@ -6,13 +6,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::csv_files::{
+    declared_id, declares_nodes, for_each_row, open_side_files, parse_row, SideFile, SideRow,
+};
 use super::source::Source;
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::model::records::flow_order;
@@ -52,11 +55,6 @@ pub(super) struct RawModel {
     pub(super) membership: Vec<RawMembership>,
     /// Side files: table name → CSV file beside the model.
     pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
-    /// Record sets and system access read from side files, with their store or system.
-    #[serde(skip)]
-    pub(super) extra_records: Vec<(Id, RawRecordSet)>,
-    #[serde(skip)]
-    pub(super) extra_access: Vec<(Id, RawAccess)>,
 }
 
 #[derive(Deserialize)]
@@ -256,22 +254,20 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         path: name.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;
-    match dir {
-        Some((dir, shown_dir)) => {
-            super::csv_files::read_side_files(&mut raw, &mut src, dir, shown_dir)
-        }
-        None => {
-            if let Some(files) = &raw.csv {
-                if let Some((_, f)) = files.iter().next() {
-                    src.error(
-                        Some(f.span()),
-                        "CSV side files can only be read from a model file on disk",
-                    );
-                }
+    let side = match (dir, raw.csv.take()) {
+        (Some((dir, shown_dir)), Some(files)) => open_side_files(files, &mut src, dir, shown_dir),
+        (None, Some(files)) => {
+            if let Some((_, f)) = files.iter().next() {
+                src.error(
+                    Some(f.span()),
+                    "CSV side files can only be read from a model file on disk",
+                );
             }
+            Vec::new()
         }
-    }
-    let model = build(raw, &mut src);
+        (_, None) => Vec::new(),
+    };
+    let model = build(raw, &side, &mut src);
     // Problems in reading order: the model file first, then side files, each by line.
     let primary = src.name().to_string();
     src.problems.sort_by(|a, b| {
@@ -551,23 +547,33 @@ fn read_times(src: &mut Source, table: &toml::Table) -> Times {
     t
 }
 
-/// Raw structs → validated model. Problems go to `src`; the returned model is only meaningful
-/// when `src` has no errors.
-fn build(mut raw: RawModel, src: &mut Source) -> Model {
-    attach_side_rows(&mut raw, src);
-    let mut model = Model::default();
-    let org = raw.org.unwrap_or_default();
-    let _ = org.description;
-    model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
-    model.program_age_days = org
-        .program_age_days
-        .as_ref()
-        .and_then(|v| days(src, v, "program_age_days"));
+/// Builds the model from raw entries, one at a time: TOML entries and side-file rows go through
+/// the same checks. Problems go to the source.
+struct Builder {
+    model: Model,
+    links: Vec<Link>,
+    flows: Vec<Flow>,
+    /// Where each node was declared, for duplicate messages.
+    declared_at: Vec<usize>,
+}
 
-    // Nodes first, so that references may point forward.
-    // Where each node was declared, for duplicate messages.
-    let mut declared_at: Vec<usize> = Vec::new();
-    let mut declare = |model: &mut Model, src: &mut Source, id: &Id, kind: NodeKind| {
+fn plain_link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
+    Link {
+        from,
+        to,
+        kind,
+        p: None,
+        time: None,
+        last_used_days: None,
+    }
+}
+
+impl Builder {
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver { model: &self.model }
+    }
+
+    fn declare(&mut self, src: &mut Source, id: &Id, kind: NodeKind) {
         let name = id.get_ref();
         if name.trim().is_empty() {
             src.error(span(id), format!("{} has an empty id", kind.with_article()));
@@ -580,8 +586,8 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
             );
             return;
         }
-        if let Some(prev) = model.node_id(name) {
-            let (file, line, _) = src.position(declared_at[prev as usize]);
+        if let Some(prev) = self.model.node_id(name) {
+            let (file, line, _) = src.position(self.declared_at[prev as usize]);
             let at = if file == src.name() {
                 format!("line {line}")
             } else {
@@ -591,372 +597,504 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
                 span(id),
                 format!(
                     "duplicate id `{name}`: already declared as a {} at {at}; ids must be unique across all kinds",
-                    model.kind(prev)
+                    self.model.kind(prev)
                 ),
             );
             return;
         }
-        declared_at.push(id.span().start);
-        model.add_node(name, kind);
+        self.declared_at.push(id.span().start);
+        self.model.add_node(name, kind);
+    }
+
+    fn person(&mut self, src: &mut Source, p: &RawPerson) {
+        let Some(from) = self.model.node_id(p.id.get_ref()) else {
+            return;
+        };
+        for a in &p.accounts {
+            if let Some(to) = self
+                .resolver()
+                .resolve(src, a, &[NodeKind::Account], "account")
+            {
+                self.links.push(plain_link(from, to, LinkKind::Owns));
+            }
+        }
+    }
+
+    fn account(&mut self, src: &mut Source, a: &RawAccount) {
+        let Some(from) = self.model.node_id(a.id.get_ref()) else {
+            return;
+        };
+        let kind = match &a.kind {
+            None => AccountKind::Human,
+            Some(k) => match k.get_ref().as_str() {
+                "human" => AccountKind::Human,
+                "service" => AccountKind::Service,
+                other => {
+                    src.error(
+                        span(k),
+                        format!(
+                            "unknown account kind `{other}` for `{}`; expected human or service{}",
+                            a.id.get_ref(),
+                            did_you_mean(other, ["human", "service"])
+                        ),
+                    );
+                    AccountKind::Human
+                }
+            },
+        };
+        let mfa = match &a.mfa {
+            None => Mfa::None,
+            Some(m) => Mfa::parse(m.get_ref()).unwrap_or_else(|| {
+                src.error(
+                    span(m),
+                    format!(
+                        "unknown mfa `{}` for `{}`; expected none, otp or phishing_resistant{}",
+                        m.get_ref(),
+                        a.id.get_ref(),
+                        did_you_mean(m.get_ref(), Mfa::NAMES)
+                    ),
+                );
+                Mfa::None
+            }),
+        };
+        self.model.mfa[from as usize] = mfa;
+        self.model.account_kind[from as usize] = kind;
+        for g in &a.groups {
+            if let Some(to) = self.resolver().resolve(src, g, &[NodeKind::Group], "group") {
+                self.links.push(plain_link(from, to, LinkKind::Member));
+            }
+        }
+    }
+
+    fn group(&mut self, src: &mut Source, g: &RawGroup) {
+        let Some(from) = self.model.node_id(g.id.get_ref()) else {
+            return;
+        };
+        for parent in &g.groups {
+            if let Some(to) = self
+                .resolver()
+                .resolve(src, parent, &[NodeKind::Group], "group")
+            {
+                if to == from {
+                    src.error(
+                        span(parent),
+                        format!("group `{}` lists itself as its parent", g.id.get_ref()),
+                    );
+                    continue;
+                }
+                self.links.push(plain_link(from, to, LinkKind::Member));
+            }
+        }
+    }
+
+    fn membership(&mut self, src: &mut Source, m: &RawMembership) {
+        let r = self.resolver();
+        let member = r.resolve(
+            src,
+            &m.member,
+            &[NodeKind::Account, NodeKind::Group],
+            "member",
+        );
+        let group = r.resolve(src, &m.group, &[NodeKind::Group], "group");
+        if let (Some(from), Some(to)) = (member, group) {
+            if from == to {
+                src.error(
+                    span(&m.group),
+                    format!(
+                        "group `{}` is listed as a member of itself",
+                        m.group.get_ref()
+                    ),
+                );
+                return;
+            }
+            self.links.push(plain_link(from, to, LinkKind::Member));
+        }
+    }
+
+    fn credentials(&mut self, src: &mut Source, from: NodeId, credentials: &[Id]) {
+        for c in credentials {
+            if let Some(to) =
+                self.resolver()
+                    .resolve(src, c, &[NodeKind::Account], "credential account")
+            {
+                self.links.push(plain_link(from, to, LinkKind::Credential));
+            }
+        }
+    }
+
+    fn system(&mut self, src: &mut Source, s: &RawSystem) {
+        let Some(from) = self.model.node_id(s.id.get_ref()) else {
+            return;
+        };
+        self.credentials(src, from, &s.credentials);
+        for a in &s.access {
+            self.access(src, from, a);
+        }
+    }
+
+    fn access(&mut self, src: &mut Source, from: NodeId, a: &RawAccess) {
+        let store = self
+            .resolver()
+            .resolve(src, &a.store, &[NodeKind::Store], "store");
+        let access = parse_access(src, &a.access);
+        let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
+        let time = a.time.as_ref().and_then(|t| duration(src, t, "time"));
+        if let (Some(to), Some(access)) = (store, access) {
+            self.links.push(Link {
+                p,
+                time,
+                ..plain_link(from, to, LinkKind::Access(access))
+            });
+        }
+    }
+
+    /// The node a side-file row belongs to (a record set's store, an access row's system).
+    fn owner(&self, src: &mut Source, id: &Id, kind: NodeKind, what: &str) -> Option<NodeId> {
+        match self.model.node_id(id.get_ref()) {
+            Some(n) if self.model.kind(n) == kind => Some(n),
+            _ => {
+                let candidates = self
+                    .model
+                    .nodes
+                    .iter()
+                    .filter(|n| n.kind == kind)
+                    .map(|n| n.id.as_str());
+                src.error(
+                    Some(id.span()),
+                    format!(
+                        "{what} for unknown {kind} `{}`{}",
+                        id.get_ref(),
+                        did_you_mean(id.get_ref(), candidates)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn store(&mut self, src: &mut Source, s: &RawStore) {
+        let Some(store) = self.model.node_id(s.id.get_ref()) else {
+            return;
+        };
+        self.credentials(src, store, &s.credentials);
+        self.model.store_policy[store as usize].retention_days = s
+            .retention_days
+            .as_ref()
+            .and_then(|d| days(src, d, "retention_days"));
+        for r in &s.records {
+            self.record_set(src, store, r);
+        }
+    }
+
+    fn record_set(&mut self, src: &mut Source, store: NodeId, r: &RawRecordSet) {
+        let model = &mut self.model;
+        let store_id = model.id(store).to_string();
+        let category = r.category.get_ref().trim().to_string();
+        if category.is_empty() || category.split('.').any(|part| part.is_empty()) {
+            src.error(
+                span(&r.category),
+                format!(
+                    "record category `{}` in store `{store_id}` is not a dot-separated name",
+                    r.category.get_ref(),
+                ),
+            );
+            return;
+        }
+        let within = |src: &mut Source, v: &Spanned<i64>, what: &str| {
+            non_negative(src, v, what).filter(|&n| {
+                let ok = n <= MAX_RECORDS;
+                if !ok {
+                    src.error(
+                        span(v),
+                        format!("{what} of `{category}` in store `{store_id}` is {n}; at most {MAX_RECORDS} is supported"),
+                    );
+                }
+                ok
+            })
+        };
+        let amount = match (&r.count, &r.per_day) {
+            (Some(c), None) => within(src, c, "count").map(Amount::Count),
+            (None, Some(d)) => within(src, d, "per_day").map(Amount::PerDay),
+            _ => {
+                src.error(
+                    span(&r.category),
+                    format!(
+                        "record set `{category}` in store `{store_id}` needs exactly one of `count` or `per_day`",
+                    ),
+                );
+                None
+            }
+        };
+        let retention = r
+            .retention_days
+            .as_ref()
+            .and_then(|d| days(src, d, "retention_days"));
+        let coverage = match &r.coverage {
+            None => Some(1.0),
+            Some(c) => probability(src, c, "coverage"),
+        };
+        let subjects = r.subjects.as_ref().and_then(|s| {
+            let name = s.get_ref();
+            if model.populations.contains_key(name) {
+                Some(name.clone())
+            } else {
+                src.error(
+                    span(s),
+                    format!(
+                        "unknown population `{name}`{}",
+                        did_you_mean(name, model.populations.keys().map(|k| k.as_str()))
+                    ),
+                );
+                None
+            }
+        });
+        let (Some(amount), Some(coverage)) = (amount, coverage) else {
+            return;
+        };
+        if matches!(amount, Amount::PerDay(_))
+            && retention.is_none()
+            && model.store_policy[store as usize].retention_days.is_none()
+            && model.program_age_days.is_none()
+        {
+            src.error(
+                span(&r.category),
+                format!(
+                    "rate-based set `{category}` in store `{store_id}` has no retention_days and [org] has no program_age_days, so the records it holds are unbounded",
+                ),
+            );
+        }
+        model.record_sets.push(RecordSet {
+            store,
+            category,
+            amount,
+            retention_days: retention,
+            subjects,
+            coverage,
+        });
+    }
+
+    fn grant(&mut self, src: &mut Source, g: &RawGrant) {
+        let r = self.resolver();
+        let principal = r.resolve(
+            src,
+            &g.principal,
+            &[NodeKind::Account, NodeKind::Group],
+            "grant principal",
+        );
+        let target = r.resolve(
+            src,
+            &g.target,
+            &[NodeKind::Store, NodeKind::System],
+            "grant target",
+        );
+        let access = parse_access(src, &g.access);
+        let p = g.p.as_ref().and_then(|p| probability(src, p, "p"));
+        let time = g.time.as_ref().and_then(|t| duration(src, t, "time"));
+        let last_used = g
+            .last_used_days
+            .as_ref()
+            .and_then(|d| days(src, d, "last_used_days"));
+        let (Some(from), Some(to), Some(access)) = (principal, target, access) else {
+            return;
+        };
+        if self.model.kind(to) == NodeKind::System && access != Access::Admin {
+            src.error(
+                span(&g.access),
+                format!(
+                    "a grant on system `{}` must be `admin` (full control), not `{}`",
+                    g.target.get_ref(),
+                    access.as_str()
+                ),
+            );
+            return;
+        }
+        self.links.push(Link {
+            p,
+            time,
+            last_used_days: last_used,
+            ..plain_link(from, to, LinkKind::Grant(access))
+        });
+    }
+
+    fn edge(&mut self, src: &mut Source, e: &RawEdge) {
+        let all = &NodeKind::ALL;
+        let r = self.resolver();
+        let from = r.resolve(src, &e.from, all, "edge source");
+        let to = r.resolve(src, &e.to, all, "edge target");
+        let p = e.p.as_ref().and_then(|p| probability(src, p, "p"));
+        let time = e.time.as_ref().and_then(|t| duration(src, t, "time"));
+        let label = e.kind.get_ref().trim();
+        if label.is_empty() {
+            src.error(span(&e.kind), "an [[edge]] needs a non-empty `kind` label");
+            return;
+        }
+        if let (Some(from), Some(to)) = (from, to) {
+            self.links.push(Link {
+                p,
+                time,
+                ..plain_link(from, to, LinkKind::Custom(label.to_string()))
+            });
+        }
+    }
+
+    fn flow(&mut self, src: &mut Source, f: &RawFlow) {
+        let r = self.resolver();
+        let from = r.resolve(src, &f.from, &[NodeKind::Store], "flow source");
+        let to = r.resolve(src, &f.to, &[NodeKind::Store], "flow target");
+        if let (Some(from), Some(to)) = (from, to) {
+            if from == to {
+                src.error(
+                    span(&f.to),
+                    format!("flow from `{}` into itself", f.from.get_ref()),
+                );
+                return;
+            }
+            self.flows.push(Flow {
+                from,
+                to,
+                categories: f
+                    .categories
+                    .as_ref()
+                    .map(|c| c.iter().map(|s| s.get_ref().clone()).collect()),
+            });
+        }
+    }
+
+    /// One side-file row, as its raw entry.
+    fn side_row(&mut self, src: &mut Source, row: SideRow) {
+        match row {
+            SideRow::Person(p) => self.person(src, &p),
+            SideRow::Account(a) => self.account(src, &a),
+            SideRow::Group(g) => self.group(src, &g),
+            SideRow::Membership(m) => self.membership(src, &m),
+            SideRow::System(s) => self.system(src, &s),
+            SideRow::Access(system, a) => {
+                if let Some(from) = self.owner(src, &system, NodeKind::System, "access row") {
+                    self.access(src, from, &a);
+                }
+            }
+            SideRow::Store(s) => self.store(src, &s),
+            SideRow::Records(store, r) => {
+                if let Some(store) = self.owner(src, &store, NodeKind::Store, "record set") {
+                    self.record_set(src, store, &r);
+                }
+            }
+            SideRow::Grant(g) => self.grant(src, &g),
+            SideRow::Flow(f) => self.flow(src, &f),
+            SideRow::Edge(e) => self.edge(src, &e),
+        }
+    }
+}
+
+/// Raw entries and side files → validated model. Problems go to `src`; the returned model is
+/// only meaningful when `src` has no errors.
+fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
+    let mut b = Builder {
+        model: Model::default(),
+        links: Vec::new(),
+        flows: Vec::new(),
+        declared_at: Vec::new(),
     };
+    let org = raw.org.unwrap_or_default();
+    let _ = org.description;
+    b.model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
+    b.model.program_age_days = org
+        .program_age_days
+        .as_ref()
+        .and_then(|v| days(src, v, "program_age_days"));
+
+    // Nodes first, so that references may point forward.
     for p in &raw.person {
-        declare(&mut model, src, &p.id, NodeKind::Person);
+        b.declare(src, &p.id, NodeKind::Person);
     }
     for a in &raw.account {
-        declare(&mut model, src, &a.id, NodeKind::Account);
+        b.declare(src, &a.id, NodeKind::Account);
     }
     for g in &raw.group {
-        declare(&mut model, src, &g.id, NodeKind::Group);
+        b.declare(src, &g.id, NodeKind::Group);
     }
     for s in &raw.system {
-        declare(&mut model, src, &s.id, NodeKind::System);
+        b.declare(src, &s.id, NodeKind::System);
     }
     for s in &raw.store {
-        declare(&mut model, src, &s.id, NodeKind::Store);
+        b.declare(src, &s.id, NodeKind::Store);
+    }
+    for file in side.iter().filter(|f| declares_nodes(f.table)) {
+        let kind = match file.table {
+            "person" => NodeKind::Person,
+            "account" => NodeKind::Account,
+            "group" => NodeKind::Group,
+            "system" => NodeKind::System,
+            _ => NodeKind::Store,
+        };
+        for_each_row(src, file, true, |src, row, at| {
+            if let Some(id) = declared_id(src, row, at) {
+                b.declare(src, &id, kind);
+            }
+        });
     }
 
     let mut weights = Vec::new();
     if let Some(table) = &raw.categories {
         flatten_weights(src, "", table, &mut weights);
     }
-    model.categories = Categories::new(weights);
+    b.model.categories = Categories::new(weights);
     if let Some(table) = &raw.probabilities {
-        model.probabilities = read_probabilities(src, table);
+        b.model.probabilities = read_probabilities(src, table);
     }
     if let Some(table) = &raw.times {
-        model.times = read_times(src, table);
+        b.model.times = read_times(src, table);
     }
     for (name, size) in raw.populations.iter().flatten() {
         if let Some(n) = non_negative(src, size, &format!("population `{name}`")) {
-            model.populations.insert(name.clone(), n);
+            b.model.populations.insert(name.clone(), n);
         }
     }
 
-    let mut links = Vec::new();
-    let mut flows = Vec::new();
-    let mut attributes = Vec::new(); // (node, mfa, kind) to set once resolution is done
-    {
-        let r = Resolver { model: &model };
-        let link = |from, to, kind| Link {
-            from,
-            to,
-            kind,
-            p: None,
-            time: None,
-            last_used_days: None,
-        };
-        for p in &raw.person {
-            let Some(from) = model.node_id(p.id.get_ref()) else {
-                continue;
-            };
-            for a in &p.accounts {
-                if let Some(to) = r.resolve(src, a, &[NodeKind::Account], "account") {
-                    links.push(link(from, to, LinkKind::Owns));
-                }
-            }
-        }
-        for a in &raw.account {
-            let Some(from) = model.node_id(a.id.get_ref()) else {
-                continue;
-            };
-            let kind = match &a.kind {
-                None => AccountKind::Human,
-                Some(k) => match k.get_ref().as_str() {
-                    "human" => AccountKind::Human,
-                    "service" => AccountKind::Service,
-                    other => {
-                        src.error(
-                            span(k),
-                            format!(
-                                "unknown account kind `{other}` for `{}`; expected human or service{}",
-                                a.id.get_ref(),
-                                did_you_mean(other, ["human", "service"])
-                            ),
-                        );
-                        AccountKind::Human
-                    }
-                },
-            };
-            let mfa = match &a.mfa {
-                None => Mfa::None,
-                Some(m) => Mfa::parse(m.get_ref()).unwrap_or_else(|| {
-                    src.error(
-                        span(m),
-                        format!(
-                            "unknown mfa `{}` for `{}`; expected none, otp or phishing_resistant{}",
-                            m.get_ref(),
-                            a.id.get_ref(),
-                            did_you_mean(m.get_ref(), Mfa::NAMES)
-                        ),
-                    );
-                    Mfa::None
-                }),
-            };
-            attributes.push((from, mfa, kind));
-            for g in &a.groups {
-                if let Some(to) = r.resolve(src, g, &[NodeKind::Group], "group") {
-                    links.push(link(from, to, LinkKind::Member));
-                }
-            }
-        }
-        for g in &raw.group {
-            let Some(from) = model.node_id(g.id.get_ref()) else {
-                continue;
-            };
-            for parent in &g.groups {
-                if let Some(to) = r.resolve(src, parent, &[NodeKind::Group], "group") {
-                    if to == from {
-                        src.error(
-                            span(parent),
-                            format!("group `{}` lists itself as its parent", g.id.get_ref()),
-                        );
-                        continue;
-                    }
-                    links.push(link(from, to, LinkKind::Member));
-                }
-            }
-        }
-        for m in &raw.membership {
-            let member = r.resolve(
-                src,
-                &m.member,
-                &[NodeKind::Account, NodeKind::Group],
-                "member",
-            );
-            let group = r.resolve(src, &m.group, &[NodeKind::Group], "group");
-            if let (Some(from), Some(to)) = (member, group) {
-                if from == to {
-                    src.error(
-                        span(&m.group),
-                        format!(
-                            "group `{}` is listed as a member of itself",
-                            m.group.get_ref()
-                        ),
-                    );
-                    continue;
-                }
-                links.push(link(from, to, LinkKind::Member));
-            }
-        }
-        for s in &raw.system {
-            let Some(from) = model.node_id(s.id.get_ref()) else {
-                continue;
-            };
-            for c in &s.credentials {
-                if let Some(to) = r.resolve(src, c, &[NodeKind::Account], "credential account") {
-                    links.push(link(from, to, LinkKind::Credential));
-                }
-            }
-            for a in &s.access {
-                let store = r.resolve(src, &a.store, &[NodeKind::Store], "store");
-                let access = parse_access(src, &a.access);
-                let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
-                let time = a.time.as_ref().and_then(|t| duration(src, t, "time"));
-                if let (Some(to), Some(access)) = (store, access) {
-                    links.push(Link {
-                        p,
-                        time,
-                        ..link(from, to, LinkKind::Access(access))
-                    });
-                }
-            }
-        }
-        for s in &raw.store {
-            let Some(from) = model.node_id(s.id.get_ref()) else {
-                continue;
-            };
-            for c in &s.credentials {
-                if let Some(to) = r.resolve(src, c, &[NodeKind::Account], "credential account") {
-                    links.push(link(from, to, LinkKind::Credential));
-                }
-            }
-        }
-        for g in &raw.grant {
-            let principal = r.resolve(
-                src,
-                &g.principal,
-                &[NodeKind::Account, NodeKind::Group],
-                "grant principal",
-            );
-            let target = r.resolve(
-                src,
-                &g.target,
-                &[NodeKind::Store, NodeKind::System],
-                "grant target",
-            );
-            let access = parse_access(src, &g.access);
-            let p = g.p.as_ref().and_then(|p| probability(src, p, "p"));
-            let time = g.time.as_ref().and_then(|t| duration(src, t, "time"));
-            let last_used = g
-                .last_used_days
-                .as_ref()
-                .and_then(|d| days(src, d, "last_used_days"));
-            let (Some(from), Some(to), Some(access)) = (principal, target, access) else {
-                continue;
-            };
-            if model.kind(to) == NodeKind::System && access != Access::Admin {
-                src.error(
-                    span(&g.access),
-                    format!(
-                        "a grant on system `{}` must be `admin` (full control), not `{}`",
-                        g.target.get_ref(),
-                        access.as_str()
-                    ),
-                );
-                continue;
-            }
-            links.push(Link {
-                p,
-                time,
-                last_used_days: last_used,
-                ..link(from, to, LinkKind::Grant(access))
-            });
-        }
-        for e in &raw.edge {
-            let all = &NodeKind::ALL;
-            let from = r.resolve(src, &e.from, all, "edge source");
-            let to = r.resolve(src, &e.to, all, "edge target");
-            let p = e.p.as_ref().and_then(|p| probability(src, p, "p"));
-            let time = e.time.as_ref().and_then(|t| duration(src, t, "time"));
-            let label = e.kind.get_ref().trim();
-            if label.is_empty() {
-                src.error(span(&e.kind), "an [[edge]] needs a non-empty `kind` label");
-                continue;
-            }
-            if let (Some(from), Some(to)) = (from, to) {
-                links.push(Link {
-                    p,
-                    time,
-                    ..link(from, to, LinkKind::Custom(label.to_string()))
-                });
-            }
-        }
-        for f in &raw.flow {
-            let from = r.resolve(src, &f.from, &[NodeKind::Store], "flow source");
-            let to = r.resolve(src, &f.to, &[NodeKind::Store], "flow target");
-            if let (Some(from), Some(to)) = (from, to) {
-                if from == to {
-                    src.error(
-                        span(&f.to),
-                        format!("flow from `{}` into itself", f.from.get_ref()),
-                    );
-                    continue;
-                }
-                flows.push(Flow {
-                    from,
-                    to,
-                    categories: f
-                        .categories
-                        .as_ref()
-                        .map(|c| c.iter().map(|s| s.get_ref().clone()).collect()),
-                });
-            }
-        }
+    for p in &raw.person {
+        b.person(src, p);
     }
-    for (n, mfa, kind) in attributes {
-        model.mfa[n as usize] = mfa;
-        model.account_kind[n as usize] = kind;
+    for a in &raw.account {
+        b.account(src, a);
     }
+    for g in &raw.group {
+        b.group(src, g);
+    }
+    for m in &raw.membership {
+        b.membership(src, m);
+    }
+    for s in &raw.system {
+        b.system(src, s);
+    }
+    for s in &raw.store {
+        b.store(src, s);
+    }
+    for g in &raw.grant {
+        b.grant(src, g);
+    }
+    for e in &raw.edge {
+        b.edge(src, e);
+    }
+    for f in &raw.flow {
+        b.flow(src, f);
+    }
+    // Side files in dependency order (a store's row before its record sets).
+    for file in side {
+        let report = !declares_nodes(file.table);
+        for_each_row(src, file, report, |src, row, at| {
+            if let Some(row) = parse_row(src, file.table, row, at) {
+                b.side_row(src, row);
+            }
+        });
+    }
+    let Builder {
+        mut model,
+        links,
+        flows,
+        ..
+    } = b;
     model.links = links;
     model.flows = flows;
-
-    // Stores: retention and record sets.
-    for s in &raw.store {
-        let Some(store) = model.node_id(s.id.get_ref()) else {
-            continue;
-        };
-        model.store_policy[store as usize].retention_days = s
-            .retention_days
-            .as_ref()
-            .and_then(|d| days(src, d, "retention_days"));
-        for r in &s.records {
-            let category = r.category.get_ref().trim().to_string();
-            if category.is_empty() || category.split('.').any(|part| part.is_empty()) {
-                src.error(
-                    span(&r.category),
-                    format!(
-                        "record category `{}` in store `{}` is not a dot-separated name",
-                        r.category.get_ref(),
-                        s.id.get_ref()
-                    ),
-                );
-                continue;
-            }
-            let within = |src: &mut Source, v: &Spanned<i64>, what: &str| {
-                non_negative(src, v, what).filter(|&n| {
-                    let ok = n <= MAX_RECORDS;
-                    if !ok {
-                        src.error(
-                            span(v),
-                            format!("{what} of `{category}` in store `{}` is {n}; at most {MAX_RECORDS} is supported", s.id.get_ref()),
-                        );
-                    }
-                    ok
-                })
-            };
-            let amount = match (&r.count, &r.per_day) {
-                (Some(c), None) => within(src, c, "count").map(Amount::Count),
-                (None, Some(d)) => within(src, d, "per_day").map(Amount::PerDay),
-                _ => {
-                    src.error(
-                        span(&r.category),
-                        format!(
-                            "record set `{category}` in store `{}` needs exactly one of `count` or `per_day`",
-                            s.id.get_ref()
-                        ),
-                    );
-                    None
-                }
-            };
-            let retention = r
-                .retention_days
-                .as_ref()
-                .and_then(|d| days(src, d, "retention_days"));
-            let coverage = match &r.coverage {
-                None => Some(1.0),
-                Some(c) => probability(src, c, "coverage"),
-            };
-            let subjects = r.subjects.as_ref().and_then(|s| {
-                let name = s.get_ref();
-                if model.populations.contains_key(name) {
-                    Some(name.clone())
-                } else {
-                    src.error(
-                        span(s),
-                        format!(
-                            "unknown population `{name}`{}",
-                            did_you_mean(name, model.populations.keys().map(|k| k.as_str()))
-                        ),
-                    );
-                    None
-                }
-            });
-            let (Some(amount), Some(coverage)) = (amount, coverage) else {
-                continue;
-            };
-            if matches!(amount, Amount::PerDay(_))
-                && retention.is_none()
-                && model.store_policy[store as usize].retention_days.is_none()
-                && model.program_age_days.is_none()
-            {
-                src.error(
-                    span(&r.category),
-                    format!(
-                        "rate-based set `{category}` in store `{}` has no retention_days and [org] has no program_age_days, so the records it holds are unbounded",
-                        s.id.get_ref()
-                    ),
-                );
-            }
-            model.record_sets.push(RecordSet {
-                store,
-                category,
-                amount,
-                retention_days: retention,
-                subjects,
-                coverage,
-            });
-        }
-    }
 
     for (regime, prefixes) in raw.notification.iter().flatten() {
         let mut list = Vec::new();
@@ -979,11 +1117,11 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
 
     // Copies flowing into a store without retention need the programme age too.
     if model.program_age_days.is_none() {
+        let rate_sets = model
+            .record_sets
+            .iter()
+            .any(|s| matches!(s.amount, Amount::PerDay(_)));
         for f in &model.flows {
-            let rate_sets = model
-                .record_sets
-                .iter()
-                .any(|s| matches!(s.amount, Amount::PerDay(_)));
             if rate_sets && model.store_policy[f.to as usize].retention_days.is_none() {
                 src.error(
                     None,
@@ -1006,48 +1144,6 @@ fn build(mut raw: RawModel, src: &mut Source) -> Model {
         lint(&model, src);
     }
     model
-}
-
-/// Moves record sets and system access read from side files into their stores and systems.
-fn attach_side_rows(raw: &mut RawModel, src: &mut Source) {
-    let stores: HashMap<String, usize> = raw
-        .store
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.get_ref().clone(), i))
-        .collect();
-    for (store, set) in std::mem::take(&mut raw.extra_records) {
-        match stores.get(store.get_ref()) {
-            Some(&i) => raw.store[i].records.push(set),
-            None => src.error(
-                Some(store.span()),
-                format!(
-                    "record set for unknown store `{}`{}",
-                    store.get_ref(),
-                    did_you_mean(store.get_ref(), stores.keys().map(|k| k.as_str()))
-                ),
-            ),
-        }
-    }
-    let systems: HashMap<String, usize> = raw
-        .system
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.get_ref().clone(), i))
-        .collect();
-    for (system, access) in std::mem::take(&mut raw.extra_access) {
-        match systems.get(system.get_ref()) {
-            Some(&i) => raw.system[i].access.push(access),
-            None => src.error(
-                Some(system.span()),
-                format!(
-                    "access row for unknown system `{}`{}",
-                    system.get_ref(),
-                    did_you_mean(system.get_ref(), systems.keys().map(|k| k.as_str()))
-                ),
-            ),
-        }
-    }
 }
 
 fn parse_access(src: &mut Source, a: &Spanned<String>) -> Option<Access> {

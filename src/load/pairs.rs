@@ -444,11 +444,9 @@ pub fn build(
     category: &str,
     shown: &str,
 ) -> PairsImport {
-    let mut model = Model {
-        name: name.to_string(),
-        categories: Categories::new(vec![(category.to_string(), 1.0)]),
-        ..Model::default()
-    };
+    let mut model = Model::default();
+    model.name = name.to_string();
+    model.categories = Categories::new(vec![(category.to_string(), 1.0)]);
     let mut summary = PairsSummary {
         users: pairs.users(),
         permissions: pairs.permissions(),

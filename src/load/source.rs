@@ -3,13 +3,27 @@
 //! any file maps back to that file's name, line and column.
 
 use crate::error::{Diagnostic, Severity};
+use std::cell::OnceCell;
 use std::ops::Range;
+use std::sync::Arc;
 
 struct SourceFile {
     name: String,
     base: usize,
-    text: String,
-    line_starts: Vec<usize>,
+    /// Shared, so that a reader can walk a file while problems are added to the source.
+    text: Arc<str>,
+    /// Offsets of line starts, made the first time a position in the file is asked for.
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
+    }
 }
 
 /// Input files and the problems found in them.
@@ -32,23 +46,21 @@ impl Source {
     /// Adds a file; returns the global offset of its first byte.
     pub fn add_file(&mut self, name: impl Into<String>, text: String) -> usize {
         let base = self.files.last().map_or(0, |f| f.base + f.text.len() + 1);
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         self.files.push(SourceFile {
             name: name.into(),
             base,
-            text,
-            line_starts,
+            text: Arc::from(text),
+            line_starts: OnceCell::new(),
         });
         base
     }
 
-    /// Text of the file that starts at global offset `base`.
-    pub fn file_text(&self, base: usize) -> &str {
+    /// Text of the file that starts at global offset `base`, shared.
+    pub fn file_text(&self, base: usize) -> Arc<str> {
         self.files
             .iter()
             .find(|f| f.base == base)
-            .map_or("", |f| f.text.as_str())
+            .map_or_else(|| Arc::from(""), |f| f.text.clone())
     }
 
     /// Text of the primary file.
@@ -66,8 +78,9 @@ impl Source {
         let i = self.files.partition_point(|f| f.base <= offset).max(1) - 1;
         let f = &self.files[i];
         let local = (offset - f.base).min(f.text.len());
-        let line = f.line_starts.partition_point(|&s| s <= local);
-        let start = f.line_starts[line - 1];
+        let starts = f.line_starts();
+        let line = starts.partition_point(|&s| s <= local);
+        let start = starts[line - 1];
         let column = f
             .text
             .get(start..local)

@@ -236,6 +236,76 @@ pub struct StorePolicy {
     pub dropped: Vec<String>,
 }
 
+/// Store policies by node, kept for stores only: every other node reads the default policy, so
+/// a model with a few thousand stores among a million nodes keeps a few thousand policies.
+#[derive(Debug, Clone, Default)]
+pub struct StorePolicies {
+    /// Index in `policies` of each node's policy, or [`NO_POLICY`].
+    slot: Vec<u32>,
+    policies: Vec<StorePolicy>,
+}
+
+const NO_POLICY: u32 = u32::MAX;
+
+static DEFAULT_POLICY: StorePolicy = StorePolicy {
+    retention_days: None,
+    category_retention: Vec::new(),
+    scale: Vec::new(),
+    dropped: Vec::new(),
+};
+
+impl StorePolicies {
+    fn push_node(&mut self) {
+        self.slot.push(NO_POLICY);
+    }
+
+    /// Puts the nodes in a new order: node `i` becomes the old node `order[i]`.
+    fn reorder(&mut self, order: &[NodeId]) {
+        self.slot = order.iter().map(|&o| self.slot[o as usize]).collect();
+    }
+}
+
+impl std::ops::Index<usize> for StorePolicies {
+    type Output = StorePolicy;
+    fn index(&self, node: usize) -> &StorePolicy {
+        match self.slot[node] {
+            NO_POLICY => &DEFAULT_POLICY,
+            i => &self.policies[i as usize],
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for StorePolicies {
+    fn index_mut(&mut self, node: usize) -> &mut StorePolicy {
+        if self.slot[node] == NO_POLICY {
+            self.slot[node] = self.policies.len() as u32;
+            self.policies.push(StorePolicy::default());
+        }
+        &mut self.policies[self.slot[node] as usize]
+    }
+}
+
+/// Reorders `v` in place so that `v[i]` becomes the old `v[order[i]]` (`order` a permutation),
+/// following cycles with swaps: no second copy of a large list.
+fn permute_in_place<T>(v: &mut [T], order: &[u32]) {
+    let mut done = vec![false; v.len()];
+    for i in 0..v.len() {
+        if done[i] {
+            continue;
+        }
+        let mut j = i;
+        loop {
+            done[j] = true;
+            let k = order[j] as usize;
+            if k == i {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
+}
+
 /// Data lineage: `from`'s records (all, or the listed category prefixes) are copied into `to`.
 #[derive(Debug, Clone)]
 pub struct Flow {
@@ -335,12 +405,17 @@ pub struct Model {
     /// How long data has been collected; caps every retention window.
     pub program_age_days: Option<u32>,
     pub nodes: Vec<Node>,
-    pub ids: FxHashMap<String, NodeId>,
+    /// Node lookup while nodes are added in file order. Once the nodes are in id order
+    /// ([`Model::canonical`]) it is emptied and lookups search `nodes` instead, so large models
+    /// do not keep a second copy of every id.
+    ids: FxHashMap<String, NodeId>,
+    /// Whether `nodes` is in id order and `ids` empty.
+    sorted: bool,
     /// MFA per node (meaningful for accounts only).
     pub mfa: Vec<Mfa>,
     pub account_kind: Vec<AccountKind>,
-    /// Retention and design changes per node (meaningful for stores only).
-    pub store_policy: Vec<StorePolicy>,
+    /// Retention and design changes per node (kept for stores only).
+    pub store_policy: StorePolicies,
     pub links: Vec<Link>,
     pub record_sets: Vec<RecordSet>,
     pub flows: Vec<Flow>,
@@ -353,7 +428,14 @@ pub struct Model {
 
 impl Model {
     pub fn node_id(&self, id: &str) -> Option<NodeId> {
-        self.ids.get(id).copied()
+        if self.sorted {
+            self.nodes
+                .binary_search_by(|n| n.id.as_str().cmp(id))
+                .ok()
+                .map(|i| i as NodeId)
+        } else {
+            self.ids.get(id).copied()
+        }
     }
 
     pub fn id(&self, n: NodeId) -> &str {
@@ -370,6 +452,15 @@ impl Model {
 
     /// Adds a node; the caller has checked the id is new.
     pub fn add_node(&mut self, id: &str, kind: NodeKind) -> NodeId {
+        if self.sorted {
+            self.sorted = false;
+            self.ids = self
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id.clone(), i as NodeId))
+                .collect();
+        }
         let n = self.nodes.len() as NodeId;
         self.nodes.push(Node {
             id: id.to_string(),
@@ -378,7 +469,7 @@ impl Model {
         self.ids.insert(id.to_string(), n);
         self.mfa.push(Mfa::None);
         self.account_kind.push(AccountKind::Human);
-        self.store_policy.push(StorePolicy::default());
+        self.store_policy.push_node();
         n
     }
 
@@ -432,7 +523,6 @@ impl Model {
                 remap[old as usize] = new as NodeId;
             }
             let mut old_nodes: Vec<Node> = std::mem::take(&mut self.nodes);
-            let mut old_policy = std::mem::take(&mut self.store_policy);
             self.nodes = order
                 .iter()
                 .map(|&o| {
@@ -450,15 +540,7 @@ impl Model {
                 .iter()
                 .map(|&o| self.account_kind[o as usize])
                 .collect();
-            self.store_policy = order
-                .iter()
-                .map(|&o| std::mem::take(&mut old_policy[o as usize]))
-                .collect();
-            for (i, node) in self.nodes.iter().enumerate() {
-                if let Some(slot) = self.ids.get_mut(&node.id) {
-                    *slot = i as NodeId;
-                }
-            }
+            self.store_policy.reorder(&order);
             for l in &mut self.links {
                 l.from = remap[l.from as usize];
                 l.to = remap[l.to as usize];
@@ -526,14 +608,9 @@ impl Model {
             }
             start = end;
         }
-        let mut old: Vec<Option<Link>> = std::mem::take(&mut self.links)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.links = keys
-            .iter()
-            .map(|k| old[k.2 as usize].take().expect("each link is taken once"))
-            .collect();
+        let order: Vec<u32> = keys.iter().map(|k| k.2).collect();
+        drop(keys);
+        permute_in_place(&mut self.links, &order);
         self.record_sets.sort_by(|a, b| {
             let key = |r: &RecordSet| {
                 let (kind, n) = match r.amount {
@@ -550,6 +627,8 @@ impl Model {
         });
         self.flows
             .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
+        self.ids = FxHashMap::default();
+        self.sorted = true;
         self
     }
 
