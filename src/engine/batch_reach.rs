@@ -10,6 +10,7 @@
 //! edge serves up to 64 trials, and only the bits of trials not yet at its target are drawn.
 
 use super::random::{draw_bits, trial_salt, ALWAYS};
+use crate::graph::scc::strong_components;
 use crate::graph::AttackGraph;
 use crate::model::{NodeId, NodeKind};
 
@@ -51,8 +52,8 @@ impl BatchPlan {
         }
         let mut i = 0;
         while i < reach.len() {
-            let (targets, _, _) = graph.out_steps(reach[i]);
-            for &t in targets {
+            for &e in graph.out(reach[i]) {
+                let t = graph.edge(e).to;
                 if local[t as usize] == UNSEEN {
                     local[t as usize] = reach.len() as u32;
                     reach.push(t);
@@ -60,13 +61,14 @@ impl BatchPlan {
             }
             i += 1;
         }
-        let order = topological_components(graph, &reach, &local);
-        // Renumber: local index = position in topological order.
+        let found = strong_components(graph, &reach, &local);
+        // Renumber: local index = position in topological order (sources first, the reverse
+        // of the order components are found in).
         let mut nodes = Vec::with_capacity(reach.len());
-        let mut components = Vec::with_capacity(order.len() + 1);
+        let mut components = Vec::with_capacity(found.len() + 1);
         components.push(0u32);
-        for comp in &order {
-            nodes.extend(comp.iter().map(|&r| reach[r as usize]));
+        for c in (0..found.len()).rev() {
+            nodes.extend(found.of(c).iter().map(|&r| reach[r as usize]));
             components.push(nodes.len() as u32);
         }
         for (i, &g) in nodes.iter().enumerate() {
@@ -76,10 +78,12 @@ impl BatchPlan {
         offsets.push(0u32);
         let (mut to, mut threshold, mut key) = (Vec::new(), Vec::new(), Vec::new());
         for &g in &nodes {
-            let (t, th, k) = graph.out_steps(g);
-            to.extend(t.iter().map(|&x| local[x as usize]));
-            threshold.extend_from_slice(th);
-            key.extend_from_slice(k);
+            for &e in graph.out(g) {
+                let edge = graph.edge(e);
+                to.push(local[edge.to as usize]);
+                threshold.push(super::random::threshold(edge.p));
+                key.push(edge.key);
+            }
             offsets.push(to.len() as u32);
         }
         let mut local_sources: Vec<u32> = sources.iter().map(|&s| local[s as usize]).collect();
@@ -127,68 +131,6 @@ impl BatchPlan {
     fn edges(&self, u: u32) -> std::ops::Range<usize> {
         self.offsets[u as usize] as usize..self.offsets[u as usize + 1] as usize
     }
-}
-
-/// Components of the reach (given as graph nodes with their discovery index in `local`), in
-/// topological order: every edge leaves a component for a later one or stays inside. Tarjan's
-/// algorithm, iterative; it finishes components sinks first, so the list is reversed.
-fn topological_components(graph: &AttackGraph, reach: &[NodeId], local: &[u32]) -> Vec<Vec<u32>> {
-    let m = reach.len();
-    let mut index = vec![UNSEEN; m];
-    let mut low = vec![0u32; m];
-    let mut on_stack = vec![false; m];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut call: Vec<(u32, u32)> = Vec::new(); // (node, next edge position)
-    let mut next_index = 0u32;
-    let mut out: Vec<Vec<u32>> = Vec::new();
-    for root in 0..m as u32 {
-        if index[root as usize] != UNSEEN {
-            continue;
-        }
-        call.push((root, 0));
-        index[root as usize] = next_index;
-        low[root as usize] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root as usize] = true;
-        while let Some(&mut (v, ref mut pos)) = call.last_mut() {
-            let (targets, _, _) = graph.out_steps(reach[v as usize]);
-            if let Some(&t) = targets.get(*pos as usize) {
-                *pos += 1;
-                let w = local[t as usize];
-                if index[w as usize] == UNSEEN {
-                    index[w as usize] = next_index;
-                    low[w as usize] = next_index;
-                    next_index += 1;
-                    stack.push(w);
-                    on_stack[w as usize] = true;
-                    call.push((w, 0));
-                } else if on_stack[w as usize] {
-                    low[v as usize] = low[v as usize].min(index[w as usize]);
-                }
-                continue;
-            }
-            call.pop();
-            if let Some(&(parent, _)) = call.last() {
-                low[parent as usize] = low[parent as usize].min(low[v as usize]);
-            }
-            if low[v as usize] == index[v as usize] {
-                let mut comp = Vec::new();
-                loop {
-                    let w = stack.pop().expect("Tarjan stack holds the component");
-                    on_stack[w as usize] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                comp.sort_unstable();
-                out.push(comp);
-            }
-        }
-    }
-    out.reverse();
-    out
 }
 
 /// Per-worker scratch space of batches.

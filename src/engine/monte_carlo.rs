@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::batch_reach::{reach_batch, BatchPlan, BatchScratch, LANES};
 use super::random::{
-    bits_to_uniform, draw_bits, exponential, trial_salt, uniform, ALWAYS, DETECTION_KEY, TIME_SALT,
+    bits_to_uniform, draw_bits, exponential, trial_salt, uniform, DETECTION_KEY, TIME_SALT,
 };
 use super::tally::{BatchTally, ExposureIndex, Tally};
 use super::Progress;
@@ -146,22 +146,21 @@ fn timed_trial(
             s.leaked_at.push((at, n));
         }
         let out = graph.out(n);
-        let (_, threshold, key) = graph.out_steps(n);
         s.examined += out.len() as u64;
-        for (i, &e) in out.iter().enumerate() {
+        for &e in out {
             let edge = graph.edge(e);
             let to = edge.to as usize;
             if s.seen[to] == s.epoch && s.arrival[to] <= at {
                 continue;
             }
-            if threshold[i] < ALWAYS && draw_bits(salt, key[i]) >= threshold[i] {
+            if edge.p < 1.0 && bits_to_uniform(draw_bits(salt, edge.key)) >= edge.p {
                 continue;
             }
             let dt = match distribution {
                 Distribution::Fixed => edge.mean_time,
                 Distribution::Exponential => exponential(
                     edge.mean_time,
-                    bits_to_uniform(draw_bits(salt, key[i] ^ TIME_SALT)),
+                    bits_to_uniform(draw_bits(salt, edge.key ^ TIME_SALT)),
                 ),
             };
             let next = at + dt;

@@ -7,8 +7,14 @@
 //!
 //! - **Stores.** Stores are ordered by flow component (copies of a record set never leave their
 //!   component, so records deduplicate within a chunk and add up across chunks) and cut into
-//!   chunks; for each chunk every component gets the bitset of chunk stores it reaches, and each
-//!   source tallies the stores its component reaches.
+//!   chunks; for each chunk every component gets the bitset of chunk stores it reaches. Its
+//!   figures start from those of its *dominant* successor (the one reaching the most chunk
+//!   stores), and only the record sets of the stores it reaches beyond that are recounted, each
+//!   over its copies (a set's copies all sit in one chunk).
+//! - **Memory.** Only components that another relevant component reaches keep a bitset row;
+//!   the rest (most sources) are computed in one scratch row. Chunks run in waves of one per
+//!   thread, each thread reusing its rows, and are folded into the per-source totals in chunk
+//!   order.
 //! - **Reach size.** A component with exactly one predecessor in the DAG hangs under it: it is
 //!   reached exactly when its predecessor is. Hanging components form trees; only the others
 //!   (two or more predecessors) get bits, weighted by the size of the tree below them. A source
@@ -17,18 +23,19 @@
 //! [`sweep_by_traversal`] is the plain twin (one breadth-first search per source); the tests
 //! hold the two equal.
 
-use petgraph::algo::kosaraju_scc;
 use rayon::prelude::*;
 
 use super::reach::forward;
-use super::tally::{ExposureIndex, Tally};
+use super::tally::{ExposureIndex, Tally, NO_POPULATION};
+use crate::graph::scc::graph_components;
 use crate::graph::AttackGraph;
 use crate::model::{Model, NodeId, NodeKind};
 
 /// Bits per chunk word.
 const WORD: usize = 64;
-/// Words per chunk: 16 × 64 = 1,024 targets per pass.
-const CHUNK_WORDS: usize = 16;
+/// Words per chunk: 32 × 64 = 2,048 targets per pass. Each worker holds a row of this many words
+/// per component that other components reach; narrower chunks need more passes.
+const CHUNK_WORDS: usize = 32;
 
 /// The worst case of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,14 +66,14 @@ pub struct Condensation {
 
 impl Condensation {
     pub fn new(graph: &AttackGraph) -> Condensation {
-        let sccs = kosaraju_scc(graph);
+        let found = graph_components(graph);
         let n = graph.node_count;
-        let k = sccs.len();
+        let k = found.len();
         let mut comp = vec![0u32; n];
         let mut size = vec![0u32; k];
-        for (c, nodes) in sccs.iter().enumerate() {
-            size[c] = nodes.len() as u32;
-            for &v in nodes {
+        for (c, sz) in size.iter_mut().enumerate() {
+            *sz = found.of(c).len() as u32;
+            for &v in found.of(c) {
                 comp[v as usize] = c as u32;
             }
         }
@@ -75,9 +82,9 @@ impl Condensation {
         let mut indegree = vec![0u32; k];
         let mut parent = vec![u32::MAX; k];
         let mut scratch: Vec<u32> = Vec::new();
-        for (c, nodes) in sccs.iter().enumerate() {
+        for c in 0..k {
             scratch.clear();
-            for &v in nodes {
+            for &v in found.of(c) {
                 for &e in graph.out(v) {
                     let d = comp[graph.edge(e).to as usize];
                     if d as usize != c {
@@ -117,65 +124,92 @@ impl Condensation {
     }
 }
 
-/// Per-component bitsets over one chunk of targets, propagated successors first.
+/// Per-component bitsets over one chunk of targets, propagated successors first. Only
+/// components that another relevant component reaches keep a row; the others (the sources
+/// nothing else reaches, most of them) are computed in a scratch row, used and forgotten.
 struct Chunk<'a> {
     words: usize,
-    /// One row of `words` per relevant component, in component order.
+    /// Row length: the widest chunk's words.
+    stride: usize,
+    /// One row of `stride` words per stored component, in component order.
     bits: Vec<u64>,
-    /// Row of each component (`u32::MAX` when no source reaches it).
+    /// Row of each component (`u32::MAX` when it has none).
     row: &'a [u32],
+    relevant: &'a [bool],
+    /// The row of the component being computed when it keeps none.
+    scratch: Vec<u64>,
     /// Set bits per component.
     count: Vec<u32>,
 }
 
 impl<'a> Chunk<'a> {
-    fn new(row: &'a [u32], rows: usize, max_words: usize) -> Chunk<'a> {
+    fn new(row: &'a [u32], relevant: &'a [bool], rows: usize, stride: usize) -> Chunk<'a> {
         Chunk {
-            words: max_words,
-            bits: vec![0; rows * max_words],
+            words: stride,
+            stride,
+            bits: vec![0; rows * stride],
             row,
+            relevant,
+            scratch: vec![0; stride],
             count: vec![0; row.len()],
         }
     }
 
-    /// Recomputes every relevant component's bits for a chunk of `words` words. `own(c)` yields
-    /// the chunk-local indices of targets that component c holds itself; `target(d)` the
-    /// chunk-local index of component d when d is itself a target.
+    /// Computes every relevant component's bits for a chunk of `words` words, successors first,
+    /// and hands each to `visit` with the chunk (whose rows of earlier components are final).
+    /// `own(c)` yields the chunk-local indices of targets component c holds itself; `target(d)`
+    /// the chunk-local index of component d when d is itself a target.
     fn propagate(
         &mut self,
         cond: &Condensation,
         words: usize,
         mut own: impl FnMut(usize, &mut dyn FnMut(usize)),
         target: impl Fn(usize) -> Option<usize>,
+        mut visit: impl FnMut(&Chunk, usize, &[u64]),
     ) {
         self.words = words;
-        let w = words;
+        let (w, stride) = (words, self.stride);
         for c in 0..cond.len() {
-            let r = self.row[c];
-            if r == u32::MAX {
+            if !self.relevant[c] {
                 continue;
             }
-            let (done, rest) = self.bits.split_at_mut(r as usize * w);
-            let mine = &mut rest[..w];
-            mine.fill(0);
-            own(c, &mut |i| mine[i / WORD] |= 1 << (i % WORD));
-            for &d in cond.successors(c) {
-                let d = d as usize;
-                if let Some(i) = target(d) {
-                    mine[i / WORD] |= 1 << (i % WORD);
+            let r = self.row[c];
+            let mut scratch = std::mem::take(&mut self.scratch);
+            {
+                let (done, mine): (&[u64], &mut [u64]) = if r == u32::MAX {
+                    (&self.bits[..], &mut scratch[..w])
+                } else {
+                    let (done, rest) = self.bits.split_at_mut(r as usize * stride);
+                    (&*done, &mut rest[..w])
+                };
+                mine.fill(0);
+                own(c, &mut |i| mine[i / WORD] |= 1 << (i % WORD));
+                for &d in cond.successors(c) {
+                    let d = d as usize;
+                    if let Some(i) = target(d) {
+                        mine[i / WORD] |= 1 << (i % WORD);
+                    }
+                    let rd = self.row[d] as usize * stride;
+                    for (a, b) in mine.iter_mut().zip(&done[rd..rd + w]) {
+                        *a |= *b;
+                    }
                 }
-                let rd = self.row[d] as usize * w;
-                for (a, b) in mine.iter_mut().zip(&done[rd..rd + w]) {
-                    *a |= *b;
-                }
+                self.count[c] = mine.iter().map(|x| x.count_ones()).sum();
             }
-            self.count[c] = mine.iter().map(|x| x.count_ones()).sum();
+            if r == u32::MAX {
+                visit(self, c, &scratch[..w]);
+            } else {
+                let at = r as usize * stride;
+                visit(self, c, &self.bits[at..at + w]);
+            }
+            self.scratch = scratch;
         }
     }
 
+    /// Bits of a component that keeps a row.
     fn of(&self, c: usize) -> &[u64] {
         let r = self.row[c] as usize;
-        &self.bits[r * self.words..(r + 1) * self.words]
+        &self.bits[r * self.stride..r * self.stride + self.words]
     }
 }
 
@@ -231,41 +265,6 @@ fn dominant(cond: &Condensation, chunk: &Chunk, c: usize) -> Option<usize> {
         .max_by_key(|&d| (chunk.count[d], std::cmp::Reverse(d)))
 }
 
-/// A flow component's range of chunk-local store indices, per local store.
-fn component_ranges(model: &Model, stores: &[NodeId], local: &[u32]) -> Vec<(u32, u32)> {
-    // Stores of one flow component are contiguous in the chunk; find the runs.
-    let mut root: Vec<usize> = (0..stores.len()).collect();
-    fn find(root: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while root[r] != r {
-            r = root[r];
-        }
-        root[x] = r;
-        r
-    }
-    for f in &model.flows {
-        let (a, b) = (local[f.from as usize], local[f.to as usize]);
-        if a != u32::MAX && b != u32::MAX {
-            let (ra, rb) = (find(&mut root, a as usize), find(&mut root, b as usize));
-            root[ra.max(rb)] = ra.min(rb);
-        }
-    }
-    let mut ranges = vec![(0u32, 0u32); stores.len()];
-    let mut i = 0;
-    while i < stores.len() {
-        let r = find(&mut root, i);
-        let mut j = i + 1;
-        while j < stores.len() && find(&mut root, j) == r {
-            j += 1;
-        }
-        for x in ranges.iter_mut().take(j).skip(i) {
-            *x = (i as u32, j as u32);
-        }
-        i = j;
-    }
-    ranges
-}
-
 /// What one chunk of stores adds to each source.
 struct StoreFigures {
     records: Vec<u64>,
@@ -278,22 +277,24 @@ struct StoreFigures {
 /// Scratch space of one worker of the store pass.
 struct StoreScratch<'a> {
     chunk: Chunk<'a>,
-    tally: Tally,
     local: Vec<u32>,
     records: Vec<u64>,
     exposure: Vec<f64>,
     none: Vec<f64>,
-    reached: Vec<NodeId>,
+    /// Per record set: the component it was last looked at for (sets are met once per
+    /// component even when several of their copies differ).
+    set_seen: Vec<u32>,
+    copies: Vec<crate::model::records::Holding>,
 }
 
 /// Everything the passes share.
 struct Plan<'a> {
-    model: &'a Model,
     index: &'a ExposureIndex,
     cond: Condensation,
     sources: &'a [NodeId],
     row: Vec<u32>,
     rows: usize,
+    relevant: Vec<bool>,
     store_of_comp: Vec<Vec<NodeId>>,
 }
 
@@ -302,14 +303,26 @@ impl Plan<'_> {
     /// corrected for the flow components where the two differ.
     fn store_chunk(&self, s: &mut StoreScratch, stores: &[NodeId]) -> StoreFigures {
         let (cond, index) = (&self.cond, self.index);
-        let k = cond.len();
         let pops = index.populations.len();
         for (i, &st) in stores.iter().enumerate() {
             s.local[st as usize] = i as u32;
         }
-        let ranges = component_ranges(self.model, stores, &s.local);
         let local = &s.local;
-        s.chunk.propagate(
+        let StoreScratch {
+            chunk,
+            records,
+            exposure,
+            none,
+            set_seen,
+            copies,
+            ..
+        } = s;
+        set_seen.fill(u32::MAX);
+        let has = |bits: &[u64], st: NodeId| {
+            let l = local[st as usize];
+            l != u32::MAX && bits[l as usize / WORD] >> (l as usize % WORD) & 1 == 1
+        };
+        chunk.propagate(
             cond,
             stores.len().div_ceil(WORD),
             |c, set| {
@@ -320,72 +333,51 @@ impl Plan<'_> {
                 }
             },
             |_| None,
-        );
-        let tally_range =
-            |tally: &mut Tally, reached: &mut Vec<NodeId>, bits: &[u64], lo: u32, hi: u32| {
-                reached.clear();
-                for i in lo..hi {
-                    if bits[i as usize / WORD] >> (i as usize % WORD) & 1 == 1 {
-                        reached.push(stores[i as usize]);
-                    }
+            |chunk, c, bits| {
+                let base = dominant(cond, chunk, c);
+                let (mut rec, mut exp) = base.map_or((0, 0.0), |d| (records[d], exposure[d]));
+                match base {
+                    Some(d) => none.copy_within(d * pops..(d + 1) * pops, c * pops),
+                    None => none[c * pops..(c + 1) * pops]
+                        .iter_mut()
+                        .for_each(|x| *x = 1.0),
                 }
-                tally.count(index, reached.iter().copied());
-            };
-        let mut with = vec![1.0f64; pops];
-        for c in 0..k {
-            if self.row[c] == u32::MAX {
-                continue;
-            }
-            let chunk = &s.chunk;
-            let base = dominant(cond, chunk, c);
-            let (mut rec, mut exp) = base.map_or((0, 0.0), |d| (s.records[d], s.exposure[d]));
-            match base {
-                Some(d) => s.none.copy_within(d * pops..(d + 1) * pops, c * pops),
-                None => s.none[c * pops..(c + 1) * pops]
-                    .iter_mut()
-                    .for_each(|x| *x = 1.0),
-            }
-            if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
-                let bits = chunk.of(c);
-                let base_bits = base.map(|d| chunk.of(d));
-                let mut i = 0usize;
-                while i < stores.len() {
-                    let w = i / WORD;
-                    let diff = bits[w] & !base_bits.map_or(0, |b| b[w]);
-                    let masked = diff >> (i % WORD);
-                    if masked == 0 {
-                        i = (w + 1) * WORD;
-                        continue;
-                    }
-                    i += masked.trailing_zeros() as usize;
-                    let (lo, hi) = ranges[i];
-                    tally_range(&mut s.tally, &mut s.reached, bits, lo, hi);
-                    rec = rec.saturating_add(s.tally.records_total);
-                    exp += s.tally.exposure;
-                    with.copy_from_slice(&s.tally.none);
-                    if let Some(b) = base_bits {
-                        tally_range(&mut s.tally, &mut s.reached, b, lo, hi);
-                        rec = rec.saturating_sub(s.tally.records_total);
-                        exp -= s.tally.exposure;
-                        for (w, t) in with.iter_mut().zip(&s.tally.none) {
-                            // The base's sets leak from c too: divide them out (none of them
-                            // can be a whole-population set, or the product would already be 0).
-                            if *t != 0.0 {
-                                *w /= t;
-                            } else {
-                                *w = 1.0;
+                if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
+                    // Stores c reaches and its base does not: each of their record sets gains
+                    // the records of its copies c reaches beyond those the base reaches.
+                    let base_bits = base.map(|d| chunk.of(d));
+                    for (w, &word) in bits.iter().enumerate() {
+                        let mut diff = word & !base_bits.map_or(0, |b| b[w]);
+                        while diff != 0 {
+                            let i = w * WORD + diff.trailing_zeros() as usize;
+                            diff &= diff - 1;
+                            for h in index.store_holdings(stores[i]) {
+                                if set_seen[h.set as usize] == c as u32 {
+                                    continue;
+                                }
+                                set_seen[h.set as usize] = c as u32;
+                                let with = index.set_records(h.set, |st| has(bits, st), copies);
+                                let without = base_bits.map_or(0, |b| {
+                                    index.set_records(h.set, |st| has(b, st), copies)
+                                });
+                                if with == without {
+                                    continue;
+                                }
+                                let weight = index.set_weight(h.set);
+                                rec = rec.saturating_add(with).saturating_sub(without);
+                                exp += with as f64 * weight - without as f64 * weight;
+                                let (population, coverage) = index.set_subjects(h.set);
+                                if without == 0 && population != NO_POPULATION {
+                                    none[c * pops + population as usize] *= 1.0 - coverage;
+                                }
                             }
                         }
                     }
-                    for (n, w) in s.none[c * pops..(c + 1) * pops].iter_mut().zip(&with) {
-                        *n *= w;
-                    }
-                    i = hi as usize;
                 }
-            }
-            s.records[c] = rec;
-            s.exposure[c] = exp;
-        }
+                records[c] = rec;
+                exposure[c] = exp;
+            },
+        );
         for &st in stores {
             s.local[st as usize] = u32::MAX;
         }
@@ -418,27 +410,23 @@ impl Plan<'_> {
             part.len().div_ceil(WORD),
             |_, _| {},
             |d| (slot[d] != u32::MAX).then(|| slot[d] as usize),
-        );
-        for c in 0..cond.len() {
-            if self.row[c] == u32::MAX {
-                continue;
-            }
-            let base = dominant(cond, chunk, c);
-            let mut w = base.map_or(0, |d| weight_of[d]);
-            if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
-                let bits = chunk.of(c);
-                let b = base.map(|d| chunk.of(d));
-                for (wi, &x) in bits.iter().enumerate() {
-                    let mut diff = x & !b.map_or(0, |b| b[wi]);
-                    while diff != 0 {
-                        let bit = diff.trailing_zeros() as usize;
-                        diff &= diff - 1;
-                        w += tree[part[wi * WORD + bit]];
+            |chunk, c, bits| {
+                let base = dominant(cond, chunk, c);
+                let mut w = base.map_or(0, |d| weight_of[d]);
+                if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
+                    let b = base.map(|d| chunk.of(d));
+                    for (wi, &x) in bits.iter().enumerate() {
+                        let mut diff = x & !b.map_or(0, |b| b[wi]);
+                        while diff != 0 {
+                            let bit = diff.trailing_zeros() as usize;
+                            diff &= diff - 1;
+                            w += tree[part[wi * WORD + bit]];
+                        }
                     }
                 }
-            }
-            weight_of[c] = w;
-        }
+                weight_of[c] = w;
+            },
+        );
         for &c in part {
             slot[c] = u32::MAX;
         }
@@ -473,10 +461,17 @@ pub fn sweep(
             }
         }
     }
+    // Rows for the components some relevant component reaches; the rest are read by nobody.
+    let mut reached_by_relevant = vec![false; k];
+    for (c, _) in relevant.iter().enumerate().filter(|(_, r)| **r) {
+        for &d in cond.successors(c) {
+            reached_by_relevant[d as usize] = true;
+        }
+    }
     let mut row = vec![u32::MAX; k];
     let mut rows = 0usize;
     for c in 0..k {
-        if relevant[c] {
+        if reached_by_relevant[c] {
             row[c] = rows as u32;
             rows += 1;
         }
@@ -486,12 +481,12 @@ pub fn sweep(
         store_of_comp[cond.comp[s as usize] as usize].push(s);
     }
     let plan = Plan {
-        model,
         index,
         cond,
         sources,
         row,
         rows,
+        relevant,
         store_of_comp,
     };
     let chunks = store_chunks(model);
@@ -502,21 +497,35 @@ pub fn sweep(
         .max()
         .unwrap_or(0)
         .max(CHUNK_WORDS);
-    let figures: Vec<StoreFigures> = chunks
-        .par_iter()
-        .map_init(
-            || StoreScratch {
-                chunk: Chunk::new(&plan.row, plan.rows, max_words),
-                tally: Tally::new(index),
-                local: vec![u32::MAX; model.node_count()],
-                records: vec![0; k],
-                exposure: vec![0.0; k],
-                none: vec![1.0; k * pops],
-                reached: Vec::new(),
-            },
-            |scratch, stores| plan.store_chunk(scratch, stores),
-        )
-        .collect();
+    // Per source: records, exposure, stores and the chance each person is untouched, summed
+    // (multiplied) over the chunks in chunk order.
+    let mut records = vec![0u64; sources.len()];
+    let mut exposure = vec![0.0f64; sources.len()];
+    let mut stores = vec![0u32; sources.len()];
+    let mut none = vec![1.0f64; sources.len() * pops];
+    in_waves(
+        chunks.len(),
+        || StoreScratch {
+            chunk: Chunk::new(&plan.row, &plan.relevant, plan.rows, max_words),
+            local: vec![u32::MAX; model.node_count()],
+            records: vec![0; k],
+            exposure: vec![0.0; k],
+            none: vec![1.0; k * pops],
+            set_seen: vec![u32::MAX; index.set_count()],
+            copies: Vec::new(),
+        },
+        |scratch, i| plan.store_chunk(scratch, &chunks[i]),
+        |f: StoreFigures| {
+            for xi in 0..sources.len() {
+                records[xi] = records[xi].saturating_add(f.records[xi]);
+                exposure[xi] += f.exposure[xi];
+                stores[xi] += f.stores[xi];
+            }
+            for (n, v) in none.iter_mut().zip(&f.none) {
+                *n *= v;
+            }
+        },
+    );
 
     // Reach sizes: trees of hanging components, bits for the others.
     let cond = &plan.cond;
@@ -529,55 +538,62 @@ pub fn sweep(
         }
     }
     let weighted: Vec<usize> = (0..k)
-        .filter(|&c| cond.indegree[c] >= 2 && relevant[c])
+        .filter(|&c| cond.indegree[c] >= 2 && plan.relevant[c])
         .collect();
     let parts: Vec<&[usize]> = weighted.chunks(CHUNK_WORDS * WORD).collect();
-    let reach: Vec<u64> = parts
-        .par_iter()
-        .map_init(
-            || {
-                (
-                    Chunk::new(&plan.row, plan.rows, CHUNK_WORDS),
-                    vec![0u64; k],
-                    vec![u32::MAX; k],
-                )
-            },
-            |(chunk, weight_of, slot), part| plan.reach_chunk(chunk, weight_of, slot, part, &tree),
-        )
-        .reduce(
-            || vec![0u64; sources.len()],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
+    let mut reach = vec![0u64; sources.len()];
+    in_waves(
+        parts.len(),
+        || {
+            (
+                Chunk::new(&plan.row, &plan.relevant, plan.rows, CHUNK_WORDS),
+                vec![0u64; k],
+                vec![u32::MAX; k],
+            )
+        },
+        |(chunk, weight_of, slot), i| plan.reach_chunk(chunk, weight_of, slot, parts[i], &tree),
+        |part: Vec<u64>| reach.iter_mut().zip(part).for_each(|(x, y)| *x += y),
+    );
 
     sources
         .iter()
         .enumerate()
-        .map(|(xi, &x)| {
-            let mut none = vec![1.0f64; pops];
-            let (mut records, mut exposure, mut stores) = (0u64, 0.0f64, 0u32);
-            for f in &figures {
-                records = records.saturating_add(f.records[xi]);
-                exposure += f.exposure[xi];
-                stores += f.stores[xi];
-                for (n, v) in none.iter_mut().zip(&f.none[xi * pops..(xi + 1) * pops]) {
-                    *n *= v;
-                }
-            }
-            SweepRow {
-                node: x,
-                exposure,
-                records,
-                stores,
-                reach: reach.get(xi).copied().unwrap_or(0) + tree[cond.comp[x as usize] as usize],
-                people: (0..pops)
-                    .map(|p| index.sizes[p] * (1.0 - none[p]))
-                    .collect(),
-            }
+        .map(|(xi, &x)| SweepRow {
+            node: x,
+            exposure: exposure[xi],
+            records: records[xi],
+            stores: stores[xi],
+            reach: reach[xi] + tree[cond.comp[x as usize] as usize],
+            people: (0..pops)
+                .map(|p| index.sizes[p] * (1.0 - none[xi * pops + p]))
+                .collect(),
         })
         .collect()
+}
+
+/// Runs `jobs` jobs in waves of one job per worker thread. Each worker keeps the scratch space
+/// `make` gives it for all its jobs (large bitsets are made once per thread, not once per job),
+/// and `fold` receives every job's result in job order as each wave ends, so results are
+/// combined in the same order for any thread count and only one wave of them is held at once.
+fn in_waves<S: Send, T: Send>(
+    jobs: usize,
+    make: impl Fn() -> S,
+    work: impl Fn(&mut S, usize) -> T + Sync,
+    mut fold: impl FnMut(T),
+) {
+    let workers = rayon::current_num_threads().clamp(1, jobs.max(1));
+    let mut scratch: Vec<S> = (0..workers.min(jobs)).map(|_| make()).collect();
+    let mut start = 0;
+    while start < jobs {
+        let end = (start + workers).min(jobs);
+        let results: Vec<T> = scratch[..end - start]
+            .par_iter_mut()
+            .enumerate()
+            .map(|(j, s)| work(s, start + j))
+            .collect();
+        results.into_iter().for_each(&mut fold);
+        start = end;
+    }
 }
 
 /// The plain twin of [`sweep`]: one breadth-first search per source.

@@ -27,6 +27,10 @@ pub struct ExposureIndex {
     shared_sets: Vec<SetId>,
     copy_offsets: Vec<u32>,
     copies: Vec<(NodeId, Holding)>,
+    /// Position of each set in `shared_sets` (`u32::MAX` for sets held whole in one store).
+    shared_slot: Vec<u32>,
+    /// Store and window of each set held whole in one store.
+    solo_store: Vec<Option<(NodeId, u32)>>,
     /// Category names (sorted) and weights.
     pub categories: Vec<String>,
     pub weights: Vec<f64>,
@@ -126,7 +130,21 @@ impl ExposureIndex {
             copies.extend(list);
             copy_offsets.push(copies.len() as u32);
         }
+        let mut solo_store = vec![None; model.record_sets.len()];
+        for (store, list) in holdings.by_store.iter().enumerate() {
+            for h in list {
+                if set_solo[h.set as usize] {
+                    solo_store[h.set as usize] = Some((store as NodeId, h.window));
+                }
+            }
+        }
+        let mut shared_slot = vec![u32::MAX; model.record_sets.len()];
+        for (i, &set) in shared_sets.iter().enumerate() {
+            shared_slot[set as usize] = i as u32;
+        }
         ExposureIndex {
+            solo_store,
+            shared_slot,
             shared_sets,
             copy_offsets,
             copies,
@@ -151,8 +169,67 @@ impl ExposureIndex {
         self.set_category.len()
     }
 
-    fn store_holdings(&self, s: NodeId) -> &[Holding] {
+    pub(crate) fn store_holdings(&self, s: NodeId) -> &[Holding] {
         &self.holdings[self.offsets[s as usize] as usize..self.offsets[s as usize + 1] as usize]
+    }
+
+    /// Deduplicated records of `set` when the copies in the stores `leaked` accepts leak
+    /// together (what [`Tally::count`] adds for the set). `buf` is scratch space.
+    pub(crate) fn set_records(
+        &self,
+        set: SetId,
+        leaked: impl Fn(NodeId) -> bool,
+        buf: &mut Vec<Holding>,
+    ) -> u64 {
+        let s = set as usize;
+        let slot = self.shared_slot[s];
+        if slot == u32::MAX {
+            // Held whole in one store: the caller asks about a store that holds it.
+            let h = self.copies_of_solo(set);
+            return match h {
+                Some((store, h)) if leaked(store) => whole_records(self.set_amount[s], h.window),
+                _ => 0,
+            };
+        }
+        let copies = &self.copies[self.copy_offsets[slot as usize] as usize
+            ..self.copy_offsets[slot as usize + 1] as usize];
+        if self.set_whole[s] {
+            // Longest window first: the first leaked copy decides.
+            return copies
+                .iter()
+                .find(|(st, _)| leaked(*st))
+                .map_or(0, |(_, h)| whole_records(self.set_amount[s], h.window));
+        }
+        buf.clear();
+        buf.extend(copies.iter().filter(|(st, _)| leaked(*st)).map(|(_, h)| *h));
+        union_records(self.set_amount[s], buf)
+    }
+
+    /// The one store holding a set held whole in one store, with its holding.
+    fn copies_of_solo(&self, set: SetId) -> Option<(NodeId, Holding)> {
+        self.solo_store[set as usize].map(|(store, window)| {
+            (
+                store,
+                Holding {
+                    set,
+                    fraction: 1.0,
+                    window,
+                },
+            )
+        })
+    }
+
+    /// Weight of a set's category.
+    pub(crate) fn set_weight(&self, set: SetId) -> f64 {
+        self.weights[self.set_category[set as usize] as usize]
+    }
+
+    /// Population index of a set's subjects (or [`NO_POPULATION`]) and its coverage.
+    pub(crate) fn set_subjects(&self, set: SetId) -> (u32, f64) {
+        (
+            self.set_population[set as usize],
+            self.set_coverage[set as usize],
+        )
     }
 }
 

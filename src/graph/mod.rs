@@ -1,11 +1,14 @@
 //! The attack graph: the model's traversable links as dense, compact adjacency.
 //!
 //! Built once per model (or per design: designs return a new model, never mutate a graph).
-//! The graph implements petgraph's traversal traits, so petgraph's whole-graph algorithms
-//! (strongly connected components) run on it directly; the hot loops walk the CSR arrays:
+//! The graph implements petgraph's traversal traits, so petgraph's algorithms run on it directly
+//! (the tests use them as an independent check); strongly connected components come from
+//! [`scc`], and the hot loops walk the CSR arrays:
 //! `out_offsets[n]..out_offsets[n+1]`
 //! indexes `out_edges`, the ids of the edges leaving node `n`, sorted by their stable key so that
 //! traversal order never depends on the order of the model file.
+
+pub mod scc;
 
 use fixedbitset::FixedBitSet;
 use petgraph::visit::{
@@ -43,11 +46,6 @@ pub struct AttackGraph {
     out_edges: Vec<EdgeId>,
     in_offsets: Vec<u32>,
     in_edges: Vec<EdgeId>,
-    /// The out-adjacency again as flat arrays in `out_edges` order, for the simulation's inner
-    /// loop: target, draw threshold (see [`crate::engine::random::threshold`]) and draw key.
-    out_to: Vec<NodeId>,
-    out_threshold: Vec<u64>,
-    out_key: Vec<u64>,
     /// Model links that give integrity exposure only (write grants and write access).
     pub integrity_links: Vec<u32>,
 }
@@ -164,62 +162,20 @@ impl AttackGraph {
         });
         let (out_offsets, out_edges) = csr(node_count, &edges, |e| e.from);
         let (in_offsets, in_edges) = csr(node_count, &edges, |e| e.to);
-        let mut g = AttackGraph {
+        AttackGraph {
             node_count,
             edges,
             out_offsets,
             out_edges,
             in_offsets,
             in_edges,
-            out_to: Vec::new(),
-            out_threshold: Vec::new(),
-            out_key: Vec::new(),
             integrity_links,
-        };
-        g.fill_steps();
-        g
-    }
-
-    fn fill_steps(&mut self) {
-        let edges = &self.edges;
-        self.out_to = self
-            .out_edges
-            .iter()
-            .map(|&e| edges[e as usize].to)
-            .collect();
-        self.out_threshold = self
-            .out_edges
-            .iter()
-            .map(|&e| crate::engine::random::threshold(edges[e as usize].p))
-            .collect();
-        self.out_key = self
-            .out_edges
-            .iter()
-            .map(|&e| edges[e as usize].key)
-            .collect();
+        }
     }
 
     /// Changes an edge's success probability (what-if evaluation of a fix); p = 0 closes it.
     pub fn set_p(&mut self, e: EdgeId, p: f64) {
-        let from = self.edges[e as usize].from as usize;
         self.edges[e as usize].p = p;
-        let lo = self.out_offsets[from] as usize;
-        let hi = self.out_offsets[from + 1] as usize;
-        if let Some(i) = self.out_edges[lo..hi].iter().position(|&x| x == e) {
-            self.out_threshold[lo + i] = crate::engine::random::threshold(p);
-        }
-    }
-
-    /// The steps leaving `n` as parallel slices: targets, draw thresholds and draw keys.
-    #[inline]
-    pub fn out_steps(&self, n: NodeId) -> (&[NodeId], &[u64], &[u64]) {
-        let n = n as usize;
-        let r = self.out_offsets[n] as usize..self.out_offsets[n + 1] as usize;
-        (
-            &self.out_to[r.clone()],
-            &self.out_threshold[r.clone()],
-            &self.out_key[r],
-        )
     }
 
     /// The same graph without one edge (edge ids keep their meaning; the edge is only unlinked
@@ -241,7 +197,6 @@ impl AttackGraph {
         let edge = self.edge(e);
         drop_from(&mut g.out_offsets, &mut g.out_edges, edge.from);
         drop_from(&mut g.in_offsets, &mut g.in_edges, edge.to);
-        g.fill_steps();
         g
     }
 
