@@ -1,5 +1,35 @@
 //! Times the phases of loading and analysing a model (a development aid).
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// The system allocator, counting live and peak heap bytes (independent of how the kernel
+/// backs the pages).
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(l.size(), Relaxed) + l.size();
+        PEAK.fetch_max(now, Relaxed);
+        System.alloc(l)
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Relaxed);
+        System.dealloc(p, l)
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        if new > l.size() {
+            let now = LIVE.fetch_add(new - l.size(), Relaxed) + new - l.size();
+            PEAK.fetch_max(now, Relaxed);
+        } else {
+            LIVE.fetch_sub(l.size() - new, Relaxed);
+        }
+        System.realloc(p, l, new)
+    }
+}
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 /// Peak and current resident memory, from /proc (Linux only; "?" elsewhere).
 fn rss() -> String {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -9,7 +39,13 @@ fn rss() -> String {
             .map(|l| l[k.len()..].trim().to_string())
             .unwrap_or("?".into())
     };
-    format!("[rss {} peak {}]", get("VmRSS:"), get("VmHWM:"))
+    format!(
+        "[heap {} MB, heap peak {} MB; rss {} peak {}]",
+        LIVE.load(Relaxed) >> 20,
+        PEAK.swap(LIVE.load(Relaxed), Relaxed) >> 20,
+        get("VmRSS:"),
+        get("VmHWM:")
+    )
 }
 fn main() {
     let path = std::env::args().nth(1).expect("model path");
@@ -29,7 +65,12 @@ fn main() {
     eprintln!("index {:?} {}", t.elapsed(), rss());
     let t = Instant::now();
     let c = blastradius::engine::sweep::Condensation::new(&g);
-    eprintln!("condensation {:?} ({} components)", t.elapsed(), c.len());
+    eprintln!(
+        "condensation {:?} ({} components) {}",
+        t.elapsed(),
+        c.len(),
+        rss()
+    );
     drop(c);
     let humans: Vec<u32> = m
         .nodes_of(blastradius::model::NodeKind::Account)
@@ -67,5 +108,5 @@ fn main() {
     let sources: Vec<u32> = m.nodes_of(blastradius::model::NodeKind::Account).collect();
     let t = Instant::now();
     let rows = blastradius::engine::sweep::sweep(&m, &g, &i, &sources);
-    eprintln!("sweep {:?} ({} rows)", t.elapsed(), rows.len());
+    eprintln!("sweep {:?} ({} rows) {}", t.elapsed(), rows.len(), rss());
 }

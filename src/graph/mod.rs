@@ -65,8 +65,24 @@ pub fn stable_hash(parts: &[&[u8]]) -> u64 {
 }
 
 /// The stable key of a step: a hash of its endpoints' ids and its kind's label (as
-/// [`LinkKind::label`] writes it), never of positions in the model.
+/// [`LinkKind::label`] writes it), never of positions in the model. Each part is hashed on its
+/// own and the three are combined, so a graph hashes every node id once, not once per edge.
 pub fn edge_key(from: &str, to: &str, kind: &LinkKind) -> u64 {
+    combine_key(
+        stable_hash(&[from.as_bytes()]),
+        stable_hash(&[to.as_bytes()]),
+        kind_hash(kind),
+    )
+}
+
+/// [`edge_key`] from the hashes of its parts.
+#[inline]
+pub fn combine_key(from: u64, to: u64, kind: u64) -> u64 {
+    mix64(from ^ mix64(to.wrapping_add(0x9e37_79b9_7f4a_7c15) ^ mix64(kind)))
+}
+
+/// Hash of a kind's label.
+pub fn kind_hash(kind: &LinkKind) -> u64 {
     let label: &[u8] = match kind {
         LinkKind::Owns => b"owns",
         LinkKind::Member => b"member",
@@ -77,7 +93,7 @@ pub fn edge_key(from: &str, to: &str, kind: &LinkKind) -> u64 {
         LinkKind::Access(crate::model::Access::Admin) => b"access:admin",
         LinkKind::Custom(k) => k.as_bytes(),
     };
-    stable_hash(&[from.as_bytes(), to.as_bytes(), label])
+    stable_hash(&[label])
 }
 
 /// SplitMix64 finaliser.
@@ -114,6 +130,11 @@ impl AttackGraph {
     pub fn build(model: &Model) -> AttackGraph {
         let node_count = model.node_count();
         let mut edges = Vec::with_capacity(model.links.len());
+        let node_hash: Vec<u64> = model
+            .nodes
+            .iter()
+            .map(|n| stable_hash(&[n.id.as_bytes()]))
+            .collect();
         let mut integrity_links = Vec::new();
         for (i, link) in model.links.iter().enumerate() {
             if !link.kind.is_traversable() {
@@ -124,7 +145,11 @@ impl AttackGraph {
             if p <= 0.0 {
                 continue;
             }
-            let key = edge_key(model.id(link.from), model.id(link.to), &link.kind);
+            let key = combine_key(
+                node_hash[link.from as usize],
+                node_hash[link.to as usize],
+                kind_hash(&link.kind),
+            );
             edges.push(AttackEdge {
                 from: link.from,
                 to: link.to,
@@ -135,17 +160,8 @@ impl AttackGraph {
             });
         }
         // Order by key: traversal order (and so every tie-break) is independent of file order.
-        let mut order: Vec<(u64, u32)> = edges
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key, i as u32))
-            .collect();
-        order.sort_unstable();
-        let edges: Vec<AttackEdge> = order
-            .iter()
-            .map(|&(_, i)| edges[i as usize].clone())
-            .collect();
-        let mut edges = edges;
+        // In place; equal keys keep link order.
+        edges.sort_unstable_by_key(|e| (e.key, e.link));
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
         // draw, so it is open when the draw falls under the larger p. Keep that one edge.
         edges.dedup_by(|later, kept| {
@@ -345,8 +361,13 @@ mod tests {
             let label = kind.label();
             assert_eq!(
                 edge_key("a", "b", &kind),
-                stable_hash(&[b"a", b"b", label.as_bytes()])
+                combine_key(
+                    stable_hash(&[b"a"]),
+                    stable_hash(&[b"b"]),
+                    stable_hash(&[label.as_bytes()])
+                )
             );
+            assert_ne!(edge_key("a", "b", &kind), edge_key("b", "a", &kind));
         }
     }
 

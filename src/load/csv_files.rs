@@ -300,6 +300,16 @@ pub(super) fn for_each_row(
     }
 }
 
+/// An upper bound on the items (rows, or entries of list cells) of a side file: its line breaks
+/// and list separators. Used to size lists once instead of growing them.
+pub(super) fn item_bound(src: &Source, file: &SideFile) -> usize {
+    src.file_text(file.base)
+        .bytes()
+        .filter(|&b| b == b'\n' || b == b';')
+        .count()
+        + 1
+}
+
 /// Whether rows of `table` declare nodes (read once more, first, to declare them).
 pub(super) fn declares_nodes(table: &str) -> bool {
     matches!(table, "person" | "account" | "group" | "system" | "store")

@@ -14,7 +14,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::csv_files::{
-    declared_id, declares_nodes, for_each_row, open_side_files, parse_row, SideFile, SideRow,
+    declared_id, declares_nodes, for_each_row, item_bound, open_side_files, parse_row, SideFile,
+    SideRow,
 };
 use super::source::Source;
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
@@ -989,12 +990,38 @@ impl Builder {
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
 /// only meaningful when `src` has no errors.
 fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
+    // Size the large lists once: growing them copies tens of megabytes at 100k people.
+    let toml_links = raw.person.iter().map(|p| p.accounts.len()).sum::<usize>()
+        + raw.account.iter().map(|a| a.groups.len()).sum::<usize>()
+        + raw.group.iter().map(|g| g.groups.len()).sum::<usize>()
+        + raw.membership.len()
+        + raw
+            .system
+            .iter()
+            .map(|s| s.credentials.len() + s.access.len())
+            .sum::<usize>()
+        + raw.store.iter().map(|s| s.credentials.len()).sum::<usize>()
+        + raw.grant.len()
+        + raw.edge.len();
+    let side_links: usize = side
+        .iter()
+        .filter(|f| !matches!(f.table, "records" | "flow"))
+        .map(|f| item_bound(src, f))
+        .sum();
+    let side_nodes: usize = side
+        .iter()
+        .filter(|f| declares_nodes(f.table))
+        .map(|f| item_bound(src, f))
+        .sum();
+    let toml_nodes =
+        raw.person.len() + raw.account.len() + raw.group.len() + raw.system.len() + raw.store.len();
     let mut b = Builder {
         model: Model::default(),
-        links: Vec::new(),
+        links: Vec::with_capacity(toml_links + side_links),
         flows: Vec::new(),
-        declared_at: Vec::new(),
+        declared_at: Vec::with_capacity(toml_nodes + side_nodes),
     };
+    b.model.reserve_nodes(toml_nodes + side_nodes);
     let org = raw.org.unwrap_or_default();
     let _ = org.description;
     b.model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
@@ -1161,6 +1188,35 @@ fn parse_access(src: &mut Source, a: &Spanned<String>) -> Option<Access> {
     parsed
 }
 
+/// Targets by source node in two flat lists (no list per node).
+struct Adjacency {
+    offsets: Vec<u32>,
+    targets: Vec<NodeId>,
+}
+
+impl Adjacency {
+    fn new(n: usize, pairs: impl Iterator<Item = (NodeId, NodeId)> + Clone) -> Adjacency {
+        let mut offsets = vec![0u32; n + 1];
+        for (from, _) in pairs.clone() {
+            offsets[from as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0; offsets[n] as usize];
+        for (from, to) in pairs {
+            targets[fill[from as usize] as usize] = to;
+            fill[from as usize] += 1;
+        }
+        Adjacency { offsets, targets }
+    }
+
+    fn of(&self, x: NodeId) -> &[NodeId] {
+        &self.targets[self.offsets[x as usize] as usize..self.offsets[x as usize + 1] as usize]
+    }
+}
+
 /// Warnings about a valid model: things that are allowed but probably not meant.
 fn lint(model: &Model, src: &mut Source) {
     let n = model.node_count();
@@ -1187,15 +1243,19 @@ fn lint(model: &Model, src: &mut Source) {
     let mut stack: Vec<NodeId> = (0..n as NodeId)
         .filter(|&x| model.kind(x) != NodeKind::Group)
         .collect();
-    let mut out: Vec<Vec<NodeId>> = vec![Vec::new(); n];
-    for l in model.links.iter().filter(|l| l.kind.is_traversable()) {
-        out[l.from as usize].push(l.to);
-    }
+    let out = Adjacency::new(
+        n,
+        model
+            .links
+            .iter()
+            .filter(|l| l.kind.is_traversable())
+            .map(|l| (l.from, l.to)),
+    );
     for &x in &stack {
         usable[x as usize] = true;
     }
     while let Some(x) = stack.pop() {
-        for &y in &out[x as usize] {
+        for &y in out.of(x) {
             if !usable[y as usize] {
                 usable[y as usize] = true;
                 stack.push(y);
@@ -1219,12 +1279,14 @@ fn lint(model: &Model, src: &mut Source) {
     }
 
     // Groups that are members of each other: every member of one gains all their privileges.
-    let mut parents: Vec<Vec<NodeId>> = vec![Vec::new(); n];
-    for l in &model.links {
-        if l.kind == LinkKind::Member && model.kind(l.from) == NodeKind::Group {
-            parents[l.from as usize].push(l.to);
-        }
-    }
+    let parents = Adjacency::new(
+        n,
+        model
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Member && model.kind(l.from) == NodeKind::Group)
+            .map(|l| (l.from, l.to)),
+    );
     let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
     for g in model.nodes_of(NodeKind::Group) {
         if state[g as usize] != 0 {
@@ -1234,7 +1296,7 @@ fn lint(model: &Model, src: &mut Source) {
         let mut stack: Vec<(NodeId, usize)> = vec![(g, 0)];
         state[g as usize] = 1;
         while let Some(&mut (x, ref mut i)) = stack.last_mut() {
-            if let Some(&p) = parents[x as usize].get(*i) {
+            if let Some(&p) = parents.of(x).get(*i) {
                 *i += 1;
                 match state[p as usize] {
                     0 => {

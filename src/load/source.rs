@@ -11,7 +11,7 @@ struct SourceFile {
     name: String,
     base: usize,
     /// Shared, so that a reader can walk a file while problems are added to the source.
-    text: Arc<str>,
+    text: Arc<String>,
     /// Offsets of line starts, made the first time a position in the file is asked for.
     line_starts: OnceCell<Vec<usize>>,
 }
@@ -49,18 +49,18 @@ impl Source {
         self.files.push(SourceFile {
             name: name.into(),
             base,
-            text: Arc::from(text),
+            text: Arc::new(text),
             line_starts: OnceCell::new(),
         });
         base
     }
 
     /// Text of the file that starts at global offset `base`, shared.
-    pub fn file_text(&self, base: usize) -> Arc<str> {
+    pub fn file_text(&self, base: usize) -> Arc<String> {
         self.files
             .iter()
             .find(|f| f.base == base)
-            .map_or_else(|| Arc::from(""), |f| f.text.clone())
+            .map_or_else(|| Arc::new(String::new()), |f| f.text.clone())
     }
 
     /// Text of the primary file.

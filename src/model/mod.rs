@@ -10,8 +10,6 @@ pub mod records;
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 pub use categories::Categories;
 
 /// Dense index of a node in [`Model::nodes`].
@@ -236,6 +234,14 @@ pub struct StorePolicy {
     pub dropped: Vec<String>,
 }
 
+/// Hash of a node id for the lookup table.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(id.as_bytes());
+    h.finish()
+}
+
 /// Store policies by node, kept for stores only: every other node reads the default policy, so
 /// a model with a few thousand stores among a million nodes keeps a few thousand policies.
 #[derive(Debug, Clone, Default)]
@@ -408,7 +414,7 @@ pub struct Model {
     /// Node lookup while nodes are added in file order. Once the nodes are in id order
     /// ([`Model::canonical`]) it is emptied and lookups search `nodes` instead, so large models
     /// do not keep a second copy of every id.
-    ids: FxHashMap<String, NodeId>,
+    ids: hashbrown::HashTable<NodeId>,
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).
@@ -434,7 +440,10 @@ impl Model {
                 .ok()
                 .map(|i| i as NodeId)
         } else {
-            self.ids.get(id).copied()
+            let nodes = &self.nodes;
+            self.ids
+                .find(id_hash(id), |&n| nodes[n as usize].id == id)
+                .copied()
         }
     }
 
@@ -450,23 +459,36 @@ impl Model {
         self.nodes.len()
     }
 
+    /// Makes room for `n` more nodes.
+    pub fn reserve_nodes(&mut self, n: usize) {
+        self.nodes.reserve(n);
+        let nodes = &self.nodes;
+        self.ids.reserve(n, |&m| id_hash(&nodes[m as usize].id));
+        self.mfa.reserve(n);
+        self.account_kind.reserve(n);
+        self.store_policy.slot.reserve(n);
+    }
+
     /// Adds a node; the caller has checked the id is new.
     pub fn add_node(&mut self, id: &str, kind: NodeKind) -> NodeId {
         if self.sorted {
             self.sorted = false;
-            self.ids = self
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.id.clone(), i as NodeId))
-                .collect();
+            let nodes = &self.nodes;
+            for i in 0..nodes.len() as NodeId {
+                self.ids
+                    .insert_unique(id_hash(&nodes[i as usize].id), i, |&m| {
+                        id_hash(&nodes[m as usize].id)
+                    });
+            }
         }
         let n = self.nodes.len() as NodeId;
         self.nodes.push(Node {
             id: id.to_string(),
             kind,
         });
-        self.ids.insert(id.to_string(), n);
+        let nodes = &self.nodes;
+        self.ids
+            .insert_unique(id_hash(id), n, |&m| id_hash(&nodes[m as usize].id));
         self.mfa.push(Mfa::None);
         self.account_kind.push(AccountKind::Human);
         self.store_policy.push_node();
@@ -627,7 +649,7 @@ impl Model {
         });
         self.flows
             .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
-        self.ids = FxHashMap::default();
+        self.ids = hashbrown::HashTable::new();
         self.sorted = true;
         self
     }
