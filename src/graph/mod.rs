@@ -16,6 +16,7 @@ use petgraph::visit::{
     Visitable,
 };
 use petgraph::Direction;
+use rayon::prelude::*;
 
 use crate::model::{LinkKind, Model, NodeId, NodeKind};
 
@@ -161,7 +162,7 @@ impl AttackGraph {
         }
         // Order by key: traversal order (and so every tie-break) is independent of file order.
         // In place; equal keys keep link order.
-        edges.sort_unstable_by_key(|e| (e.key, e.link));
+        edges.par_sort_unstable_by_key(|e| (e.key, e.link));
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
         // draw, so it is open when the draw falls under the larger p. Keep that one edge.
         edges.dedup_by(|later, kept| {

@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -268,7 +267,11 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         }
         (_, None) => Vec::new(),
     };
-    let model = build(raw, &side, &mut src);
+    let mut model = build(raw, &side, &mut src);
+    if !src.has_errors() {
+        model = model.canonical();
+        lint_duplicates(&model, &mut src);
+    }
     // Problems in reading order: the model file first, then side files, each by line.
     let primary = src.name().to_string();
     src.problems.sort_by(|a, b| {
@@ -295,7 +298,7 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         return Err(Error::Invalid { problems: errors });
     }
     Ok(LoadedModel {
-        model: model.canonical(),
+        model,
         path: name.to_string(),
         warnings,
     })
@@ -1217,6 +1220,25 @@ impl Adjacency {
     }
 }
 
+/// Warns of links listed more than once. In a canonical model equal links are next to each
+/// other, so this needs no set of every link.
+fn lint_duplicates(model: &Model, src: &mut Source) {
+    for w in model.links.windows(2) {
+        let (a, l) = (&w[0], &w[1]);
+        if a.from == l.from && a.to == l.to && a.kind == l.kind {
+            src.warning(
+                None,
+                format!(
+                    "`{}` → `{}` ({}) is listed more than once; it counts as one step with the largest p",
+                    model.id(l.from),
+                    model.id(l.to),
+                    l.kind.label()
+                ),
+            );
+        }
+    }
+}
+
 /// Warnings about a valid model: things that are allowed but probably not meant.
 fn lint(model: &Model, src: &mut Source) {
     let n = model.node_count();
@@ -1345,23 +1367,6 @@ fn lint(model: &Model, src: &mut Source) {
             src.warning(
                 None,
                 format!("store `{}` has no retention_days{age}", model.id(s)),
-            );
-        }
-    }
-
-    let mut seen = FxHashSet::default();
-    seen.reserve(model.links.len());
-    for l in &model.links {
-        let key = (l.from, l.to, &l.kind);
-        if !seen.insert(key) {
-            src.warning(
-                None,
-                format!(
-                    "`{}` → `{}` ({}) is listed more than once; it counts as one step with the largest p",
-                    model.id(l.from),
-                    model.id(l.to),
-                    l.kind.label()
-                ),
             );
         }
     }

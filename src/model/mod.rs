@@ -10,6 +10,8 @@ pub mod records;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 pub use categories::Categories;
 
 /// Dense index of a node in [`Model::nodes`].
@@ -539,7 +541,7 @@ impl Model {
         let sorted = self.nodes.windows(2).all(|w| w[0].id < w[1].id);
         if !sorted {
             let mut order: Vec<NodeId> = (0..n as NodeId).collect();
-            order.sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+            order.par_sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
             let mut remap = vec![0 as NodeId; n];
             for (new, &old) in order.iter().enumerate() {
                 remap[old as usize] = new as NodeId;
@@ -609,7 +611,7 @@ impl Model {
                 )
             })
             .collect();
-        keys.sort_unstable();
+        keys.par_sort_unstable();
         let opt = |x: Option<f64>| x.map_or(f64::NEG_INFINITY, |v| v);
         let full = |a: &Link, b: &Link| {
             kind_rank(&a.kind)
