@@ -104,6 +104,7 @@ fn main() {
             r.edges_examined,
             r.edges_examined as f64 / secs / 1e6
         );
+        eprintln!("  after monte carlo {}", rss());
     }
     let sources: Vec<u32> = m.nodes_of(blastradius::model::NodeKind::Account).collect();
     let t = Instant::now();

@@ -11,8 +11,8 @@
 //! stream may change between versions.
 
 use crate::model::{
-    Access, AccountKind, Amount, Categories, Flow, Link, LinkKind, Mfa, Model, NodeId, NodeKind,
-    RecordSet,
+    Access, AccountKind, Amount, Categories, Flow, Label, Link, LinkKind, Mfa, Model, NodeId,
+    NodeKind, RecordSet,
 };
 
 /// SplitMix64: small, fast, and fixed forever.
@@ -401,10 +401,9 @@ pub fn generate(people: usize, seed: u64) -> Model {
             if rng.chance(0.1) {
                 let a = admins[rng.below(admins.len())];
                 let p = rng.p(0.3, 0.7);
-                m.links.push(Link {
-                    p: Some(p),
-                    ..link(sys, a, LinkKind::Custom("session_on_host".into()))
-                });
+                m.links.push(
+                    link(sys, a, LinkKind::Custom(Label::new("session_on_host"))).with_p(Some(p)),
+                );
             }
         }
     }
@@ -412,22 +411,13 @@ pub fn generate(people: usize, seed: u64) -> Model {
 }
 
 fn link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
-    Link {
-        from,
-        to,
-        kind,
-        p: None,
-        time: None,
-        last_used_days: None,
-    }
+    Link::new(from, to, kind)
 }
 
 fn grant(from: NodeId, to: NodeId, access: Access, p: f64, used: u32) -> Link {
-    Link {
-        p: Some(p),
-        last_used_days: Some(used),
-        ..link(from, to, LinkKind::Grant(access))
-    }
+    link(from, to, LinkKind::Grant(access))
+        .with_p(Some(p))
+        .with_last_used_days(Some(used))
 }
 
 fn grant_access(rng: &mut Rng) -> Access {

@@ -43,7 +43,7 @@ impl EdgeFilter {
             ("read", LinkKind::Grant(Access::Read)) => true,
             ("write", LinkKind::Grant(Access::Write)) => true,
             ("admin", LinkKind::Grant(Access::Admin)) => true,
-            (k, LinkKind::Custom(label)) => k == label,
+            (k, LinkKind::Custom(label)) => k == label.as_str(),
             (k, l) => k == l.table_key(),
         }
     }
@@ -229,7 +229,7 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
         Change::SetDetection { .. } => 1,
         Change::ReviewAccess { unused_days } => links(&|l| {
             matches!(l.kind, LinkKind::Grant(_))
-                && l.last_used_days.is_some_and(|d| d > *unused_days)
+                && l.last_used_days().is_some_and(|d| d > *unused_days)
         }),
         Change::SetP { edges, .. } => links(&|l| edges.matches(l)),
     }
@@ -299,11 +299,11 @@ pub fn apply(
             }
             Change::ReviewAccess { unused_days } => m.links.retain(|l| {
                 !(matches!(l.kind, LinkKind::Grant(_))
-                    && l.last_used_days.is_some_and(|d| d > *unused_days))
+                    && l.last_used_days().is_some_and(|d| d > *unused_days))
             }),
             Change::SetP { edges, p } => {
                 for l in m.links.iter_mut().filter(|l| edges.matches(l)) {
-                    l.p = Some(*p);
+                    l.set_p(Some(*p));
                 }
             }
         }

@@ -300,7 +300,7 @@ fn evaluate_candidates(
                         .copied()
                         .filter(|&e| {
                             let l = &model.links[a.graph.edge(e).link as usize];
-                            l.kind == LinkKind::Credential && l.p.is_none()
+                            l.kind == LinkKind::Credential && l.p().is_none()
                         })
                         .collect();
                     if !stolen.is_empty() {

@@ -357,7 +357,7 @@ mod tests {
             LinkKind::Grant(crate::model::Access::Admin),
             LinkKind::Credential,
             LinkKind::Access(crate::model::Access::Read),
-            LinkKind::Custom("can_assume".into()),
+            LinkKind::Custom(crate::model::Label::new("can_assume")),
         ] {
             let label = kind.label();
             assert_eq!(

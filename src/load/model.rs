@@ -562,14 +562,7 @@ struct Builder {
 }
 
 fn plain_link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
-    Link {
-        from,
-        to,
-        kind,
-        p: None,
-        time: None,
-        last_used_days: None,
-    }
+    Link::new(from, to, kind)
 }
 
 impl Builder {
@@ -744,11 +737,11 @@ impl Builder {
         let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
         let time = a.time.as_ref().and_then(|t| duration(src, t, "time"));
         if let (Some(to), Some(access)) = (store, access) {
-            self.links.push(Link {
-                p,
-                time,
-                ..plain_link(from, to, LinkKind::Access(access))
-            });
+            self.links.push(
+                plain_link(from, to, LinkKind::Access(access))
+                    .with_p(p)
+                    .with_time(time),
+            );
         }
     }
 
@@ -912,12 +905,12 @@ impl Builder {
             );
             return;
         }
-        self.links.push(Link {
-            p,
-            time,
-            last_used_days: last_used,
-            ..plain_link(from, to, LinkKind::Grant(access))
-        });
+        self.links.push(
+            plain_link(from, to, LinkKind::Grant(access))
+                .with_p(p)
+                .with_time(time)
+                .with_last_used_days(last_used),
+        );
     }
 
     fn edge(&mut self, src: &mut Source, e: &RawEdge) {
@@ -933,11 +926,11 @@ impl Builder {
             return;
         }
         if let (Some(from), Some(to)) = (from, to) {
-            self.links.push(Link {
-                p,
-                time,
-                ..plain_link(from, to, LinkKind::Custom(label.to_string()))
-            });
+            self.links.push(
+                plain_link(from, to, LinkKind::Custom(crate::model::Label::new(label)))
+                    .with_p(p)
+                    .with_time(time),
+            );
         }
     }
 

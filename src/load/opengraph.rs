@@ -2091,13 +2091,15 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
                 if traversable != Some(true) {
                     continue;
                 }
-                LinkKind::Custom(e.kind.clone())
+                LinkKind::Custom(crate::model::Label::new(&e.kind))
             }
             None if own_custom => match r.str(&e.properties, br::LABEL) {
-                Some(l) if !l.trim().is_empty() => LinkKind::Custom(l.trim().to_string()),
-                _ => LinkKind::Custom(CUSTOM_EDGE_KIND.to_string()),
+                Some(l) if !l.trim().is_empty() => {
+                    LinkKind::Custom(crate::model::Label::new(l.trim()))
+                }
+                _ => LinkKind::Custom(crate::model::Label::new(CUSTOM_EDGE_KIND)),
             },
-            None => LinkKind::Custom(e.kind.clone()),
+            None => LinkKind::Custom(crate::model::Label::new(&e.kind)),
         };
         // A mapping's p for a custom kind becomes that kind's default in [probabilities],
         // unless the label is one of that table's own keys; then each edge carries it.
@@ -2106,35 +2108,28 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
             if RESERVED_KEYS.contains(&label.as_str()) {
                 rule_p_on_edge = true;
             } else {
-                model.probabilities.custom.insert(label.clone(), rp);
+                model.probabilities.custom.insert(label.to_string(), rp);
             }
         }
-        let mut link = Link {
-            from,
-            to,
-            kind: kind.clone(),
-            p: p.or(if rule_p_on_edge {
+        let mut link = Link::new(from, to, kind.clone())
+            .with_p(p.or(if rule_p_on_edge {
                 rule.and_then(|r| r.p)
             } else {
                 None
-            }),
-            time,
-            last_used_days: last_used_days.filter(|_| matches!(kind, LinkKind::Grant(_))),
-        };
+            }))
+            .with_time(time)
+            .with_last_used_days(last_used_days.filter(|_| matches!(kind, LinkKind::Grant(_))));
         // An explicit p equal to what the model would use anyway is left implicit; one that
         // differs on a link kind whose p has no file form becomes a custom step instead.
-        if let Some(x) = link.p {
-            let implicit = Link {
-                p: None,
-                ..link.clone()
-            };
+        if let Some(x) = link.p() {
+            let implicit = link.clone().with_p(None);
             if model.link_p(&implicit) == x {
-                link.p = None;
+                link.set_p(None);
             } else if matches!(
                 kind,
                 LinkKind::Owns | LinkKind::Member | LinkKind::Credential
             ) {
-                kind = LinkKind::Custom(e.kind.clone());
+                kind = LinkKind::Custom(crate::model::Label::new(&e.kind));
                 link.kind = kind.clone();
             }
         }
@@ -2450,7 +2445,7 @@ mod tests {
         assert_eq!(m.record_sets.len(), 1);
         assert_eq!(m.record_sets[0].category, "system.authentication");
         let secret = m.links.iter().find(|l| l.to == s).unwrap();
-        assert_eq!(secret.p, Some(0.5));
+        assert_eq!(secret.p(), Some(0.5));
         let w = out
             .warnings
             .iter()
@@ -2477,7 +2472,7 @@ mod tests {
         );
         let out = import(vec![d], &m).unwrap();
         assert!(out.model.probabilities.custom.is_empty());
-        assert_eq!(out.model.links[0].p, Some(0.5));
+        assert_eq!(out.model.links[0].p(), Some(0.5));
     }
 
     #[test]

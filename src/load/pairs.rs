@@ -477,14 +477,7 @@ pub fn build(
             n
         })
     };
-    let link = |from, to, kind| Link {
-        from,
-        to,
-        kind,
-        p: None,
-        time: None,
-        last_used_days: None,
-    };
+    let link = Link::new;
     for name in &pairs.users.names {
         user(&mut model, &mut users, name);
     }

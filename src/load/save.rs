@@ -161,8 +161,8 @@ pub fn save_model(model: &Model, dir: &Path, csv: bool) -> Result<()> {
                             "{{ store = {}, access = {}{}{} }}",
                             q(model.id(l.to)),
                             q(a.as_str()),
-                            l.p.map_or(String::new(), |p| format!(", p = {}", num(p))),
-                            l.time
+                            l.p().map_or(String::new(), |p| format!(", p = {}", num(p))),
+                            l.time()
                                 .map_or(String::new(), |t| format!(", time = {}", num(t)))
                         )),
                         _ => None,
@@ -225,13 +225,13 @@ pub fn save_model(model: &Model, dir: &Path, csv: bool) -> Result<()> {
                     q(model.id(l.to)),
                     q(a.as_str())
                 );
-                if let Some(d) = l.last_used_days {
+                if let Some(d) = l.last_used_days() {
                     let _ = writeln!(toml, "last_used_days = {d}");
                 }
-                if let Some(p) = l.p {
+                if let Some(p) = l.p() {
                     let _ = writeln!(toml, "p = {}", num(p));
                 }
-                if let Some(t) = l.time {
+                if let Some(t) = l.time() {
                     let _ = writeln!(toml, "time = {}", num(t));
                 }
             }
@@ -243,10 +243,10 @@ pub fn save_model(model: &Model, dir: &Path, csv: bool) -> Result<()> {
                     q(model.id(l.to)),
                     q(k)
                 );
-                if let Some(p) = l.p {
+                if let Some(p) = l.p() {
                     let _ = writeln!(toml, "p = {}", num(p));
                 }
-                if let Some(t) = l.time {
+                if let Some(t) = l.time() {
                     let _ = writeln!(toml, "time = {}", num(t));
                 }
             }
@@ -342,15 +342,15 @@ fn save_csv(model: &Model, dir: &Path, mut toml: String, o: &Outgoing) -> Result
     let mut edges = String::from("from,to,kind,p,time\n");
     for l in &model.links {
         let (from, to) = (cell(model.id(l.from)), cell(model.id(l.to)));
-        let p = l.p.map(num).unwrap_or_default();
-        let t = l.time.map(num).unwrap_or_default();
+        let p = l.p().map(num).unwrap_or_default();
+        let t = l.time().map(num).unwrap_or_default();
         match &l.kind {
             LinkKind::Grant(a) => {
                 let _ = writeln!(
                     grants,
                     "{from},{to},{},{},{p},{t}",
                     a.as_str(),
-                    opt(l.last_used_days)
+                    opt(l.last_used_days())
                 );
             }
             LinkKind::Access(a) => {

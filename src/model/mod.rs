@@ -153,7 +153,93 @@ pub enum LinkKind {
     /// system → store: the system's own data access
     Access(Access),
     /// any → any: an attack step with a free label
-    Custom(String),
+    Custom(Label),
+}
+
+/// The label of a custom step, interned: a link stores four bytes instead of a string, and
+/// equal labels share one copy. Labels compare, order and hash by their text, so nothing
+/// depends on the order in which they were first seen.
+#[derive(Clone, Copy)]
+pub struct Label(u32);
+
+struct Labels {
+    texts: Vec<&'static str>,
+    index: rustc_hash::FxHashMap<&'static str, u32>,
+}
+
+fn labels() -> &'static std::sync::RwLock<Labels> {
+    static LABELS: std::sync::OnceLock<std::sync::RwLock<Labels>> = std::sync::OnceLock::new();
+    LABELS.get_or_init(|| {
+        std::sync::RwLock::new(Labels {
+            texts: Vec::new(),
+            index: Default::default(),
+        })
+    })
+}
+
+impl Label {
+    /// The label for `text` (kept for the life of the process: labels are few).
+    pub fn new(text: &str) -> Label {
+        if let Some(&i) = labels().read().expect("label table").index.get(text) {
+            return Label(i);
+        }
+        let mut table = labels().write().expect("label table");
+        if let Some(&i) = table.index.get(text) {
+            return Label(i);
+        }
+        let leaked: &'static str = Box::leak(text.to_string().into_boxed_str());
+        let i = table.texts.len() as u32;
+        table.texts.push(leaked);
+        table.index.insert(leaked, i);
+        Label(i)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        labels().read().expect("label table").texts[self.0 as usize]
+    }
+}
+
+impl std::ops::Deref for Label {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Label {
+    fn eq(&self, other: &Label) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Label {}
+
+impl std::hash::Hash for Label {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl PartialOrd for Label {
+    fn partial_cmp(&self, other: &Label) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Label {
+    fn cmp(&self, other: &Label) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::fmt::Debug for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl LinkKind {
@@ -166,19 +252,19 @@ impl LinkKind {
             LinkKind::Grant(a) => a.as_str().into(),
             LinkKind::Credential => "credential".into(),
             LinkKind::Access(a) => format!("access:{}", a.as_str()),
-            LinkKind::Custom(k) => k.clone(),
+            LinkKind::Custom(k) => k.to_string(),
         }
     }
 
     /// The `[probabilities]` / `[times]` key of this kind.
-    pub fn table_key(&self) -> &str {
+    pub fn table_key(&self) -> &'static str {
         match self {
             LinkKind::Owns => "owns",
             LinkKind::Member => "member",
             LinkKind::Grant(_) => "grant",
             LinkKind::Credential => "credential",
             LinkKind::Access(_) => "access",
-            LinkKind::Custom(k) => k,
+            LinkKind::Custom(k) => k.as_str(),
         }
     }
 
@@ -192,17 +278,93 @@ impl LinkKind {
 }
 
 /// A directed relation between two nodes: "whoever controls `from` can gain `to`".
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its optional figures are stored without `Option`'s padding (a large model has hundreds of
+/// thousands of links): read them with [`Link::p`], [`Link::time`] and
+/// [`Link::last_used_days`], set them with the `with_` and `set_` methods.
+#[derive(Clone, PartialEq)]
 pub struct Link {
     pub from: NodeId,
     pub to: NodeId,
     pub kind: LinkKind,
+    /// Explicit success probability, or [`NOT_GIVEN`]: the default of [`Probabilities`].
+    p: u64,
+    /// Explicit time to use in days, or [`NOT_GIVEN`]: the default of [`Times`].
+    time: u64,
+    /// Days since the grant was last used (access reviews), or `u32::MAX`.
+    last_used: u32,
+}
+
+/// Bits of an optional figure that was not given (a NaN, which no valid figure is).
+const NOT_GIVEN: u64 = 0x7ff8_dead_beef_0001;
+
+fn pack(x: Option<f64>) -> u64 {
+    x.map_or(NOT_GIVEN, f64::to_bits)
+}
+
+fn unpack(bits: u64) -> Option<f64> {
+    (bits != NOT_GIVEN).then(|| f64::from_bits(bits))
+}
+
+impl Link {
+    /// A link with no explicit probability, time or last use.
+    pub fn new(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
+        Link {
+            from,
+            to,
+            kind,
+            p: NOT_GIVEN,
+            time: NOT_GIVEN,
+            last_used: u32::MAX,
+        }
+    }
+
+    pub fn with_p(mut self, p: Option<f64>) -> Link {
+        self.set_p(p);
+        self
+    }
+
+    pub fn with_time(mut self, time: Option<f64>) -> Link {
+        self.time = pack(time);
+        self
+    }
+
+    pub fn with_last_used_days(mut self, days: Option<u32>) -> Link {
+        self.last_used = days.unwrap_or(u32::MAX);
+        self
+    }
+
     /// Explicit success probability; `None` takes the default of [`Probabilities`].
-    pub p: Option<f64>,
+    pub fn p(&self) -> Option<f64> {
+        unpack(self.p)
+    }
+
+    pub fn set_p(&mut self, p: Option<f64>) {
+        self.p = pack(p);
+    }
+
     /// Explicit time to use, in days; `None` takes the default of [`Times`].
-    pub time: Option<f64>,
+    pub fn time(&self) -> Option<f64> {
+        unpack(self.time)
+    }
+
     /// Days since the grant was last used (access reviews).
-    pub last_used_days: Option<u32>,
+    pub fn last_used_days(&self) -> Option<u32> {
+        (self.last_used != u32::MAX).then_some(self.last_used)
+    }
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Link")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("kind", &self.kind)
+            .field("p", &self.p())
+            .field("time", &self.time())
+            .field("last_used_days", &self.last_used_days())
+            .finish()
+    }
 }
 
 /// How many records a set holds: a fixed count or an ingest rate.
@@ -500,7 +662,7 @@ impl Model {
     /// Success probability of a link: its own `p`, else the default for its kind (for
     /// credentials, by the target account's MFA).
     pub fn link_p(&self, link: &Link) -> f64 {
-        if let Some(p) = link.p {
+        if let Some(p) = link.p() {
             return p;
         }
         let pr = &self.probabilities;
@@ -514,13 +676,13 @@ impl Model {
                 Mfa::Otp => pr.credential_otp,
                 Mfa::PhishingResistant => pr.credential_phishing_resistant,
             },
-            LinkKind::Custom(k) => pr.custom.get(k).copied().unwrap_or(pr.edge),
+            LinkKind::Custom(k) => pr.custom.get(k.as_str()).copied().unwrap_or(pr.edge),
         }
     }
 
     /// Mean days to use a link: its own `time`, else the default for its kind.
     pub fn link_time(&self, link: &Link) -> f64 {
-        if let Some(t) = link.time {
+        if let Some(t) = link.time() {
             return t;
         }
         let t = &self.times;
@@ -530,7 +692,7 @@ impl Model {
             LinkKind::Grant(_) => t.grant,
             LinkKind::Access(_) => t.access,
             LinkKind::Credential => t.credential,
-            LinkKind::Custom(k) => t.custom.get(k).copied().unwrap_or(t.edge),
+            LinkKind::Custom(k) => t.custom.get(k.as_str()).copied().unwrap_or(t.edge),
         }
     }
 
@@ -616,9 +778,9 @@ impl Model {
         let full = |a: &Link, b: &Link| {
             kind_rank(&a.kind)
                 .cmp(&kind_rank(&b.kind))
-                .then(opt(a.p).total_cmp(&opt(b.p)))
-                .then(opt(a.time).total_cmp(&opt(b.time)))
-                .then(a.last_used_days.cmp(&b.last_used_days))
+                .then(opt(a.p()).total_cmp(&opt(b.p())))
+                .then(opt(a.time()).total_cmp(&opt(b.time())))
+                .then(a.last_used_days().cmp(&b.last_used_days()))
         };
         let mut start = 0;
         while start < keys.len() {

@@ -340,10 +340,10 @@ pub fn render(model: &Model, results: Option<&ResultOverlay>) -> Result<String> 
         if let LinkKind::Custom(label) = &link.kind {
             put(&mut props, br::LABEL, label.as_str());
         }
-        if let Some(t) = link.time {
+        if let Some(t) = link.time() {
             put(&mut props, br::TIME, t);
         }
-        if let Some(d) = link.last_used_days {
+        if let Some(d) = link.last_used_days() {
             put(&mut props, br::LAST_USED_DAYS, d);
         }
         edges.push(Edge {
