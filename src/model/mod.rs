@@ -291,8 +291,9 @@ pub struct Link {
     p: u64,
     /// Explicit time to use in days, or [`NOT_GIVEN`]: the default of [`Times`].
     time: u64,
-    /// Days since the grant was last used (access reviews), or `u32::MAX`.
-    last_used: u32,
+    /// Days since the grant was last used (access reviews), or `u64::MAX` (every `u32` is a
+    /// valid day count; the link is 40 bytes either way).
+    last_used: u64,
 }
 
 /// Bits of an optional figure that was not given (a NaN, which no valid figure is).
@@ -315,7 +316,7 @@ impl Link {
             kind,
             p: NOT_GIVEN,
             time: NOT_GIVEN,
-            last_used: u32::MAX,
+            last_used: u64::MAX,
         }
     }
 
@@ -330,7 +331,7 @@ impl Link {
     }
 
     pub fn with_last_used_days(mut self, days: Option<u32>) -> Link {
-        self.last_used = days.unwrap_or(u32::MAX);
+        self.last_used = days.map_or(u64::MAX, u64::from);
         self
     }
 
@@ -350,7 +351,7 @@ impl Link {
 
     /// Days since the grant was last used (access reviews).
     pub fn last_used_days(&self) -> Option<u32> {
-        (self.last_used != u32::MAX).then_some(self.last_used)
+        (self.last_used != u64::MAX).then_some(self.last_used as u32)
     }
 }
 
@@ -842,5 +843,29 @@ mod tests {
         assert!(category_matches("user.location", "user.location"));
         assert!(!category_matches("user.locations", "user.location"));
         assert!(!category_matches("user", "user.location"));
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn links_are_compact_and_keep_every_figure() {
+        assert_eq!(std::mem::size_of::<Link>(), 40);
+        let l = Link::new(1, 2, LinkKind::Custom(Label::new("x")))
+            .with_p(Some(0.25))
+            .with_time(Some(0.0))
+            .with_last_used_days(Some(u32::MAX));
+        assert_eq!(l.p(), Some(0.25));
+        assert_eq!(l.time(), Some(0.0));
+        assert_eq!(l.last_used_days(), Some(u32::MAX));
+        let plain = Link::new(1, 2, LinkKind::Member);
+        assert_eq!(
+            (plain.p(), plain.time(), plain.last_used_days()),
+            (None, None, None)
+        );
+        assert_eq!(Label::new("x"), Label::new("x"));
+        assert!(Label::new("a") < Label::new("b"));
     }
 }
