@@ -267,6 +267,7 @@ pub(super) fn for_each_row(
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut starts: Vec<usize> = Vec::new();
+    let any_quotes = text.contains('"');
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -282,8 +283,10 @@ pub(super) fn for_each_row(
         let start = base + record.position().map_or(0, |p| p.byte() as usize);
         let row_span = start..start + 1;
         // Cell offsets: exact when the row has no quotes, else the row's start.
-        let line = text[start - base..].split('\n').next().unwrap_or("");
-        let quoted = line.contains('"');
+        let quoted = any_quotes && {
+            let line = text[start - base..].split('\n').next().unwrap_or("");
+            line.contains('"')
+        };
         starts.clear();
         let mut offset = start;
         for c in record.iter() {

@@ -703,8 +703,15 @@ impl Model {
         let n = self.nodes.len();
         let sorted = self.nodes.windows(2).all(|w| w[0].id < w[1].id);
         if !sorted {
-            let mut order: Vec<NodeId> = (0..n as NodeId).collect();
-            order.par_sort_unstable_by(|&a, &b| self.id(a).cmp(self.id(b)));
+            // Sort (id, node) pairs: comparisons read the ids without going through the nodes.
+            let mut by_id: Vec<(&str, NodeId)> = self
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, node)| (node.id.as_str(), i as NodeId))
+                .collect();
+            by_id.par_sort_unstable();
+            let order: Vec<NodeId> = by_id.into_iter().map(|(_, i)| i).collect();
             let mut remap = vec![0 as NodeId; n];
             for (new, &old) in order.iter().enumerate() {
                 remap[old as usize] = new as NodeId;
