@@ -58,7 +58,7 @@ pub(super) struct Row<'a> {
     /// Column index of each known column name (in [`TABLES`] order), or `usize::MAX`.
     columns: &'a [usize],
     names: &'a [&'a str],
-    record: &'a csv::StringRecord,
+    cells: &'a [&'a str],
     /// Global offset of each cell (the row's start when the row has quotes).
     starts: &'a [usize],
 }
@@ -67,7 +67,7 @@ impl Row<'_> {
     fn cell(&self, column: &str) -> Option<(&str, Range<usize>)> {
         let c = self.names.iter().position(|n| *n == column)?;
         let i = self.columns[c];
-        let text = self.record.get(i)?;
+        let text = *self.cells.get(i)?;
         let t = text.trim();
         let start = self.starts[i];
         (!t.is_empty()).then(|| (t, start..start + text.len().max(1)))
@@ -137,6 +137,8 @@ pub(super) struct SideFile {
     columns: &'static [&'static str],
     base: usize,
     positions: Vec<usize>,
+    /// Cells in the header (every row must have as many).
+    width: usize,
 }
 
 /// The order side tables are read in: nodes before the rows that refer to them, a store's own
@@ -194,12 +196,13 @@ pub(super) fn open_side_files(
             }
         };
         let base = src.add_file(shown.clone(), text);
-        if let Some(positions) = check_header(src, table, columns, base) {
+        if let Some((positions, width)) = check_header(src, table, columns, base) {
             out.push(SideFile {
                 table,
                 columns,
                 base,
                 positions,
+                width,
             });
         }
     }
@@ -207,14 +210,14 @@ pub(super) fn open_side_files(
     out
 }
 
-/// Position of each allowed column in the file's header, or `None` (with problems reported)
-/// when the header is unreadable or names an unknown column.
+/// Position of each allowed column in the file's header and the header's width, or `None`
+/// (with problems reported) when the header is unreadable or names an unknown column.
 fn check_header(
     src: &mut Source,
     table: &str,
     columns: &[&str],
     base: usize,
-) -> Option<Vec<usize>> {
+) -> Option<(Vec<usize>, usize)> {
     let text = src.file_text(base);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -243,16 +246,21 @@ fn check_header(
     if bad {
         return None;
     }
-    Some(
+    Some((
         columns
             .iter()
             .map(|c| header.iter().position(|h| h == c).unwrap_or(usize::MAX))
             .collect(),
-    )
+        header.len(),
+    ))
 }
 
 /// Calls `each` with every data row of `file` and the span of the row's start. A malformed row
 /// ends the file; it is reported when `report` is set (files read twice report it once).
+///
+/// A file without a quote character anywhere is split on line breaks and commas directly
+/// (RFC 4180 needs quotes for anything else); one with quotes goes through the csv crate.
+/// Both skip empty lines and accept CRLF line ends; the tests hold the two paths equal.
 pub(super) fn for_each_row(
     src: &mut Source,
     file: &SideFile,
@@ -261,13 +269,58 @@ pub(super) fn for_each_row(
 ) {
     let base = file.base;
     let text = src.file_text(base);
+    let mut starts: Vec<usize> = Vec::new();
+    if !text.contains('"') {
+        let mut cells: Vec<&str> = Vec::new();
+        // Rows start after the header line.
+        let Some(header_end) = text.find('\n') else {
+            return;
+        };
+        let mut at = header_end + 1;
+        while at < text.len() {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let line = text[at..end].strip_suffix('\r').unwrap_or(&text[at..end]);
+            let start = base + at;
+            at = end + 1;
+            if line.is_empty() {
+                continue;
+            }
+            cells.clear();
+            starts.clear();
+            let mut offset = start;
+            for c in line.split(',') {
+                cells.push(c);
+                starts.push(offset);
+                offset += c.len() + 1;
+            }
+            if cells.len() != file.width {
+                if report {
+                    src.error(
+                        Some(start..start),
+                        format!(
+                            "malformed CSV: this row has {} fields, but the header has {}",
+                            cells.len(),
+                            file.width
+                        ),
+                    );
+                }
+                return;
+            }
+            let row = Row {
+                columns: &file.positions,
+                names: file.columns,
+                cells: &cells,
+                starts: &starts,
+            };
+            each(src, &row, &(start..start + 1));
+        }
+        return;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
-    let mut starts: Vec<usize> = Vec::new();
-    let any_quotes = text.contains('"');
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -283,20 +336,19 @@ pub(super) fn for_each_row(
         let start = base + record.position().map_or(0, |p| p.byte() as usize);
         let row_span = start..start + 1;
         // Cell offsets: exact when the row has no quotes, else the row's start.
-        let quoted = any_quotes && {
-            let line = text[start - base..].split('\n').next().unwrap_or("");
-            line.contains('"')
-        };
+        let line = text[start - base..].split('\n').next().unwrap_or("");
+        let quoted = line.contains('"');
         starts.clear();
         let mut offset = start;
         for c in record.iter() {
             starts.push(if quoted { start } else { offset });
             offset += c.len() + 1;
         }
+        let cells: Vec<&str> = record.iter().collect();
         let row = Row {
             columns: &file.positions,
             names: file.columns,
-            record: &record,
+            cells: &cells,
             starts: &starts,
         };
         each(src, &row, &row_span);

@@ -86,3 +86,77 @@ fn csv_unknown_columns_and_tables() {
         ],
     );
 }
+
+/// Side files without quotes are split directly; with quotes they go through the csv crate.
+/// The same rows must give the same model either way, with CRLF line ends and blank lines too.
+#[test]
+fn csv_side_files_read_the_same_with_and_without_quotes() {
+    let model = blastradius::generate::generate(300, 4);
+    let plain = tempfile::tempdir().unwrap();
+    save_model(&model, plain.path(), true).unwrap();
+    let quoted = tempfile::tempdir().unwrap();
+    let crlf = tempfile::tempdir().unwrap();
+    let mut side_files = 0;
+    for entry in std::fs::read_dir(plain.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if path.extension().is_some_and(|e| e == "csv") {
+            side_files += 1;
+            assert!(!text.contains('"'));
+            // Every cell quoted: the csv crate path.
+            let q: String = text
+                .lines()
+                .map(|l| {
+                    let cells: Vec<String> = l.split(',').map(|c| format!("\"{c}\"")).collect();
+                    cells.join(",") + "\n"
+                })
+                .collect();
+            std::fs::write(quoted.path().join(&name), q).unwrap();
+            // CRLF line ends and blank lines: still the direct path.
+            let c: String = text.lines().map(|l| format!("{l}\r\n\r\n")).collect();
+            std::fs::write(crlf.path().join(&name), c).unwrap();
+        } else {
+            std::fs::write(quoted.path().join(&name), &text).unwrap();
+            std::fs::write(crlf.path().join(&name), &text).unwrap();
+        }
+    }
+    assert!(side_files >= 5);
+    let load = |d: &tempfile::TempDir| load_model(d.path(), "m").unwrap().model;
+    let (a, b, c) = (load(&plain), load(&quoted), load(&crlf));
+    for other in [&b, &c] {
+        assert_eq!(format!("{:?}", a.nodes), format!("{:?}", other.nodes));
+        assert_eq!(format!("{:?}", a.links), format!("{:?}", other.links));
+        assert_eq!(
+            format!("{:?}", a.record_sets),
+            format!("{:?}", other.record_sets)
+        );
+        assert_eq!(format!("{:?}", a.flows), format!("{:?}", other.flows));
+        assert_eq!(a.mfa, other.mfa);
+    }
+    assert_eq!(a.links.len(), model.links.len());
+}
+
+#[test]
+fn csv_rows_with_the_wrong_number_of_cells_are_reported() {
+    for accounts in [
+        "id,kind,mfa,groups\nalice,human,otp,staff\nbob,human,otp,staff,extra\n",
+        "id,kind,mfa,groups\nalice,human,otp,staff\n\"bob\",human,otp,staff,extra\n",
+    ] {
+        let dir = files(&[
+            (
+                "m/model.toml",
+                "[csv]\naccount = \"accounts.csv\"\n[[group]]\nid = \"staff\"\n[[store]]\nid = \"db\"\nrecords = [{ category = \"user.contact\", count = 1 }]\n",
+            ),
+            ("m/accounts.csv", accounts),
+        ]);
+        let out = run_in(dir.path(), &["validate", "m"]);
+        assert_fails_with(&out, &["m/accounts.csv:3:", "malformed CSV"]);
+        assert_eq!(
+            out.stderr.matches("malformed CSV").count(),
+            1,
+            "{}",
+            out.stderr
+        );
+    }
+}
