@@ -80,6 +80,15 @@ fn main() {
     let list: Vec<u32> = std::env::var("PHASES_TRIALS")
         .map(|v| v.split(',').map(|x| x.parse().unwrap()).collect())
         .unwrap_or(vec![1000, 10_000]);
+    let t = Instant::now();
+    let kinds: Vec<_> = m.nodes.iter().map(|n| n.kind).collect();
+    let plan = blastradius::engine::batch_reach::BatchPlan::new(&g, &kinds, &seeds);
+    eprintln!(
+        "batch plan {:?} ({} nodes in the sources' reach)",
+        t.elapsed(),
+        plan.len()
+    );
+    drop(plan);
     for trials in list {
         let spec = blastradius::engine::monte_carlo::SimulationSpec {
             sources: &seeds,
