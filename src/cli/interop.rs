@@ -139,10 +139,7 @@ fn save_and_check(model: &Model, dir: &Path, csv: bool) -> Result<usize, Failure
 fn counts(model: &Model) -> String {
     blastradius::model::NodeKind::ALL
         .iter()
-        .map(|&k| {
-            let n = model.nodes_of(k).count();
-            format!("{n} {}{}", k.as_str(), if n == 1 { "" } else { "s" })
-        })
+        .map(|&k| k.counted(model.nodes_of(k).count()))
         .collect::<Vec<_>>()
         .join(", ")
 }

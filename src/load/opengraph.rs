@@ -1767,9 +1767,7 @@ fn list_counts(counts: &BTreeMap<String, usize>, limit: usize) -> String {
     parts.join(", ")
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+use crate::model::counted as plural;
 
 /// Turns documents into a model through `mapping`. Problems with the input (a `p` outside
 /// 0..1, records that do not add up, a malformed edge end) are all reported at once; ends that

@@ -49,6 +49,18 @@ impl NodeKind {
     pub fn parse(s: &str) -> Option<NodeKind> {
         NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// `n` nodes of this kind, in words: "1 person", "3 people", "2 accounts".
+    pub fn counted(self, n: usize) -> String {
+        let many = match self {
+            NodeKind::Person => "people",
+            NodeKind::Account => "accounts",
+            NodeKind::Group => "groups",
+            NodeKind::System => "systems",
+            NodeKind::Store => "stores",
+        };
+        crate::model::counted(n, self.as_str(), many)
+    }
 }
 
 impl NodeKind {
@@ -397,6 +409,11 @@ pub struct StorePolicy {
     pub scale: Vec<(Option<String>, f64)>,
     /// Category prefixes the store no longer holds.
     pub dropped: Vec<String>,
+}
+
+/// `n` things in words: "1 edge", "2 edges".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Hash of a node id for the lookup table.

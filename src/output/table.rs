@@ -203,15 +203,24 @@ pub fn validation(v: &crate::results::queries::ValidationReport) -> String {
     let c = &v.counts;
     let mut s = String::new();
     let _ = writeln!(s, "{}: valid ({})", v.model, v.name);
+    use crate::model::{counted, NodeKind};
     let _ = writeln!(
         s,
-        "  {} people, {} accounts, {} groups, {} systems, {} stores",
-        c.person, c.account, c.group, c.system, c.store
+        "  {}, {}, {}, {}, {}",
+        NodeKind::Person.counted(c.person),
+        NodeKind::Account.counted(c.account),
+        NodeKind::Group.counted(c.group),
+        NodeKind::System.counted(c.system),
+        NodeKind::Store.counted(c.store)
     );
     let _ = writeln!(
         s,
-        "  {} links: {} attack edges, {} write-only (integrity exposure); {} record sets; {} flows",
-        c.links, c.attack_edges, c.integrity_only, c.record_sets, c.flows
+        "  {}: {}, {} write-only (integrity exposure); {}; {}",
+        counted(c.links, "link", "links"),
+        counted(c.attack_edges, "attack edge", "attack edges"),
+        c.integrity_only,
+        counted(c.record_sets, "record set", "record sets"),
+        counted(c.flows, "flow", "flows")
     );
     if v.warnings.is_empty() {
         let _ = writeln!(s, "  no warnings");
@@ -597,14 +606,18 @@ pub fn sweep(r: &crate::results::sweep::SweepReport) -> String {
         .max()
         .unwrap_or(2)
         .max(2);
-    let people = r.population.as_deref().map(|p| format!("people ({p})"));
+    let people = r
+        .population
+        .as_deref()
+        .map(|p| format!("people affected ({p})"));
     let _ = write!(
         s,
         "  {:>5}  {:<w$} {:>18} {:>16} {:>8} {:>8}",
         "rank", "id", "exposure", "records", "stores", "reach"
     );
+    let pw = people.as_ref().map_or(18, |p| p.len().max(18));
     if let Some(p) = &people {
-        let _ = write!(s, " {:>18}", p);
+        let _ = write!(s, " {:>pw$}", p);
     }
     let _ = writeln!(s);
     for e in &r.entries {
@@ -619,9 +632,15 @@ pub fn sweep(r: &crate::results::sweep::SweepReport) -> String {
             thousands(e.reach)
         );
         if let Some(p) = e.people {
-            let _ = write!(s, " {:>18}", figure(p.round()));
+            let _ = write!(s, " {:>pw$}", figure(p.round()));
         }
         let _ = writeln!(s);
+    }
+    if let Some(p) = &r.population {
+        let _ = writeln!(
+            s,
+            "  people affected: expected number of the `{p}` population (the model's largest) whose records leak"
+        );
     }
     s
 }

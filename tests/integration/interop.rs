@@ -335,7 +335,7 @@ fn a_zip_of_files_with_cross_file_references_imports_and_runs() {
     );
     assert!(
         out.stdout
-            .contains("0 persons, 2 accounts, 1 group, 0 systems, 2 stores"),
+            .contains("0 people, 2 accounts, 1 group, 0 systems, 2 stores"),
         "{}",
         out.stdout
     );

@@ -146,6 +146,29 @@ fn validate_reports_lint_warnings() {
 }
 
 #[test]
+fn validate_counts_in_words() {
+    let dir = files(&[(
+        "m.toml",
+        "[[person]]\nid = \"p\"\naccounts = [\"a\"]\n[[account]]\nid = \"a\"\n[[grant]]\nprincipal = \"a\"\ntarget = \"db\"\naccess = \"read\"\n[[store]]\nid = \"db\"\nrecords = [{ category = \"user.contact\", count = 5 }]\n[categories]\n\"user.contact\" = 1\n",
+    )]);
+    let out = run_in(dir.path(), &["validate", "m.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("1 person, 1 account, 0 groups, 0 systems, 1 store"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "2 links: 2 attack edges, 0 write-only (integrity exposure); 1 record set; 0 flows"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn validate_the_demo() {
     let v = run_json(&["validate", "data/tracking-program"]);
     assert_eq!(v["valid"], true);
