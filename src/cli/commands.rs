@@ -161,7 +161,12 @@ pub fn sweep(
         "split the model or use a larger machine",
     )?;
     let loaded = load_model(model, &shown(model))?;
-    let analysis = Analysis::new(loaded.model);
+    let mut analysis = Analysis::new(loaded.model);
+    // The sweep and its report read the graph, the exposure index and the nodes; the links
+    // and holdings they were built from are a third of a large model's memory and are not
+    // needed past here.
+    analysis.model.links = Vec::new();
+    analysis.holdings = Default::default();
     let kind = match kind {
         SweepKind::Account => NodeKind::Account,
         SweepKind::System => NodeKind::System,
