@@ -225,17 +225,21 @@ pub fn simulate(
     let n = model.node_count();
     // Without a time model, trials run 64 at a time over the sources' reach (batch_reach);
     // with one, each trial is its own earliest-arrival search.
-    let plan = match spec.detection {
-        None => Some(BatchPlan::new(graph, &kinds, spec.sources)),
-        Some(_) => None,
+    enum Mode<'d> {
+        Batched(Box<BatchPlan>),
+        Timed(&'d Detection),
+    }
+    let mode = match &spec.detection {
+        None => Mode::Batched(Box::new(BatchPlan::new(graph, &kinds, spec.sources))),
+        Some(d) => Mode::Timed(d),
     };
-    let store_slots: Vec<NodeId> = match &plan {
-        Some(plan) => plan
+    let store_slots: Vec<NodeId> = match &mode {
+        Mode::Batched(plan) => plan
             .stores()
             .iter()
             .map(|&l| plan.nodes[l as usize])
             .collect(),
-        None => kinds
+        Mode::Timed(_) => kinds
             .iter()
             .enumerate()
             .filter(|(_, k)| **k == NodeKind::Store)
@@ -259,8 +263,8 @@ pub fn simulate(
         detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
         examined: 0,
     };
-    let results: Vec<Block> = match (&plan, &spec.detection) {
-        (Some(plan), _) => blocks
+    let results: Vec<Block> = match mode {
+        Mode::Batched(ref plan) => blocks
             .par_iter()
             .map_init(
                 || {
@@ -311,8 +315,7 @@ pub fn simulate(
                 },
             )
             .collect(),
-        (None, None) => unreachable!("a plan is made whenever there is no time model"),
-        (None, Some(d)) => blocks
+        Mode::Timed(d) => blocks
             .par_iter()
             .map_init(
                 || Scratch::new(n, index),

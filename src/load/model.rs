@@ -999,16 +999,16 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
         + raw.store.iter().map(|s| s.credentials.len()).sum::<usize>()
         + raw.grant.len()
         + raw.edge.len();
-    let side_links: usize = side
-        .iter()
-        .filter(|f| !matches!(f.table, "records" | "flow"))
-        .map(|f| item_bound(src, f))
-        .sum();
-    let side_nodes: usize = side
-        .iter()
-        .filter(|f| declares_nodes(f.table))
-        .map(|f| item_bound(src, f))
-        .sum();
+    let (mut side_links, mut side_nodes) = (0, 0);
+    for f in side {
+        let bound = item_bound(src, f);
+        if !matches!(f.table, "records" | "flow") {
+            side_links += bound;
+        }
+        if declares_nodes(f.table) {
+            side_nodes += bound;
+        }
+    }
     let toml_nodes =
         raw.person.len() + raw.account.len() + raw.group.len() + raw.system.len() + raw.store.len();
     let mut b = Builder {

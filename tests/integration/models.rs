@@ -159,6 +159,18 @@ pub fn random_model(seed: u64, shape: Shape, shuffle: bool) -> String {
     format!("{header}{}", entries.join("\n"))
 }
 
+/// Scales every other store's holdings by `factor` (a minimisation design applied directly), so
+/// their copies hold part of each set instead of all of it.
+pub fn scale_every_other_store(model: &mut blastradius::model::Model, factor: f64) {
+    let stores: Vec<_> = model
+        .nodes_of(blastradius::model::NodeKind::Store)
+        .step_by(2)
+        .collect();
+    for s in stores {
+        model.store_policy[s as usize].scale.push((None, factor));
+    }
+}
+
 /// Loads a model text through the library, panicking with the problems if it is invalid.
 pub fn load(text: &str) -> blastradius::Analysis {
     match blastradius::load::parse_model(text, "generated.toml") {

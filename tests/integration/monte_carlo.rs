@@ -7,7 +7,7 @@ use blastradius::model::{Distribution, NodeId, NodeKind};
 use blastradius::scenario::{Detection, Simulation};
 use blastradius::Analysis;
 
-use crate::models::{load, random_model, Shape, TINY};
+use crate::models::{load, random_model, scale_every_other_store, Shape, TINY};
 
 fn simulate(a: &Analysis, sources: &[NodeId], trials: u32, seed: u64) -> Trials {
     let sim = Simulation {
@@ -308,14 +308,7 @@ fn batched_trials_equal_one_traversal_per_trial() {
     for seed in 0..12u64 {
         let mut model = load(&random_model(seed, shape, false)).model;
         if seed % 3 == 0 {
-            // A scaling design on some stores: their copies hold part of each set.
-            for s in model
-                .nodes_of(NodeKind::Store)
-                .step_by(2)
-                .collect::<Vec<_>>()
-            {
-                model.store_policy[s as usize].scale.push((None, 0.5));
-            }
+            scale_every_other_store(&mut model, 0.5);
         }
         let a = Analysis::new(model);
         let sccs = petgraph::algo::tarjan_scc(&a.graph);

@@ -6,7 +6,7 @@ use blastradius::generate::generate;
 use blastradius::model::{Model, NodeId, NodeKind};
 use blastradius::Analysis;
 
-use crate::models::{load, random_model, Shape};
+use crate::models::{load, random_model, scale_every_other_store, Shape};
 
 fn check(a: &Analysis, kind: NodeKind) -> usize {
     let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
@@ -56,14 +56,7 @@ fn sweep_equals_one_traversal_per_source_on_random_models() {
         };
         let mut model = load(&random_model(seed, shape, false)).model;
         if seed % 2 == 1 {
-            // Scaled copies (a minimisation design): copies that hold part of each set.
-            for s in model
-                .nodes_of(NodeKind::Store)
-                .step_by(2)
-                .collect::<Vec<_>>()
-            {
-                model.store_policy[s as usize].scale.push((None, 0.25));
-            }
+            scale_every_other_store(&mut model, 0.25);
         }
         let a = Analysis::new(model);
         check(&a, NodeKind::Account);
