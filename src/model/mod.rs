@@ -424,6 +424,58 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// Bytes of an id kept in an [`IdSlot`] itself.
+const INLINE_ID: usize = 19;
+
+/// One entry of the node lookup table. Ids of up to [`INLINE_ID`] bytes (nearly all of them)
+/// are kept in the entry, zero-padded, so a lookup reads the table and nothing else; longer ids
+/// are compared with the node's own id.
+#[derive(Debug, Clone, Copy)]
+struct IdSlot {
+    /// Length of an inline id, or `u8::MAX` for a longer one.
+    len: u8,
+    text: [u8; INLINE_ID],
+    node: NodeId,
+}
+
+/// An id as a lookup compares it: its length and padded bytes when short enough to be inline.
+struct IdKey<'a> {
+    id: &'a str,
+    len: u8,
+    text: [u8; INLINE_ID],
+}
+
+impl<'a> IdKey<'a> {
+    fn new(id: &'a str) -> IdKey<'a> {
+        let mut text = [0u8; INLINE_ID];
+        let len = if id.len() <= INLINE_ID {
+            text[..id.len()].copy_from_slice(id.as_bytes());
+            id.len() as u8
+        } else {
+            u8::MAX
+        };
+        IdKey { id, len, text }
+    }
+
+    fn slot(&self, node: NodeId) -> IdSlot {
+        IdSlot {
+            len: self.len,
+            text: self.text,
+            node,
+        }
+    }
+
+    fn matches(&self, slot: &IdSlot, nodes: &[Node]) -> bool {
+        slot.len == self.len
+            && slot.text == self.text
+            && (self.len != u8::MAX || nodes[slot.node as usize].id == self.id)
+    }
+}
+
+fn slot_hash(slot: &IdSlot, nodes: &[Node]) -> u64 {
+    id_hash(&nodes[slot.node as usize].id)
+}
+
 /// Store policies by node, kept for stores only: every other node reads the default policy, so
 /// a model with a few thousand stores among a million nodes keeps a few thousand policies.
 #[derive(Debug, Clone, Default)]
@@ -470,27 +522,6 @@ impl std::ops::IndexMut<usize> for StorePolicies {
             self.policies.push(StorePolicy::default());
         }
         &mut self.policies[self.slot[node] as usize]
-    }
-}
-
-/// Reorders `v` in place so that `v[i]` becomes the old `v[order[i]]` (`order` a permutation),
-/// following cycles with swaps: no second copy of a large list.
-fn permute_in_place<T>(v: &mut [T], order: &[u32]) {
-    let mut done = vec![false; v.len()];
-    for i in 0..v.len() {
-        if done[i] {
-            continue;
-        }
-        let mut j = i;
-        loop {
-            done[j] = true;
-            let k = order[j] as usize;
-            if k == i {
-                break;
-            }
-            v.swap(j, k);
-            j = k;
-        }
     }
 }
 
@@ -593,10 +624,10 @@ pub struct Model {
     /// How long data has been collected; caps every retention window.
     pub program_age_days: Option<u32>,
     pub nodes: Vec<Node>,
-    /// Node lookup while nodes are added in file order. Once the nodes are in id order
-    /// ([`Model::canonical`]) it is emptied and lookups search `nodes` instead, so large models
-    /// do not keep a second copy of every id.
-    ids: hashbrown::HashTable<NodeId>,
+    /// Node lookup while a model is built (short ids are kept in the table itself, so most
+    /// lookups read nothing else). [`Model::canonical`] empties it and lookups then search the
+    /// nodes, which are in id order, so large models do not keep a second copy of every id.
+    ids: hashbrown::HashTable<IdSlot>,
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).
@@ -622,10 +653,10 @@ impl Model {
                 .ok()
                 .map(|i| i as NodeId)
         } else {
-            let nodes = &self.nodes;
+            let key = IdKey::new(id);
             self.ids
-                .find(id_hash(id), |&n| nodes[n as usize].id == id)
-                .copied()
+                .find(id_hash(id), |slot| key.matches(slot, &self.nodes))
+                .map(|slot| slot.node)
         }
     }
 
@@ -645,7 +676,7 @@ impl Model {
     pub fn reserve_nodes(&mut self, n: usize) {
         self.nodes.reserve(n);
         let nodes = &self.nodes;
-        self.ids.reserve(n, |&m| id_hash(&nodes[m as usize].id));
+        self.ids.reserve(n, |slot| slot_hash(slot, nodes));
         self.mfa.reserve(n);
         self.account_kind.reserve(n);
         self.store_policy.slot.reserve(n);
@@ -653,24 +684,29 @@ impl Model {
 
     /// Adds a node; the caller has checked the id is new.
     pub fn add_node(&mut self, id: &str, kind: NodeKind) -> NodeId {
+        self.add_node_owned(id.to_string(), kind)
+    }
+
+    /// [`Model::add_node`] with an id the model may keep.
+    pub fn add_node_owned(&mut self, id: String, kind: NodeKind) -> NodeId {
         if self.sorted {
             self.sorted = false;
             let nodes = &self.nodes;
             for i in 0..nodes.len() as NodeId {
+                let id = &nodes[i as usize].id;
                 self.ids
-                    .insert_unique(id_hash(&nodes[i as usize].id), i, |&m| {
-                        id_hash(&nodes[m as usize].id)
+                    .insert_unique(id_hash(id), IdKey::new(id).slot(i), |slot| {
+                        slot_hash(slot, nodes)
                     });
             }
         }
         let n = self.nodes.len() as NodeId;
-        self.nodes.push(Node {
-            id: id.to_string(),
-            kind,
-        });
+        let hash = id_hash(&id);
+        let slot = IdKey::new(&id).slot(n);
+        self.nodes.push(Node { id, kind });
         let nodes = &self.nodes;
         self.ids
-            .insert_unique(id_hash(id), n, |&m| id_hash(&nodes[m as usize].id));
+            .insert_unique(hash, slot, |slot| slot_hash(slot, nodes));
         self.mfa.push(Mfa::None);
         self.account_kind.push(AccountKind::Human);
         self.store_policy.push_node();
@@ -774,54 +810,67 @@ impl Model {
                 LinkKind::Custom(label) => (5, label),
             }
         }
-        // Sort by a packed key (endpoints, kind), then order the rare runs of equal keys by every
-        // other field: equal links are then identical, so the order is canonical.
-        let rank = |k: &LinkKind| -> u64 {
+        // Order links by (from, to, kind), then by every other field, so that equal links are
+        // identical and the order is canonical: a counting sort on `from` (stable, one pass),
+        // then a small sort of each node's links, in parallel over blocks of nodes.
+        let rank = |k: &LinkKind| -> u8 {
             match k {
                 LinkKind::Owns => 0,
                 LinkKind::Member => 1,
-                LinkKind::Grant(a) => 2 + *a as u64,
+                LinkKind::Grant(a) => 2 + *a as u8,
                 LinkKind::Credential => 5,
-                LinkKind::Access(a) => 6 + *a as u64,
+                LinkKind::Access(a) => 6 + *a as u8,
                 LinkKind::Custom(_) => 9,
             }
         };
-        let mut keys: Vec<(u64, u8, u32)> = self
-            .links
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                (
-                    ((l.from as u64) << 32) | l.to as u64,
-                    rank(&l.kind) as u8,
-                    i as u32,
-                )
-            })
-            .collect();
-        keys.par_sort_unstable();
         let opt = |x: Option<f64>| x.map_or(f64::NEG_INFINITY, |v| v);
-        let full = |a: &Link, b: &Link| {
-            kind_rank(&a.kind)
-                .cmp(&kind_rank(&b.kind))
+        let links = &self.links;
+        let order_of = |x: &u32, y: &u32| {
+            let (a, b) = (&links[*x as usize], &links[*y as usize]);
+            (a.to, rank(&a.kind))
+                .cmp(&(b.to, rank(&b.kind)))
+                .then_with(|| kind_rank(&a.kind).cmp(&kind_rank(&b.kind)))
                 .then(opt(a.p()).total_cmp(&opt(b.p())))
                 .then(opt(a.time()).total_cmp(&opt(b.time())))
                 .then(a.last_used_days().cmp(&b.last_used_days()))
         };
-        let mut start = 0;
-        while start < keys.len() {
-            let mut end = start + 1;
-            while end < keys.len() && keys[end].0 == keys[start].0 && keys[end].1 == keys[start].1 {
-                end += 1;
-            }
-            if end - start > 1 {
-                let links = &self.links;
-                keys[start..end].sort_by(|x, y| full(&links[x.2 as usize], &links[y.2 as usize]));
-            }
-            start = end;
+        let mut start = vec![0u32; n + 1];
+        for l in links {
+            start[l.from as usize + 1] += 1;
         }
-        let order: Vec<u32> = keys.iter().map(|k| k.2).collect();
-        drop(keys);
-        permute_in_place(&mut self.links, &order);
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut order = vec![0u32; links.len()];
+        let mut fill = start[..n].to_vec();
+        for (i, l) in links.iter().enumerate() {
+            let slot = &mut fill[l.from as usize];
+            order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        drop(fill);
+        let mut blocks = Vec::new();
+        let mut rest: &mut [u32] = &mut order;
+        for first in (0..n).step_by(n.div_ceil(64).max(1)) {
+            let end = (first + n.div_ceil(64).max(1)).min(n);
+            let (block, tail) = rest.split_at_mut((start[end] - start[first]) as usize);
+            blocks.push((first..end, block));
+            rest = tail;
+        }
+        blocks.into_par_iter().for_each(|(nodes, block)| {
+            let base = start[nodes.start];
+            for v in nodes {
+                let (s, e) = ((start[v] - base) as usize, (start[v + 1] - base) as usize);
+                if e - s > 1 {
+                    block[s..e].sort_by(order_of);
+                }
+            }
+        });
+        drop(start);
+        self.links = order
+            .par_iter()
+            .map(|&i| links[i as usize].clone())
+            .collect();
         self.record_sets.sort_by(|a, b| {
             let key = |r: &RecordSet| {
                 let (kind, n) = match r.amount {
