@@ -7,6 +7,9 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use toml::Spanned;
 
@@ -14,7 +17,7 @@ use super::model::{
     Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
     RawRecordSet, RawStore, RawSystem,
 };
-use super::source::Source;
+use super::source::{Problems, Report, Source};
 use crate::error::did_you_mean;
 
 /// Table names of `[csv]` and the columns each file may have.
@@ -78,7 +81,7 @@ impl Row<'_> {
             .map(|(t, span)| Spanned::new(span, t.to_string()))
     }
 
-    fn required(&self, src: &mut Source, column: &str, row_span: &Range<usize>) -> Option<Id> {
+    fn required(&self, src: &mut impl Report, column: &str, row_span: &Range<usize>) -> Option<Id> {
         let v = self.string(column);
         if v.is_none() {
             src.error(
@@ -101,7 +104,7 @@ impl Row<'_> {
             .unwrap_or_default()
     }
 
-    fn integer(&self, src: &mut Source, column: &str) -> Option<Spanned<i64>> {
+    fn integer(&self, src: &mut impl Report, column: &str) -> Option<Spanned<i64>> {
         let (t, span) = self.cell(column)?;
         match t.parse::<i64>() {
             Ok(v) => Some(Spanned::new(span, v)),
@@ -115,7 +118,7 @@ impl Row<'_> {
         }
     }
 
-    fn number(&self, src: &mut Source, column: &str) -> Option<Spanned<f64>> {
+    fn number(&self, src: &mut impl Report, column: &str) -> Option<Spanned<f64>> {
         let (t, span) = self.cell(column)?;
         match t.parse::<f64>() {
             Ok(v) => Some(Spanned::new(span, v)),
@@ -136,6 +139,9 @@ pub(super) struct SideFile {
     pub(super) table: &'static str,
     columns: &'static [&'static str],
     base: usize,
+    text: Arc<String>,
+    /// Whether the text holds a quote anywhere (then the csv crate reads it).
+    quoted: bool,
     positions: Vec<usize>,
     /// Cells in the header (every row must have as many).
     width: usize,
@@ -197,10 +203,13 @@ pub(super) fn open_side_files(
         };
         let base = src.add_file(shown.clone(), text);
         if let Some((positions, width)) = check_header(src, table, columns, base) {
+            let text = src.file_text(base);
             out.push(SideFile {
                 table,
                 columns,
                 base,
+                quoted: text.contains('"'),
+                text,
                 positions,
                 width,
             });
@@ -255,30 +264,66 @@ fn check_header(
     ))
 }
 
-/// Calls `each` with every data row of `file` and the span of the row's start. A malformed row
-/// ends the file; it is reported when `report` is set (files read twice report it once).
+/// Byte ranges of `file`'s text that hold whole rows, for workers to read in parallel: the rows
+/// after the header, cut at line breaks into about `parts` pieces of at least [`MIN_PIECE`]
+/// bytes. A file with quotes is one piece, read by the csv crate from its header on (a quoted
+/// cell may hold a line break).
+fn pieces(file: &SideFile, parts: usize) -> Vec<Range<usize>> {
+    let text = file.text.as_bytes();
+    if file.quoted {
+        return std::iter::once(0..text.len()).collect();
+    }
+    let Some(header_end) = text.iter().position(|&b| b == b'\n') else {
+        return Vec::new();
+    };
+    let start = header_end + 1;
+    let len = text.len() - start;
+    let parts = parts.clamp(1, (len / MIN_PIECE).max(1));
+    let mut out = Vec::with_capacity(parts);
+    let mut at = start;
+    for k in 1..parts {
+        let target = start + len * k / parts;
+        if target < at {
+            continue;
+        }
+        let cut = text[target..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| target + i + 1);
+        out.push(at..cut);
+        at = cut;
+    }
+    if at < text.len() {
+        out.push(at..text.len());
+    }
+    out
+}
+
+/// The smallest piece of a side file worth a worker of its own.
+const MIN_PIECE: usize = 64 * 1024;
+
+/// Calls `each` with every data row of `file` within `lines` (a range from [`pieces`]) and the
+/// span of the row's start. A malformed row ends the reading, and is reported when `report` is
+/// set (files read twice report it once). Returns whether the range was read to its end.
 ///
 /// A file without a quote character anywhere is split on line breaks and commas directly
 /// (RFC 4180 needs quotes for anything else); one with quotes goes through the csv crate.
 /// Both skip empty lines and accept CRLF line ends; the tests hold the two paths equal.
-pub(super) fn for_each_row(
-    src: &mut Source,
+fn for_each_row<R: Report>(
+    src: &mut R,
     file: &SideFile,
+    lines: Range<usize>,
     report: bool,
-    mut each: impl FnMut(&mut Source, &Row, &Range<usize>),
-) {
+    mut each: impl FnMut(&mut R, &Row, &Range<usize>),
+) -> bool {
     let base = file.base;
-    let text = src.file_text(base);
+    let text = file.text.as_str();
     let mut starts: Vec<usize> = Vec::new();
-    if !text.contains('"') {
+    if !file.quoted {
         let mut cells: Vec<&str> = Vec::new();
-        // Rows start after the header line.
-        let Some(header_end) = text.find('\n') else {
-            return;
-        };
-        let mut at = header_end + 1;
-        while at < text.len() {
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let mut at = lines.start;
+        while at < lines.end {
+            let end = text[at..lines.end].find('\n').map_or(lines.end, |i| at + i);
             let line = text[at..end].strip_suffix('\r').unwrap_or(&text[at..end]);
             let start = base + at;
             at = end + 1;
@@ -304,7 +349,7 @@ pub(super) fn for_each_row(
                         ),
                     );
                 }
-                return;
+                return false;
             }
             let row = Row {
                 columns: &file.positions,
@@ -314,7 +359,7 @@ pub(super) fn for_each_row(
             };
             each(src, &row, &(start..start + 1));
         }
-        return;
+        return true;
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -330,7 +375,7 @@ pub(super) fn for_each_row(
                     let at = e.position().map_or(base, |p| base + p.byte() as usize);
                     src.error(Some(at..at), format!("malformed CSV: {e}"));
                 }
-                return;
+                return false;
             }
         }
         let start = base + record.position().map_or(0, |p| p.byte() as usize);
@@ -353,12 +398,40 @@ pub(super) fn for_each_row(
         };
         each(src, &row, &row_span);
     }
+    true
+}
+
+/// Reads every data row of `file`, in pieces on rayon's threads: each piece gets its own state
+/// from `init` and its own [`Problems`], and `each` is called with every row of the piece.
+/// Returns the pieces' states and problems in file order, up to the piece that met a malformed
+/// row (rows after one are not read, as when the file is read in one go).
+pub(super) fn par_rows<S: Send>(
+    file: &SideFile,
+    report: bool,
+    init: impl Fn() -> S + Sync,
+    each: impl Fn(&mut S, &mut Problems, &Row, &Range<usize>) + Sync,
+) -> Vec<(S, Problems)> {
+    let mut read: Vec<(S, Problems, bool)> = pieces(file, rayon::current_num_threads() * 4)
+        .into_par_iter()
+        .map(|lines| {
+            let mut state = init();
+            let mut problems = Problems::default();
+            let whole = for_each_row(&mut problems, file, lines, report, |p, row, at| {
+                each(&mut state, p, row, at)
+            });
+            (state, problems, whole)
+        })
+        .collect();
+    if let Some(cut) = read.iter().position(|(_, _, whole)| !whole) {
+        read.truncate(cut + 1);
+    }
+    read.into_iter().map(|(s, p, _)| (s, p)).collect()
 }
 
 /// An upper bound on the items (rows, or entries of list cells) of a side file: its line breaks
 /// and list separators. Used to size lists once instead of growing them.
-pub(super) fn item_bound(src: &Source, file: &SideFile) -> usize {
-    src.file_text(file.base)
+pub(super) fn item_bound(file: &SideFile) -> usize {
+    file.text
         .bytes()
         .filter(|&b| b == b'\n' || b == b';')
         .count()
@@ -371,7 +444,7 @@ pub(super) fn declares_nodes(table: &str) -> bool {
 }
 
 /// The id a row of a node table declares (reported when missing).
-pub(super) fn declared_id(src: &mut Source, row: &Row, at: &Range<usize>) -> Option<Id> {
+pub(super) fn declared_id(src: &mut impl Report, row: &Row, at: &Range<usize>) -> Option<Id> {
     row.required(src, "id", at)
 }
 
@@ -393,7 +466,7 @@ pub(super) enum SideRow {
 /// Parses a row of `table` (ids of node tables were reported missing when they were declared,
 /// so they are not reported again here).
 pub(super) fn parse_row(
-    src: &mut Source,
+    src: &mut impl Report,
     table: &str,
     row: &Row,
     at: &Range<usize>,

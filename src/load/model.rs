@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use rayon::prelude::*;
+
 use super::csv_files::{
-    declared_id, declares_nodes, for_each_row, item_bound, open_side_files, parse_row, SideFile,
+    declared_id, declares_nodes, item_bound, open_side_files, par_rows, parse_row, SideFile,
     SideRow,
 };
-use super::source::Source;
+use super::source::{Problems, Report, Source};
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::model::records::flow_order;
 use crate::model::{
@@ -64,10 +66,11 @@ pub(super) struct RawMembership {
     pub(super) group: Id,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawOrg {
     pub(super) name: Option<String>,
+    #[allow(dead_code)]
     pub(super) description: Option<String>,
     pub(super) program_age_days: Option<Spanned<i64>>,
 }
@@ -309,7 +312,7 @@ fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
 }
 
 /// Checks a number that must be a whole number of days or records, ≥ 0.
-fn non_negative(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u64> {
+fn non_negative(src: &mut impl Report, v: &Spanned<i64>, what: &str) -> Option<u64> {
     if *v.get_ref() < 0 {
         src.error(
             span(v),
@@ -321,7 +324,7 @@ fn non_negative(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u64> {
     }
 }
 
-fn days(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u32> {
+fn days(src: &mut impl Report, v: &Spanned<i64>, what: &str) -> Option<u32> {
     let d = non_negative(src, v, what)?;
     if d > u32::MAX as u64 {
         src.error(span(v), format!("{what} is too large: {d} days"));
@@ -330,7 +333,7 @@ fn days(src: &mut Source, v: &Spanned<i64>, what: &str) -> Option<u32> {
     Some(d as u32)
 }
 
-fn probability(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
+fn probability(src: &mut impl Report, v: &Spanned<f64>, what: &str) -> Option<f64> {
     let p = *v.get_ref();
     if !(0.0..=1.0).contains(&p) {
         src.error(
@@ -343,59 +346,13 @@ fn probability(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
     }
 }
 
-fn duration(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
+fn duration(src: &mut impl Report, v: &Spanned<f64>, what: &str) -> Option<f64> {
     let t = *v.get_ref();
     if !(t >= 0.0 && t.is_finite()) {
         src.error(span(v), format!("{what} must be 0 days or more, not {t}"));
         None
     } else {
         Some(t)
-    }
-}
-
-/// Resolves references to node ids, with kind checks and suggestions.
-struct Resolver<'a> {
-    model: &'a Model,
-}
-
-impl Resolver<'_> {
-    fn resolve(&self, src: &mut Source, id: &Id, kinds: &[NodeKind], role: &str) -> Option<NodeId> {
-        let wanted = id.get_ref().as_str();
-        let found = self.model.node_id(wanted);
-        if let Some(n) = found {
-            if kinds.contains(&self.model.kind(n)) {
-                return Some(n);
-            }
-        }
-        let expected = kinds
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>()
-            .join(" or ");
-        match found {
-            Some(n) if kinds.contains(&self.model.kind(n)) => Some(n),
-            Some(n) => {
-                src.error(
-                    span(id),
-                    format!(
-                        "{role} `{wanted}` is {}, but it must be a {expected}",
-                        self.model.kind(n).with_article()
-                    ),
-                );
-                None
-            }
-            None => {
-                let candidates = self
-                    .model
-                    .nodes
-                    .iter()
-                    .filter(|n| kinds.contains(&n.kind))
-                    .map(|n| n.id.as_str());
-                let hint = did_you_mean(wanted, candidates);
-                src.error(span(id), format!("unknown {expected} `{wanted}`{hint}"));
-                None
-            }
-        }
     }
 }
 
@@ -551,73 +508,112 @@ fn read_times(src: &mut Source, table: &toml::Table) -> Times {
     t
 }
 
-/// Builds the model from raw entries, one at a time: TOML entries and side-file rows go through
-/// the same checks. Problems go to the source.
-struct Builder {
-    model: Model,
-    links: Vec<Link>,
-    flows: Vec<Flow>,
-    /// Where each node was declared, for duplicate messages.
-    declared_at: Vec<usize>,
-}
-
 fn plain_link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
     Link::new(from, to, kind)
 }
 
-impl Builder {
-    fn resolver(&self) -> Resolver<'_> {
-        Resolver { model: &self.model }
+/// What entries add to the model besides its nodes. It is gathered apart from the model so that
+/// rows of a side file can be checked in parallel against the (then read-only) node table and
+/// added in file order afterwards.
+#[derive(Default)]
+struct Additions {
+    links: Vec<Link>,
+    flows: Vec<Flow>,
+    record_sets: Vec<RecordSet>,
+    /// Kind and MFA of each account entry.
+    accounts: Vec<(NodeId, AccountKind, Mfa)>,
+    /// Retention of each store entry.
+    retention: Vec<(NodeId, Option<u32>)>,
+}
+
+impl Additions {
+    fn add_to(self, model: &mut Model) {
+        model.links.extend(self.links);
+        model.flows.extend(self.flows);
+        model.record_sets.extend(self.record_sets);
+        for (n, kind, mfa) in self.accounts {
+            model.account_kind[n as usize] = kind;
+            model.mfa[n as usize] = mfa;
+        }
+        for (n, days) in self.retention {
+            model.store_policy[n as usize].retention_days = days;
+        }
+    }
+}
+
+/// Checks raw entries, one at a time, against the declared nodes: TOML entries and side-file
+/// rows go through the same checks. Problems go to the [`Report`] each check is given.
+struct Builder<'m> {
+    model: &'m Model,
+    out: Additions,
+}
+
+impl<'m> Builder<'m> {
+    fn new(model: &'m Model) -> Builder<'m> {
+        Builder {
+            model,
+            out: Additions::default(),
+        }
     }
 
-    fn declare(&mut self, src: &mut Source, id: &Id, kind: NodeKind) {
-        let name = id.get_ref();
-        if name.trim().is_empty() {
-            src.error(span(id), format!("{} has an empty id", kind.with_article()));
-            return;
+    /// The node `id` names, when it is one of `kinds`; otherwise reports it (with the nearest
+    /// known id of those kinds when it names no node).
+    fn resolve(
+        &self,
+        src: &mut impl Report,
+        id: &Id,
+        kinds: &[NodeKind],
+        role: &str,
+    ) -> Option<NodeId> {
+        let wanted = id.get_ref().as_str();
+        let found = self.model.node_id(wanted);
+        if let Some(n) = found {
+            if kinds.contains(&self.model.kind(n)) {
+                return Some(n);
+            }
         }
-        if name.chars().any(char::is_control) {
-            src.error(
-                span(id),
-                format!("the id {name:?} of {} holds a control character (a line break, tab or escape); ids must be printable", kind.with_article()),
-            );
-            return;
-        }
-        if let Some(prev) = self.model.node_id(name) {
-            let (file, line, _) = src.position(self.declared_at[prev as usize]);
-            let at = if file == src.name() {
-                format!("line {line}")
-            } else {
-                format!("{file}:{line}")
-            };
-            src.error(
-                span(id),
-                format!(
-                    "duplicate id `{name}`: already declared as a {} at {at}; ids must be unique across all kinds",
-                    self.model.kind(prev)
-                ),
-            );
-            return;
-        }
-        self.declared_at.push(id.span().start);
-        self.model.add_node(name, kind);
-    }
-
-    fn person(&mut self, src: &mut Source, p: &RawPerson) {
-        let Some(from) = self.model.node_id(p.id.get_ref()) else {
-            return;
-        };
-        for a in &p.accounts {
-            if let Some(to) = self
-                .resolver()
-                .resolve(src, a, &[NodeKind::Account], "account")
-            {
-                self.links.push(plain_link(from, to, LinkKind::Owns));
+        let expected = kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match found {
+            Some(n) => {
+                src.error(
+                    span(id),
+                    format!(
+                        "{role} `{wanted}` is {}, but it must be a {expected}",
+                        self.model.kind(n).with_article()
+                    ),
+                );
+                None
+            }
+            None => {
+                let candidates = self
+                    .model
+                    .nodes
+                    .iter()
+                    .filter(|n| kinds.contains(&n.kind))
+                    .map(|n| n.id.as_str());
+                let hint = did_you_mean(wanted, candidates);
+                src.error(span(id), format!("unknown {expected} `{wanted}`{hint}"));
+                None
             }
         }
     }
 
-    fn account(&mut self, src: &mut Source, a: &RawAccount) {
+    fn person(&mut self, src: &mut impl Report, p: &RawPerson) {
+        let Some(from) = self.model.node_id(p.id.get_ref()) else {
+            return;
+        };
+        for a in &p.accounts {
+            if let Some(to) = self.resolve(src, a, &[NodeKind::Account], "account") {
+                self.out.links.push(plain_link(from, to, LinkKind::Owns));
+            }
+        }
+    }
+
+    fn account(&mut self, src: &mut impl Report, a: &RawAccount) {
         let Some(from) = self.model.node_id(a.id.get_ref()) else {
             return;
         };
@@ -654,24 +650,20 @@ impl Builder {
                 Mfa::None
             }),
         };
-        self.model.mfa[from as usize] = mfa;
-        self.model.account_kind[from as usize] = kind;
+        self.out.accounts.push((from, kind, mfa));
         for g in &a.groups {
-            if let Some(to) = self.resolver().resolve(src, g, &[NodeKind::Group], "group") {
-                self.links.push(plain_link(from, to, LinkKind::Member));
+            if let Some(to) = self.resolve(src, g, &[NodeKind::Group], "group") {
+                self.out.links.push(plain_link(from, to, LinkKind::Member));
             }
         }
     }
 
-    fn group(&mut self, src: &mut Source, g: &RawGroup) {
+    fn group(&mut self, src: &mut impl Report, g: &RawGroup) {
         let Some(from) = self.model.node_id(g.id.get_ref()) else {
             return;
         };
         for parent in &g.groups {
-            if let Some(to) = self
-                .resolver()
-                .resolve(src, parent, &[NodeKind::Group], "group")
-            {
+            if let Some(to) = self.resolve(src, parent, &[NodeKind::Group], "group") {
                 if to == from {
                     src.error(
                         span(parent),
@@ -679,20 +671,19 @@ impl Builder {
                     );
                     continue;
                 }
-                self.links.push(plain_link(from, to, LinkKind::Member));
+                self.out.links.push(plain_link(from, to, LinkKind::Member));
             }
         }
     }
 
-    fn membership(&mut self, src: &mut Source, m: &RawMembership) {
-        let r = self.resolver();
-        let member = r.resolve(
+    fn membership(&mut self, src: &mut impl Report, m: &RawMembership) {
+        let member = self.resolve(
             src,
             &m.member,
             &[NodeKind::Account, NodeKind::Group],
             "member",
         );
-        let group = r.resolve(src, &m.group, &[NodeKind::Group], "group");
+        let group = self.resolve(src, &m.group, &[NodeKind::Group], "group");
         if let (Some(from), Some(to)) = (member, group) {
             if from == to {
                 src.error(
@@ -704,22 +695,21 @@ impl Builder {
                 );
                 return;
             }
-            self.links.push(plain_link(from, to, LinkKind::Member));
+            self.out.links.push(plain_link(from, to, LinkKind::Member));
         }
     }
 
-    fn credentials(&mut self, src: &mut Source, from: NodeId, credentials: &[Id]) {
+    fn credentials(&mut self, src: &mut impl Report, from: NodeId, credentials: &[Id]) {
         for c in credentials {
-            if let Some(to) =
-                self.resolver()
-                    .resolve(src, c, &[NodeKind::Account], "credential account")
-            {
-                self.links.push(plain_link(from, to, LinkKind::Credential));
+            if let Some(to) = self.resolve(src, c, &[NodeKind::Account], "credential account") {
+                self.out
+                    .links
+                    .push(plain_link(from, to, LinkKind::Credential));
             }
         }
     }
 
-    fn system(&mut self, src: &mut Source, s: &RawSystem) {
+    fn system(&mut self, src: &mut impl Report, s: &RawSystem) {
         let Some(from) = self.model.node_id(s.id.get_ref()) else {
             return;
         };
@@ -729,15 +719,13 @@ impl Builder {
         }
     }
 
-    fn access(&mut self, src: &mut Source, from: NodeId, a: &RawAccess) {
-        let store = self
-            .resolver()
-            .resolve(src, &a.store, &[NodeKind::Store], "store");
+    fn access(&mut self, src: &mut impl Report, from: NodeId, a: &RawAccess) {
+        let store = self.resolve(src, &a.store, &[NodeKind::Store], "store");
         let access = parse_access(src, &a.access);
         let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
         let time = a.time.as_ref().and_then(|t| duration(src, t, "time"));
         if let (Some(to), Some(access)) = (store, access) {
-            self.links.push(
+            self.out.links.push(
                 plain_link(from, to, LinkKind::Access(access))
                     .with_p(p)
                     .with_time(time),
@@ -746,7 +734,7 @@ impl Builder {
     }
 
     /// The node a side-file row belongs to (a record set's store, an access row's system).
-    fn owner(&self, src: &mut Source, id: &Id, kind: NodeKind, what: &str) -> Option<NodeId> {
+    fn owner(&self, src: &mut impl Report, id: &Id, kind: NodeKind, what: &str) -> Option<NodeId> {
         match self.model.node_id(id.get_ref()) {
             Some(n) if self.model.kind(n) == kind => Some(n),
             _ => {
@@ -769,23 +757,31 @@ impl Builder {
         }
     }
 
-    fn store(&mut self, src: &mut Source, s: &RawStore) {
+    fn store(&mut self, src: &mut impl Report, s: &RawStore) {
         let Some(store) = self.model.node_id(s.id.get_ref()) else {
             return;
         };
         self.credentials(src, store, &s.credentials);
-        self.model.store_policy[store as usize].retention_days = s
+        let retention = s
             .retention_days
             .as_ref()
             .and_then(|d| days(src, d, "retention_days"));
+        self.out.retention.push((store, retention));
         for r in &s.records {
-            self.record_set(src, store, r);
+            self.record_set(src, store, retention, r);
         }
     }
 
-    fn record_set(&mut self, src: &mut Source, store: NodeId, r: &RawRecordSet) {
-        let model = &mut self.model;
-        let store_id = model.id(store).to_string();
+    /// A record set of `store`, whose own retention is `store_retention`.
+    fn record_set<R: Report>(
+        &mut self,
+        src: &mut R,
+        store: NodeId,
+        store_retention: Option<u32>,
+        r: &RawRecordSet,
+    ) {
+        let model = self.model;
+        let store_id = model.id(store);
         let category = r.category.get_ref().trim().to_string();
         if category.is_empty() || category.split('.').any(|part| part.is_empty()) {
             src.error(
@@ -797,7 +793,7 @@ impl Builder {
             );
             return;
         }
-        let within = |src: &mut Source, v: &Spanned<i64>, what: &str| {
+        let within = |src: &mut R, v: &Spanned<i64>, what: &str| {
             non_negative(src, v, what).filter(|&n| {
                 let ok = n <= MAX_RECORDS;
                 if !ok {
@@ -850,7 +846,7 @@ impl Builder {
         };
         if matches!(amount, Amount::PerDay(_))
             && retention.is_none()
-            && model.store_policy[store as usize].retention_days.is_none()
+            && store_retention.is_none()
             && model.program_age_days.is_none()
         {
             src.error(
@@ -860,7 +856,7 @@ impl Builder {
                 ),
             );
         }
-        model.record_sets.push(RecordSet {
+        self.out.record_sets.push(RecordSet {
             store,
             category,
             amount,
@@ -870,15 +866,14 @@ impl Builder {
         });
     }
 
-    fn grant(&mut self, src: &mut Source, g: &RawGrant) {
-        let r = self.resolver();
-        let principal = r.resolve(
+    fn grant(&mut self, src: &mut impl Report, g: &RawGrant) {
+        let principal = self.resolve(
             src,
             &g.principal,
             &[NodeKind::Account, NodeKind::Group],
             "grant principal",
         );
-        let target = r.resolve(
+        let target = self.resolve(
             src,
             &g.target,
             &[NodeKind::Store, NodeKind::System],
@@ -905,7 +900,7 @@ impl Builder {
             );
             return;
         }
-        self.links.push(
+        self.out.links.push(
             plain_link(from, to, LinkKind::Grant(access))
                 .with_p(p)
                 .with_time(time)
@@ -913,11 +908,10 @@ impl Builder {
         );
     }
 
-    fn edge(&mut self, src: &mut Source, e: &RawEdge) {
+    fn edge(&mut self, src: &mut impl Report, e: &RawEdge) {
         let all = &NodeKind::ALL;
-        let r = self.resolver();
-        let from = r.resolve(src, &e.from, all, "edge source");
-        let to = r.resolve(src, &e.to, all, "edge target");
+        let from = self.resolve(src, &e.from, all, "edge source");
+        let to = self.resolve(src, &e.to, all, "edge target");
         let p = e.p.as_ref().and_then(|p| probability(src, p, "p"));
         let time = e.time.as_ref().and_then(|t| duration(src, t, "time"));
         let label = e.kind.get_ref().trim();
@@ -926,7 +920,7 @@ impl Builder {
             return;
         }
         if let (Some(from), Some(to)) = (from, to) {
-            self.links.push(
+            self.out.links.push(
                 plain_link(from, to, LinkKind::Custom(crate::model::Label::new(label)))
                     .with_p(p)
                     .with_time(time),
@@ -934,10 +928,9 @@ impl Builder {
         }
     }
 
-    fn flow(&mut self, src: &mut Source, f: &RawFlow) {
-        let r = self.resolver();
-        let from = r.resolve(src, &f.from, &[NodeKind::Store], "flow source");
-        let to = r.resolve(src, &f.to, &[NodeKind::Store], "flow target");
+    fn flow(&mut self, src: &mut impl Report, f: &RawFlow) {
+        let from = self.resolve(src, &f.from, &[NodeKind::Store], "flow source");
+        let to = self.resolve(src, &f.to, &[NodeKind::Store], "flow target");
         if let (Some(from), Some(to)) = (from, to) {
             if from == to {
                 src.error(
@@ -946,7 +939,7 @@ impl Builder {
                 );
                 return;
             }
-            self.flows.push(Flow {
+            self.out.flows.push(Flow {
                 from,
                 to,
                 categories: f
@@ -958,7 +951,7 @@ impl Builder {
     }
 
     /// One side-file row, as its raw entry.
-    fn side_row(&mut self, src: &mut Source, row: SideRow) {
+    fn side_row(&mut self, src: &mut impl Report, row: SideRow) {
         match row {
             SideRow::Person(p) => self.person(src, &p),
             SideRow::Account(a) => self.account(src, &a),
@@ -973,7 +966,8 @@ impl Builder {
             SideRow::Store(s) => self.store(src, &s),
             SideRow::Records(store, r) => {
                 if let Some(store) = self.owner(src, &store, NodeKind::Store, "record set") {
-                    self.record_set(src, store, &r);
+                    let retention = self.model.store_policy[store as usize].retention_days;
+                    self.record_set(src, store, retention, &r);
                 }
             }
             SideRow::Grant(g) => self.grant(src, &g),
@@ -983,10 +977,113 @@ impl Builder {
     }
 }
 
+/// A node declaration: its id, its kind and where the id is written.
+struct Declaration {
+    id: String,
+    kind: NodeKind,
+    at: Range<usize>,
+}
+
+/// Whether `id` can name a node; reports why not.
+fn declarable(src: &mut impl Report, id: &Id, kind: NodeKind) -> bool {
+    let name = id.get_ref();
+    if name.trim().is_empty() {
+        src.error(span(id), format!("{} has an empty id", kind.with_article()));
+        return false;
+    }
+    if name.chars().any(char::is_control) {
+        src.error(
+            span(id),
+            format!("the id {name:?} of {} holds a control character (a line break, tab or escape); ids must be printable", kind.with_article()),
+        );
+        return false;
+    }
+    true
+}
+
+/// Declares every node of the TOML entries and the side files, numbered in id order (so the
+/// model is canonical from the start). Side files are read in parallel pieces. An id declared
+/// twice is reported at its later declarations, pointing at the first.
+fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mut Model) {
+    let mut declared: Vec<Declaration> = Vec::new();
+    let toml = [
+        (
+            NodeKind::Person,
+            raw.person.iter().map(|p| &p.id).collect::<Vec<_>>(),
+        ),
+        (
+            NodeKind::Account,
+            raw.account.iter().map(|a| &a.id).collect(),
+        ),
+        (NodeKind::Group, raw.group.iter().map(|g| &g.id).collect()),
+        (NodeKind::System, raw.system.iter().map(|s| &s.id).collect()),
+        (NodeKind::Store, raw.store.iter().map(|s| &s.id).collect()),
+    ];
+    for (kind, ids) in toml {
+        for id in ids {
+            if declarable(src, id, kind) {
+                declared.push(Declaration {
+                    id: id.get_ref().clone(),
+                    kind,
+                    at: id.span(),
+                });
+            }
+        }
+    }
+    for file in side.iter().filter(|f| declares_nodes(f.table)) {
+        let kind = match file.table {
+            "person" => NodeKind::Person,
+            "account" => NodeKind::Account,
+            "group" => NodeKind::Group,
+            "system" => NodeKind::System,
+            _ => NodeKind::Store,
+        };
+        let pieces = par_rows(file, true, Vec::new, |found, problems, row, at| {
+            if let Some(id) = declared_id(problems, row, at) {
+                if declarable(problems, &id, kind) {
+                    let at = id.span();
+                    found.push(Declaration {
+                        id: id.into_inner(),
+                        kind,
+                        at,
+                    });
+                }
+            }
+        });
+        for (found, problems) in pieces {
+            problems.add_to(src);
+            declared.extend(found);
+        }
+    }
+    // Stable: of equal ids, the one declared first comes first and is kept.
+    declared.par_sort_by(|a, b| a.id.cmp(&b.id));
+    model.reserve_nodes(declared.len());
+    let mut first: Option<(NodeId, usize)> = None;
+    for d in declared {
+        if let Some((prev, prev_at)) = first.filter(|&(prev, _)| model.id(prev) == d.id) {
+            let (file, line, _) = src.position(prev_at);
+            let at = if file == src.name() {
+                format!("line {line}")
+            } else {
+                format!("{file}:{line}")
+            };
+            let message = format!(
+                "duplicate id `{}`: already declared as {} at {at}; ids must be unique across all kinds",
+                d.id,
+                model.kind(prev).with_article()
+            );
+            src.error(Some(d.at), message);
+            continue;
+        }
+        let start = d.at.start;
+        first = Some((model.add_node_owned(d.id, d.kind), start));
+    }
+}
+
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
 /// only meaningful when `src` has no errors.
 fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
-    // Size the large lists once: growing them copies tens of megabytes at 100k people.
+    // Size the links once: growing them copies tens of megabytes at 100k people.
     let toml_links = raw.person.iter().map(|p| p.accounts.len()).sum::<usize>()
         + raw.account.iter().map(|a| a.groups.len()).sum::<usize>()
         + raw.group.iter().map(|g| g.groups.len()).sum::<usize>()
@@ -999,81 +1096,41 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
         + raw.store.iter().map(|s| s.credentials.len()).sum::<usize>()
         + raw.grant.len()
         + raw.edge.len();
-    let (mut side_links, mut side_nodes) = (0, 0);
-    for f in side {
-        let bound = item_bound(src, f);
-        if !matches!(f.table, "records" | "flow") {
-            side_links += bound;
-        }
-        if declares_nodes(f.table) {
-            side_nodes += bound;
-        }
-    }
-    let toml_nodes =
-        raw.person.len() + raw.account.len() + raw.group.len() + raw.system.len() + raw.store.len();
-    let mut b = Builder {
-        model: Model::default(),
-        links: Vec::with_capacity(toml_links + side_links),
-        flows: Vec::new(),
-        declared_at: Vec::with_capacity(toml_nodes + side_nodes),
-    };
-    b.model.reserve_nodes(toml_nodes + side_nodes);
-    let org = raw.org.unwrap_or_default();
-    let _ = org.description;
-    b.model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
-    b.model.program_age_days = org
+    let side_links: usize = side
+        .par_iter()
+        .filter(|f| !matches!(f.table, "records" | "flow"))
+        .map(item_bound)
+        .sum();
+    let mut model = Model::default();
+    model.links.reserve(toml_links + side_links);
+    let org = raw.org.clone().unwrap_or_default();
+    model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
+    model.program_age_days = org
         .program_age_days
         .as_ref()
         .and_then(|v| days(src, v, "program_age_days"));
 
     // Nodes first, so that references may point forward.
-    for p in &raw.person {
-        b.declare(src, &p.id, NodeKind::Person);
-    }
-    for a in &raw.account {
-        b.declare(src, &a.id, NodeKind::Account);
-    }
-    for g in &raw.group {
-        b.declare(src, &g.id, NodeKind::Group);
-    }
-    for s in &raw.system {
-        b.declare(src, &s.id, NodeKind::System);
-    }
-    for s in &raw.store {
-        b.declare(src, &s.id, NodeKind::Store);
-    }
-    for file in side.iter().filter(|f| declares_nodes(f.table)) {
-        let kind = match file.table {
-            "person" => NodeKind::Person,
-            "account" => NodeKind::Account,
-            "group" => NodeKind::Group,
-            "system" => NodeKind::System,
-            _ => NodeKind::Store,
-        };
-        for_each_row(src, file, true, |src, row, at| {
-            if let Some(id) = declared_id(src, row, at) {
-                b.declare(src, &id, kind);
-            }
-        });
-    }
+    declare_nodes(&raw, side, src, &mut model);
 
     let mut weights = Vec::new();
     if let Some(table) = &raw.categories {
         flatten_weights(src, "", table, &mut weights);
     }
-    b.model.categories = Categories::new(weights);
+    model.categories = Categories::new(weights);
     if let Some(table) = &raw.probabilities {
-        b.model.probabilities = read_probabilities(src, table);
+        model.probabilities = read_probabilities(src, table);
     }
     if let Some(table) = &raw.times {
-        b.model.times = read_times(src, table);
+        model.times = read_times(src, table);
     }
     for (name, size) in raw.populations.iter().flatten() {
         if let Some(n) = non_negative(src, size, &format!("population `{name}`")) {
-            b.model.populations.insert(name.clone(), n);
+            model.populations.insert(name.clone(), n);
         }
     }
 
+    let mut b = Builder::new(&model);
     for p in &raw.person {
         b.person(src, p);
     }
@@ -1101,23 +1158,30 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
     for f in &raw.flow {
         b.flow(src, f);
     }
-    // Side files in dependency order (a store's row before its record sets).
+    let toml = b.out;
+    toml.add_to(&mut model);
+    // Side files in dependency order (a store's row before its record sets), each in parallel
+    // pieces whose additions and problems are then taken in file order.
     for file in side {
         let report = !declares_nodes(file.table);
-        for_each_row(src, file, report, |src, row, at| {
-            if let Some(row) = parse_row(src, file.table, row, at) {
-                b.side_row(src, row);
-            }
-        });
+        let pieces: Vec<(Additions, Problems)> = par_rows(
+            file,
+            report,
+            || Builder::new(&model),
+            |b, problems, row, at| {
+                if let Some(row) = parse_row(problems, file.table, row, at) {
+                    b.side_row(problems, row);
+                }
+            },
+        )
+        .into_iter()
+        .map(|(b, problems)| (b.out, problems))
+        .collect();
+        for (additions, problems) in pieces {
+            problems.add_to(src);
+            additions.add_to(&mut model);
+        }
     }
-    let Builder {
-        mut model,
-        links,
-        flows,
-        ..
-    } = b;
-    model.links = links;
-    model.flows = flows;
 
     for (regime, prefixes) in raw.notification.iter().flatten() {
         let mut list = Vec::new();
@@ -1169,7 +1233,7 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
     model
 }
 
-fn parse_access(src: &mut Source, a: &Spanned<String>) -> Option<Access> {
+fn parse_access(src: &mut impl Report, a: &Spanned<String>) -> Option<Access> {
     let s = a.get_ref();
     let parsed = Access::parse(s);
     if parsed.is_none() {

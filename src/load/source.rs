@@ -88,7 +88,7 @@ impl Source {
         (&f.name, line, column)
     }
 
-    fn push(&mut self, severity: Severity, span: Option<Range<usize>>, message: String) {
+    pub fn push(&mut self, severity: Severity, span: Option<Range<usize>>, message: String) {
         let (file, line, column) = match span {
             Some(s) => {
                 let (f, l, c) = self.position(s.start);
@@ -123,6 +123,49 @@ impl Source {
             let t = l.trim();
             t.is_empty() || t.starts_with('#')
         })
+    }
+}
+
+/// Where checks put the problems they find: a [`Source`] directly, or [`Problems`] when rows are
+/// checked in parallel and their problems are added to the source afterwards.
+pub trait Report {
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>);
+    fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>);
+}
+
+impl Report for Source {
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        Source::error(self, span, message);
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        Source::warning(self, span, message);
+    }
+}
+
+/// Problems found away from the source (by one worker, on one part of a file), kept with their
+/// spans until [`Problems::add_to`] gives them their files and lines.
+#[derive(Default)]
+pub struct Problems {
+    found: Vec<(Severity, Option<Range<usize>>, String)>,
+}
+
+impl Problems {
+    /// Adds the problems to `src`, in the order they were found.
+    pub fn add_to(self, src: &mut Source) {
+        for (severity, span, message) in self.found {
+            src.push(severity, span, message);
+        }
+    }
+}
+
+impl Report for Problems {
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.found.push((Severity::Error, span, message.into()));
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.found.push((Severity::Warning, span, message.into()));
     }
 }
 

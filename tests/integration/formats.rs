@@ -87,11 +87,12 @@ fn csv_unknown_columns_and_tables() {
     );
 }
 
-/// Side files without quotes are split directly; with quotes they go through the csv crate.
-/// The same rows must give the same model either way, with CRLF line ends and blank lines too.
+/// Side files without quotes are split directly, in parallel pieces when large; with quotes they
+/// go through the csv crate in one piece. The same rows must give the model that was saved either
+/// way, with CRLF line ends and blank lines too.
 #[test]
 fn csv_side_files_read_the_same_with_and_without_quotes() {
-    let model = blastradius::generate::generate(300, 4);
+    let model = blastradius::generate::generate(3000, 4);
     let plain = tempfile::tempdir().unwrap();
     save_model(&model, plain.path(), true).unwrap();
     let quoted = tempfile::tempdir().unwrap();
@@ -122,9 +123,16 @@ fn csv_side_files_read_the_same_with_and_without_quotes() {
         }
     }
     assert!(side_files >= 5);
+    // Large enough to be read in several pieces (of at least 64 KiB each).
+    assert!(
+        std::fs::metadata(plain.path().join("accounts.csv"))
+            .unwrap()
+            .len()
+            > 3 * 65536
+    );
     let load = |d: &tempfile::TempDir| load_model(d.path(), "m").unwrap().model;
     let (a, b, c) = (load(&plain), load(&quoted), load(&crlf));
-    for other in [&b, &c] {
+    for other in [&model, &b, &c] {
         assert_eq!(format!("{:?}", a.nodes), format!("{:?}", other.nodes));
         assert_eq!(format!("{:?}", a.links), format!("{:?}", other.links));
         assert_eq!(
@@ -135,6 +143,64 @@ fn csv_side_files_read_the_same_with_and_without_quotes() {
         assert_eq!(a.mfa, other.mfa);
     }
     assert_eq!(a.links.len(), model.links.len());
+}
+
+/// A side file read in parallel pieces reports what one read would: problems in every piece up to
+/// a malformed row, that row once, nothing after it; a duplicate id points at the first one.
+#[test]
+fn problems_in_a_large_side_file_are_reported_as_in_one_read() {
+    let model = blastradius::generate::generate(3000, 4);
+    let dir = tempfile::tempdir().unwrap();
+    save_model(&model, dir.path(), true).unwrap();
+    let path = dir.path().join("accounts.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.len() > 3 * 65536, "several pieces");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let n = lines.len();
+    let bad_mfa = |l: &str| {
+        let mut cells: Vec<&str> = l.split(',').collect();
+        cells[2] = "otq";
+        cells.join(",")
+    };
+    lines[10] = bad_mfa(&lines[10]); // line 11
+    lines[n / 3] = bad_mfa(&lines[n / 3]);
+    lines[n / 2].push_str(",extra"); // malformed: ends the file
+    lines[n - 5] = bad_mfa(&lines[n - 5]); // after it: never read
+    let first_id = lines[1].split(',').next().unwrap().to_string();
+    lines.insert(n / 4, lines[1].clone()); // a duplicate of line 2, above the malformed row
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+
+    let out = run_in(dir.path(), &["validate", "."]);
+    assert_fails_with(
+        &out,
+        &[
+            "accounts.csv:11:",
+            &format!("accounts.csv:{}:", n / 3 + 2),
+            &format!("accounts.csv:{}:1: error: malformed CSV", n / 2 + 2),
+            &format!(
+                "accounts.csv:{}:1: error: duplicate id `{first_id}`: already declared as an account at ./accounts.csv:2",
+                n / 4 + 1
+            ),
+        ],
+    );
+    assert_eq!(
+        out.stderr.matches("unknown mfa `otq`").count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.matches("malformed CSV").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.matches("duplicate id").count(),
+        1,
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
