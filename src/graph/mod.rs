@@ -10,6 +10,8 @@
 
 pub mod scc;
 
+use std::sync::OnceLock;
+
 use fixedbitset::FixedBitSet;
 use petgraph::visit::{
     GraphBase, IntoNeighbors, IntoNeighborsDirected, IntoNodeIdentifiers, NodeCount, NodeIndexable,
@@ -45,8 +47,9 @@ pub struct AttackGraph {
     pub edges: Vec<AttackEdge>,
     out_offsets: Vec<u32>,
     out_edges: Vec<EdgeId>,
-    in_offsets: Vec<u32>,
-    in_edges: Vec<EdgeId>,
+    /// Edges entering each node, `(offsets, edges)`, made the first time they are asked for:
+    /// forward searches, the simulation and the sweep never ask.
+    incoming: OnceLock<(Vec<u32>, Vec<EdgeId>)>,
     /// Model links that give integrity exposure only (write grants and write access).
     pub integrity_links: Vec<u32>,
 }
@@ -104,7 +107,10 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn csr(
+/// A CSR of edge ids by `end`, each node's list in (key, edge id) order: (key, id) pairs are
+/// placed by a counting sort, each node's pairs sorted (in parallel over blocks of nodes), and
+/// the ids kept. Edge ids follow link order, so this is (key, link) order.
+fn csr_by_key(
     node_count: usize,
     edges: &[AttackEdge],
     end: impl Fn(&AttackEdge) -> NodeId,
@@ -117,54 +123,90 @@ fn csr(
         offsets[i + 1] += offsets[i];
     }
     let mut fill = offsets.clone();
-    let mut list = vec![0 as EdgeId; edges.len()];
+    let mut pairs = vec![(0u64, 0 as EdgeId); edges.len()];
     for (i, e) in edges.iter().enumerate() {
         let slot = &mut fill[end(e) as usize];
-        list[*slot as usize] = i as EdgeId;
+        pairs[*slot as usize] = (e.key, i as EdgeId);
         *slot += 1;
     }
-    (offsets, list)
+    drop(fill);
+    let block = node_count.div_ceil(64).max(1);
+    let mut blocks = Vec::new();
+    let mut rest: &mut [(u64, EdgeId)] = &mut pairs;
+    for first in (0..node_count).step_by(block) {
+        let last = (first + block).min(node_count);
+        let (mine, tail) = rest.split_at_mut((offsets[last] - offsets[first]) as usize);
+        blocks.push((first..last, mine));
+        rest = tail;
+    }
+    blocks.into_par_iter().for_each(|(nodes, mine)| {
+        let base = offsets[nodes.start];
+        for n in nodes {
+            let (lo, hi) = (
+                (offsets[n] - base) as usize,
+                (offsets[n + 1] - base) as usize,
+            );
+            mine[lo..hi].sort_unstable();
+        }
+    });
+    (offsets, pairs.into_iter().map(|(_, e)| e).collect())
 }
 
 impl AttackGraph {
-    /// Builds the attack graph: every traversable link with p > 0 becomes an edge.
+    /// Builds the attack graph: every traversable link with p > 0 becomes an edge. Edges are
+    /// numbered in the model's link order (canonical, so never the order of the model file); a
+    /// step listed twice is one edge. Each node's lists of leaving and entering edges are in key
+    /// order.
     pub fn build(model: &Model) -> AttackGraph {
         let node_count = model.node_count();
-        let mut edges = Vec::with_capacity(model.links.len());
         let node_hash: Vec<u64> = model
             .nodes
-            .iter()
+            .par_iter()
             .map(|n| stable_hash(&[n.id.as_bytes()]))
             .collect();
-        let mut integrity_links = Vec::new();
-        for (i, link) in model.links.iter().enumerate() {
-            if !link.kind.is_traversable() {
-                integrity_links.push(i as u32);
-                continue;
-            }
-            let p = model.link_p(link);
-            if p <= 0.0 {
-                continue;
-            }
-            let key = combine_key(
-                node_hash[link.from as usize],
-                node_hash[link.to as usize],
-                kind_hash(&link.kind),
-            );
-            edges.push(AttackEdge {
-                from: link.from,
-                to: link.to,
-                link: i as u32,
-                p,
-                mean_time: model.link_time(link),
-                key,
-            });
-        }
-        // Order by key: traversal order (and so every tie-break) is independent of file order.
-        // In place; equal keys keep link order.
-        edges.par_sort_unstable_by_key(|e| (e.key, e.link));
+        let integrity_links: Vec<u32> = (0..model.links.len() as u32)
+            .filter(|&i| !model.links[i as usize].kind.is_traversable())
+            .collect();
+        // Every link as a candidate edge, in place (an indexed collect writes each once), then
+        // the ones that are no step dropped.
+        let fixed_kinds = LinkKind::fixed_kinds().map(|k| {
+            let h = kind_hash(&k);
+            (k, h)
+        });
+        let kind_key = |kind: &LinkKind| {
+            fixed_kinds
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or_else(|| kind_hash(kind), |&(_, h)| h)
+        };
+        let mut edges: Vec<AttackEdge> = model
+            .links
+            .par_iter()
+            .enumerate()
+            .map(|(i, link)| {
+                let p = if link.kind.is_traversable() {
+                    model.link_p(link)
+                } else {
+                    0.0
+                };
+                AttackEdge {
+                    from: link.from,
+                    to: link.to,
+                    link: i as u32,
+                    p,
+                    mean_time: model.link_time(link),
+                    key: combine_key(
+                        node_hash[link.from as usize],
+                        node_hash[link.to as usize],
+                        kind_key(&link.kind),
+                    ),
+                }
+            })
+            .collect();
+        edges.retain(|e| e.p > 0.0);
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
-        // draw, so it is open when the draw falls under the larger p. Keep that one edge.
+        // draw, so it is open when the draw falls under the larger p. Keep that one edge. In a
+        // canonical model such links are next to each other.
         edges.dedup_by(|later, kept| {
             if later.key == kept.key && later.from == kept.from && later.to == kept.to {
                 if later.p > kept.p {
@@ -177,15 +219,14 @@ impl AttackGraph {
                 false
             }
         });
-        let (out_offsets, out_edges) = csr(node_count, &edges, |e| e.from);
-        let (in_offsets, in_edges) = csr(node_count, &edges, |e| e.to);
+        // Traversal order (and so every tie-break) follows the edges' stable keys.
+        let (out_offsets, out_edges) = csr_by_key(node_count, &edges, |e| e.from);
         AttackGraph {
             node_count,
             edges,
             out_offsets,
             out_edges,
-            in_offsets,
-            in_edges,
+            incoming: OnceLock::new(),
             integrity_links,
         }
     }
@@ -213,7 +254,10 @@ impl AttackGraph {
         };
         let edge = self.edge(e);
         drop_from(&mut g.out_offsets, &mut g.out_edges, edge.from);
-        drop_from(&mut g.in_offsets, &mut g.in_edges, edge.to);
+        g.incoming_lists();
+        if let Some((offsets, list)) = g.incoming.get_mut() {
+            drop_from(offsets, list, edge.to);
+        }
         g
     }
 
@@ -224,11 +268,17 @@ impl AttackGraph {
         &self.out_edges[self.out_offsets[n] as usize..self.out_offsets[n + 1] as usize]
     }
 
+    fn incoming_lists(&self) -> &(Vec<u32>, Vec<EdgeId>) {
+        self.incoming
+            .get_or_init(|| csr_by_key(self.node_count, &self.edges, |e| e.to))
+    }
+
     /// Edges entering `n`, in key order.
     #[inline]
     pub fn incoming(&self, n: NodeId) -> &[EdgeId] {
+        let (offsets, list) = self.incoming_lists();
         let n = n as usize;
-        &self.in_edges[self.in_offsets[n] as usize..self.in_offsets[n + 1] as usize]
+        &list[offsets[n] as usize..offsets[n + 1] as usize]
     }
 
     #[inline]

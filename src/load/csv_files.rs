@@ -401,20 +401,44 @@ fn for_each_row<R: Report>(
     true
 }
 
-/// Reads every data row of `file`, in pieces on rayon's threads: each piece gets its own state
-/// from `init` and its own [`Problems`], and `each` is called with every row of the piece.
-/// Returns the pieces' states and problems in file order, up to the piece that met a malformed
-/// row (rows after one are not read, as when the file is read in one go).
+/// The size of a piece of a side file, to make room for what it adds at once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PieceSize {
+    /// Line breaks: at least its rows.
+    pub(super) rows: usize,
+    /// Line breaks and list separators: at least the items of its list cells.
+    pub(super) items: usize,
+}
+
+impl PieceSize {
+    fn of(text: &[u8]) -> PieceSize {
+        let (mut rows, mut semicolons) = (1, 0);
+        for &b in text {
+            rows += (b == b'\n') as usize;
+            semicolons += (b == b';') as usize;
+        }
+        PieceSize {
+            rows,
+            items: rows + semicolons,
+        }
+    }
+}
+
+/// Reads every data row of `file` in pieces, one task per piece on rayon's threads: each piece
+/// gets its own state from `init` (given the piece's size) and its own [`Problems`], and `each`
+/// is called with every row of the piece. Returns the states and problems in file order, up to
+/// the piece that met a malformed row (rows after one are not read, as when the file is read in
+/// one go).
 pub(super) fn par_rows<S: Send>(
     file: &SideFile,
     report: bool,
-    init: impl Fn() -> S + Sync,
+    init: impl Fn(PieceSize) -> S + Sync,
     each: impl Fn(&mut S, &mut Problems, &Row, &Range<usize>) + Sync,
 ) -> Vec<(S, Problems)> {
-    let mut read: Vec<(S, Problems, bool)> = pieces(file, rayon::current_num_threads() * 4)
+    let mut read: Vec<(S, Problems, bool)> = pieces(file, rayon::current_num_threads() * 2)
         .into_par_iter()
         .map(|lines| {
-            let mut state = init();
+            let mut state = init(PieceSize::of(&file.text.as_bytes()[lines.clone()]));
             let mut problems = Problems::default();
             let whole = for_each_row(&mut problems, file, lines, report, |p, row, at| {
                 each(&mut state, p, row, at)
@@ -436,6 +460,11 @@ pub(super) fn item_bound(file: &SideFile) -> usize {
         .filter(|&b| b == b'\n' || b == b';')
         .count()
         + 1
+}
+
+/// An upper bound on the rows of a side file: its line breaks.
+pub(super) fn item_rows(file: &SideFile) -> usize {
+    file.text.bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// Whether rows of `table` declare nodes (read once more, first, to declare them).

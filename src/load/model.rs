@@ -15,14 +15,14 @@ use toml::Spanned;
 use rayon::prelude::*;
 
 use super::csv_files::{
-    declared_id, declares_nodes, item_bound, open_side_files, par_rows, parse_row, SideFile,
-    SideRow,
+    declared_id, declares_nodes, item_bound, item_rows, open_side_files, par_rows, parse_row,
+    PieceSize, SideFile, SideRow,
 };
 use super::source::{Problems, Report, Source};
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
 use crate::model::records::flow_order;
 use crate::model::{
-    Access, AccountKind, Amount, Categories, Distribution, Flow, Link, LinkKind, Mfa, Model,
+    Access, AccountKind, Amount, Categories, Distribution, Flow, Link, LinkKind, Mfa, Model, Node,
     NodeId, NodeKind, Probabilities, RecordSet, Times,
 };
 
@@ -556,6 +556,22 @@ impl<'m> Builder<'m> {
         }
     }
 
+    /// A builder for a piece of a side file of `table`, with room for what its rows add.
+    fn with_room(model: &'m Model, table: &str, size: PieceSize) -> Builder<'m> {
+        let mut out = Additions::default();
+        match table {
+            "records" => out.record_sets.reserve(size.rows),
+            "flow" => out.flows.reserve(size.rows),
+            _ => out.links.reserve(size.items),
+        }
+        match table {
+            "account" => out.accounts.reserve(size.rows),
+            "store" => out.retention.reserve(size.rows),
+            _ => {}
+        }
+        Builder { model, out }
+    }
+
     /// The node `id` names, when it is one of `kinds`; otherwise reports it (with the nearest
     /// known id of those kinds when it names no node).
     fn resolve(
@@ -1005,7 +1021,17 @@ fn declarable(src: &mut impl Report, id: &Id, kind: NodeKind) -> bool {
 /// model is canonical from the start). Side files are read in parallel pieces. An id declared
 /// twice is reported at its later declarations, pointing at the first.
 fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mut Model) {
-    let mut declared: Vec<Declaration> = Vec::new();
+    let mut declared: Vec<Declaration> = Vec::with_capacity(
+        side.iter()
+            .filter(|f| declares_nodes(f.table))
+            .map(item_rows)
+            .sum::<usize>()
+            + raw.person.len()
+            + raw.account.len()
+            + raw.group.len()
+            + raw.system.len()
+            + raw.store.len(),
+    );
     let toml = [
         (
             NodeKind::Person,
@@ -1038,18 +1064,23 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
             "system" => NodeKind::System,
             _ => NodeKind::Store,
         };
-        let pieces = par_rows(file, true, Vec::new, |found, problems, row, at| {
-            if let Some(id) = declared_id(problems, row, at) {
-                if declarable(problems, &id, kind) {
-                    let at = id.span();
-                    found.push(Declaration {
-                        id: id.into_inner(),
-                        kind,
-                        at,
-                    });
+        let pieces = par_rows(
+            file,
+            true,
+            |size| Vec::with_capacity(size.rows),
+            |found, problems, row, at| {
+                if let Some(id) = declared_id(problems, row, at) {
+                    if declarable(problems, &id, kind) {
+                        let at = id.span();
+                        found.push(Declaration {
+                            id: id.into_inner(),
+                            kind,
+                            at,
+                        });
+                    }
                 }
-            }
-        });
+            },
+        );
         for (found, problems) in pieces {
             problems.add_to(src);
             declared.extend(found);
@@ -1057,11 +1088,11 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
     }
     // Stable: of equal ids, the one declared first comes first and is kept.
     declared.par_sort_by(|a, b| a.id.cmp(&b.id));
-    model.reserve_nodes(declared.len());
-    let mut first: Option<(NodeId, usize)> = None;
+    let mut nodes: Vec<Node> = Vec::with_capacity(declared.len());
+    let mut first_at = 0;
     for d in declared {
-        if let Some((prev, prev_at)) = first.filter(|&(prev, _)| model.id(prev) == d.id) {
-            let (file, line, _) = src.position(prev_at);
+        if let Some(prev) = nodes.last().filter(|prev| prev.id == d.id) {
+            let (file, line, _) = src.position(first_at);
             let at = if file == src.name() {
                 format!("line {line}")
             } else {
@@ -1070,14 +1101,18 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
             let message = format!(
                 "duplicate id `{}`: already declared as {} at {at}; ids must be unique across all kinds",
                 d.id,
-                model.kind(prev).with_article()
+                prev.kind.with_article()
             );
             src.error(Some(d.at), message);
             continue;
         }
-        let start = d.at.start;
-        first = Some((model.add_node_owned(d.id, d.kind), start));
+        first_at = d.at.start;
+        nodes.push(Node {
+            id: d.id,
+            kind: d.kind,
+        });
     }
+    model.add_nodes(nodes);
 }
 
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
@@ -1161,22 +1196,23 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
     let toml = b.out;
     toml.add_to(&mut model);
     // Side files in dependency order (a store's row before its record sets), each in parallel
-    // pieces whose additions and problems are then taken in file order.
-    for file in side {
-        let report = !declares_nodes(file.table);
-        let pieces: Vec<(Additions, Problems)> = par_rows(
-            file,
+    // pieces whose additions and problems are taken in file order.
+    for side_file in side {
+        let report = !declares_nodes(side_file.table);
+        let table = side_file.table;
+        let pieces = par_rows(
+            side_file,
             report,
-            || Builder::new(&model),
+            |size| Builder::with_room(&model, table, size),
             |b, problems, row, at| {
-                if let Some(row) = parse_row(problems, file.table, row, at) {
+                if let Some(row) = parse_row(problems, table, row, at) {
                     b.side_row(problems, row);
                 }
             },
         )
         .into_iter()
         .map(|(b, problems)| (b.out, problems))
-        .collect();
+        .collect::<Vec<_>>();
         for (additions, problems) in pieces {
             problems.add_to(src);
             additions.add_to(&mut model);
@@ -1296,8 +1332,30 @@ fn lint_duplicates(model: &Model, src: &mut Source) {
     }
 }
 
-/// Warnings about a valid model: things that are allowed but probably not meant.
+/// Warnings about a valid model: things that are allowed but probably not meant. The checks
+/// run in parallel; their warnings are added in a fixed order.
 fn lint(model: &Model, src: &mut Source) {
+    let checks: [fn(&Model, &mut Problems); 4] = [
+        lint_unused_groups,
+        lint_unusable_grants,
+        lint_group_cycles,
+        lint_retention_and_weights,
+    ];
+    let found: Vec<Problems> = checks
+        .par_iter()
+        .map(|check| {
+            let mut problems = Problems::default();
+            check(model, &mut problems);
+            problems
+        })
+        .collect();
+    for problems in found {
+        problems.add_to(src);
+    }
+}
+
+/// Groups nobody is a member of.
+fn lint_unused_groups(model: &Model, problems: &mut Problems) {
     let n = model.node_count();
     let mut has_members = vec![false; n];
     for l in &model.links {
@@ -1307,7 +1365,7 @@ fn lint(model: &Model, src: &mut Source) {
     }
     for g in model.nodes_of(NodeKind::Group) {
         if !has_members[g as usize] {
-            src.warning(
+            problems.warning(
                 None,
                 format!(
                     "unused group `{}`: no account or group is a member of it",
@@ -1316,7 +1374,11 @@ fn lint(model: &Model, src: &mut Source) {
             );
         }
     }
+}
 
+/// Grants to groups no account can end up in.
+fn lint_unusable_grants(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
     // Groups some account, person or system can end up in.
     let mut usable = vec![false; n];
     let mut stack: Vec<NodeId> = (0..n as NodeId)
@@ -1344,7 +1406,7 @@ fn lint(model: &Model, src: &mut Source) {
     for l in &model.links {
         if let LinkKind::Grant(a) = l.kind {
             if !usable[l.from as usize] {
-                src.warning(
+                problems.warning(
                     None,
                     format!(
                         "grant {} on `{}` to group `{}` that nobody can use: no account is a member of it, directly or through nested groups",
@@ -1356,7 +1418,11 @@ fn lint(model: &Model, src: &mut Source) {
             }
         }
     }
+}
 
+/// Groups that are members of each other.
+fn lint_group_cycles(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
     // Groups that are members of each other: every member of one gains all their privileges.
     let parents = Adjacency::new(
         n,
@@ -1387,7 +1453,7 @@ fn lint(model: &Model, src: &mut Source) {
                         let mut names: Vec<&str> =
                             stack[at..].iter().map(|(y, _)| model.id(*y)).collect();
                         names.push(model.id(p));
-                        src.warning(
+                        problems.warning(
                             None,
                             format!(
                                 "groups are members of each other: {}; every member of one gains the privileges of all",
@@ -1403,7 +1469,11 @@ fn lint(model: &Model, src: &mut Source) {
             }
         }
     }
+}
 
+/// Stores that keep records without a retention window, and categories without a weight.
+fn lint_retention_and_weights(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
     let mut receives = vec![false; n];
     for f in &model.flows {
         receives[f.to as usize] = true;
@@ -1421,7 +1491,7 @@ fn lint(model: &Model, src: &mut Source) {
             let age = model.program_age_days.map_or(String::new(), |a| {
                 format!(" (everything since the programme began, {a} days, is kept)")
             });
-            src.warning(
+            problems.warning(
                 None,
                 format!("store `{}` has no retention_days{age}", model.id(s)),
             );
@@ -1435,7 +1505,7 @@ fn lint(model: &Model, src: &mut Source) {
         }
     }
     for c in unweighted {
-        src.warning(
+        problems.warning(
             None,
             format!(
                 "category `{c}` has no weight in [categories] (nor any prefix of it); it weighs 1"

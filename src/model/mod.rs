@@ -280,6 +280,22 @@ impl LinkKind {
         }
     }
 
+    /// Every kind but the custom ones.
+    pub fn fixed_kinds() -> [LinkKind; 9] {
+        use Access::{Admin, Read, Write};
+        [
+            LinkKind::Owns,
+            LinkKind::Member,
+            LinkKind::Grant(Read),
+            LinkKind::Grant(Write),
+            LinkKind::Grant(Admin),
+            LinkKind::Credential,
+            LinkKind::Access(Read),
+            LinkKind::Access(Write),
+            LinkKind::Access(Admin),
+        ]
+    }
+
     /// Whether the attacker can move along it (write grants and write access cannot).
     pub fn is_traversable(&self) -> bool {
         match self {
@@ -476,6 +492,69 @@ fn slot_hash(slot: &IdSlot, nodes: &[Node]) -> u64 {
     id_hash(&nodes[slot.node as usize].id)
 }
 
+/// Node lookup by id while a model is built: hash tables of [`IdSlot`]s in shards by id hash,
+/// so that a large model's table is built on all threads at once.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    /// [`ID_SHARDS`] tables, or none while empty.
+    shards: Vec<hashbrown::HashTable<IdSlot>>,
+}
+
+const ID_SHARDS: usize = 16;
+
+impl IdIndex {
+    /// The shard of a hash: bits that neither a shard's bucket index (the low bits) nor its
+    /// control tags (the top seven) use.
+    fn shard(hash: u64) -> usize {
+        (hash >> 40) as usize % ID_SHARDS
+    }
+
+    fn find(&self, id: &str, nodes: &[Node]) -> Option<NodeId> {
+        if self.shards.is_empty() {
+            return None;
+        }
+        let hash = id_hash(id);
+        let key = IdKey::new(id);
+        self.shards[Self::shard(hash)]
+            .find(hash, |slot| key.matches(slot, nodes))
+            .map(|slot| slot.node)
+    }
+
+    fn insert(&mut self, node: NodeId, nodes: &[Node]) {
+        if self.shards.is_empty() {
+            self.shards = vec![hashbrown::HashTable::new(); ID_SHARDS];
+        }
+        let id = &nodes[node as usize].id;
+        let hash = id_hash(id);
+        self.shards[Self::shard(hash)].insert_unique(hash, IdKey::new(id).slot(node), |slot| {
+            slot_hash(slot, nodes)
+        });
+    }
+
+    /// The index of every node, built one shard per task.
+    fn of(nodes: &[Node]) -> IdIndex {
+        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        let shards = (0..ID_SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let mine = || {
+                    hashes
+                        .iter()
+                        .enumerate()
+                        .filter(move |(_, &h)| Self::shard(h) == shard)
+                };
+                let mut table = hashbrown::HashTable::with_capacity(mine().count());
+                for (node, &hash) in mine() {
+                    let slot = IdKey::new(&nodes[node].id).slot(node as NodeId);
+                    table.insert_unique(hash, slot, |slot| slot_hash(slot, nodes));
+                }
+                table
+            })
+            .collect();
+        IdIndex { shards }
+    }
+}
+
 /// Store policies by node, kept for stores only: every other node reads the default policy, so
 /// a model with a few thousand stores among a million nodes keeps a few thousand policies.
 #[derive(Debug, Clone, Default)]
@@ -627,7 +706,7 @@ pub struct Model {
     /// Node lookup while a model is built (short ids are kept in the table itself, so most
     /// lookups read nothing else). [`Model::canonical`] empties it and lookups then search the
     /// nodes, which are in id order, so large models do not keep a second copy of every id.
-    ids: hashbrown::HashTable<IdSlot>,
+    ids: IdIndex,
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).
@@ -653,10 +732,7 @@ impl Model {
                 .ok()
                 .map(|i| i as NodeId)
         } else {
-            let key = IdKey::new(id);
-            self.ids
-                .find(id_hash(id), |slot| key.matches(slot, &self.nodes))
-                .map(|slot| slot.node)
+            self.ids.find(id, &self.nodes)
         }
     }
 
@@ -672,14 +748,19 @@ impl Model {
         self.nodes.len()
     }
 
-    /// Makes room for `n` more nodes.
-    pub fn reserve_nodes(&mut self, n: usize) {
-        self.nodes.reserve(n);
-        let nodes = &self.nodes;
-        self.ids.reserve(n, |slot| slot_hash(slot, nodes));
-        self.mfa.reserve(n);
-        self.account_kind.reserve(n);
-        self.store_policy.slot.reserve(n);
+    /// Adds nodes whose ids are new and distinct, and indexes them on all threads.
+    pub fn add_nodes(&mut self, nodes: Vec<Node>) {
+        if self.nodes.is_empty() {
+            self.nodes = nodes;
+        } else {
+            self.nodes.extend(nodes);
+        }
+        let n = self.nodes.len();
+        self.mfa.resize(n, Mfa::None);
+        self.account_kind.resize(n, AccountKind::Human);
+        self.store_policy.slot.resize(n, NO_POLICY);
+        self.ids = IdIndex::of(&self.nodes);
+        self.sorted = false;
     }
 
     /// Adds a node; the caller has checked the id is new.
@@ -691,22 +772,11 @@ impl Model {
     pub fn add_node_owned(&mut self, id: String, kind: NodeKind) -> NodeId {
         if self.sorted {
             self.sorted = false;
-            let nodes = &self.nodes;
-            for i in 0..nodes.len() as NodeId {
-                let id = &nodes[i as usize].id;
-                self.ids
-                    .insert_unique(id_hash(id), IdKey::new(id).slot(i), |slot| {
-                        slot_hash(slot, nodes)
-                    });
-            }
+            self.ids = IdIndex::of(&self.nodes);
         }
         let n = self.nodes.len() as NodeId;
-        let hash = id_hash(&id);
-        let slot = IdKey::new(&id).slot(n);
         self.nodes.push(Node { id, kind });
-        let nodes = &self.nodes;
-        self.ids
-            .insert_unique(hash, slot, |slot| slot_hash(slot, nodes));
+        self.ids.insert(n, &self.nodes);
         self.mfa.push(Mfa::None);
         self.account_kind.push(AccountKind::Human);
         self.store_policy.push_node();
@@ -887,7 +957,7 @@ impl Model {
         });
         self.flows
             .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
-        self.ids = hashbrown::HashTable::new();
+        self.ids = IdIndex::default();
         self.sorted = true;
         self
     }
