@@ -47,30 +47,39 @@ fn rss() -> String {
         get("VmHWM:")
     )
 }
+/// Runs `f` PHASES_REPEAT times (default 1) and returns the last result and the fastest time.
+fn timed<T>(mut f: impl FnMut() -> T) -> (T, std::time::Duration) {
+    let repeat: usize = std::env::var("PHASES_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let mut best = std::time::Duration::MAX;
+    let mut out = None;
+    for _ in 0..repeat.max(1) {
+        drop(out.take());
+        let t = Instant::now();
+        out = Some(f());
+        best = best.min(t.elapsed());
+    }
+    (out.unwrap(), best)
+}
+
 fn main() {
     let path = std::env::args().nth(1).expect("model path");
-    let t = Instant::now();
-    let m = blastradius::load::load_model(std::path::Path::new(&path), &path)
-        .unwrap()
-        .model;
-    eprintln!("load+validate {:?} {}", t.elapsed(), rss());
-    let t = Instant::now();
-    let g = blastradius::graph::AttackGraph::build(&m);
-    eprintln!("graph {:?} {}", t.elapsed(), rss());
-    let t = Instant::now();
-    let h = blastradius::model::records::Holdings::compute(&m);
-    eprintln!("holdings {:?} {}", t.elapsed(), rss());
-    let t = Instant::now();
-    let i = blastradius::engine::tally::ExposureIndex::new(&m, &h);
-    eprintln!("index {:?} {}", t.elapsed(), rss());
-    let t = Instant::now();
-    let c = blastradius::engine::sweep::Condensation::new(&g);
-    eprintln!(
-        "condensation {:?} ({} components) {}",
-        t.elapsed(),
-        c.len(),
-        rss()
-    );
+    let (m, took) = timed(|| {
+        blastradius::load::load_model(std::path::Path::new(&path), &path)
+            .unwrap()
+            .model
+    });
+    eprintln!("load+validate {took:?} {}", rss());
+    let (g, took) = timed(|| blastradius::graph::AttackGraph::build(&m));
+    eprintln!("graph {took:?} {}", rss());
+    let (h, took) = timed(|| blastradius::model::records::Holdings::compute(&m));
+    eprintln!("holdings {took:?} {}", rss());
+    let (i, took) = timed(|| blastradius::engine::tally::ExposureIndex::new(&m, &h));
+    eprintln!("index {took:?} {}", rss());
+    let (c, took) = timed(|| blastradius::engine::sweep::Condensation::new(&g));
+    eprintln!("condensation {took:?} ({} components) {}", c.len(), rss());
     drop(c);
     let humans: Vec<u32> = m
         .nodes_of(blastradius::model::NodeKind::Account)
@@ -116,7 +125,6 @@ fn main() {
         eprintln!("  after monte carlo {}", rss());
     }
     let sources: Vec<u32> = m.nodes_of(blastradius::model::NodeKind::Account).collect();
-    let t = Instant::now();
-    let rows = blastradius::engine::sweep::sweep(&m, &g, &i, &sources);
-    eprintln!("sweep {:?} ({} rows) {}", t.elapsed(), rows.len(), rss());
+    let (rows, took) = timed(|| blastradius::engine::sweep::sweep(&m, &g, &i, &sources));
+    eprintln!("sweep {took:?} ({} rows) {}", rows.len(), rss());
 }

@@ -8,6 +8,7 @@ use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
 use blastradius::evaluate::{evaluate, Depth};
+use blastradius::graph::AttackGraph;
 use blastradius::load::design::load_design_file;
 use blastradius::load::save::save_model;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
@@ -25,7 +26,7 @@ use super::args::{
     CsvTable, LayoutArg, ObjectiveArg, OutputArgs, RankArg, SimulationArgs, SweepKind,
 };
 use super::progress::Bar;
-use super::{emit, format_of, limits, shown, Failure};
+use super::{emit, format_of, keep_until_exit, limits, shown, Failure};
 
 fn lint_note(warnings: usize, model: &str, quiet: bool) {
     if warnings > 0 && !quiet {
@@ -78,12 +79,8 @@ pub(super) fn evaluate_scenario(
     }
     lint_note(loaded.warnings.len(), &s.model_path, quiet);
     if !sim.worst_case_only {
-        let probe = blastradius::engine::tally::ExposureIndex::new(
-            &loaded.model,
-            &blastradius::model::records::Holdings::compute(&loaded.model),
-        );
         let per_run = blastradius::engine::monte_carlo::trial_bytes(
-            &probe,
+            &loaded.model,
             s.simulation.trials,
             s.simulation.detection.is_some(),
         );
@@ -197,7 +194,9 @@ pub fn sweep(
         Format::Json => json::render(&report),
         Format::Csv => csv::render_rows(&report.entries),
     };
-    emit(out, &text)
+    let emitted = emit(out, &text);
+    keep_until_exit((analysis, rows, report, text));
+    emitted
 }
 
 pub fn generate(
@@ -360,8 +359,9 @@ pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {
         path,
         warnings,
     } = load_model(model, &shown(model))?;
-    let analysis = Analysis::new(m);
-    let report = ValidationReport::of(&path, &analysis.model, &analysis.graph, &warnings);
+    // Validation reports the attack graph's size; it needs no exposure index.
+    let graph = AttackGraph::build(&m);
+    let report = ValidationReport::of(&path, &m, &graph, &warnings);
     let text = match format_of(out) {
         Format::Table => table::validation(&report),
         Format::Json => json::render(&report),
@@ -376,7 +376,9 @@ pub fn validate(model: &Path, out: &OutputArgs) -> Result<(), Failure> {
             }),
         ),
     };
-    emit(out, &text)
+    let emitted = emit(out, &text);
+    keep_until_exit((m, graph));
+    emitted
 }
 
 /// Resolves an id given on the command line, with a suggestion when it is unknown.

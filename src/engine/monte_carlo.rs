@@ -406,12 +406,13 @@ pub fn simulate(
 
 /// Bytes the per-trial figures of one simulation take (kept until summarised), with room for
 /// the sorted copies the summaries make.
-pub fn trial_bytes(index: &ExposureIndex, trials: u32, timed: bool) -> u64 {
-    let pops = index.populations.len() as u64;
+pub fn trial_bytes(model: &Model, trials: u32, timed: bool) -> u64 {
+    // The dimensions of the model's exposure index, without building it.
+    let pops = model.populations.len() as u64;
     let per_trial = 2
-        + index.categories.len() as u64
+        + super::tally::record_categories(model).len() as u64
         + pops
-        + index.regimes.len() as u64 * pops
+        + model.notification.len() as u64 * pops
         + if timed {
             1 + 2 * DWELL_GRID.len() as u64
         } else {

@@ -43,15 +43,22 @@ pub struct ExposureIndex {
 
 pub const NO_POPULATION: u32 = u32::MAX;
 
+/// The record categories of a model, sorted and distinct: the categories an exposure index
+/// counts records by.
+pub fn record_categories(model: &Model) -> Vec<String> {
+    let mut categories: Vec<&str> = model
+        .record_sets
+        .iter()
+        .map(|s| s.category.as_str())
+        .collect();
+    categories.sort_unstable();
+    categories.dedup();
+    categories.into_iter().map(str::to_string).collect()
+}
+
 impl ExposureIndex {
     pub fn new(model: &Model, holdings: &Holdings) -> ExposureIndex {
-        let mut categories: Vec<String> = model
-            .record_sets
-            .iter()
-            .map(|s| s.category.clone())
-            .collect();
-        categories.sort();
-        categories.dedup();
+        let categories = record_categories(model);
         let weights = categories
             .iter()
             .map(|c| model.categories.weight(c))
