@@ -21,7 +21,9 @@
 //! - **Reach size.** A component with exactly one predecessor in the DAG hangs under it: it is
 //!   reached exactly when its predecessor is. Hanging components form trees; only the others
 //!   (two or more predecessors) get bits, weighted by the size of the tree below them. A source
-//!   reaches its own tree plus the trees of the weighted components it reaches.
+//!   reaches its own tree plus the trees of the weighted components it reaches. Weighted
+//!   components that are a lone store with no successors (most of them) weigh one and are
+//!   counted by the store pass, which has their bits already; the reach pass takes the rest.
 //!
 //! [`sweep_by_traversal`] is the plain twin (one breadth-first search per source); the tests
 //! hold the two equal.
@@ -290,6 +292,8 @@ struct StoreFigures {
     records: Vec<u64>,
     exposure: Vec<f64>,
     stores: Vec<u32>,
+    /// Stores counted in the reach size here instead of in the reach pass.
+    sinks: Vec<u32>,
     /// sources × populations.
     none: Vec<f64>,
 }
@@ -301,6 +305,8 @@ struct StoreScratch<'a> {
     records: Vec<u64>,
     exposure: Vec<f64>,
     none: Vec<f64>,
+    /// Reached stores that are sink stores (see [`Plan::sink_store`]).
+    sinks: Vec<u32>,
     /// Per record set: the component it was last looked at for (sets are met once per
     /// component even when several of their copies differ).
     set_seen: Vec<u32>,
@@ -317,6 +323,10 @@ struct Plan<'a> {
     relevant: Vec<bool>,
     twin: Vec<u32>,
     store_of_comp: Vec<Vec<NodeId>>,
+    /// Stores that are a component of their own with no successors and two or more
+    /// predecessors, and no source's component. Such a store adds exactly one node to the reach
+    /// of whoever reaches it, so the store pass counts it and the reach pass leaves it out.
+    sink_store: Vec<bool>,
 }
 
 /// Components whose reach is another's: two components that keep no row, hold no store and
@@ -356,6 +366,7 @@ impl Plan<'_> {
             records,
             exposure,
             none,
+            sinks,
             set_seen,
             copies,
             ..
@@ -382,12 +393,14 @@ impl Plan<'_> {
                     Reached::AsTwin(t) => {
                         records[c] = records[t];
                         exposure[c] = exposure[t];
+                        sinks[c] = sinks[t];
                         none.copy_within(t * pops..(t + 1) * pops, c * pops);
                         return;
                     }
                 };
                 let base = dominant(cond, chunk, c);
                 let (mut rec, mut exp) = base.map_or((0, 0.0), |d| (records[d], exposure[d]));
+                let mut sink = base.map_or(0, |d| sinks[d]);
                 match base {
                     Some(d) => none.copy_within(d * pops..(d + 1) * pops, c * pops),
                     None => none[c * pops..(c + 1) * pops]
@@ -403,6 +416,7 @@ impl Plan<'_> {
                         while diff != 0 {
                             let i = w * WORD + diff.trailing_zeros() as usize;
                             diff &= diff - 1;
+                            sink += self.sink_store[stores[i] as usize] as u32;
                             for h in index.store_holdings(stores[i]) {
                                 if set_seen[h.set as usize] == c as u32 {
                                     continue;
@@ -428,6 +442,7 @@ impl Plan<'_> {
                 }
                 records[c] = rec;
                 exposure[c] = exp;
+                sinks[c] = sink;
             },
         );
         for &st in stores {
@@ -438,6 +453,7 @@ impl Plan<'_> {
             records: comps.clone().map(|c| s.records[c]).collect(),
             exposure: comps.clone().map(|c| s.exposure[c]).collect(),
             stores: comps.clone().map(|c| s.chunk.count[c]).collect(),
+            sinks: comps.clone().map(|c| s.sinks[c]).collect(),
             none: comps
                 .flat_map(|c| s.none[c * pops..(c + 1) * pops].iter().copied())
                 .collect(),
@@ -540,6 +556,19 @@ pub fn sweep(
         store_of_comp[cond.comp[s as usize] as usize].push(s);
     }
     let twin = twins(&cond, &relevant, &row, &store_of_comp);
+    let mut sink_store = vec![false; model.node_count()];
+    let mut source_comp = vec![false; k];
+    for &x in sources {
+        source_comp[cond.comp[x as usize] as usize] = true;
+    }
+    for c in 0..k {
+        if let [st] = store_of_comp[c][..] {
+            sink_store[st as usize] = cond.size[c] == 1
+                && cond.successors(c).is_empty()
+                && cond.indegree[c] >= 2
+                && !source_comp[c];
+        }
+    }
     let plan = Plan {
         index,
         cond,
@@ -549,6 +578,7 @@ pub fn sweep(
         relevant,
         twin,
         store_of_comp,
+        sink_store,
     };
     let chunks = store_chunks(model);
     // A flow component larger than a chunk makes its chunk wider.
@@ -564,6 +594,7 @@ pub fn sweep(
     let mut exposure = vec![0.0f64; sources.len()];
     let mut stores = vec![0u32; sources.len()];
     let mut none = vec![1.0f64; sources.len() * pops];
+    let mut reach = vec![0u64; sources.len()];
     in_waves(
         chunks.len(),
         || StoreScratch {
@@ -572,6 +603,7 @@ pub fn sweep(
             records: vec![0; k],
             exposure: vec![0.0; k],
             none: vec![1.0; k * pops],
+            sinks: vec![0; k],
             set_seen: vec![u32::MAX; index.set_count()],
             copies: Vec::new(),
         },
@@ -581,6 +613,7 @@ pub fn sweep(
                 records[xi] = records[xi].saturating_add(f.records[xi]);
                 exposure[xi] += f.exposure[xi];
                 stores[xi] += f.stores[xi];
+                reach[xi] += f.sinks[xi] as u64;
             }
             for (n, v) in none.iter_mut().zip(&f.none) {
                 *n *= v;
@@ -599,10 +632,13 @@ pub fn sweep(
         }
     }
     let weighted: Vec<usize> = (0..k)
-        .filter(|&c| cond.indegree[c] >= 2 && plan.relevant[c])
+        .filter(|&c| {
+            cond.indegree[c] >= 2
+                && plan.relevant[c]
+                && !matches!(plan.store_of_comp[c][..], [st] if plan.sink_store[st as usize])
+        })
         .collect();
     let parts: Vec<&[usize]> = weighted.chunks(CHUNK_WORDS * WORD).collect();
-    let mut reach = vec![0u64; sources.len()];
     in_waves(
         parts.len(),
         || {
