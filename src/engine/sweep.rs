@@ -520,7 +520,17 @@ pub fn sweep(
     index: &ExposureIndex,
     sources: &[NodeId],
 ) -> Vec<SweepRow> {
-    let cond = Condensation::new(graph);
+    sweep_condensed(model, Condensation::new(graph), index, sources)
+}
+
+/// [`sweep`] over the condensation of the attack graph, which is all it reads: a caller that
+/// needs the graph for nothing else can let it go first.
+pub fn sweep_condensed(
+    model: &Model,
+    cond: Condensation,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+) -> Vec<SweepRow> {
     let k = cond.len();
     let pops = index.populations.len();
 

@@ -40,7 +40,7 @@ pub struct AttackEdge {
     pub key: u64,
 }
 
-/// The attack graph of one model.
+/// The attack graph of one model (the default is the graph of an empty model).
 #[derive(Debug, Clone)]
 pub struct AttackGraph {
     pub node_count: usize,
@@ -150,6 +150,19 @@ fn csr_by_key(
         }
     });
     (offsets, pairs.into_iter().map(|(_, e)| e).collect())
+}
+
+impl Default for AttackGraph {
+    fn default() -> Self {
+        AttackGraph {
+            node_count: 0,
+            edges: Vec::new(),
+            out_offsets: vec![0],
+            out_edges: Vec::new(),
+            incoming: OnceLock::new(),
+            integrity_links: Vec::new(),
+        }
+    }
 }
 
 impl AttackGraph {
