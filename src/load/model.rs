@@ -546,14 +546,37 @@ impl Additions {
 struct Builder<'m> {
     model: &'m Model,
     out: Additions,
+    /// The node after the last one looked up, for rows' own ids and for references: files are
+    /// often in id order, like the nodes, so the next id asked for is often this one, found
+    /// without a probe of the index.
+    next: [usize; 2],
 }
+
+/// Which of [`Builder::next`] a lookup predicts from.
+const OWN_ID: usize = 0;
+const REFERENCE: usize = 1;
 
 impl<'m> Builder<'m> {
     fn new(model: &'m Model) -> Builder<'m> {
         Builder {
             model,
             out: Additions::default(),
+            next: [0; 2],
         }
+    }
+
+    /// The node named `id` (a row's own id or a reference, `role`): the one after the last
+    /// found in that role when that is it, else from the index.
+    fn node_id(&mut self, id: &str, role: usize) -> Option<NodeId> {
+        let next = self.next[role];
+        let found = match self.model.nodes.get(next) {
+            Some(n) if n.id == id => Some(next as NodeId),
+            _ => self.model.node_id(id),
+        };
+        if let Some(n) = found {
+            self.next[role] = n as usize + 1;
+        }
+        found
     }
 
     /// A builder for a piece of a side file of `table`, with room for what its rows add.
@@ -569,20 +592,24 @@ impl<'m> Builder<'m> {
             "store" => out.retention.reserve(size.rows),
             _ => {}
         }
-        Builder { model, out }
+        Builder {
+            model,
+            out,
+            next: [0; 2],
+        }
     }
 
     /// The node `id` names, when it is one of `kinds`; otherwise reports it (with the nearest
     /// known id of those kinds when it names no node).
     fn resolve(
-        &self,
+        &mut self,
         src: &mut impl Report,
         id: &Id,
         kinds: &[NodeKind],
         role: &str,
     ) -> Option<NodeId> {
         let wanted = id.get_ref().as_str();
-        let found = self.model.node_id(wanted);
+        let found = self.node_id(wanted, REFERENCE);
         if let Some(n) = found {
             if kinds.contains(&self.model.kind(n)) {
                 return Some(n);
@@ -619,7 +646,7 @@ impl<'m> Builder<'m> {
     }
 
     fn person(&mut self, src: &mut impl Report, p: &RawPerson) {
-        let Some(from) = self.model.node_id(p.id.get_ref()) else {
+        let Some(from) = self.node_id(p.id.get_ref(), OWN_ID) else {
             return;
         };
         for a in &p.accounts {
@@ -630,7 +657,7 @@ impl<'m> Builder<'m> {
     }
 
     fn account(&mut self, src: &mut impl Report, a: &RawAccount) {
-        let Some(from) = self.model.node_id(a.id.get_ref()) else {
+        let Some(from) = self.node_id(a.id.get_ref(), OWN_ID) else {
             return;
         };
         let kind = match &a.kind {
@@ -675,7 +702,7 @@ impl<'m> Builder<'m> {
     }
 
     fn group(&mut self, src: &mut impl Report, g: &RawGroup) {
-        let Some(from) = self.model.node_id(g.id.get_ref()) else {
+        let Some(from) = self.node_id(g.id.get_ref(), OWN_ID) else {
             return;
         };
         for parent in &g.groups {
@@ -726,7 +753,7 @@ impl<'m> Builder<'m> {
     }
 
     fn system(&mut self, src: &mut impl Report, s: &RawSystem) {
-        let Some(from) = self.model.node_id(s.id.get_ref()) else {
+        let Some(from) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
         self.credentials(src, from, &s.credentials);
@@ -750,8 +777,14 @@ impl<'m> Builder<'m> {
     }
 
     /// The node a side-file row belongs to (a record set's store, an access row's system).
-    fn owner(&self, src: &mut impl Report, id: &Id, kind: NodeKind, what: &str) -> Option<NodeId> {
-        match self.model.node_id(id.get_ref()) {
+    fn owner(
+        &mut self,
+        src: &mut impl Report,
+        id: &Id,
+        kind: NodeKind,
+        what: &str,
+    ) -> Option<NodeId> {
+        match self.node_id(id.get_ref(), OWN_ID) {
             Some(n) if self.model.kind(n) == kind => Some(n),
             _ => {
                 let candidates = self
@@ -774,7 +807,7 @@ impl<'m> Builder<'m> {
     }
 
     fn store(&mut self, src: &mut impl Report, s: &RawStore) {
-        let Some(store) = self.model.node_id(s.id.get_ref()) else {
+        let Some(store) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
         self.credentials(src, store, &s.credentials);

@@ -441,70 +441,58 @@ fn id_hash(id: &str) -> u64 {
 }
 
 /// Bytes of an id kept in an [`IdSlot`] itself.
-const INLINE_ID: usize = 19;
+const INLINE_ID: usize = 23;
 
-/// One entry of the node lookup table. Ids of up to [`INLINE_ID`] bytes (nearly all of them)
-/// are kept in the entry, zero-padded, so a lookup reads the table and nothing else; longer ids
-/// are compared with the node's own id.
+/// One slot of the node lookup table: 32 bytes, so a probe reads one cache line. Ids of up to
+/// [`INLINE_ID`] bytes (nearly all of them) are kept in the slot, zero-padded, followed by their
+/// length; a longer id keeps its first bytes and `u8::MAX`, and is compared with the node's own
+/// id.
 #[derive(Debug, Clone, Copy)]
 struct IdSlot {
-    /// Length of an inline id, or `u8::MAX` for a longer one.
-    len: u8,
-    text: [u8; INLINE_ID],
+    key: [u64; 3],
+    /// Low bits of the id's hash (to place the slot again when the table grows).
+    hash: u32,
+    /// `EMPTY` in a free slot.
     node: NodeId,
 }
 
-/// An id as a lookup compares it: its length and padded bytes when short enough to be inline.
-struct IdKey<'a> {
-    id: &'a str,
-    len: u8,
-    text: [u8; INLINE_ID],
+const EMPTY: NodeId = NodeId::MAX;
+
+const FREE: IdSlot = IdSlot {
+    key: [0; 3],
+    hash: 0,
+    node: EMPTY,
+};
+
+/// An id's slot key: its inline bytes and length (see [`IdSlot`]).
+fn id_key(id: &str) -> [u64; 3] {
+    let mut bytes = [0u8; 24];
+    let n = id.len().min(INLINE_ID);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    bytes[INLINE_ID] = if id.len() <= INLINE_ID {
+        id.len() as u8
+    } else {
+        u8::MAX
+    };
+    let word = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap());
+    [word(0), word(1), word(2)]
 }
 
-impl<'a> IdKey<'a> {
-    fn new(id: &'a str) -> IdKey<'a> {
-        let mut text = [0u8; INLINE_ID];
-        let len = if id.len() <= INLINE_ID {
-            text[..id.len()].copy_from_slice(id.as_bytes());
-            id.len() as u8
-        } else {
-            u8::MAX
-        };
-        IdKey { id, len, text }
-    }
-
-    fn slot(&self, node: NodeId) -> IdSlot {
-        IdSlot {
-            len: self.len,
-            text: self.text,
-            node,
-        }
-    }
-
-    fn matches(&self, slot: &IdSlot, nodes: &[Node]) -> bool {
-        slot.len == self.len
-            && slot.text == self.text
-            && (self.len != u8::MAX || nodes[slot.node as usize].id == self.id)
-    }
-}
-
-fn slot_hash(slot: &IdSlot, nodes: &[Node]) -> u64 {
-    id_hash(&nodes[slot.node as usize].id)
-}
-
-/// Node lookup by id while a model is built: hash tables of [`IdSlot`]s in shards by id hash,
-/// so that a large model's table is built on all threads at once.
+/// Node lookup by id while a model is built: open addressing with linear probing over
+/// [`IdSlot`]s, at most half full, so most lookups read a single slot. The table is cut in
+/// shards by id hash, so that a large model's table is built on all threads at once.
 #[derive(Debug, Clone, Default)]
 struct IdIndex {
-    /// [`ID_SHARDS`] tables, or none while empty.
-    shards: Vec<hashbrown::HashTable<IdSlot>>,
+    /// [`ID_SHARDS`] tables of a power-of-two size each, or none while empty.
+    shards: Vec<Vec<IdSlot>>,
+    /// Nodes in each shard.
+    filled: Vec<usize>,
 }
 
 const ID_SHARDS: usize = 16;
 
 impl IdIndex {
-    /// The shard of a hash: bits that neither a shard's bucket index (the low bits) nor its
-    /// control tags (the top seven) use.
+    /// The shard of a hash: bits above those a shard's slot index uses.
     fn shard(hash: u64) -> usize {
         (hash >> 40) as usize % ID_SHARDS
     }
@@ -514,27 +502,66 @@ impl IdIndex {
             return None;
         }
         let hash = id_hash(id);
-        let key = IdKey::new(id);
-        self.shards[Self::shard(hash)]
-            .find(hash, |slot| key.matches(slot, nodes))
-            .map(|slot| slot.node)
+        let key = id_key(id);
+        let long = id.len() > INLINE_ID;
+        let slots = &self.shards[Self::shard(hash)];
+        let mask = slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &slots[i];
+            if slot.node == EMPTY {
+                return None;
+            }
+            if slot.key == key && (!long || nodes[slot.node as usize].id == id) {
+                return Some(slot.node);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Puts a slot in a table with a free slot.
+    fn place(slots: &mut [IdSlot], slot: IdSlot) {
+        let mask = slots.len() - 1;
+        let mut i = slot.hash as usize & mask;
+        while slots[i].node != EMPTY {
+            i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+    }
+
+    /// A table for `n` nodes: at most half full.
+    fn table(n: usize) -> Vec<IdSlot> {
+        vec![FREE; (2 * n).next_power_of_two().max(16)]
     }
 
     fn insert(&mut self, node: NodeId, nodes: &[Node]) {
         if self.shards.is_empty() {
-            self.shards = vec![hashbrown::HashTable::new(); ID_SHARDS];
+            self.shards = vec![Self::table(0); ID_SHARDS];
+            self.filled = vec![0; ID_SHARDS];
         }
         let id = &nodes[node as usize].id;
         let hash = id_hash(id);
-        self.shards[Self::shard(hash)].insert_unique(hash, IdKey::new(id).slot(node), |slot| {
-            slot_hash(slot, nodes)
-        });
+        let s = Self::shard(hash);
+        if 2 * (self.filled[s] + 1) > self.shards[s].len() {
+            let mut bigger = Self::table(self.filled[s] + 1);
+            for slot in self.shards[s].iter().filter(|x| x.node != EMPTY) {
+                Self::place(&mut bigger, *slot);
+            }
+            self.shards[s] = bigger;
+        }
+        let slot = IdSlot {
+            key: id_key(id),
+            hash: hash as u32,
+            node,
+        };
+        Self::place(&mut self.shards[s], slot);
+        self.filled[s] += 1;
     }
 
     /// The index of every node, built one shard per task.
     fn of(nodes: &[Node]) -> IdIndex {
         let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
-        let shards = (0..ID_SHARDS)
+        let (shards, filled) = (0..ID_SHARDS)
             .into_par_iter()
             .map(|shard| {
                 let mine = || {
@@ -543,15 +570,20 @@ impl IdIndex {
                         .enumerate()
                         .filter(move |(_, &h)| Self::shard(h) == shard)
                 };
-                let mut table = hashbrown::HashTable::with_capacity(mine().count());
+                let count = mine().count();
+                let mut slots = Self::table(count);
                 for (node, &hash) in mine() {
-                    let slot = IdKey::new(&nodes[node].id).slot(node as NodeId);
-                    table.insert_unique(hash, slot, |slot| slot_hash(slot, nodes));
+                    let slot = IdSlot {
+                        key: id_key(&nodes[node].id),
+                        hash: hash as u32,
+                        node: node as NodeId,
+                    };
+                    Self::place(&mut slots, slot);
                 }
-                table
+                (slots, count)
             })
-            .collect();
-        IdIndex { shards }
+            .unzip();
+        IdIndex { shards, filled }
     }
 }
 
@@ -979,6 +1011,44 @@ pub fn category_matches(category: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn node_lookup_finds_every_id_and_no_other() {
+        // Lengths around the inline limit, long ids sharing their inline prefix, and enough
+        // nodes to grow the tables one insert at a time.
+        let mut ids: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
+        for len in 20..28 {
+            ids.push("x".repeat(len));
+            ids.push(format!("{}{len}", "p".repeat(INLINE_ID)));
+        }
+        let mut one_by_one = Model::default();
+        for id in &ids {
+            one_by_one.add_node(id, NodeKind::Account);
+        }
+        let mut at_once = Model::default();
+        at_once.add_nodes(
+            ids.iter()
+                .map(|id| Node {
+                    id: id.clone(),
+                    kind: NodeKind::Group,
+                })
+                .collect(),
+        );
+        for m in [&one_by_one, &at_once] {
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(m.node_id(id), Some(i as NodeId), "{id}");
+            }
+            for absent in [
+                "n3000",
+                "",
+                "x",
+                &"x".repeat(28),
+                &"p".repeat(INLINE_ID + 1),
+            ] {
+                assert_eq!(m.node_id(absent), None, "{absent}");
+            }
+        }
+    }
 
     #[test]
     fn category_prefixes_follow_dots() {
