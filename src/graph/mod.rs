@@ -20,7 +20,7 @@ use petgraph::visit::{
 use petgraph::Direction;
 use rayon::prelude::*;
 
-use crate::model::{LinkKind, Model, NodeId, NodeKind};
+use crate::model::{Link, LinkKind, Model, NodeId, NodeKind};
 
 /// Index of an edge in [`AttackGraph::edges`].
 pub type EdgeId = u32;
@@ -166,6 +166,37 @@ impl Default for AttackGraph {
 }
 
 impl AttackGraph {
+    /// How many edges and integrity-only links [`AttackGraph::build`] makes of a canonical
+    /// model, counted without building the graph (what `validate` reports).
+    pub fn size_of(model: &Model) -> (usize, usize) {
+        let key = |l: &Link| {
+            combine_key(
+                stable_hash(&[model.id(l.from).as_bytes()]),
+                stable_hash(&[model.id(l.to).as_bytes()]),
+                kind_hash(&l.kind),
+            )
+        };
+        let (mut edges, mut integrity) = (0, 0);
+        let mut last: Option<&Link> = None;
+        for link in &model.links {
+            if !link.kind.is_traversable() {
+                integrity += 1;
+                continue;
+            }
+            if model.link_p(link) <= 0.0 {
+                continue;
+            }
+            // As build() keeps one edge of a step listed twice (next to each other).
+            let repeat =
+                last.is_some_and(|l| l.from == link.from && l.to == link.to && key(l) == key(link));
+            if !repeat {
+                edges += 1;
+            }
+            last = Some(link);
+        }
+        (edges, integrity)
+    }
+
     /// Builds the attack graph: every traversable link with p > 0 becomes an edge. Edges are
     /// numbered in the model's link order (canonical, so never the order of the model file); a
     /// step listed twice is one edge. Each node's lists of leaving and entering edges are in key
@@ -439,5 +470,66 @@ mod tests {
     fn stable_hash_depends_on_boundaries() {
         assert_ne!(stable_hash(&[b"ab", b"c"]), stable_hash(&[b"a", b"bc"]));
         assert_eq!(stable_hash(&[b"x", b"y"]), stable_hash(&[b"x", b"y"]));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// `size_of` counts what `build` makes: repeated steps once, write access as integrity
+    /// only, p = 0 steps not at all.
+    #[test]
+    fn counted_size_equals_the_built_graph() {
+        let text = r#"
+[[account]]
+id = "a"
+groups = ["g"]
+[[group]]
+id = "g"
+[[store]]
+id = "s"
+records = [{ category = "user.contact", count = 5 }]
+[[store]]
+id = "t"
+records = [{ category = "user.contact", count = 5 }]
+[[grant]]
+principal = "g"
+target = "s"
+access = "read"
+p = 0.2
+[[grant]]
+principal = "g"
+target = "s"
+access = "read"
+p = 0.7
+[[grant]]
+principal = "g"
+target = "s"
+access = "write"
+[[grant]]
+principal = "a"
+target = "t"
+access = "read"
+p = 0.0
+[[edge]]
+from = "a"
+to = "t"
+kind = "can_assume"
+[[edge]]
+from = "a"
+to = "t"
+kind = "can_assume"
+"#;
+        let small = crate::load::parse_model(text, "m.toml").unwrap().model;
+        let generated = crate::generate::generate(500, 3);
+        for model in [&small, &generated] {
+            let g = AttackGraph::build(model);
+            assert_eq!(
+                AttackGraph::size_of(model),
+                (g.edges.len(), g.integrity_links.len())
+            );
+        }
+        assert_eq!(AttackGraph::size_of(&small), (3, 1));
     }
 }

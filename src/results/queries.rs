@@ -34,7 +34,8 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
-    pub fn of(path: &str, model: &Model, graph: &AttackGraph, warnings: &[Diagnostic]) -> Self {
+    pub fn of(path: &str, model: &Model, warnings: &[Diagnostic]) -> Self {
+        let (attack_edges, integrity_only) = AttackGraph::size_of(model);
         let count = |k: NodeKind| model.nodes_of(k).count();
         ValidationReport {
             model: path.to_string(),
@@ -47,8 +48,8 @@ impl ValidationReport {
                 system: count(NodeKind::System),
                 store: count(NodeKind::Store),
                 links: model.links.len(),
-                attack_edges: graph.edges.len(),
-                integrity_only: graph.integrity_links.len(),
+                attack_edges,
+                integrity_only,
                 record_sets: model.record_sets.len(),
                 flows: model.flows.len(),
             },
