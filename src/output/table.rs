@@ -1,5 +1,6 @@
 //! Readable tables for the terminal.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{figure, thousands};
@@ -42,7 +43,30 @@ fn wrap_ids(ids: &[String], indent: usize, width: usize) -> String {
     out
 }
 
-/// The table of a `run`.
+/// Rows of a long list (leaked stores, attack paths) that a table shows before saying how many
+/// more there are; JSON and CSV list every one.
+const TABLE_ROWS: usize = 50;
+
+/// Ids of one list (controlled nodes of a kind, tampered stores) that a table shows.
+const TABLE_IDS: usize = 40;
+
+/// The first [`TABLE_IDS`] of `ids`, wrapped, and how many more there are.
+fn wrap_some_ids(ids: &[String], indent: usize, width: usize) -> String {
+    let shown = &ids[..ids.len().min(TABLE_IDS)];
+    let mut out = wrap_ids(shown, indent, width);
+    if ids.len() > shown.len() {
+        let _ = write!(
+            out,
+            ",\n{}… and {} more",
+            " ".repeat(indent),
+            thousands((ids.len() - shown.len()) as u64)
+        );
+    }
+    out
+}
+
+/// The table of a `run`. Long lists show their first (or largest) entries and say how many
+/// more there are: a large organisation's worst case reaches tens of thousands of nodes.
 pub fn run(r: &RunReport) -> String {
     let mut s = String::new();
     let d = &r.baseline.deterministic;
@@ -68,18 +92,39 @@ pub fn run(r: &RunReport) -> String {
             continue;
         }
         let label = format!("  {:<8} {:>4}  ", kind.as_str(), ids.len());
-        let _ = writeln!(s, "{label}{}", wrap_ids(ids, label.chars().count(), 100));
+        let _ = writeln!(
+            s,
+            "{label}{}",
+            wrap_some_ids(ids, label.chars().count(), 100)
+        );
     }
     let _ = writeln!(s);
 
+    // The leaked stores the table shows (every one unless there are many), for their paths.
+    let mut shown_stores: Vec<&str> = Vec::new();
     if d.leaked_stores.is_empty() {
         let _ = writeln!(s, "No store leaks.");
     } else {
-        let _ = writeln!(
-            s,
-            "Leaked stores ({}), what each holds on its own",
-            d.leaked_stores.len()
-        );
+        let mut shown: Vec<(&String, &BTreeMap<String, u64>, u64)> = d
+            .store_records
+            .iter()
+            .map(|(store, cats)| (store, cats, cats.values().sum()))
+            .collect();
+        if shown.len() > TABLE_ROWS {
+            shown.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+            shown.truncate(TABLE_ROWS);
+            let _ = writeln!(
+                s,
+                "Leaked stores ({}); the {TABLE_ROWS} holding the most records, what each holds on its own",
+                thousands(d.leaked_stores.len() as u64)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "Leaked stores ({}), what each holds on its own",
+                d.leaked_stores.len()
+            );
+        }
         let cat_width = d
             .store_records
             .values()
@@ -95,21 +140,37 @@ pub fn run(r: &RunReport) -> String {
             .max()
             .unwrap_or(8)
             .max(cat_width + 4);
-        for (store, cats) in &d.store_records {
-            let total: u64 = cats.values().sum();
-            let _ = writeln!(s, "  {store:<name_width$} {:>16}", thousands(total));
-            for (cat, n) in cats {
+        for (store, cats, total) in &shown {
+            let _ = writeln!(s, "  {store:<name_width$} {:>16}", thousands(*total));
+            for (cat, n) in *cats {
                 let inner = name_width - 4;
                 let _ = writeln!(s, "      {cat:<inner$} {:>16}", thousands(*n));
             }
         }
+        if d.store_records.len() > shown.len() {
+            let _ = writeln!(
+                s,
+                "  … and {} more (--format json or csv lists every one)",
+                thousands((d.store_records.len() - shown.len()) as u64)
+            );
+        }
+        shown_stores = shown.iter().map(|(store, _, _)| store.as_str()).collect();
     }
     if !d.tampered_stores.is_empty() {
-        let _ = writeln!(
-            s,
-            "Exposed to tampering (write or admin access): {}",
-            d.tampered_stores.join(", ")
-        );
+        if d.tampered_stores.len() <= TABLE_IDS {
+            let _ = writeln!(
+                s,
+                "Exposed to tampering (write or admin access): {}",
+                d.tampered_stores.join(", ")
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "Exposed to tampering (write or admin access): {} stores\n  {}",
+                thousands(d.tampered_stores.len() as u64),
+                wrap_some_ids(&d.tampered_stores, 2, 100)
+            );
+        }
     }
     let _ = writeln!(s);
 
@@ -174,8 +235,21 @@ pub fn run(r: &RunReport) -> String {
 
     if !d.paths.is_empty() {
         let _ = writeln!(s);
-        let _ = writeln!(s, "Shortest attack path to each leaked store");
-        for p in &d.paths {
+        let paths: Vec<&PathReport> = if d.paths.len() > TABLE_ROWS {
+            let _ = writeln!(
+                s,
+                "Shortest attack path to each leaked store shown above ({} paths in all)",
+                thousands(d.paths.len() as u64)
+            );
+            shown_stores
+                .iter()
+                .filter_map(|store| d.paths.iter().find(|p| p.target == *store))
+                .collect()
+        } else {
+            let _ = writeln!(s, "Shortest attack path to each leaked store");
+            d.paths.iter().collect()
+        };
+        for p in paths {
             let _ = writeln!(
                 s,
                 "  {} ({} step{}, p = {:.3})",

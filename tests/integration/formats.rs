@@ -226,3 +226,73 @@ fn csv_rows_with_the_wrong_number_of_cells_are_reported() {
         );
     }
 }
+
+/// A large worst case in a table shows the first ids of each kind and the stores holding the
+/// most records, and says how many more there are; JSON still lists every one.
+#[test]
+fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
+    let model = blastradius::generate::generate(3000, 1);
+    let dir = tempfile::tempdir().unwrap();
+    save_model(&model, &dir.path().join("org"), true).unwrap();
+    let admins = model
+        .nodes
+        .iter()
+        .find(|n| n.id.starts_with("admins-"))
+        .unwrap()
+        .id
+        .clone();
+    let scenario =
+        format!("model = \"org\"\nname = \"admins\"\n[attack]\ncompromised = [\"{admins}\"]\n");
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let table = run_in(dir.path(), &["run", "s.toml", "--worst-case-only", "-q"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let json = run_in(
+        dir.path(),
+        &[
+            "run",
+            "s.toml",
+            "--worst-case-only",
+            "-q",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let d = &v["baseline"]["deterministic"];
+    let leaked = d["leaked_stores"].as_array().unwrap().len();
+    let accounts = d["compromised"]["account"].as_array().unwrap().len();
+    assert!(leaked > 50 && accounts > 40, "{leaked} {accounts}");
+    let out = &table.stdout;
+    assert!(out.contains("the 50 holding the most records"), "{out}");
+    assert!(out.contains(&format!("… and {} more (--format json or csv", leaked - 50)));
+    assert!(out.contains(&format!("… and {} more\n", accounts - 40)));
+    // The first store shown holds the most records of all.
+    let most = d["store_records"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(s, cats)| {
+            let total: u64 = cats
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum();
+            (total, std::cmp::Reverse(s.clone()))
+        })
+        .max()
+        .unwrap();
+    let first = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Leaked stores"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        first.trim_start().starts_with(&most.1 .0),
+        "{first} vs {most:?}"
+    );
+    assert_eq!(
+        out.matches(" steps, p = ").count() + out.matches(" step, p = ").count(),
+        50
+    );
+}
