@@ -107,48 +107,20 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A CSR of edge ids by `end`, each node's list in (key, edge id) order: (key, id) pairs are
-/// placed by a counting sort, each node's pairs sorted (in parallel over blocks of nodes), and
-/// the ids kept. Edge ids follow link order, so this is (key, link) order.
+/// A CSR of edge ids by `end`, each node's list in (key, edge id) order. Edge ids follow link
+/// order, so this is (key, link) order.
 fn csr_by_key(
     node_count: usize,
     edges: &[AttackEdge],
     end: impl Fn(&AttackEdge) -> NodeId,
 ) -> (Vec<u32>, Vec<EdgeId>) {
-    let mut offsets = vec![0u32; node_count + 1];
-    for e in edges {
-        offsets[end(e) as usize + 1] += 1;
-    }
-    for i in 0..node_count {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut fill = offsets.clone();
-    let mut pairs = vec![(0u64, 0 as EdgeId); edges.len()];
-    for (i, e) in edges.iter().enumerate() {
-        let slot = &mut fill[end(e) as usize];
-        pairs[*slot as usize] = (e.key, i as EdgeId);
-        *slot += 1;
-    }
-    drop(fill);
-    let block = node_count.div_ceil(64).max(1);
-    let mut blocks = Vec::new();
-    let mut rest: &mut [(u64, EdgeId)] = &mut pairs;
-    for first in (0..node_count).step_by(block) {
-        let last = (first + block).min(node_count);
-        let (mine, tail) = rest.split_at_mut((offsets[last] - offsets[first]) as usize);
-        blocks.push((first..last, mine));
-        rest = tail;
-    }
-    blocks.into_par_iter().for_each(|(nodes, mine)| {
-        let base = offsets[nodes.start];
-        for n in nodes {
-            let (lo, hi) = (
-                (offsets[n] - base) as usize,
-                (offsets[n + 1] - base) as usize,
-            );
-            mine[lo..hi].sort_unstable();
-        }
-    });
+    let (offsets, pairs) = crate::model::grouping::group_by_node(
+        node_count,
+        edges.len(),
+        |i| end(&edges[i]),
+        |i| (edges[i].key, i as EdgeId),
+        |a, b| a.cmp(b),
+    );
     (offsets, pairs.into_iter().map(|(_, e)| e).collect())
 }
 

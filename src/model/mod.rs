@@ -6,6 +6,7 @@
 //! Node ids are dense `u32` indices ([`NodeId`]) into [`Model::nodes`].
 
 pub mod categories;
+pub mod grouping;
 pub mod records;
 
 use std::collections::BTreeMap;
@@ -936,39 +937,8 @@ impl Model {
                 .then(opt(a.time()).total_cmp(&opt(b.time())))
                 .then(a.last_used_days().cmp(&b.last_used_days()))
         };
-        let mut start = vec![0u32; n + 1];
-        for l in links {
-            start[l.from as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut order = vec![0u32; links.len()];
-        let mut fill = start[..n].to_vec();
-        for (i, l) in links.iter().enumerate() {
-            let slot = &mut fill[l.from as usize];
-            order[*slot as usize] = i as u32;
-            *slot += 1;
-        }
-        drop(fill);
-        let mut blocks = Vec::new();
-        let mut rest: &mut [u32] = &mut order;
-        for first in (0..n).step_by(n.div_ceil(64).max(1)) {
-            let end = (first + n.div_ceil(64).max(1)).min(n);
-            let (block, tail) = rest.split_at_mut((start[end] - start[first]) as usize);
-            blocks.push((first..end, block));
-            rest = tail;
-        }
-        blocks.into_par_iter().for_each(|(nodes, block)| {
-            let base = start[nodes.start];
-            for v in nodes {
-                let (s, e) = ((start[v] - base) as usize, (start[v + 1] - base) as usize);
-                if e - s > 1 {
-                    block[s..e].sort_by(order_of);
-                }
-            }
-        });
-        drop(start);
+        let (_, order) =
+            grouping::group_by_node(n, links.len(), |i| links[i].from, |i| i as u32, order_of);
         self.links = order
             .par_iter()
             .map(|&i| links[i as usize].clone())
