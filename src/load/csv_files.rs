@@ -321,23 +321,36 @@ fn for_each_row<R: Report>(
     let mut starts: Vec<usize> = Vec::new();
     if !file.quoted {
         let mut cells: Vec<&str> = Vec::new();
+        let bytes = text.as_bytes();
         let mut at = lines.start;
         while at < lines.end {
-            let end = text[at..lines.end].find('\n').map_or(lines.end, |i| at + i);
-            let line = text[at..end].strip_suffix('\r').unwrap_or(&text[at..end]);
-            let start = base + at;
-            at = end + 1;
-            if line.is_empty() {
-                continue;
-            }
+            // One pass over the line's bytes finds its cells and its end (rows are short, so
+            // this beats a search per separator).
             cells.clear();
             starts.clear();
-            let mut offset = start;
-            for c in line.split(',') {
-                cells.push(c);
-                starts.push(offset);
-                offset += c.len() + 1;
+            let mut cell = at;
+            let mut end = at;
+            while end < lines.end && bytes[end] != b'\n' {
+                if bytes[end] == b',' {
+                    cells.push(&text[cell..end]);
+                    starts.push(base + cell);
+                    cell = end + 1;
+                }
+                end += 1;
             }
+            let last_end = if end > cell && bytes[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            let start = base + at;
+            let blank = cells.is_empty() && last_end == at;
+            at = end + 1;
+            if blank {
+                continue;
+            }
+            cells.push(&text[cell..last_end]);
+            starts.push(base + cell);
             if cells.len() != file.width {
                 if report {
                     src.error(
