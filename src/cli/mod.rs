@@ -120,7 +120,6 @@ pub fn format_of(out: &OutputArgs) -> Format {
     }
 }
 
-/// Sends rendered output to the file the user named, or to standard output.
 /// Leaves a large value to the end of the process instead of freeing it piece by piece: the
 /// model, graph and results of a large organisation take longer to free, allocation by
 /// allocation, than the process takes to exit, and the system takes the memory back either way.
@@ -129,6 +128,7 @@ pub fn keep_until_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// Sends rendered output to the file the user named, or to standard output.
 pub fn emit(out: &OutputArgs, text: &str) -> Result<(), Failure> {
     match &out.output {
         Some(path) => Ok(write_atomic(path, text.as_bytes())?),

@@ -142,6 +142,8 @@ pub(super) struct SideFile {
     text: Arc<String>,
     /// Whether the text holds a quote anywhere (then the csv crate reads it).
     quoted: bool,
+    /// Bounds on its rows and list items, to size lists once instead of growing them.
+    pub(super) size: PieceSize,
     positions: Vec<usize>,
     /// Cells in the header (every row must have as many).
     width: usize,
@@ -209,12 +211,15 @@ pub(super) fn open_side_files(
                 columns,
                 base,
                 quoted: text.contains('"'),
+                size: PieceSize { rows: 0, items: 0 },
                 text,
                 positions,
                 width,
             });
         }
     }
+    out.par_iter_mut()
+        .for_each(|f| f.size = PieceSize::of(f.text.as_bytes()));
     out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table));
     out
 }
@@ -463,21 +468,6 @@ pub(super) fn par_rows<S: Send>(
         read.truncate(cut + 1);
     }
     read.into_iter().map(|(s, p, _)| (s, p)).collect()
-}
-
-/// An upper bound on the items (rows, or entries of list cells) of a side file: its line breaks
-/// and list separators. Used to size lists once instead of growing them.
-pub(super) fn item_bound(file: &SideFile) -> usize {
-    file.text
-        .bytes()
-        .filter(|&b| b == b'\n' || b == b';')
-        .count()
-        + 1
-}
-
-/// An upper bound on the rows of a side file: its line breaks.
-pub(super) fn item_rows(file: &SideFile) -> usize {
-    file.text.bytes().filter(|&b| b == b'\n').count() + 1
 }
 
 /// Whether rows of `table` declare nodes (read once more, first, to declare them).

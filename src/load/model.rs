@@ -15,8 +15,7 @@ use toml::Spanned;
 use rayon::prelude::*;
 
 use super::csv_files::{
-    declared_id, declares_nodes, item_bound, item_rows, open_side_files, par_rows, parse_row,
-    PieceSize, SideFile, SideRow,
+    declared_id, declares_nodes, open_side_files, par_rows, parse_row, PieceSize, SideFile, SideRow,
 };
 use super::source::{Problems, Report, Source};
 use crate::error::{did_you_mean, Diagnostic, Error, Result};
@@ -581,7 +580,8 @@ impl<'m> Builder<'m> {
 
     /// A builder for a piece of a side file of `table`, with room for what its rows add.
     fn with_room(model: &'m Model, table: &str, size: PieceSize) -> Builder<'m> {
-        let mut out = Additions::default();
+        let mut b = Builder::new(model);
+        let out = &mut b.out;
         match table {
             "records" => out.record_sets.reserve(size.rows),
             "flow" => out.flows.reserve(size.rows),
@@ -592,11 +592,7 @@ impl<'m> Builder<'m> {
             "store" => out.retention.reserve(size.rows),
             _ => {}
         }
-        Builder {
-            model,
-            out,
-            next: [0; 2],
-        }
+        b
     }
 
     /// The node `id` names, when it is one of `kinds`; otherwise reports it (with the nearest
@@ -1057,7 +1053,7 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
     let mut declared: Vec<Declaration> = Vec::with_capacity(
         side.iter()
             .filter(|f| declares_nodes(f.table))
-            .map(item_rows)
+            .map(|f| f.size.rows)
             .sum::<usize>()
             + raw.person.len()
             + raw.account.len()
@@ -1165,9 +1161,9 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
         + raw.grant.len()
         + raw.edge.len();
     let side_links: usize = side
-        .par_iter()
+        .iter()
         .filter(|f| !matches!(f.table, "records" | "flow"))
-        .map(item_bound)
+        .map(|f| f.size.items)
         .sum();
     let mut model = Model::default();
     model.links.reserve(toml_links + side_links);
