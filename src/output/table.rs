@@ -65,6 +65,16 @@ fn wrap_some_ids(ids: &[String], indent: usize, width: usize) -> String {
     out
 }
 
+/// The path to `target` among paths sorted by target (found by a scan when a hand-edited saved
+/// result is not sorted).
+fn path_to<'a>(paths: &'a [PathReport], target: &str) -> Option<&'a PathReport> {
+    paths
+        .binary_search_by(|p| p.target.as_str().cmp(target))
+        .ok()
+        .or_else(|| paths.iter().position(|p| p.target == target))
+        .map(|i| &paths[i])
+}
+
 /// The table of a `run`. Long lists show their first (or largest) entries and say how many
 /// more there are: a large organisation's worst case reaches tens of thousands of nodes.
 pub fn run(r: &RunReport) -> String {
@@ -243,7 +253,7 @@ pub fn run(r: &RunReport) -> String {
             );
             shown_stores
                 .iter()
-                .filter_map(|store| d.paths.iter().find(|p| p.target == *store))
+                .filter_map(|store| path_to(&d.paths, store))
                 .collect()
         } else {
             let _ = writeln!(s, "Shortest attack path to each leaked store");
@@ -442,13 +452,22 @@ pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
     if breached.is_empty() {
         let _ = writeln!(s, "  No store was breached in any trial.");
     } else {
-        let _ = writeln!(
-            s,
-            "  Breach probability, and the most likely path to each store"
-        );
-        for (store, p) in breached {
+        let more = breached.len().saturating_sub(TABLE_ROWS);
+        if more > 0 {
+            let _ = writeln!(
+                s,
+                "  Breach probability, and the most likely path to each store: the {TABLE_ROWS} most often breached of {}",
+                thousands(breached.len() as u64)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "  Breach probability, and the most likely path to each store"
+            );
+        }
+        for (store, p) in breached.into_iter().take(TABLE_ROWS) {
             let _ = writeln!(s, "  {:>7.3}  {store}", p);
-            if let Some(path) = mc.most_likely_paths.iter().find(|x| &x.target == store) {
+            if let Some(path) = path_to(&mc.most_likely_paths, store) {
                 let _ = writeln!(
                     s,
                     "           {} (all open: {:.3})",
@@ -456,6 +475,13 @@ pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
                     path.probability
                 );
             }
+        }
+        if more > 0 {
+            let _ = writeln!(
+                s,
+                "  … and {} more (--format json lists every one)",
+                thousands(more as u64)
+            );
         }
     }
     if !mc.people_affected.is_empty() {

@@ -296,3 +296,81 @@ fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
         50
     );
 }
+
+/// The Monte Carlo part of a large run's table shows the 50 stores breached most often, each
+/// with its own most likely path, and counts the rest.
+#[test]
+fn a_large_monte_carlo_table_shows_the_most_breached_and_counts_the_rest() {
+    let model = blastradius::generate::generate(3000, 1);
+    let dir = tempfile::tempdir().unwrap();
+    save_model(&model, &dir.path().join("org"), true).unwrap();
+    let admins = model
+        .nodes
+        .iter()
+        .find(|n| n.id.starts_with("admins-"))
+        .unwrap()
+        .id
+        .clone();
+    let scenario = format!(
+        "model = \"org\"\nname = \"admins\"\n[attack]\ncompromised = [\"{admins}\"]\n[simulation]\ntrials = 20\n"
+    );
+    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let table = run_in(dir.path(), &["run", "s.toml", "-q"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let json = run_in(dir.path(), &["run", "s.toml", "-q", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let mc = &v["baseline"]["monte_carlo"];
+    let breached: Vec<(f64, String)> = mc["store_breach_probability"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(s, p)| (p.as_f64().unwrap(), s.clone()))
+        .filter(|(p, _)| *p > 0.0)
+        .collect();
+    assert!(breached.len() > 50, "{}", breached.len());
+    let out = table.stdout.split("MONTE CARLO").nth(1).unwrap();
+    assert!(
+        out.contains(&format!("the 50 most often breached of {}", breached.len())),
+        "{out}"
+    );
+    assert!(out.contains(&format!(
+        "… and {} more (--format json lists every one)",
+        breached.len() - 50
+    )));
+    // Each shown store is followed by its own path, and no store breached more often is left out.
+    let lines: Vec<&str> = out.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("most often breached"))
+        .unwrap();
+    let shown: Vec<(f64, &str)> = lines[first + 1..]
+        .chunks(2)
+        .take(50)
+        .map(|pair| {
+            let (p, store) = pair[0].trim().split_once("  ").unwrap();
+            let path = mc["most_likely_paths"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["target"] == store)
+                .unwrap();
+            let to = path["steps"].as_array().unwrap().last().unwrap()["to"].as_str();
+            assert_eq!(to, Some(store));
+            assert!(
+                pair[1].trim_end().ends_with(&format!(
+                    "→ {store} (all open: {:.3})",
+                    path["probability"].as_f64().unwrap()
+                )),
+                "{}",
+                pair[1]
+            );
+            (p.parse::<f64>().unwrap(), store)
+        })
+        .collect();
+    let lowest_shown = shown.iter().map(|x| x.0).fold(f64::INFINITY, f64::min);
+    let higher_not_shown = breached
+        .iter()
+        .filter(|(p, s)| *p > lowest_shown + 0.0005 && !shown.iter().any(|x| x.1 == s))
+        .count();
+    assert_eq!(higher_not_shown, 0);
+}
