@@ -7,7 +7,7 @@ use blastradius::engine::recommend::{self, Costs, Objective, Search};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
-use blastradius::evaluate::{evaluate, Depth};
+use blastradius::evaluate::{evaluate, Depth, Evaluation};
 use blastradius::graph::AttackGraph;
 use blastradius::load::design::load_design_file;
 use blastradius::load::save::save_model;
@@ -38,12 +38,13 @@ fn lint_note(warnings: usize, model: &str, quiet: bool) {
 }
 
 /// Loads a scenario with the design files and overrides of the command line and evaluates it
-/// (with ids pseudonymised under `--redact`).
+/// (with ids pseudonymised under `--redact`). The evaluation (models, graphs, trials) comes
+/// back too, for the caller to free or [keep](keep_until_exit).
 pub(super) fn evaluate_scenario(
     scenario: &Path,
     sim: &SimulationArgs,
     quiet: bool,
-) -> Result<RunReport, Failure> {
+) -> Result<(RunReport, Evaluation), Failure> {
     let loaded = load_scenario(scenario, &shown(scenario))?;
     let mut s = loaded.scenario;
     if let Some(t) = sim.trials {
@@ -104,10 +105,11 @@ pub(super) fn evaluate_scenario(
     let evaluation = evaluate(&s, loaded.model, depth, &bar);
     bar.finish();
     let report = RunReport::of(&s, &evaluation);
-    Ok(match sim.redact {
+    let report = match sim.redact {
         true => redact_run(&report, &super::report::pseudonymiser()),
         false => report,
-    })
+    };
+    Ok((report, evaluation))
 }
 
 pub fn run(
@@ -116,7 +118,7 @@ pub fn run(
     sim: &SimulationArgs,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let report = evaluate_scenario(scenario, sim, quiet)?;
+    let (report, evaluation) = evaluate_scenario(scenario, sim, quiet)?;
     let text = match format_of(out) {
         Format::Table => table::run(&report),
         Format::Json => json::render(&report),
@@ -125,7 +127,9 @@ pub fn run(
             CsvTable::People => csv::people(&report),
         },
     };
-    emit(out, &text)
+    emit(out, &text)?;
+    keep_until_exit((evaluation, report, text));
+    Ok(())
 }
 
 pub fn compare(
@@ -134,14 +138,16 @@ pub fn compare(
     sim: &SimulationArgs,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let report = evaluate_scenario(scenario, sim, quiet)?;
+    let (report, evaluation) = evaluate_scenario(scenario, sim, quiet)?;
     let comparison = Comparison::of(&report);
     let text = match format_of(out) {
         Format::Table => table::comparison(&comparison),
         Format::Json => json::render(&comparison),
         Format::Csv => csv::render_rows(comparison.csv_rows()),
     };
-    emit(out, &text)
+    emit(out, &text)?;
+    keep_until_exit((evaluation, report, comparison, text));
+    Ok(())
 }
 
 pub fn sweep(

@@ -122,7 +122,8 @@ pub fn report(
     top: usize,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let run = evaluate_scenario(scenario, sim, quiet)?;
+    let (run, evaluation) = evaluate_scenario(scenario, sim, quiet)?;
+    drop(evaluation);
     let riskiest = match top {
         0 => None,
         n => {

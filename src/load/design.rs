@@ -398,6 +398,9 @@ fn changes_anything(model: &Model, holdings: &Holdings, change: &Change) -> bool
 
 /// Validates raw designs against the model; problems go to `src`.
 pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>) -> Vec<Design> {
+    if raw.is_empty() {
+        return Vec::new();
+    }
     let holdings = Holdings::compute(model);
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
