@@ -270,10 +270,13 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         (_, None) => Vec::new(),
     };
     let mut model = build(raw, &side, &mut src);
+    // The side files' text is no longer needed: free it before the canonical order's work.
+    drop(side);
     if !src.has_errors() {
         model = model.canonical();
         lint_duplicates(&model, &mut src);
     }
+
     // Problems in reading order: the model file first, then side files, each by line.
     let primary = src.name().to_string();
     src.problems.sort_by(|a, b| {

@@ -2109,7 +2109,7 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
                 model.probabilities.custom.insert(label.to_string(), rp);
             }
         }
-        let mut link = Link::new(from, to, kind.clone())
+        let mut link = Link::new(from, to, kind)
             .with_p(p.or(if rule_p_on_edge {
                 rule.and_then(|r| r.p)
             } else {
@@ -2120,7 +2120,7 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
         // An explicit p equal to what the model would use anyway is left implicit; one that
         // differs on a link kind whose p has no file form becomes a custom step instead.
         if let Some(x) = link.p() {
-            let implicit = link.clone().with_p(None);
+            let implicit = link.with_p(None);
             if model.link_p(&implicit) == x {
                 link.set_p(None);
             } else if matches!(
@@ -2128,10 +2128,10 @@ pub fn import(docs: Vec<Document>, mapping: &Mapping) -> Result<Imported> {
                 LinkKind::Owns | LinkKind::Member | LinkKind::Credential
             ) {
                 kind = LinkKind::Custom(crate::model::Label::new(&e.kind));
-                link.kind = kind.clone();
+                link.kind = kind;
             }
         }
-        let key = (from, to, kind.clone());
+        let key = (from, to, kind);
         match seen.get(&key) {
             Some(&j) => {
                 summary.duplicate_edges += 1;

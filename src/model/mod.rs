@@ -153,7 +153,7 @@ pub struct Node {
 }
 
 /// What a link means; decides its default probability and time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LinkKind {
     /// person → account
     Owns,
@@ -311,7 +311,7 @@ impl LinkKind {
 /// Its optional figures are stored without `Option`'s padding (a large model has hundreds of
 /// thousands of links): read them with [`Link::p`], [`Link::time`] and
 /// [`Link::last_used_days`], set them with the `with_` and `set_` methods.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 pub struct Link {
     pub from: NodeId,
     pub to: NodeId,
@@ -856,6 +856,9 @@ impl Model {
     /// The same model with nodes numbered in id order and every list in a canonical order, so
     /// that nothing computed from it depends on the order of entries in the input files.
     pub fn canonical(mut self) -> Model {
+        // Lookups search the sorted nodes from here on; free the table before the links are
+        // copied into their order (the peak of a large model's load).
+        self.ids = IdIndex::default();
         let n = self.nodes.len();
         let sorted = self.nodes.windows(2).all(|w| w[0].id < w[1].id);
         if !sorted {
@@ -939,10 +942,7 @@ impl Model {
         };
         let (_, order) =
             grouping::group_by_node(n, links.len(), |i| links[i].from, |i| i as u32, order_of);
-        self.links = order
-            .par_iter()
-            .map(|&i| links[i as usize].clone())
-            .collect();
+        self.links = order.par_iter().map(|&i| links[i as usize]).collect();
         self.record_sets.sort_by(|a, b| {
             let key = |r: &RecordSet| {
                 let (kind, n) = match r.amount {
@@ -959,7 +959,6 @@ impl Model {
         });
         self.flows
             .sort_by(|a, b| (a.from, a.to, &a.categories).cmp(&(b.from, b.to, &b.categories)));
-        self.ids = IdIndex::default();
         self.sorted = true;
         self
     }
