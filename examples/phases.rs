@@ -66,6 +66,20 @@ fn timed<T>(mut f: impl FnMut() -> T) -> (T, std::time::Duration) {
 
 fn main() {
     let path = std::env::args().nth(1).expect("model path");
+    if std::env::var_os("PHASES_SAMPLE").is_some() {
+        let start = Instant::now();
+        std::thread::spawn(move || {
+            let mut last = 0;
+            loop {
+                let now = LIVE.load(Relaxed) >> 20;
+                if now / 4 != last / 4 {
+                    eprintln!("   live {now} MB at {:?}", start.elapsed());
+                    last = now;
+                }
+                std::thread::sleep(std::time::Duration::from_micros(300));
+            }
+        });
+    }
     let (m, took) = timed(|| {
         blastradius::load::load_model(std::path::Path::new(&path), &path)
             .unwrap()
