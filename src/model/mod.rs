@@ -562,26 +562,28 @@ impl IdIndex {
     /// The index of every node, built one shard per task.
     fn of(nodes: &[Node]) -> IdIndex {
         let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        // Nodes by shard, in node order (one pass, instead of each shard scanning them all).
+        let (offsets, by_shard) = grouping::group_by_node(
+            ID_SHARDS,
+            hashes.len(),
+            |i| Self::shard(hashes[i]) as NodeId,
+            |i| i as NodeId,
+            |_, _| std::cmp::Ordering::Equal,
+        );
         let (shards, filled) = (0..ID_SHARDS)
             .into_par_iter()
             .map(|shard| {
-                let mine = || {
-                    hashes
-                        .iter()
-                        .enumerate()
-                        .filter(move |(_, &h)| Self::shard(h) == shard)
-                };
-                let count = mine().count();
-                let mut slots = Self::table(count);
-                for (node, &hash) in mine() {
+                let mine = &by_shard[offsets[shard] as usize..offsets[shard + 1] as usize];
+                let mut slots = Self::table(mine.len());
+                for &node in mine {
                     let slot = IdSlot {
-                        key: id_key(&nodes[node].id),
-                        hash: hash as u32,
-                        node: node as NodeId,
+                        key: id_key(&nodes[node as usize].id),
+                        hash: hashes[node as usize] as u32,
+                        node,
                     };
                     Self::place(&mut slots, slot);
                 }
-                (slots, count)
+                (slots, mine.len())
             })
             .unzip();
         IdIndex { shards, filled }
