@@ -69,14 +69,16 @@ fn sweep_accounts(c: &mut Criterion) {
         let a = Analysis::new(generate(p, 1));
         let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
         g.bench_with_input(BenchmarkId::new("condensation", p), &a, |b, a| {
-            b.iter(|| black_box(sweep(&a.model, &a.graph, &a.index, &sources)))
+            b.iter(|| black_box(sweep(&a.model, &a.graph, a.index(), &sources)))
         });
         if p <= 10_000 {
             g.bench_with_input(
                 BenchmarkId::new("one_traversal_per_account", p),
                 &a,
                 |b, a| {
-                    b.iter(|| black_box(sweep_by_traversal(&a.model, &a.graph, &a.index, &sources)))
+                    b.iter(|| {
+                        black_box(sweep_by_traversal(&a.model, &a.graph, a.index(), &sources))
+                    })
                 },
             );
         }

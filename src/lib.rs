@@ -61,20 +61,26 @@ pub struct Analysis {
     pub model: Model,
     pub graph: AttackGraph,
     pub holdings: Holdings,
-    pub index: engine::tally::ExposureIndex,
+    /// Made the first time it is asked for: the worst case alone never asks.
+    index: std::sync::OnceLock<engine::tally::ExposureIndex>,
 }
 
 impl Analysis {
     pub fn new(model: Model) -> Analysis {
         let graph = AttackGraph::build(&model);
         let holdings = Holdings::compute(&model);
-        let index = engine::tally::ExposureIndex::new(&model, &holdings);
         Analysis {
             model,
             graph,
             holdings,
-            index,
+            index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What each store's record sets add up to, for the simulation and the sweep.
+    pub fn index(&self) -> &engine::tally::ExposureIndex {
+        self.index
+            .get_or_init(|| engine::tally::ExposureIndex::new(&self.model, &self.holdings))
     }
 
     /// The worst-case blast radius of the given compromised nodes.
@@ -96,7 +102,7 @@ impl Analysis {
             detection: simulation.detection,
             edge_times: self.model.times.distribution,
         };
-        engine::monte_carlo::simulate(&self.model, &self.graph, &self.index, &spec, progress)
+        engine::monte_carlo::simulate(&self.model, &self.graph, self.index(), &spec, progress)
     }
 
     /// The Monte Carlo summary of trials run from `compromised`.
@@ -109,7 +115,7 @@ impl Analysis {
         results::monte_carlo::MonteCarlo::of(
             &self.model,
             &self.graph,
-            &self.index,
+            self.index(),
             trials,
             compromised,
             simulation.detection.as_ref(),

@@ -167,7 +167,8 @@ pub fn sweep(
     let mut analysis = Analysis::new(loaded.model);
     // The sweep and its report read the graph, the exposure index and the nodes; the links
     // and holdings they were built from are a third of a large model's memory and are not
-    // needed past here.
+    // needed once the index is made.
+    analysis.index();
     analysis.model.links = Vec::new();
     analysis.holdings = Default::default();
     let kind = match kind {
@@ -180,7 +181,7 @@ pub fn sweep(
     // people) goes before the sweep's own bitsets are made.
     let condensation = sweep::Condensation::new(&analysis.graph);
     analysis.graph = AttackGraph::default();
-    let rows = sweep::sweep_condensed(&analysis.model, condensation, &analysis.index, &sources);
+    let rows = sweep::sweep_condensed(&analysis.model, condensation, analysis.index(), &sources);
     let by = match by {
         RankArg::Exposure => RankBy::Exposure,
         RankArg::People => RankBy::People,
@@ -189,7 +190,7 @@ pub fn sweep(
     let top = (format != Format::Csv).then_some(top);
     let report = SweepReport::of(
         &analysis.model,
-        &analysis.index,
+        analysis.index(),
         kind.as_str(),
         &rows,
         by,

@@ -71,10 +71,10 @@ fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
     let loaded = load_scenario(scenario, &shown(scenario))?;
     let analysis = Analysis::new(loaded.model);
     let sources: Vec<NodeId> = analysis.model.nodes_of(NodeKind::Account).collect();
-    let rows = sweep::sweep(&analysis.model, &analysis.graph, &analysis.index, &sources);
+    let rows = sweep::sweep(&analysis.model, &analysis.graph, analysis.index(), &sources);
     Ok(SweepReport::of(
         &analysis.model,
-        &analysis.index,
+        analysis.index(),
         NodeKind::Account.as_str(),
         &rows,
         RankBy::Exposure,

@@ -258,7 +258,7 @@ fn evaluate_candidates(
             .collect()
     };
     let mut out = Vec::new();
-    let mut tally = Tally::new(&a.index);
+    let mut tally = Tally::new(a.index());
     let entry = entry_nodes(model, sources);
     let removable = |e: EdgeId| {
         let change = removal(model, &a.graph, e)?;
@@ -269,7 +269,7 @@ fn evaluate_candidates(
             for &e in &tree {
                 if let Some(change) = removable(e) {
                     let stores = ev.leaked(a, Some(e));
-                    out.push((change, worst_exposure(&a.index, &mut tally, &stores)));
+                    out.push((change, worst_exposure(a.index(), &mut tally, &stores)));
                 }
             }
         }
@@ -287,7 +287,7 @@ fn evaluate_candidates(
                     g.set_p(e, 0.0);
                     out.push((
                         change,
-                        expected_exposure(model, &g, &a.index, sources, trials, seed),
+                        expected_exposure(model, &g, a.index(), sources, trials, seed),
                     ));
                 }
                 if model.kind(n) == NodeKind::Account
@@ -314,7 +314,7 @@ fn evaluate_candidates(
                         };
                         out.push((
                             change,
-                            expected_exposure(model, &g, &a.index, sources, trials, seed),
+                            expected_exposure(model, &g, a.index(), sources, trials, seed),
                         ));
                     }
                 }
@@ -394,7 +394,7 @@ fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
     match objective {
         Objective::WorstCase => a.worst_case(sources).exposure.exposure,
         Objective::Expected { trials, seed } => {
-            expected_exposure(&a.model, &a.graph, &a.index, sources, trials, seed)
+            expected_exposure(&a.model, &a.graph, a.index(), sources, trials, seed)
         }
     }
 }
@@ -480,8 +480,8 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
         epoch: 0,
         reached: Vec::new(),
     };
-    let mut tally = Tally::new(&a.index);
-    let with = worst_exposure(&a.index, &mut tally, &ev.leaked(a, None));
+    let mut tally = Tally::new(a.index());
+    let with = worst_exposure(a.index(), &mut tally, &ev.leaked(a, None));
     let out: Vec<ChokePoint> = r
         .order
         .iter()
@@ -491,7 +491,7 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
             let stores = ev.leaked(a, Some(e));
             ChokePoint {
                 edge: e,
-                without: worst_exposure(&a.index, &mut tally, &stores),
+                without: worst_exposure(a.index(), &mut tally, &stores),
                 with,
             }
         })
@@ -539,7 +539,7 @@ pub fn choke_points_all_accounts(
     });
     ranked.truncate(candidates);
     let total = |g: &AttackGraph| -> f64 {
-        super::sweep::sweep(&a.model, g, &a.index, &accounts)
+        super::sweep::sweep(&a.model, g, a.index(), &accounts)
             .iter()
             .map(|r| r.exposure)
             .sum()

@@ -10,8 +10,8 @@ use crate::models::{load, random_model, scale_every_other_store, Shape};
 
 fn check(a: &Analysis, kind: NodeKind) -> usize {
     let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
-    let fast = sweep(&a.model, &a.graph, &a.index, &sources);
-    let plain = sweep_by_traversal(&a.model, &a.graph, &a.index, &sources);
+    let fast = sweep(&a.model, &a.graph, a.index(), &sources);
+    let plain = sweep_by_traversal(&a.model, &a.graph, a.index(), &sources);
     assert_eq!(fast.len(), plain.len());
     for (f, p) in fast.iter().zip(&plain) {
         let id = a.model.id(f.node);
@@ -69,7 +69,7 @@ fn sweep_equals_one_traversal_per_source_on_random_models() {
 fn sweep_rows_match_the_worst_case_of_run() {
     let a = Analysis::new(generate(500, 3));
     let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).take(50).collect();
-    let rows: Vec<SweepRow> = sweep(&a.model, &a.graph, &a.index, &sources);
+    let rows: Vec<SweepRow> = sweep(&a.model, &a.graph, a.index(), &sources);
     for r in rows {
         let wc = a.worst_case(&[r.node]);
         assert_eq!(r.records, wc.exposure.records_total);
@@ -91,4 +91,47 @@ fn the_sweep_table_says_what_its_people_column_counts() {
     assert!(out
         .stdout
         .contains("people affected: expected number of the `visitors` population"));
+}
+
+/// Every row of the `sweep` command (CSV lists every account) equals the worst case of that
+/// account alone, computed by the library: the command's own preparation of the model (it frees
+/// what the sweep does not read) changes no figure.
+#[test]
+fn the_sweep_command_gives_each_accounts_own_worst_case() {
+    let out = crate::util::run(&["sweep", "data/tracking-program", "--format", "csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = crate::util::root().join("data/tracking-program");
+    let loaded = blastradius::load::load_model(&path, "data/tracking-program").unwrap();
+    let a = Analysis::new(loaded.model);
+    let mut rows = 0;
+    let mut leaking = 0;
+    for line in out.stdout.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let node = a.model.node_id(cells[1]).unwrap();
+        let wc = a.worst_case(&[node]);
+        assert_eq!(
+            cells[3].parse::<f64>().unwrap(),
+            wc.exposure.exposure,
+            "{line}"
+        );
+        assert_eq!(
+            cells[4].parse::<u64>().unwrap(),
+            wc.exposure.records_total,
+            "{line}"
+        );
+        assert_eq!(
+            cells[5].parse::<usize>().unwrap(),
+            wc.leaked_stores.len(),
+            "{line}"
+        );
+        assert_eq!(
+            cells[6].parse::<usize>().unwrap(),
+            wc.controlled.len(),
+            "{line}"
+        );
+        rows += 1;
+        leaking += (wc.exposure.records_total > 0) as usize;
+    }
+    assert_eq!(rows, a.model.nodes_of(NodeKind::Account).count());
+    assert!(leaking > rows / 2, "{leaking} of {rows}");
 }

@@ -145,10 +145,10 @@ access = "read"
     pub fn sweep() -> SweepReport {
         let a = Analysis::new(parse_model(MODEL, "fixture.toml").unwrap().model);
         let sources: Vec<_> = a.model.nodes_of(NodeKind::Account).collect();
-        let rows = crate::engine::sweep::sweep(&a.model, &a.graph, &a.index, &sources);
+        let rows = crate::engine::sweep::sweep(&a.model, &a.graph, a.index(), &sources);
         SweepReport::of(
             &a.model,
-            &a.index,
+            a.index(),
             "account",
             &rows,
             RankBy::Exposure,
