@@ -61,12 +61,26 @@ pub enum Error {
     Input(String),
 }
 
+/// Problems shown of a file that has more: past a hundred, they are nearly always one cause
+/// (a wrong header, a misnamed file) repeated, and the first ones name it.
+pub const SHOWN_PROBLEMS: usize = 100;
+
 fn render_problems(problems: &[Diagnostic]) -> String {
     let errors = problems
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let mut out: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+    let mut out: Vec<String> = problems
+        .iter()
+        .take(SHOWN_PROBLEMS)
+        .map(|d| d.to_string())
+        .collect();
+    if problems.len() > SHOWN_PROBLEMS {
+        out.push(format!(
+            "… and {} more problems not shown: the first ones often have a single cause, such as a side file's header",
+            problems.len() - SHOWN_PROBLEMS
+        ));
+    }
     out.push(format!(
         "{errors} error{} found; nothing was computed",
         if errors == 1 { "" } else { "s" }

@@ -17,8 +17,8 @@ use rayon::prelude::*;
 use super::csv_files::{
     declared_id, declares_nodes, open_side_files, par_rows, parse_row, PieceSize, SideFile, SideRow,
 };
-use super::source::{Problems, Report, Source};
-use crate::error::{did_you_mean, Diagnostic, Error, Result};
+use super::source::{Problems, Report, Source, Suggestion};
+use crate::error::{did_you_mean, Diagnostic, Error, Result, SHOWN_PROBLEMS};
 use crate::model::records::flow_order;
 use crate::model::{
     Access, AccountKind, Amount, Categories, Distribution, Flow, Link, LinkKind, Mfa, Model, Node,
@@ -279,27 +279,35 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
 
     // Problems in reading order: the model file first, then side files, each by line.
     let primary = src.name().to_string();
-    src.problems.sort_by(|a, b| {
+    let key = |d: &Diagnostic| {
         (
-            a.file != primary,
-            &a.file,
-            a.line.is_none(),
-            a.line,
-            a.column,
+            d.file != primary,
+            d.file.clone(),
+            d.line.is_none(),
+            d.line,
+            d.column,
         )
-            .cmp(&(
-                b.file != primary,
-                &b.file,
-                b.line.is_none(),
-                b.line,
-                b.column,
-            ))
-    });
-    let (errors, warnings): (Vec<_>, Vec<_>) = src
-        .problems
-        .into_iter()
-        .partition(|d| d.severity == crate::error::Severity::Error);
+    };
+    let mut order: Vec<usize> = (0..src.problems.len()).collect();
+    order.sort_by_cached_key(|&i| key(&src.problems[i]));
+    let mut suggestion: Vec<Option<Suggestion>> = vec![None; src.problems.len()];
+    for (i, s) in std::mem::take(&mut src.suggestions) {
+        suggestion[i] = Some(s);
+    }
+    let mut problems: Vec<Option<Diagnostic>> = src.problems.into_iter().map(Some).collect();
+    let (mut errors, mut suggestions, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    for i in order {
+        let d = problems[i].take().expect("each problem once");
+        match d.severity {
+            crate::error::Severity::Error => {
+                errors.push(d);
+                suggestions.push(suggestion[i].take());
+            }
+            crate::error::Severity::Warning => warnings.push(d),
+        }
+    }
     if !errors.is_empty() {
+        suggest_ids(&model, &mut errors, &suggestions);
         return Err(Error::Invalid { problems: errors });
     }
     Ok(LoadedModel {
@@ -307,6 +315,25 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         path: name.to_string(),
         warnings,
     })
+}
+
+/// Adds "did you mean" to the unknown ids of the errors that are shown (the first
+/// [`SHOWN_PROBLEMS`]), each searched for among the model's ids of its kinds, in parallel.
+fn suggest_ids(model: &Model, errors: &mut [Diagnostic], suggestions: &[Option<Suggestion>]) {
+    let shown = errors.len().min(SHOWN_PROBLEMS);
+    errors[..shown]
+        .par_iter_mut()
+        .zip(&suggestions[..shown])
+        .for_each(|(d, s)| {
+            if let Some(s) = s {
+                let candidates = model
+                    .nodes
+                    .iter()
+                    .filter(|n| s.kinds.contains(&n.kind))
+                    .map(|n| n.id.as_str());
+                d.message.push_str(&did_you_mean(&s.wanted, candidates));
+            }
+        });
 }
 
 fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
@@ -631,14 +658,8 @@ impl<'m> Builder<'m> {
                 None
             }
             None => {
-                let candidates = self
-                    .model
-                    .nodes
-                    .iter()
-                    .filter(|n| kinds.contains(&n.kind))
-                    .map(|n| n.id.as_str());
-                let hint = did_you_mean(wanted, candidates);
-                src.error(span(id), format!("unknown {expected} `{wanted}`{hint}"));
+                let message = format!("unknown {expected} `{wanted}`");
+                src.unknown_id(span(id), message, wanted, kinds);
                 None
             }
         }
@@ -786,20 +807,9 @@ impl<'m> Builder<'m> {
         match self.node_id(id.get_ref(), OWN_ID) {
             Some(n) if self.model.kind(n) == kind => Some(n),
             _ => {
-                let candidates = self
-                    .model
-                    .nodes
-                    .iter()
-                    .filter(|n| n.kind == kind)
-                    .map(|n| n.id.as_str());
-                src.error(
-                    Some(id.span()),
-                    format!(
-                        "{what} for unknown {kind} `{}`{}",
-                        id.get_ref(),
-                        did_you_mean(id.get_ref(), candidates)
-                    ),
-                );
+                let wanted = id.get_ref();
+                let message = format!("{what} for unknown {kind} `{wanted}`");
+                src.unknown_id(Some(id.span()), message, wanted, &[kind]);
                 None
             }
         }

@@ -3,6 +3,7 @@
 //! any file maps back to that file's name, line and column.
 
 use crate::error::{Diagnostic, Severity};
+use crate::model::NodeKind;
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
@@ -30,6 +31,16 @@ impl SourceFile {
 pub struct Source {
     files: Vec<SourceFile>,
     pub problems: Vec<Diagnostic>,
+    /// Searches for the nearest known id, by problem (index in `problems`), left until the
+    /// problems to show are known: see [`Report::unknown_id`].
+    pub suggestions: Vec<(usize, Suggestion)>,
+}
+
+/// An id that names no node of `kinds`, to look for a near one.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    pub wanted: String,
+    pub kinds: Vec<NodeKind>,
 }
 
 impl Source {
@@ -38,6 +49,7 @@ impl Source {
         let mut s = Source {
             files: Vec::new(),
             problems: Vec::new(),
+            suggestions: Vec::new(),
         };
         s.add_file(name, text);
         s
@@ -131,6 +143,16 @@ impl Source {
 pub trait Report {
     fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>);
     fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>);
+    /// An error about an id that names no node of `kinds`. The search for a near id ("did you
+    /// mean") reads every id, and one wrong header can make a hundred thousand such errors, so
+    /// it is left until the errors are sorted, for the ones that are shown.
+    fn unknown_id(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        wanted: &str,
+        kinds: &[NodeKind],
+    );
 }
 
 impl Report for Source {
@@ -141,6 +163,21 @@ impl Report for Source {
     fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
         Source::warning(self, span, message);
     }
+
+    fn unknown_id(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        wanted: &str,
+        kinds: &[NodeKind],
+    ) {
+        Source::error(self, span, message);
+        let suggestion = Suggestion {
+            wanted: wanted.to_string(),
+            kinds: kinds.to_vec(),
+        };
+        self.suggestions.push((self.problems.len() - 1, suggestion));
+    }
 }
 
 /// Problems found away from the source (by one worker, on one part of a file), kept with their
@@ -148,14 +185,22 @@ impl Report for Source {
 #[derive(Default)]
 pub struct Problems {
     found: Vec<(Severity, Option<Range<usize>>, String)>,
+    /// As [`Source::suggestions`], by index in `found`.
+    suggestions: Vec<(usize, Suggestion)>,
 }
 
 impl Problems {
     /// Adds the problems to `src`, in the order they were found.
     pub fn add_to(self, src: &mut Source) {
+        let first = src.problems.len();
         for (severity, span, message) in self.found {
             src.push(severity, span, message);
         }
+        src.suggestions.extend(
+            self.suggestions
+                .into_iter()
+                .map(|(i, suggestion)| (first + i, suggestion)),
+        );
     }
 }
 
@@ -166,6 +211,21 @@ impl Report for Problems {
 
     fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
         self.found.push((Severity::Warning, span, message.into()));
+    }
+
+    fn unknown_id(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        wanted: &str,
+        kinds: &[NodeKind],
+    ) {
+        self.error(span, message);
+        let suggestion = Suggestion {
+            wanted: wanted.to_string(),
+            kinds: kinds.to_vec(),
+        };
+        self.suggestions.push((self.found.len() - 1, suggestion));
     }
 }
 

@@ -374,3 +374,54 @@ fn a_large_monte_carlo_table_shows_the_most_breached_and_counts_the_rest() {
         .count();
     assert_eq!(higher_not_shown, 0);
 }
+
+/// A side file's wrong header leaves its nodes undeclared, and every reference to them is an
+/// error: the first hundred problems are shown, the rest counted, and shown unknown ids still
+/// get their suggestion (searched for the shown errors only).
+#[test]
+fn a_wrong_header_shows_its_first_problems_and_counts_the_rest() {
+    let model = blastradius::generate::generate(3000, 4);
+    let dir = tempfile::tempdir().unwrap();
+    save_model(&model, dir.path(), true).unwrap();
+    let path = dir.path().join("accounts.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("id,", "ident,", 1)).unwrap();
+    // One typo in a file shown first (files are shown in name order): it still gets its
+    // suggestion.
+    let stores = std::fs::read_to_string(dir.path().join("stores.csv")).unwrap();
+    let store = stores.lines().nth(1).unwrap().split(',').next().unwrap();
+    let systems = std::fs::read_to_string(dir.path().join("systems.csv")).unwrap();
+    let system = systems.lines().nth(1).unwrap().split(',').next().unwrap();
+    let access = dir.path().join("access.csv");
+    let text = std::fs::read_to_string(&access).unwrap();
+    std::fs::write(&access, format!("{text}{system},{store}x,read,,\n")).unwrap();
+    let out = run_in(dir.path(), &["validate", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        lines[1].ends_with("accounts.csv:1:1: error: unknown column `ident` for account rows; expected id, kind, mfa, groups"),
+        "{}",
+        lines[1]
+    );
+    let errors: usize = lines
+        .last()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(errors > 1000, "{errors}");
+    assert_eq!(lines.len(), 100 + 2, "{}", out.stderr);
+    assert_eq!(
+        lines[100],
+        format!("… and {} more problems not shown: the first ones often have a single cause, such as a side file's header", errors - 100)
+    );
+    assert!(
+        lines[0].ends_with(&format!(
+            "unknown store `{store}x`; did you mean `{store}`?"
+        )),
+        "{}",
+        out.stderr
+    );
+}
