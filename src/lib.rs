@@ -67,8 +67,11 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn new(model: Model) -> Analysis {
-        let graph = AttackGraph::build(&model);
-        let holdings = Holdings::compute(&model);
+        // Independent; the holdings are worked out on one thread, beside the graph's build.
+        let (graph, holdings) = rayon::join(
+            || AttackGraph::build(&model),
+            || Holdings::compute(&model),
+        );
         Analysis {
             model,
             graph,
