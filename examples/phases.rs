@@ -1,10 +1,10 @@
 //! Times the phases of loading and analysing a model (a development aid).
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
-/// The system allocator, counting live and peak heap bytes (independent of how the kernel
-/// backs the pages).
+/// The binary's allocator (mimalloc), counting live and peak heap bytes (independent of how
+/// the kernel backs the pages).
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -12,11 +12,11 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         let now = LIVE.fetch_add(l.size(), Relaxed) + l.size();
         PEAK.fetch_max(now, Relaxed);
-        System.alloc(l)
+        mimalloc::MiMalloc.alloc(l)
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         LIVE.fetch_sub(l.size(), Relaxed);
-        System.dealloc(p, l)
+        mimalloc::MiMalloc.dealloc(p, l)
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
         if new > l.size() {
@@ -25,7 +25,7 @@ unsafe impl GlobalAlloc for Counting {
         } else {
             LIVE.fetch_sub(l.size() - new, Relaxed);
         }
-        System.realloc(p, l, new)
+        mimalloc::MiMalloc.realloc(p, l, new)
     }
 }
 #[global_allocator]
