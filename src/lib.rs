@@ -68,10 +68,8 @@ pub struct Analysis {
 impl Analysis {
     pub fn new(model: Model) -> Analysis {
         // Independent; the holdings are worked out on one thread, beside the graph's build.
-        let (graph, holdings) = rayon::join(
-            || AttackGraph::build(&model),
-            || Holdings::compute(&model),
-        );
+        let (graph, holdings) =
+            rayon::join(|| AttackGraph::build(&model), || Holdings::compute(&model));
         Analysis {
             model,
             graph,

@@ -15,7 +15,7 @@ use toml::Spanned;
 
 use super::model::{
     Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
-    RawRecordSet, RawStore, RawSystem,
+    RawRecordSet, RawStore, RawSystem, Text,
 };
 use super::source::{Problems, Report, Source};
 use crate::error::did_you_mean;
@@ -76,9 +76,9 @@ impl Row<'_> {
         (!t.is_empty()).then(|| (t, start..start + text.len().max(1)))
     }
 
-    fn string(&self, column: &str) -> Option<Spanned<String>> {
+    fn string(&self, column: &str) -> Option<Spanned<Text>> {
         self.cell(column)
-            .map(|(t, span)| Spanned::new(span, t.to_string()))
+            .map(|(t, span)| Spanned::new(span, t.into()))
     }
 
     fn required(&self, src: &mut impl Report, column: &str, row_span: &Range<usize>) -> Option<Id> {
@@ -98,7 +98,7 @@ impl Row<'_> {
                 t.split(';')
                     .map(str::trim)
                     .filter(|x| !x.is_empty())
-                    .map(|x| Spanned::new(span.clone(), x.to_string()))
+                    .map(|x| Spanned::new(span.clone(), x.into()))
                     .collect()
             })
             .unwrap_or_default()

@@ -25,7 +25,11 @@ use crate::model::{
     NodeId, NodeKind, Probabilities, RecordSet, Times,
 };
 
-pub(super) type Id = Spanned<String>;
+/// Text of an entry: ids and short names are kept inline (up to 24 bytes) instead of in an
+/// allocation of their own, which matters for the millions of cells of a large model's CSV
+/// files.
+pub(super) type Text = compact_str::CompactString;
+pub(super) type Id = Spanned<Text>;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -90,8 +94,8 @@ pub(super) struct RawPerson {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAccount {
     pub(super) id: Id,
-    pub(super) kind: Option<Spanned<String>>,
-    pub(super) mfa: Option<Spanned<String>>,
+    pub(super) kind: Option<Spanned<Text>>,
+    pub(super) mfa: Option<Spanned<Text>>,
     #[serde(default)]
     pub(super) groups: Vec<Id>,
     #[allow(dead_code)]
@@ -130,7 +134,7 @@ pub(super) struct RawSystem {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAccess {
     pub(super) store: Id,
-    pub(super) access: Spanned<String>,
+    pub(super) access: Spanned<Text>,
     pub(super) p: Option<Spanned<f64>>,
     pub(super) time: Option<Spanned<f64>>,
 }
@@ -153,11 +157,11 @@ pub(super) struct RawStore {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRecordSet {
-    pub(super) category: Spanned<String>,
+    pub(super) category: Spanned<Text>,
     pub(super) count: Option<Spanned<i64>>,
     pub(super) per_day: Option<Spanned<i64>>,
     pub(super) retention_days: Option<Spanned<i64>>,
-    pub(super) subjects: Option<Spanned<String>>,
+    pub(super) subjects: Option<Spanned<Text>>,
     pub(super) coverage: Option<Spanned<f64>>,
 }
 
@@ -166,7 +170,7 @@ pub(super) struct RawRecordSet {
 pub(super) struct RawGrant {
     pub(super) principal: Id,
     pub(super) target: Id,
-    pub(super) access: Spanned<String>,
+    pub(super) access: Spanned<Text>,
     pub(super) last_used_days: Option<Spanned<i64>>,
     pub(super) p: Option<Spanned<f64>>,
     pub(super) time: Option<Spanned<f64>>,
@@ -177,7 +181,7 @@ pub(super) struct RawGrant {
 pub(super) struct RawFlow {
     pub(super) from: Id,
     pub(super) to: Id,
-    pub(super) categories: Option<Vec<Spanned<String>>>,
+    pub(super) categories: Option<Vec<Spanned<Text>>>,
 }
 
 #[derive(Deserialize)]
@@ -185,7 +189,7 @@ pub(super) struct RawFlow {
 pub(super) struct RawEdge {
     pub(super) from: Id,
     pub(super) to: Id,
-    pub(super) kind: Spanned<String>,
+    pub(super) kind: Spanned<Text>,
     pub(super) p: Option<Spanned<f64>>,
     pub(super) time: Option<Spanned<f64>>,
 }
@@ -886,8 +890,8 @@ impl<'m> Builder<'m> {
         };
         let subjects = r.subjects.as_ref().and_then(|s| {
             let name = s.get_ref();
-            if model.populations.contains_key(name) {
-                Some(name.clone())
+            if model.populations.contains_key(name.as_str()) {
+                Some(name.to_string())
             } else {
                 src.error(
                     span(s),
@@ -1003,7 +1007,7 @@ impl<'m> Builder<'m> {
                 categories: f
                     .categories
                     .as_ref()
-                    .map(|c| c.iter().map(|s| s.get_ref().clone()).collect()),
+                    .map(|c| c.iter().map(|s| s.get_ref().to_string()).collect()),
             });
         }
     }
@@ -1037,7 +1041,7 @@ impl<'m> Builder<'m> {
 
 /// A node declaration: its id, its kind and where the id is written.
 struct Declaration {
-    id: String,
+    id: Text,
     kind: NodeKind,
     at: Range<usize>,
 }
@@ -1150,7 +1154,7 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
         }
         first_at = d.at.start;
         nodes.push(Node {
-            id: d.id,
+            id: d.id.into_string(),
             kind: d.kind,
         });
     }
@@ -1311,7 +1315,7 @@ fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
     model
 }
 
-fn parse_access(src: &mut impl Report, a: &Spanned<String>) -> Option<Access> {
+fn parse_access(src: &mut impl Report, a: &Spanned<Text>) -> Option<Access> {
     let s = a.get_ref();
     let parsed = Access::parse(s);
     if parsed.is_none() {
