@@ -60,15 +60,24 @@ fn is_dropped(policy: &StorePolicy, category: &str) -> bool {
         .any(|prefix| category_matches(category, prefix))
 }
 
+/// The flows out of each store that has any (indices in `model.flows`, in order): a map, as
+/// a few thousand stores among a million nodes have flows.
+fn flows_by_source(model: &Model) -> rustc_hash::FxHashMap<NodeId, Vec<usize>> {
+    let mut out: rustc_hash::FxHashMap<NodeId, Vec<usize>> = Default::default();
+    for (i, f) in model.flows.iter().enumerate() {
+        out.entry(f.from).or_default().push(i);
+    }
+    out
+}
+
 /// Stores in an order where every flow's source comes before its target, or the stores of a
 /// flow cycle.
 pub fn flow_order(model: &Model) -> Result<Vec<NodeId>, Vec<NodeId>> {
     let n = model.node_count();
     let mut indegree = vec![0u32; n];
-    let mut out: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+    let by_source = flows_by_source(model);
     for f in &model.flows {
         indegree[f.to as usize] += 1;
-        out[f.from as usize].push(f.to);
     }
     let mut ready: Vec<NodeId> = model
         .nodes_of(NodeKind::Store)
@@ -78,7 +87,8 @@ pub fn flow_order(model: &Model) -> Result<Vec<NodeId>, Vec<NodeId>> {
     let mut order = Vec::new();
     while let Some(s) = ready.pop() {
         order.push(s);
-        for &t in &out[s as usize] {
+        for &fi in by_source.get(&s).into_iter().flatten() {
+            let t = model.flows[fi].to;
             indegree[t as usize] -= 1;
             if indegree[t as usize] == 0 {
                 ready.push(t);
@@ -146,12 +156,9 @@ impl Holdings {
             });
         }
         let order = flow_order(model).unwrap_or_default();
-        let mut flows_from: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, f) in model.flows.iter().enumerate() {
-            flows_from[f.from as usize].push(i);
-        }
+        let flows_from = flows_by_source(model);
         for &source in &order {
-            for &fi in &flows_from[source as usize] {
+            for &fi in flows_from.get(&source).into_iter().flatten() {
                 let flow = &model.flows[fi];
                 let policy = &model.store_policy[flow.to as usize];
                 let copies: Vec<Holding> = by_store[source as usize]
