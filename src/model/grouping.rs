@@ -33,9 +33,21 @@ pub fn group_by_node<T: Copy + Default + Send>(
         *slot += 1;
     }
     drop(fill);
+    sort_groups(&offsets, &mut grouped, cmp);
+    (offsets, grouped)
+}
+
+/// Sorts each node's group of `grouped` (node `n`'s items are `offsets[n]..offsets[n + 1]`)
+/// by `cmp`, stably, in parallel over blocks of nodes.
+pub fn sort_groups<T: Send>(
+    offsets: &[u32],
+    grouped: &mut [T],
+    cmp: impl Fn(&T, &T) -> Ordering + Sync,
+) {
+    let nodes = offsets.len() - 1;
     let block = nodes.div_ceil(64).max(1);
     let mut blocks = Vec::new();
-    let mut rest: &mut [T] = &mut grouped;
+    let mut rest: &mut [T] = grouped;
     for first in (0..nodes).step_by(block) {
         let last = (first + block).min(nodes);
         let (mine, tail) = rest.split_at_mut((offsets[last] - offsets[first]) as usize);
@@ -54,7 +66,6 @@ pub fn group_by_node<T: Copy + Default + Send>(
             }
         }
     });
-    (offsets, grouped)
 }
 
 #[cfg(test)]
