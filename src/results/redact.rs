@@ -8,7 +8,9 @@
 //! (or, with the built-in key, anyone) can test a guessed id against a pseudonym.
 //!
 //! Free text the scenario author wrote (the scenario's and designs' descriptions) may name
-//! people, so it is dropped; ids inside design change descriptions are replaced.
+//! people, so it is dropped; ids that are whole words of the scenario's and designs' names and
+//! of design change descriptions are replaced (an id run into other characters, as in
+//! `phished_alice`, is not recognised: name scenarios and designs after what they test).
 
 use std::collections::HashMap;
 
@@ -191,11 +193,13 @@ pub fn redact_run(report: &RunReport, p: &Pseudonymiser) -> RunReport {
     }
     let mut r = report.clone();
     r.description = None;
+    r.scenario = map.text(&r.scenario);
     map.ids(&mut r.entry_points);
     map.deterministic(&mut r.baseline.deterministic);
     map.monte_carlo(&mut r.baseline.monte_carlo);
     for d in &mut r.designs {
         d.description = None;
+        d.name = map.text(&d.name);
         d.changes = d.changes.iter().map(|c| map.text(c)).collect();
         map.deterministic(&mut d.deterministic);
         map.monte_carlo(&mut d.monte_carlo);
@@ -289,6 +293,19 @@ mod report_tests {
         assert!(json.contains("\"badge-logs\"") && json.contains("\"staff\""));
         assert!(red.description.is_none());
         assert_eq!(red.entry_points, [p.pseudonym("person", "alice")]);
+        // Ids that are words of the scenario's or a design's name are replaced there too.
+        let mut named = r.clone();
+        named.scenario = "alice phished".into();
+        named.designs[0].name = "mfa for alice-u".into();
+        let red_named = redact_run(&named, &p);
+        assert_eq!(
+            red_named.scenario,
+            format!("{} phished", p.pseudonym("person", "alice"))
+        );
+        assert_eq!(
+            red_named.designs[0].name,
+            format!("mfa for {}", p.pseudonym("account", "alice-u"))
+        );
         assert_eq!(red, redact_run(&r, &p), "pseudonyms are stable");
         let sweep = redact_sweep(&fixture::sweep(), &p);
         assert!(sweep.entries.iter().all(|e| e.id.starts_with("account-")));
