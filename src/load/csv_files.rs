@@ -174,8 +174,19 @@ pub(super) fn open_side_files(
     dir: &Path,
     shown_dir: &str,
 ) -> Vec<SideFile> {
+    // Read on all threads: a large model's files are megabytes each, and most of reading one
+    // is the first touch of the memory it is read into.
+    let mut read: Vec<Option<std::io::Result<String>>> = files
+        .par_iter()
+        .map(|(table, file)| {
+            TABLES
+                .iter()
+                .any(|(t, _)| t == table)
+                .then(|| std::fs::read_to_string(dir.join(file.get_ref())))
+        })
+        .collect();
     let mut out = Vec::new();
-    for (table, file) in &files {
+    for ((table, file), read) in files.iter().zip(&mut read) {
         let Some((table, columns)) = TABLES.iter().find(|(t, _)| t == table) else {
             src.error(
                 Some(file.span()),
@@ -193,7 +204,7 @@ pub(super) fn open_side_files(
         } else {
             format!("{}/{rel}", shown_dir.trim_end_matches('/'))
         };
-        let text = match std::fs::read_to_string(dir.join(rel)) {
+        let text = match read.take().expect("a known table's file is read") {
             Ok(t) => t,
             Err(e) => {
                 src.error(
@@ -210,7 +221,7 @@ pub(super) fn open_side_files(
                 table,
                 columns,
                 base,
-                quoted: text.contains('"'),
+                quoted: false,
                 size: PieceSize { rows: 0, items: 0 },
                 text,
                 positions,
@@ -218,8 +229,10 @@ pub(super) fn open_side_files(
             });
         }
     }
-    out.par_iter_mut()
-        .for_each(|f| f.size = PieceSize::of(f.text.as_bytes()));
+    out.par_iter_mut().for_each(|f| {
+        f.quoted = f.text.contains('"');
+        f.size = PieceSize::of(f.text.as_bytes());
+    });
     out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table));
     out
 }
