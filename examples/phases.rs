@@ -104,8 +104,8 @@ fn main() {
         .map(|v| v.split(',').map(|x| x.parse().unwrap()).collect())
         .unwrap_or(vec![1000, 10_000]);
     let t = Instant::now();
-    let kinds: Vec<_> = m.nodes.iter().map(|n| n.kind).collect();
-    let plan = blastradius::engine::batch_reach::BatchPlan::new(&g, &kinds, &seeds);
+    let kinds = m.kinds();
+    let plan = blastradius::engine::batch_reach::BatchPlan::new(&g, kinds, &seeds);
     eprintln!(
         "batch plan {:?} ({} nodes in the sources' reach)",
         t.elapsed(),

@@ -194,7 +194,7 @@ pub fn simulate(
     spec: &SimulationSpec,
     progress: &dyn Progress,
 ) -> Trials {
-    let kinds: Vec<NodeKind> = model.nodes.iter().map(|n| n.kind).collect();
+    let kinds = model.kinds();
     let cats = index.categories.len();
     let pops = index.populations.len();
     let rp = index.regimes.len() * pops;
@@ -230,7 +230,7 @@ pub fn simulate(
         Timed(&'d Detection),
     }
     let mode = match &spec.detection {
-        None => Mode::Batched(Box::new(BatchPlan::new(graph, &kinds, spec.sources))),
+        None => Mode::Batched(Box::new(BatchPlan::new(graph, kinds, spec.sources))),
         Some(d) => Mode::Timed(d),
     };
     let store_slots: Vec<NodeId> = match &mode {
@@ -327,7 +327,7 @@ pub fn simulate(
                         let detect = detection_day(spec.seed, t, d);
                         let horizon = detect.max(DWELL_GRID[DWELL_GRID.len() - 1]);
                         timed_trial(
-                            &kinds,
+                            kinds,
                             graph,
                             spec.seed,
                             t,

@@ -737,7 +737,11 @@ pub struct Model {
     pub name: String,
     /// How long data has been collected; caps every retention window.
     pub program_age_days: Option<u32>,
+    /// The nodes, changed only through the model's methods (which keep `kinds` in step).
     pub nodes: Vec<Node>,
+    /// Each node's kind, a byte apiece: checks and searches that ask the kind of nodes in no
+    /// order read this small table instead of a node record each.
+    kinds: Vec<NodeKind>,
     /// Node lookup while a model is built (short ids are kept in the table itself, so most
     /// lookups read nothing else). [`Model::canonical`] empties it and lookups then search the
     /// nodes, which are in id order, so large models do not keep a second copy of every id.
@@ -776,7 +780,12 @@ impl Model {
     }
 
     pub fn kind(&self, n: NodeId) -> NodeKind {
-        self.nodes[n as usize].kind
+        self.kinds[n as usize]
+    }
+
+    /// Every node's kind, by node.
+    pub fn kinds(&self) -> &[NodeKind] {
+        &self.kinds
     }
 
     pub fn node_count(&self) -> usize {
@@ -791,6 +800,9 @@ impl Model {
             self.nodes.extend(nodes);
         }
         let n = self.nodes.len();
+        let first = self.kinds.len();
+        self.kinds
+            .extend(self.nodes[first..].iter().map(|node| node.kind));
         self.mfa.resize(n, Mfa::None);
         self.account_kind.resize(n, AccountKind::Human);
         self.store_policy.slot.resize(n, NO_POLICY);
@@ -811,6 +823,7 @@ impl Model {
         }
         let n = self.nodes.len() as NodeId;
         self.nodes.push(Node { id, kind });
+        self.kinds.push(kind);
         self.ids.insert(n, &self.nodes);
         self.mfa.push(Mfa::None);
         self.account_kind.push(AccountKind::Human);
@@ -890,6 +903,7 @@ impl Model {
                     )
                 })
                 .collect();
+            self.kinds = order.iter().map(|&o| self.kinds[o as usize]).collect();
             self.mfa = order.iter().map(|&o| self.mfa[o as usize]).collect();
             self.account_kind = order
                 .iter()
