@@ -152,7 +152,15 @@ pub trait Report {
         message: impl Into<String>,
         wanted: &str,
         kinds: &[NodeKind],
-    );
+    ) {
+        self.error(span, message);
+        self.suggest_for_last(Suggestion {
+            wanted: wanted.to_string(),
+            kinds: kinds.to_vec(),
+        });
+    }
+    /// Attaches a search for a near id to the problem reported last.
+    fn suggest_for_last(&mut self, suggestion: Suggestion);
 }
 
 impl Report for Source {
@@ -164,18 +172,7 @@ impl Report for Source {
         Source::warning(self, span, message);
     }
 
-    fn unknown_id(
-        &mut self,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-        wanted: &str,
-        kinds: &[NodeKind],
-    ) {
-        Source::error(self, span, message);
-        let suggestion = Suggestion {
-            wanted: wanted.to_string(),
-            kinds: kinds.to_vec(),
-        };
+    fn suggest_for_last(&mut self, suggestion: Suggestion) {
         self.suggestions.push((self.problems.len() - 1, suggestion));
     }
 }
@@ -213,18 +210,7 @@ impl Report for Problems {
         self.found.push((Severity::Warning, span, message.into()));
     }
 
-    fn unknown_id(
-        &mut self,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-        wanted: &str,
-        kinds: &[NodeKind],
-    ) {
-        self.error(span, message);
-        let suggestion = Suggestion {
-            wanted: wanted.to_string(),
-            kinds: kinds.to_vec(),
-        };
+    fn suggest_for_last(&mut self, suggestion: Suggestion) {
         self.suggestions.push((self.found.len() - 1, suggestion));
     }
 }

@@ -227,10 +227,10 @@ fn csv_rows_with_the_wrong_number_of_cells_are_reported() {
     }
 }
 
-/// A large worst case in a table shows the first ids of each kind and the stores holding the
-/// most records, and says how many more there are; JSON still lists every one.
-#[test]
-fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
+/// A folder with a generated 3,000-person organisation (`org`) and a scenario `s.toml` that
+/// compromises its first admin account, with `simulation` appended: a worst case that reaches
+/// thousands of nodes.
+fn admin_scenario(simulation: &str) -> tempfile::TempDir {
     let model = blastradius::generate::generate(3000, 1);
     let dir = tempfile::tempdir().unwrap();
     save_model(&model, &dir.path().join("org"), true).unwrap();
@@ -241,9 +241,18 @@ fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
         .unwrap()
         .id
         .clone();
-    let scenario =
-        format!("model = \"org\"\nname = \"admins\"\n[attack]\ncompromised = [\"{admins}\"]\n");
+    let scenario = format!(
+        "model = \"org\"\nname = \"admins\"\n[attack]\ncompromised = [\"{admins}\"]\n{simulation}"
+    );
     std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    dir
+}
+
+/// A large worst case in a table shows the first ids of each kind and the stores holding the
+/// most records, and says how many more there are; JSON still lists every one.
+#[test]
+fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
+    let dir = admin_scenario("");
     let table = run_in(dir.path(), &["run", "s.toml", "--worst-case-only", "-q"]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     let json = run_in(
@@ -301,20 +310,7 @@ fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
 /// with its own most likely path, and counts the rest.
 #[test]
 fn a_large_monte_carlo_table_shows_the_most_breached_and_counts_the_rest() {
-    let model = blastradius::generate::generate(3000, 1);
-    let dir = tempfile::tempdir().unwrap();
-    save_model(&model, &dir.path().join("org"), true).unwrap();
-    let admins = model
-        .nodes
-        .iter()
-        .find(|n| n.id.starts_with("admins-"))
-        .unwrap()
-        .id
-        .clone();
-    let scenario = format!(
-        "model = \"org\"\nname = \"admins\"\n[attack]\ncompromised = [\"{admins}\"]\n[simulation]\ntrials = 20\n"
-    );
-    std::fs::write(dir.path().join("s.toml"), scenario).unwrap();
+    let dir = admin_scenario("[simulation]\ntrials = 20\n");
     let table = run_in(dir.path(), &["run", "s.toml", "-q"]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     let json = run_in(dir.path(), &["run", "s.toml", "-q", "--format", "json"]);
