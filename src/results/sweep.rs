@@ -1,5 +1,6 @@
 //! `sweep`: every node of a kind as the sole compromised node, ranked.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::sweep::SweepRow;
@@ -59,36 +60,49 @@ impl SweepReport {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
             .map(|(i, _)| i);
-        let mut entries: Vec<SweepEntry> = rows
+        // Ranked by index, ids read in place: a sweep has a row per account (135,000 at 100k
+        // people) and a table shows a handful, so only the shown ones become entries. Ids are
+        // unique, so the order is total and the top is the same as in a full sort.
+        let key = |r: &SweepRow| match by {
+            RankBy::Exposure => r.exposure,
+            RankBy::People => largest.map_or(0.0, |i| r.people[i]),
+        };
+        let cmp = |a: &usize, b: &usize| {
+            let (x, y) = (&rows[*a], &rows[*b]);
+            key(y)
+                .total_cmp(&key(x))
+                .then(y.exposure.total_cmp(&x.exposure))
+                .then_with(|| model.id(x.node).cmp(model.id(y.node)))
+        };
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        match top {
+            Some(t) if t < order.len() => {
+                if t > 0 {
+                    order.select_nth_unstable_by(t - 1, cmp);
+                }
+                order.truncate(t);
+                order.sort_by(cmp);
+            }
+            _ => order.par_sort_by(cmp),
+        }
+        let entries: Vec<SweepEntry> = order
             .iter()
-            .map(|r| SweepEntry {
-                rank: 0,
-                id: model.id(r.node).to_string(),
-                kind: model.kind(r.node).to_string(),
-                exposure: r.exposure,
-                records: r.records,
-                leaked_stores: r.stores,
-                reach: r.reach,
-                people: largest.map(|i| r.people[i]),
+            .enumerate()
+            .map(|(i, &r)| {
+                let r = &rows[r];
+                SweepEntry {
+                    rank: i + 1,
+                    id: model.id(r.node).to_string(),
+                    kind: model.kind(r.node).to_string(),
+                    exposure: r.exposure,
+                    records: r.records,
+                    leaked_stores: r.stores,
+                    reach: r.reach,
+                    people: largest.map(|i| r.people[i]),
+                }
             })
             .collect();
-        entries.sort_by(|a, b| {
-            let key = |e: &SweepEntry| match by {
-                RankBy::Exposure => e.exposure,
-                RankBy::People => e.people.unwrap_or(0.0),
-            };
-            key(b)
-                .total_cmp(&key(a))
-                .then(b.exposure.total_cmp(&a.exposure))
-                .then(a.id.cmp(&b.id))
-        });
-        for (i, e) in entries.iter_mut().enumerate() {
-            e.rank = i + 1;
-        }
-        let swept = entries.len();
-        if let Some(t) = top {
-            entries.truncate(t);
-        }
+        let swept = rows.len();
         SweepReport {
             model: model.name.clone(),
             kind: kind.to_string(),
