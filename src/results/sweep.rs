@@ -113,3 +113,51 @@ impl SweepReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_top_entries_are_the_first_of_the_full_ranking() {
+        let mut text = String::from(
+            "[org]\nprogram_age_days = 30\n[populations]\nstaff = 100\n[[store]]\nid = \"s\"\nretention_days = 30\nrecords = [{ category = \"c\", per_day = 1, subjects = \"staff\" }]\n",
+        );
+        for i in 0..12 {
+            text.push_str(&format!("[[account]]\nid = \"a{i:02}\"\n"));
+        }
+        let a = crate::Analysis::new(crate::load::parse_model(&text, "t.toml").unwrap().model);
+        // Exposures with ties (broken by id) and people in another order.
+        let rows: Vec<SweepRow> = (0..12)
+            .map(|i| SweepRow {
+                node: a.model.node_id(&format!("a{i:02}")).unwrap(),
+                exposure: [3.0, 1.0, 3.0, 2.0][i % 4],
+                records: i as u64,
+                stores: 1,
+                reach: 2,
+                people: vec![(i * 7 % 12) as f64],
+            })
+            .collect();
+        for by in [RankBy::Exposure, RankBy::People] {
+            let all = SweepReport::of(&a.model, a.index(), "account", &rows, by, None);
+            assert_eq!(all.swept, 12);
+            let ids: Vec<&str> = all.entries.iter().map(|e| e.id.as_str()).collect();
+            if by == RankBy::Exposure {
+                assert_eq!(&ids[..4], ["a00", "a02", "a04", "a06"]);
+            }
+            for w in all.entries.windows(2) {
+                let key = |e: &SweepEntry| match by {
+                    RankBy::Exposure => (e.exposure, 0.0),
+                    RankBy::People => (e.people.unwrap(), e.exposure),
+                };
+                assert!(key(&w[0]) >= key(&w[1]));
+            }
+            assert!(all.entries.iter().enumerate().all(|(i, e)| e.rank == i + 1));
+            for t in 0..=13 {
+                let top = SweepReport::of(&a.model, a.index(), "account", &rows, by, Some(t));
+                assert_eq!(top.swept, 12);
+                assert_eq!(top.entries, all.entries[..t.min(12)], "top {t}");
+            }
+        }
+    }
+}
