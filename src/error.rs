@@ -77,7 +77,7 @@ fn render_problems(problems: &[Diagnostic]) -> String {
         .collect();
     if problems.len() > SHOWN_PROBLEMS {
         out.push(format!(
-            "… and {} more problems not shown: the first ones often have a single cause, such as a side file's header",
+            "… and {} more not shown: the first ones often have a single cause, such as a side file's header",
             problems.len() - SHOWN_PROBLEMS
         ));
     }

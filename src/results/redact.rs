@@ -8,9 +8,10 @@
 //! (or, with the built-in key, anyone) can test a guessed id against a pseudonym.
 //!
 //! Free text the scenario author wrote (the scenario's and designs' descriptions) may name
-//! people, so it is dropped; ids that are whole words of the scenario's and designs' names and
-//! of design change descriptions are replaced (an id run into other characters, as in
-//! `phished_alice`, is not recognised: name scenarios and designs after what they test).
+//! people, so it is dropped; ids that stand as words (between spaces or punctuation, in any
+//! case) in the scenario's and designs' names and in design change descriptions are replaced
+//! (an id run into other id characters, as in `phished_alice`, is not recognised: name
+//! scenarios and designs after what they test).
 
 use std::collections::HashMap;
 
@@ -130,29 +131,38 @@ impl Mapping {
         ids.sort();
     }
 
-    /// Replaces ids that stand as words in text (separated by white space, or after a
-    /// `kind:` selector prefix).
+    /// Replaces the ids in text: each run of characters an id is made of (letters, digits and
+    /// `-_.@+`) that is an id, ignoring case and a trailing full stop. An id inside a longer
+    /// run (`alice-users` for `alice-u`) is another word and stays.
     fn text(&self, text: &str) -> String {
+        let id_char = |c: char| c.is_alphanumeric() || "-_.@+".contains(c);
+        let lower: HashMap<String, &String> =
+            self.0.iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+        let find = |word: &str| {
+            self.0
+                .get(word)
+                .or_else(|| lower.get(&word.to_lowercase()).copied())
+        };
         let mut out = String::with_capacity(text.len());
-        for (i, word) in text.split(' ').enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            if let Some(p) = self.0.get(word) {
-                out.push_str(p);
-            } else if let Some((kind, rest)) = word.split_once(':') {
-                match self.0.get(rest) {
+        let mut rest = text;
+        while let Some(start) = rest.find(id_char) {
+            out.push_str(&rest[..start]);
+            let run = &rest[start..];
+            let len = run.find(|c: char| !id_char(c)).unwrap_or(run.len());
+            let word = &run[..len];
+            match find(word) {
+                Some(p) => out.push_str(p),
+                None => match word.strip_suffix('.').and_then(&find) {
                     Some(p) => {
-                        out.push_str(kind);
-                        out.push(':');
                         out.push_str(p);
+                        out.push('.');
                     }
                     None => out.push_str(word),
-                }
-            } else {
-                out.push_str(word);
+                },
             }
+            rest = &run[len..];
         }
+        out.push_str(rest);
         out
     }
 
@@ -268,6 +278,16 @@ mod tests {
             format!("remove_grant {alias} → badge-logs")
         );
         assert_eq!(m.text("alice-users stay"), "alice-users stay");
+        // Punctuation around an id, another case, a full stop after it.
+        for (text, want) in [
+            ("Phished (alice-u)", format!("Phished ({alias})")),
+            ("alice-u, phished", format!("{alias}, phished")),
+            ("alice-u: phished", format!("{alias}: phished")),
+            ("Phished Alice-U.", format!("Phished {alias}.")),
+            ("alice-u/alice-u", format!("{alias}/{alias}")),
+        ] {
+            assert_eq!(m.text(text), want, "{text}");
+        }
     }
 }
 

@@ -411,7 +411,7 @@ fn a_wrong_header_shows_its_first_problems_and_counts_the_rest() {
     assert_eq!(lines.len(), 100 + 2, "{}", out.stderr);
     assert_eq!(
         lines[100],
-        format!("… and {} more problems not shown: the first ones often have a single cause, such as a side file's header", errors - 100)
+        format!("… and {} more not shown: the first ones often have a single cause, such as a side file's header", errors - 100)
     );
     assert!(
         lines[0].ends_with(&format!(
