@@ -274,7 +274,8 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         (_, None) => Vec::new(),
     };
     let mut model = build(raw, &side, &mut src);
-    // The side files' text is no longer needed: free it before the canonical order's work.
+    // The side files' header positions are no longer needed. (Their text stays: `src` holds it
+    // to give problems their lines.)
     drop(side);
     if !src.has_errors() {
         model = model.canonical();
