@@ -282,35 +282,37 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         lint_duplicates(&model, &mut src);
     }
 
-    // Problems in reading order: the model file first, then side files, each by line.
+    // Problems in reading order: the model file first, then side files, each by line; each
+    // with its near-id search, if it has one.
     let primary = src.name().to_string();
-    let key = |d: &Diagnostic| {
-        (
-            d.file != primary,
-            d.file.clone(),
-            d.line.is_none(),
-            d.line,
-            d.column,
-        )
-    };
-    let mut order: Vec<usize> = (0..src.problems.len()).collect();
-    order.sort_by_cached_key(|&i| key(&src.problems[i]));
     let mut suggestion: Vec<Option<Suggestion>> = vec![None; src.problems.len()];
     for (i, s) in std::mem::take(&mut src.suggestions) {
         suggestion[i] = Some(s);
     }
-    let mut problems: Vec<Option<Diagnostic>> = src.problems.into_iter().map(Some).collect();
-    let (mut errors, mut suggestions, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
-    for i in order {
-        let d = problems[i].take().expect("each problem once");
-        match d.severity {
-            crate::error::Severity::Error => {
-                errors.push(d);
-                suggestions.push(suggestion[i].take());
-            }
-            crate::error::Severity::Warning => warnings.push(d),
-        }
-    }
+    let mut problems: Vec<(Diagnostic, Option<Suggestion>)> =
+        src.problems.into_iter().zip(suggestion).collect();
+    problems.sort_by(|(a, _), (b, _)| {
+        (
+            a.file != primary,
+            &a.file,
+            a.line.is_none(),
+            a.line,
+            a.column,
+        )
+            .cmp(&(
+                b.file != primary,
+                &b.file,
+                b.line.is_none(),
+                b.line,
+                b.column,
+            ))
+    });
+    let (errors, warnings): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|(d, _)| d.severity == crate::error::Severity::Error);
+    let warnings = warnings.into_iter().map(|(d, _)| d).collect();
+    let (mut errors, suggestions): (Vec<Diagnostic>, Vec<Option<Suggestion>>) =
+        errors.into_iter().unzip();
     if !errors.is_empty() {
         suggest_ids(&model, &mut errors, &suggestions);
         return Err(Error::Invalid { problems: errors });
