@@ -221,7 +221,7 @@ pub enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
-    /// Check a model and list every problem at once, plus lint warnings
+    /// Check a model: every problem found at once (the first 100 shown), plus lint warnings
     Validate {
         /// Model file, or a folder holding model.toml
         model: PathBuf,
