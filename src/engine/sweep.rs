@@ -131,9 +131,45 @@ impl Condensation {
     }
 }
 
+/// One component's bits in a chunk. Most are sparse (at 100k people nine words in ten are zero),
+/// so each row carries marks: bit j of `marks[j / 64]` is set when word j may be non-zero, and
+/// every unmarked word is zero. Work on a row visits its marked words only.
+#[derive(Clone, Copy)]
+struct Row<'a> {
+    bits: &'a [u64],
+    marks: &'a [u64],
+}
+
+impl<'a> Row<'a> {
+    /// The marked words, as (word index, word).
+    fn words(self) -> impl Iterator<Item = (usize, u64)> + 'a {
+        marked(self.marks).map(move |j| (j, self.bits[j]))
+    }
+}
+
+/// Indices of the set bits of `marks`, in order.
+fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    marks.iter().enumerate().flat_map(|(m, &word)| {
+        let mut todo = word;
+        std::iter::from_fn(move || {
+            (todo != 0).then(|| {
+                let j = todo.trailing_zeros() as usize;
+                todo &= todo - 1;
+                m * 64 + j
+            })
+        })
+    })
+}
+
+/// Sets bit `i` of a row and marks its word.
+fn set_bit(bits: &mut [u64], marks: &mut [u64], i: usize) {
+    bits[i / WORD] |= 1 << (i % WORD);
+    marks[i / WORD / 64] |= 1 << (i / WORD % 64);
+}
+
 /// What a component reaches in a chunk: its bits, or those of its twin (computed earlier).
 enum Reached<'a> {
-    Bits(&'a [u64]),
+    Bits(Row<'a>),
     AsTwin(usize),
 }
 
@@ -141,11 +177,14 @@ enum Reached<'a> {
 /// components that another relevant component reaches keep a row; the others (the sources
 /// nothing else reaches, most of them) are computed in a scratch row, used and forgotten.
 struct Chunk<'a> {
-    words: usize,
     /// Row length: the widest chunk's words.
     stride: usize,
-    /// One row of `stride` words per stored component, in component order.
+    /// Mark words per row: one per 64 words.
+    marks_stride: usize,
+    /// One row of `stride` words per stored component, in component order, and its marks (see
+    /// [`Row`]).
     bits: Vec<u64>,
+    marks: Vec<u64>,
     /// Row of each component (`u32::MAX` when it has none).
     row: &'a [u32],
     relevant: &'a [bool],
@@ -154,39 +193,42 @@ struct Chunk<'a> {
     twin: &'a [u32],
     /// The row of the component being computed when it keeps none.
     scratch: Vec<u64>,
+    scratch_marks: Vec<u64>,
     /// Set bits per component.
     count: Vec<u32>,
 }
 
 impl<'a> Chunk<'a> {
     fn new(plan: &'a Plan, stride: usize) -> Chunk<'a> {
+        let marks_stride = stride.div_ceil(64);
         Chunk {
-            words: stride,
             stride,
+            marks_stride,
             bits: vec![0; plan.rows * stride],
+            marks: vec![0; plan.rows * marks_stride],
             row: &plan.row,
             relevant: &plan.relevant,
             twin: &plan.twin,
             scratch: vec![0; stride],
+            scratch_marks: vec![0; marks_stride],
             count: vec![0; plan.row.len()],
         }
     }
 
-    /// Computes every relevant component's bits for a chunk of `words` words, successors first,
-    /// and hands each to `visit` with the chunk (whose rows of earlier components are final).
+    /// Computes every relevant component's bits for a chunk of targets, successors first, and
+    /// hands each to `visit` with the chunk (whose rows of earlier components are final).
     /// `own(c)` yields the chunk-local indices of targets component c holds itself; `target(d)`
     /// the chunk-local index of component d when d is itself a target. A component with a twin
-    /// is not computed: `visit` gets the twin instead of bits, to copy its figures.
+    /// is not computed: `visit` gets the twin instead of bits, to copy its figures. Rows keep
+    /// the bits of the previous chunk until they are recomputed.
     fn propagate(
         &mut self,
         cond: &Condensation,
-        words: usize,
         mut own: impl FnMut(usize, &mut dyn FnMut(usize)),
         target: impl Fn(usize) -> Option<usize>,
         mut visit: impl FnMut(&Chunk, usize, Reached),
     ) {
-        self.words = words;
-        let (w, stride) = (words, self.stride);
+        let (stride, ms) = (self.stride, self.marks_stride);
         for c in 0..cond.len() {
             if !self.relevant[c] {
                 continue;
@@ -199,41 +241,68 @@ impl<'a> Chunk<'a> {
             }
             let r = self.row[c];
             let mut scratch = std::mem::take(&mut self.scratch);
+            let mut scratch_marks = std::mem::take(&mut self.scratch_marks);
             {
-                let (done, mine): (&[u64], &mut [u64]) = if r == u32::MAX {
-                    (&self.bits[..], &mut scratch[..w])
+                // Earlier rows (successors come first), and the row to fill.
+                let (done, done_marks, mine, mine_marks) = if r == u32::MAX {
+                    (
+                        &self.bits[..],
+                        &self.marks[..],
+                        &mut scratch[..],
+                        &mut scratch_marks[..],
+                    )
                 } else {
                     let (done, rest) = self.bits.split_at_mut(r as usize * stride);
-                    (&*done, &mut rest[..w])
+                    let (done_marks, rest_marks) = self.marks.split_at_mut(r as usize * ms);
+                    (
+                        &*done,
+                        &*done_marks,
+                        &mut rest[..stride],
+                        &mut rest_marks[..ms],
+                    )
                 };
-                mine.fill(0);
-                own(c, &mut |i| mine[i / WORD] |= 1 << (i % WORD));
+                for j in marked(mine_marks) {
+                    mine[j] = 0;
+                }
+                mine_marks.fill(0);
+                own(c, &mut |i| set_bit(mine, mine_marks, i));
                 for &d in cond.successors(c) {
                     let d = d as usize;
                     if let Some(i) = target(d) {
-                        mine[i / WORD] |= 1 << (i % WORD);
+                        set_bit(mine, mine_marks, i);
                     }
-                    let rd = self.row[d] as usize * stride;
-                    for (a, b) in mine.iter_mut().zip(&done[rd..rd + w]) {
-                        *a |= *b;
+                    let rd = self.row[d] as usize;
+                    let (bits, marks) = (&done[rd * stride..], &done_marks[rd * ms..rd * ms + ms]);
+                    for (m, &mark) in marks.iter().enumerate() {
+                        mine_marks[m] |= mark;
+                    }
+                    for j in marked(marks) {
+                        mine[j] |= bits[j];
                     }
                 }
-                self.count[c] = mine.iter().map(|x| x.count_ones()).sum();
+                self.count[c] = marked(mine_marks).map(|j| mine[j].count_ones()).sum();
             }
             if r == u32::MAX {
-                visit(self, c, Reached::Bits(&scratch[..w]));
+                let row = Row {
+                    bits: &scratch,
+                    marks: &scratch_marks,
+                };
+                visit(self, c, Reached::Bits(row));
             } else {
-                let at = r as usize * stride;
-                visit(self, c, Reached::Bits(&self.bits[at..at + w]));
+                visit(self, c, Reached::Bits(self.of(c)));
             }
             self.scratch = scratch;
+            self.scratch_marks = scratch_marks;
         }
     }
 
     /// Bits of a component that keeps a row.
-    fn of(&self, c: usize) -> &[u64] {
+    fn of(&self, c: usize) -> Row<'_> {
         let r = self.row[c] as usize;
-        &self.bits[r * self.stride..r * self.stride + self.words]
+        Row {
+            bits: &self.bits[r * self.stride..(r + 1) * self.stride],
+            marks: &self.marks[r * self.marks_stride..(r + 1) * self.marks_stride],
+        }
     }
 }
 
@@ -373,13 +442,12 @@ impl Plan<'_> {
             ..
         } = s;
         set_seen.fill(u32::MAX);
-        let has = |bits: &[u64], st: NodeId| {
+        let has = |bits: Row, st: NodeId| {
             let l = local[st as usize];
-            l != u32::MAX && bits[l as usize / WORD] >> (l as usize % WORD) & 1 == 1
+            l != u32::MAX && bits.bits[l as usize / WORD] >> (l as usize % WORD) & 1 == 1
         };
         chunk.propagate(
             cond,
-            stores.len().div_ceil(WORD),
             |c, set| {
                 for &st in &self.store_of_comp[c] {
                     if local[st as usize] != u32::MAX {
@@ -412,8 +480,8 @@ impl Plan<'_> {
                     // Stores c reaches and its base does not: each of their record sets gains
                     // the records of its copies c reaches beyond those the base reaches.
                     let base_bits = base.map(|d| chunk.of(d));
-                    for (w, &word) in bits.iter().enumerate() {
-                        let mut diff = word & !base_bits.map_or(0, |b| b[w]);
+                    for (w, word) in bits.words() {
+                        let mut diff = word & !base_bits.map_or(0, |b| b.bits[w]);
                         while diff != 0 {
                             let i = w * WORD + diff.trailing_zeros() as usize;
                             diff &= diff - 1;
@@ -476,7 +544,6 @@ impl Plan<'_> {
         }
         chunk.propagate(
             cond,
-            part.len().div_ceil(WORD),
             |_, _| {},
             |d| (slot[d] != u32::MAX).then(|| slot[d] as usize),
             |chunk, c, reached| {
@@ -491,8 +558,8 @@ impl Plan<'_> {
                 let mut w = base.map_or(0, |d| weight_of[d]);
                 if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
                     let b = base.map(|d| chunk.of(d));
-                    for (wi, &x) in bits.iter().enumerate() {
-                        let mut diff = x & !b.map_or(0, |b| b[wi]);
+                    for (wi, x) in bits.words() {
+                        let mut diff = x & !b.map_or(0, |b| b.bits[wi]);
                         while diff != 0 {
                             let bit = diff.trailing_zeros() as usize;
                             diff &= diff - 1;
@@ -545,6 +612,7 @@ pub fn sweep_in_chunks(
     sources: &[NodeId],
     chunk_words: usize,
 ) -> Vec<SweepRow> {
+    let t0 = std::time::Instant::now();
     let k = cond.len();
     let pops = index.populations.len();
 
@@ -604,7 +672,9 @@ pub fn sweep_in_chunks(
         store_of_comp,
         sink_store,
     };
+    eprintln!("TT  plan {:?}", t0.elapsed());
     let chunks = store_chunks(model, chunk_words * WORD);
+    eprintln!("TT  chunks {:?}", t0.elapsed());
     // A flow component larger than a chunk makes its chunk wider.
     let max_words = chunks
         .iter()
@@ -645,6 +715,7 @@ pub fn sweep_in_chunks(
         },
     );
 
+    eprintln!("TT  storepass {:?}", t0.elapsed());
     // Reach sizes: trees of hanging components, bits for the others.
     let cond = &plan.cond;
     let mut tree = vec![0u64; k];
@@ -663,6 +734,7 @@ pub fn sweep_in_chunks(
         })
         .collect();
     let parts: Vec<&[usize]> = weighted.chunks(chunk_words * WORD).collect();
+    eprintln!("TT  weighted {:?}", t0.elapsed());
     in_waves(
         parts.len(),
         || {
@@ -676,6 +748,7 @@ pub fn sweep_in_chunks(
         |part: Vec<u64>| reach.iter_mut().zip(part).for_each(|(x, y)| *x += y),
     );
 
+    eprintln!("TT  reachpass {:?}", t0.elapsed());
     sources
         .iter()
         .enumerate()
