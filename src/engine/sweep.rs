@@ -11,10 +11,11 @@
 //!   figures start from those of its *dominant* successor (the one reaching the most chunk
 //!   stores), and only the record sets of the stores it reaches beyond that are recounted, each
 //!   over its copies (a set's copies all sit in one chunk).
-//! - **Memory.** Only components that another relevant component reaches keep a bitset row;
-//!   the rest (most sources) are computed in one scratch row. Chunks run in waves of one per
-//!   thread, each thread reusing its rows, and are folded into the per-source totals in chunk
-//!   order.
+//! - **Rows and leaves.** Only components that another relevant component reaches keep a
+//!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
+//!   successors first. The rest, the leaves (most sources), only read rows: they are computed
+//!   in parallel, each in a scratch row. Chunks run one after another, reusing the rows, and
+//!   are folded into the per-source totals in chunk order.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
 //!   copy its figures (about 37k of 128k such accounts at 100k people).
@@ -38,11 +39,11 @@ use crate::model::{Model, NodeId, NodeKind};
 
 /// Bits per chunk word.
 const WORD: usize = 64;
-/// Words per chunk: 64 × 64 = 4,096 targets per pass. Each worker holds a row of this many words
-/// per component that other components reach; narrower chunks need more passes, and a pass
-/// costs about as much per component at 2,048 targets as at 4,096 (at 100k people, 4,096 makes
-/// the sweep 8% faster than 2,048 for 5 MB more; 8,192 is no faster and 27 MB more).
-const CHUNK_WORDS: usize = 64;
+/// Words per chunk at most: 128 × 64 = 8,192 targets per pass, cut evenly (10,000 stores make
+/// two chunks of 5,000). One chunk is worked on at a time, with a row of this many words per
+/// component that other components reach (13 MB at 100k people). A pass costs about as much
+/// per component whatever its width, so fewer, wider chunks are faster.
+const CHUNK_WORDS: usize = 128;
 
 /// The worst case of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,35 +168,95 @@ fn set_bit(bits: &mut [u64], marks: &mut [u64], i: usize) {
     marks[i / WORD / 64] |= 1 << (i / WORD % 64);
 }
 
-/// What a component reaches in a chunk: its bits, or those of its twin (computed earlier).
-enum Reached<'a> {
-    Bits(Row<'a>),
-    AsTwin(usize),
+/// Rows to read from: all of a chunk's, or those before the row being filled.
+#[derive(Clone, Copy)]
+struct Rows<'r> {
+    bits: &'r [u64],
+    marks: &'r [u64],
+    stride: usize,
+    marks_stride: usize,
+    /// Row of each component (`u32::MAX` when it has none).
+    row: &'r [u32],
 }
 
-/// Per-component bitsets over one chunk of targets, propagated successors first. Only
-/// components that another relevant component reaches keep a row; the others (the sources
-/// nothing else reaches, most of them) are computed in a scratch row, used and forgotten.
+impl<'r> Rows<'r> {
+    /// Bits of a component that keeps a row.
+    fn of(self, c: usize) -> Row<'r> {
+        let r = self.row[c] as usize;
+        Row {
+            bits: &self.bits[r * self.stride..(r + 1) * self.stride],
+            marks: &self.marks[r * self.marks_stride..(r + 1) * self.marks_stride],
+        }
+    }
+}
+
+/// Component c's bits: the targets it holds (`own`), its successors that are targets
+/// (`target`) and the rows of its successors. They are written to `bits` and `marks`, which
+/// may hold an earlier row: only its marked words need clearing. Returns the number of bits
+/// set.
+fn gather(
+    cond: &Condensation,
+    c: usize,
+    rows: Rows,
+    own: &impl Fn(usize, &mut dyn FnMut(usize)),
+    target: &impl Fn(usize) -> Option<usize>,
+    bits: &mut [u64],
+    marks: &mut [u64],
+) -> u32 {
+    for j in marked(marks) {
+        bits[j] = 0;
+    }
+    marks.fill(0);
+    own(c, &mut |i| set_bit(bits, marks, i));
+    for &d in cond.successors(c) {
+        let d = d as usize;
+        if let Some(i) = target(d) {
+            set_bit(bits, marks, i);
+        }
+        let from = rows.of(d);
+        for (m, &mark) in marks.iter_mut().zip(from.marks) {
+            *m |= mark;
+        }
+        for (j, word) in from.words() {
+            bits[j] |= word;
+        }
+    }
+    marked(marks).map(|j| bits[j].count_ones()).sum()
+}
+
+/// Per-component bitsets over one chunk of targets. Components that another relevant
+/// component reaches keep a row, filled successors first by one thread
+/// ([`Chunk::fill_rows`]). The others, the leaves (the sources nothing else reaches, most of
+/// them), only read rows: they are computed in parallel, each in a scratch row
+/// ([`Chunk::leaf`]), used and forgotten.
 struct Chunk<'a> {
-    /// Row length: the widest chunk's words.
+    /// Row length in words: the widest chunk's.
     stride: usize,
     /// Mark words per row: one per 64 words.
     marks_stride: usize,
-    /// One row of `stride` words per stored component, in component order, and its marks (see
-    /// [`Row`]).
+    /// One row of `stride` words per component that keeps one, in component order, and its
+    /// marks (see [`Row`]).
     bits: Vec<u64>,
     marks: Vec<u64>,
+    /// Set bits per row.
+    count: Vec<u32>,
     /// Row of each component (`u32::MAX` when it has none).
     row: &'a [u32],
-    relevant: &'a [bool],
-    /// An earlier component whose bits are this one's (`u32::MAX` when none): see
-    /// [`twins`].
-    twin: &'a [u32],
-    /// The row of the component being computed when it keeps none.
-    scratch: Vec<u64>,
-    scratch_marks: Vec<u64>,
-    /// Set bits per component.
-    count: Vec<u32>,
+}
+
+/// The row of one leaf at a time.
+struct Scratch {
+    bits: Vec<u64>,
+    marks: Vec<u64>,
+}
+
+impl Scratch {
+    fn new(stride: usize) -> Scratch {
+        Scratch {
+            bits: vec![0; stride],
+            marks: vec![0; stride.div_ceil(64)],
+        }
+    }
 }
 
 impl<'a> Chunk<'a> {
@@ -206,105 +267,100 @@ impl<'a> Chunk<'a> {
             marks_stride,
             bits: vec![0; plan.rows * stride],
             marks: vec![0; plan.rows * marks_stride],
+            count: vec![0; plan.rows],
             row: &plan.row,
-            relevant: &plan.relevant,
-            twin: &plan.twin,
-            scratch: vec![0; stride],
-            scratch_marks: vec![0; marks_stride],
-            count: vec![0; plan.row.len()],
         }
     }
 
-    /// Computes every relevant component's bits for a chunk of targets, successors first, and
-    /// hands each to `visit` with the chunk (whose rows of earlier components are final).
-    /// `own(c)` yields the chunk-local indices of targets component c holds itself; `target(d)`
-    /// the chunk-local index of component d when d is itself a target. A component with a twin
-    /// is not computed: `visit` gets the twin instead of bits, to copy its figures. Rows keep
-    /// the bits of the previous chunk until they are recomputed.
-    fn propagate(
-        &mut self,
-        cond: &Condensation,
-        mut own: impl FnMut(usize, &mut dyn FnMut(usize)),
-        target: impl Fn(usize) -> Option<usize>,
-        mut visit: impl FnMut(&Chunk, usize, Reached),
-    ) {
-        let (stride, ms) = (self.stride, self.marks_stride);
-        for c in 0..cond.len() {
-            if !self.relevant[c] {
-                continue;
-            }
-            let t = self.twin[c];
-            if t != u32::MAX {
-                self.count[c] = self.count[t as usize];
-                visit(self, c, Reached::AsTwin(t as usize));
-                continue;
-            }
-            let r = self.row[c];
-            let mut scratch = std::mem::take(&mut self.scratch);
-            let mut scratch_marks = std::mem::take(&mut self.scratch_marks);
-            {
-                // Earlier rows (successors come first), and the row to fill.
-                let (done, done_marks, mine, mine_marks) = if r == u32::MAX {
-                    (
-                        &self.bits[..],
-                        &self.marks[..],
-                        &mut scratch[..],
-                        &mut scratch_marks[..],
-                    )
-                } else {
-                    let (done, rest) = self.bits.split_at_mut(r as usize * stride);
-                    let (done_marks, rest_marks) = self.marks.split_at_mut(r as usize * ms);
-                    (
-                        &*done,
-                        &*done_marks,
-                        &mut rest[..stride],
-                        &mut rest_marks[..ms],
-                    )
-                };
-                for j in marked(mine_marks) {
-                    mine[j] = 0;
-                }
-                mine_marks.fill(0);
-                own(c, &mut |i| set_bit(mine, mine_marks, i));
-                for &d in cond.successors(c) {
-                    let d = d as usize;
-                    if let Some(i) = target(d) {
-                        set_bit(mine, mine_marks, i);
-                    }
-                    let rd = self.row[d] as usize;
-                    let (bits, marks) = (&done[rd * stride..], &done_marks[rd * ms..rd * ms + ms]);
-                    for (m, &mark) in marks.iter().enumerate() {
-                        mine_marks[m] |= mark;
-                    }
-                    for j in marked(marks) {
-                        mine[j] |= bits[j];
-                    }
-                }
-                self.count[c] = marked(mine_marks).map(|j| mine[j].count_ones()).sum();
-            }
-            if r == u32::MAX {
-                let row = Row {
-                    bits: &scratch,
-                    marks: &scratch_marks,
-                };
-                visit(self, c, Reached::Bits(row));
-            } else {
-                visit(self, c, Reached::Bits(self.of(c)));
-            }
-            self.scratch = scratch;
-            self.scratch_marks = scratch_marks;
+    fn rows(&self) -> Rows<'_> {
+        Rows {
+            bits: &self.bits,
+            marks: &self.marks,
+            stride: self.stride,
+            marks_stride: self.marks_stride,
+            row: self.row,
         }
     }
 
     /// Bits of a component that keeps a row.
     fn of(&self, c: usize) -> Row<'_> {
-        let r = self.row[c] as usize;
-        Row {
-            bits: &self.bits[r * self.stride..(r + 1) * self.stride],
-            marks: &self.marks[r * self.marks_stride..(r + 1) * self.marks_stride],
+        self.rows().of(c)
+    }
+
+    /// Set bits of a component that keeps a row.
+    fn count_of(&self, c: usize) -> u32 {
+        self.count[self.row[c] as usize]
+    }
+
+    /// Fills every row for a chunk of targets, successors first, and hands each component to
+    /// `visit` once its row is final (the rows of earlier components are final too). `own(c,
+    /// set)` sets the chunk-local indices of the targets component c holds itself; `target(d)`
+    /// is the chunk-local index of component d when d is itself a target.
+    fn fill_rows(
+        &mut self,
+        cond: &Condensation,
+        own: &impl Fn(usize, &mut dyn FnMut(usize)),
+        target: &impl Fn(usize) -> Option<usize>,
+        mut visit: impl FnMut(&Chunk, usize),
+    ) {
+        let (stride, ms) = (self.stride, self.marks_stride);
+        for c in 0..cond.len() {
+            let r = self.row[c];
+            if r == u32::MAX {
+                continue;
+            }
+            let r = r as usize;
+            let (done, rest) = self.bits.split_at_mut(r * stride);
+            let (done_marks, rest_marks) = self.marks.split_at_mut(r * ms);
+            let earlier = Rows {
+                bits: done,
+                marks: done_marks,
+                stride,
+                marks_stride: ms,
+                row: self.row,
+            };
+            self.count[r] = gather(
+                cond,
+                c,
+                earlier,
+                own,
+                target,
+                &mut rest[..stride],
+                &mut rest_marks[..ms],
+            );
+            visit(self, c);
         }
     }
+
+    /// The bits of a component that keeps no row, made in `scratch` from the filled rows, and
+    /// how many are set.
+    fn leaf<'s>(
+        &self,
+        cond: &Condensation,
+        c: usize,
+        own: &impl Fn(usize, &mut dyn FnMut(usize)),
+        target: &impl Fn(usize) -> Option<usize>,
+        scratch: &'s mut Scratch,
+    ) -> (Row<'s>, u32) {
+        let n = gather(
+            cond,
+            c,
+            self.rows(),
+            own,
+            target,
+            &mut scratch.bits,
+            &mut scratch.marks,
+        );
+        let row = Row {
+            bits: &scratch.bits,
+            marks: &scratch.marks,
+        };
+        (row, n)
+    }
 }
+
+/// Leaves per parallel job.
+const LEAF_BLOCK: usize = 256;
 
 /// Stores in chunks that never split a flow component.
 fn store_chunks(model: &Model, limit: usize) -> Vec<Vec<NodeId>> {
@@ -354,44 +410,71 @@ fn dominant(cond: &Condensation, chunk: &Chunk, c: usize) -> Option<usize> {
     cond.successors(c)
         .iter()
         .map(|&d| d as usize)
-        .max_by_key(|&d| (chunk.count[d], std::cmp::Reverse(d)))
+        .max_by_key(|&d| (chunk.count_of(d), std::cmp::Reverse(d)))
 }
 
-/// What one chunk of stores adds to each source.
+/// A component's figures over one chunk of stores.
+#[derive(Debug, Clone, Copy, Default)]
+struct StoreTotals {
+    records: u64,
+    exposure: f64,
+    /// Leaked stores.
+    stores: u32,
+    /// Leaked sink stores (see [`Plan::sink_store`]), counted in the reach size here instead
+    /// of in the reach pass.
+    sinks: u32,
+}
+
+/// The figures of some components over one chunk of stores: totals, and per population the
+/// chance that a person is untouched (`none[i * pops..(i + 1) * pops]` for the i-th).
 struct StoreFigures {
-    records: Vec<u64>,
-    exposure: Vec<f64>,
-    stores: Vec<u32>,
-    /// Stores counted in the reach size here instead of in the reach pass.
-    sinks: Vec<u32>,
-    /// sources × populations.
+    totals: Vec<StoreTotals>,
     none: Vec<f64>,
 }
 
-/// Scratch space of one worker of the store pass.
-struct StoreScratch<'a> {
-    chunk: Chunk<'a>,
-    local: Vec<u32>,
-    records: Vec<u64>,
-    exposure: Vec<f64>,
-    none: Vec<f64>,
-    /// Reached stores that are sink stores (see [`Plan::sink_store`]).
-    sinks: Vec<u32>,
-    /// Per record set: the component it was last looked at for (sets are met once per
-    /// component even when several of their copies differ).
-    set_seen: Vec<u32>,
+impl StoreFigures {
+    fn new(len: usize, pops: usize) -> StoreFigures {
+        StoreFigures {
+            totals: vec![StoreTotals::default(); len],
+            none: vec![1.0; len * pops],
+        }
+    }
+}
+
+/// Scratch space for counting one component's record sets.
+#[derive(Default)]
+struct SetScratch {
+    sets: Vec<crate::model::records::SetId>,
     copies: Vec<crate::model::records::Holding>,
+}
+
+/// One chunk of stores, as the store pass sees it.
+struct StoreChunk<'s> {
+    stores: &'s [NodeId],
+    /// Chunk-local index of each store node (`u32::MAX` outside the chunk).
+    local: &'s [u32],
+}
+
+impl StoreChunk<'_> {
+    fn has(&self, bits: Row, st: NodeId) -> bool {
+        let l = self.local[st as usize] as usize;
+        l != u32::MAX as usize && bits.bits[l / WORD] >> (l % WORD) & 1 == 1
+    }
 }
 
 /// Everything the passes share.
 struct Plan<'a> {
     index: &'a ExposureIndex,
     cond: Condensation,
-    sources: &'a [NodeId],
+    /// Row of each component that another relevant component reaches (`u32::MAX` for the
+    /// others), in component order.
     row: Vec<u32>,
     rows: usize,
     relevant: Vec<bool>,
-    twin: Vec<u32>,
+    /// Relevant components that keep no row and have no twin, in component order.
+    leaves: Vec<u32>,
+    /// Index in `leaves` of each leaf and of each twin's first (`u32::MAX` for the others).
+    leaf_of: Vec<u32>,
     store_of_comp: Vec<Vec<NodeId>>,
     /// Stores that are a component of their own with no successors and two or more
     /// predecessors, and no source's component. Such a store adds exactly one node to the reach
@@ -422,166 +505,209 @@ fn twins(cond: &Condensation, relevant: &[bool], row: &[u32], holds: &[Vec<NodeI
 }
 
 impl Plan<'_> {
-    /// One chunk of stores: bits, then each component's figures from its dominant successor's,
-    /// corrected for the flow components where the two differ.
-    fn store_chunk(&self, s: &mut StoreScratch, stores: &[NodeId]) -> StoreFigures {
+    /// Component c's figures over a chunk of stores. They start from those of its dominant
+    /// successor (`rows` holds every row's), and only the record sets of the stores it reaches
+    /// beyond that successor are recounted, each over its copies (a set's copies all sit in
+    /// one chunk). Its per-population figures are written to `none`.
+    #[allow(clippy::too_many_arguments)]
+    fn store_totals(
+        &self,
+        chunk: &Chunk,
+        rows: &StoreFigures,
+        part: &StoreChunk,
+        c: usize,
+        (bits, count): (Row, u32),
+        none: &mut [f64],
+        s: &mut SetScratch,
+    ) -> StoreTotals {
         let (cond, index) = (&self.cond, self.index);
-        let pops = index.populations.len();
-        for (i, &st) in stores.iter().enumerate() {
-            s.local[st as usize] = i as u32;
-        }
-        let local = &s.local;
-        let StoreScratch {
-            chunk,
-            records,
-            exposure,
-            none,
-            sinks,
-            set_seen,
-            copies,
-            ..
-        } = s;
-        set_seen.fill(u32::MAX);
-        let has = |bits: Row, st: NodeId| {
-            let l = local[st as usize];
-            l != u32::MAX && bits.bits[l as usize / WORD] >> (l as usize % WORD) & 1 == 1
+        let pops = none.len();
+        let base = dominant(cond, chunk, c);
+        let mut t = match base {
+            Some(d) => {
+                let r = chunk.row[d] as usize;
+                none.copy_from_slice(&rows.none[r * pops..(r + 1) * pops]);
+                rows.totals[r]
+            }
+            None => {
+                none.fill(1.0);
+                StoreTotals::default()
+            }
         };
-        chunk.propagate(
-            cond,
-            |c, set| {
-                for &st in &self.store_of_comp[c] {
-                    if local[st as usize] != u32::MAX {
-                        set(local[st as usize] as usize);
-                    }
-                }
-            },
-            |_| None,
-            |chunk, c, reached| {
-                let bits = match reached {
-                    Reached::Bits(bits) => bits,
-                    Reached::AsTwin(t) => {
-                        records[c] = records[t];
-                        exposure[c] = exposure[t];
-                        sinks[c] = sinks[t];
-                        none.copy_within(t * pops..(t + 1) * pops, c * pops);
-                        return;
-                    }
-                };
-                let base = dominant(cond, chunk, c);
-                let (mut rec, mut exp) = base.map_or((0, 0.0), |d| (records[d], exposure[d]));
-                let mut sink = base.map_or(0, |d| sinks[d]);
-                match base {
-                    Some(d) => none.copy_within(d * pops..(d + 1) * pops, c * pops),
-                    None => none[c * pops..(c + 1) * pops]
-                        .iter_mut()
-                        .for_each(|x| *x = 1.0),
-                }
-                if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
-                    // Stores c reaches and its base does not: each of their record sets gains
-                    // the records of its copies c reaches beyond those the base reaches.
-                    let base_bits = base.map(|d| chunk.of(d));
-                    for (w, word) in bits.words() {
-                        let mut diff = word & !base_bits.map_or(0, |b| b.bits[w]);
-                        while diff != 0 {
-                            let i = w * WORD + diff.trailing_zeros() as usize;
-                            diff &= diff - 1;
-                            sink += self.sink_store[stores[i] as usize] as u32;
-                            for h in index.store_holdings(stores[i]) {
-                                if set_seen[h.set as usize] == c as u32 {
-                                    continue;
-                                }
-                                set_seen[h.set as usize] = c as u32;
-                                let with = index.set_records(h.set, |st| has(bits, st), copies);
-                                let without = base_bits.map_or(0, |b| {
-                                    index.set_records(h.set, |st| has(b, st), copies)
-                                });
-                                if with == without {
-                                    continue;
-                                }
-                                let weight = index.set_weight(h.set);
-                                rec = rec.saturating_add(with).saturating_sub(without);
-                                exp += with as f64 * weight - without as f64 * weight;
-                                let (population, coverage) = index.set_subjects(h.set);
-                                if without == 0 && population != NO_POPULATION {
-                                    none[c * pops + population as usize] *= 1.0 - coverage;
-                                }
-                            }
-                        }
-                    }
-                }
-                records[c] = rec;
-                exposure[c] = exp;
-                sinks[c] = sink;
-            },
-        );
-        for &st in stores {
-            s.local[st as usize] = u32::MAX;
+        t.stores = count;
+        if count == base.map_or(0, |d| chunk.count_of(d)) {
+            return t;
         }
-        let comps = self.sources.iter().map(|&x| cond.comp[x as usize] as usize);
-        StoreFigures {
-            records: comps.clone().map(|c| s.records[c]).collect(),
-            exposure: comps.clone().map(|c| s.exposure[c]).collect(),
-            stores: comps.clone().map(|c| s.chunk.count[c]).collect(),
-            sinks: comps.clone().map(|c| s.sinks[c]).collect(),
-            none: comps
-                .flat_map(|c| s.none[c * pops..(c + 1) * pops].iter().copied())
-                .collect(),
+        // Stores c reaches and its base does not: each of their record sets gains the records
+        // of its copies c reaches beyond those the base reaches.
+        let base_bits = base.map(|d| chunk.of(d));
+        s.sets.clear();
+        for (w, word) in bits.words() {
+            let mut diff = word & !base_bits.map_or(0, |b| b.bits[w]);
+            while diff != 0 {
+                let st = part.stores[w * WORD + diff.trailing_zeros() as usize];
+                diff &= diff - 1;
+                t.sinks += self.sink_store[st as usize] as u32;
+                s.sets
+                    .extend(index.store_holdings(st).iter().map(|h| h.set));
+            }
         }
+        s.sets.sort_unstable();
+        s.sets.dedup();
+        for &set in &s.sets {
+            let with = index.set_records(set, |st| part.has(bits, st), &mut s.copies);
+            let without = base_bits.map_or(0, |b| {
+                index.set_records(set, |st| part.has(b, st), &mut s.copies)
+            });
+            if with == without {
+                continue;
+            }
+            let weight = index.set_weight(set);
+            t.records = t.records.saturating_add(with).saturating_sub(without);
+            t.exposure += with as f64 * weight - without as f64 * weight;
+            let (population, coverage) = index.set_subjects(set);
+            if without == 0 && population != NO_POPULATION {
+                none[population as usize] *= 1.0 - coverage;
+            }
+        }
+        t
     }
 
-    /// One chunk of weighted components: what each source adds to its reach size.
+    /// One chunk of stores: the rows and their figures (into `rows`), then the leaves' figures
+    /// in parallel, in blocks of [`LEAF_BLOCK`].
+    fn store_chunk(
+        &self,
+        chunk: &mut Chunk,
+        rows: &mut StoreFigures,
+        part: &StoreChunk,
+    ) -> Vec<StoreFigures> {
+        let cond = &self.cond;
+        let pops = self.index.populations.len();
+        let own = |c: usize, set: &mut dyn FnMut(usize)| {
+            for &st in &self.store_of_comp[c] {
+                let l = part.local[st as usize];
+                if l != u32::MAX {
+                    set(l as usize);
+                }
+            }
+        };
+        let target = |_: usize| None;
+        let mut none = vec![1.0; pops];
+        let mut s = SetScratch::default();
+        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+            let r = chunk.row[c] as usize;
+            let bits = (chunk.of(c), chunk.count[r]);
+            let t = self.store_totals(chunk, rows, part, c, bits, &mut none, &mut s);
+            rows.totals[r] = t;
+            rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
+        });
+        let (chunk, rows) = (&*chunk, &*rows);
+        self.leaves
+            .par_chunks(LEAF_BLOCK)
+            .map_init(
+                || (Scratch::new(chunk.stride), SetScratch::default()),
+                |(scratch, s), block| {
+                    let mut out = StoreFigures::new(block.len(), pops);
+                    for (i, &c) in block.iter().enumerate() {
+                        let c = c as usize;
+                        let bits = chunk.leaf(cond, c, &own, &target, scratch);
+                        let none = &mut out.none[i * pops..(i + 1) * pops];
+                        out.totals[i] = self.store_totals(chunk, rows, part, c, bits, none, s);
+                    }
+                    out
+                },
+            )
+            .collect()
+    }
+
+    /// Component c's reach weight over a chunk of weighted components: that of its dominant
+    /// successor (`weights` holds every row's), plus the trees of the weighted components it
+    /// reaches beyond it.
+    fn reach_weight(
+        &self,
+        chunk: &Chunk,
+        weights: &[u64],
+        c: usize,
+        (bits, count): (Row, u32),
+        part: &[usize],
+        tree: &[u64],
+    ) -> u64 {
+        let base = dominant(&self.cond, chunk, c);
+        let mut w = base.map_or(0, |d| weights[chunk.row[d] as usize]);
+        if count != base.map_or(0, |d| chunk.count_of(d)) {
+            let b = base.map(|d| chunk.of(d));
+            for (wi, x) in bits.words() {
+                let mut diff = x & !b.map_or(0, |b| b.bits[wi]);
+                while diff != 0 {
+                    let bit = diff.trailing_zeros() as usize;
+                    diff &= diff - 1;
+                    w += tree[part[wi * WORD + bit]];
+                }
+            }
+        }
+        w
+    }
+
+    /// One chunk of weighted components: the rows' weights (into `weights`), then the leaves'
+    /// in parallel, in blocks of [`LEAF_BLOCK`].
     fn reach_chunk(
         &self,
         chunk: &mut Chunk,
-        weight_of: &mut [u64],
-        slot: &mut [u32],
+        weights: &mut [u64],
+        slot: &[u32],
         part: &[usize],
         tree: &[u64],
-    ) -> Vec<u64> {
+    ) -> Vec<Vec<u64>> {
         let cond = &self.cond;
-        for (i, &c) in part.iter().enumerate() {
-            slot[c] = i as u32;
-        }
-        chunk.propagate(
-            cond,
-            |_, _| {},
-            |d| (slot[d] != u32::MAX).then(|| slot[d] as usize),
-            |chunk, c, reached| {
-                let bits = match reached {
-                    Reached::Bits(bits) => bits,
-                    Reached::AsTwin(t) => {
-                        weight_of[c] = weight_of[t];
-                        return;
-                    }
-                };
-                let base = dominant(cond, chunk, c);
-                let mut w = base.map_or(0, |d| weight_of[d]);
-                if chunk.count[c] != base.map_or(0, |d| chunk.count[d]) {
-                    let b = base.map(|d| chunk.of(d));
-                    for (wi, x) in bits.words() {
-                        let mut diff = x & !b.map_or(0, |b| b.bits[wi]);
-                        while diff != 0 {
-                            let bit = diff.trailing_zeros() as usize;
-                            diff &= diff - 1;
-                            w += tree[part[wi * WORD + bit]];
-                        }
-                    }
-                }
-                weight_of[c] = w;
-            },
-        );
-        for &c in part {
-            slot[c] = u32::MAX;
-        }
-        self.sources
-            .iter()
-            .map(|&x| weight_of[cond.comp[x as usize] as usize])
+        let own = |_: usize, _: &mut dyn FnMut(usize)| {};
+        let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
+        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+            let r = chunk.row[c] as usize;
+            let bits = (chunk.of(c), chunk.count[r]);
+            weights[r] = self.reach_weight(chunk, weights, c, bits, part, tree);
+        });
+        let (chunk, weights) = (&*chunk, &*weights);
+        self.leaves
+            .par_chunks(LEAF_BLOCK)
+            .map_init(
+                || Scratch::new(chunk.stride),
+                |scratch, block| {
+                    block
+                        .iter()
+                        .map(|&c| {
+                            let c = c as usize;
+                            let bits = chunk.leaf(cond, c, &own, &target, scratch);
+                            self.reach_weight(chunk, weights, c, bits, part, tree)
+                        })
+                        .collect()
+                },
+            )
             .collect()
+    }
+
+    /// Where a source's figures are: its component's row, or its leaf (block, index).
+    fn place(&self, x: NodeId) -> Place {
+        let c = self.cond.comp[x as usize] as usize;
+        match self.row[c] {
+            u32::MAX => {
+                let l = self.leaf_of[c] as usize;
+                Place::Leaf(l / LEAF_BLOCK, l % LEAF_BLOCK)
+            }
+            r => Place::Row(r as usize),
+        }
     }
 }
 
-/// The worst case of every source, through the condensation. Chunks run in parallel; their
-/// figures are combined in chunk order, so the result does not depend on the thread count.
+/// Where a source's figures are kept in a pass.
+#[derive(Clone, Copy)]
+enum Place {
+    Row(usize),
+    Leaf(usize, usize),
+}
+
+/// The worst case of every source, through the condensation. Chunks run one after another;
+/// within a chunk the leaves run in parallel. Every figure is computed by one thread and
+/// combined in chunk order, so the result does not depend on the thread count.
 pub fn sweep(
     model: &Model,
     graph: &AttackGraph,
@@ -602,8 +728,15 @@ pub fn sweep_condensed(
     sweep_in_chunks(model, cond, index, sources, CHUNK_WORDS)
 }
 
-/// [`sweep_condensed`] with chunks of `chunk_words` words: the tests make them narrow so that
-/// models of a few hundred stores take many chunks.
+/// Targets per chunk when `total` targets are cut into chunks of at most `words` words, as
+/// evenly as possible.
+fn per_chunk(total: usize, words: usize) -> usize {
+    let chunks = total.div_ceil(words * WORD).max(1);
+    total.div_ceil(chunks).max(1)
+}
+
+/// [`sweep_condensed`] with chunks of at most `chunk_words` words: the tests make them narrow
+/// so that models of a few hundred stores take many chunks.
 #[doc(hidden)]
 pub fn sweep_in_chunks(
     model: &Model,
@@ -612,7 +745,6 @@ pub fn sweep_in_chunks(
     sources: &[NodeId],
     chunk_words: usize,
 ) -> Vec<SweepRow> {
-    let t0 = std::time::Instant::now();
     let k = cond.len();
     let pops = index.populations.len();
 
@@ -648,6 +780,19 @@ pub fn sweep_in_chunks(
         store_of_comp[cond.comp[s as usize] as usize].push(s);
     }
     let twin = twins(&cond, &relevant, &row, &store_of_comp);
+    let mut leaves = Vec::new();
+    let mut leaf_of = vec![u32::MAX; k];
+    for c in 0..k {
+        if relevant[c] && row[c] == u32::MAX {
+            leaf_of[c] = match twin[c] {
+                u32::MAX => {
+                    leaves.push(c as u32);
+                    leaves.len() as u32 - 1
+                }
+                t => leaf_of[t as usize],
+            };
+        }
+    }
     let mut sink_store = vec![false; model.node_count()];
     let mut source_comp = vec![false; k];
     for &x in sources {
@@ -664,60 +809,18 @@ pub fn sweep_in_chunks(
     let plan = Plan {
         index,
         cond,
-        sources,
         row,
         rows,
         relevant,
-        twin,
+        leaves,
+        leaf_of,
         store_of_comp,
         sink_store,
     };
-    eprintln!("TT  plan {:?}", t0.elapsed());
-    let chunks = store_chunks(model, chunk_words * WORD);
-    eprintln!("TT  chunks {:?}", t0.elapsed());
-    // A flow component larger than a chunk makes its chunk wider.
-    let max_words = chunks
-        .iter()
-        .map(|c| c.len().div_ceil(WORD))
-        .max()
-        .unwrap_or(0)
-        .max(chunk_words);
-    // Per source: records, exposure, stores and the chance each person is untouched, summed
-    // (multiplied) over the chunks in chunk order.
-    let mut records = vec![0u64; sources.len()];
-    let mut exposure = vec![0.0f64; sources.len()];
-    let mut stores = vec![0u32; sources.len()];
-    let mut none = vec![1.0f64; sources.len() * pops];
-    let mut reach = vec![0u64; sources.len()];
-    in_waves(
-        chunks.len(),
-        || StoreScratch {
-            chunk: Chunk::new(&plan, max_words),
-            local: vec![u32::MAX; model.node_count()],
-            records: vec![0; k],
-            exposure: vec![0.0; k],
-            none: vec![1.0; k * pops],
-            sinks: vec![0; k],
-            set_seen: vec![u32::MAX; index.set_count()],
-            copies: Vec::new(),
-        },
-        |scratch, i| plan.store_chunk(scratch, &chunks[i]),
-        |f: StoreFigures| {
-            for xi in 0..sources.len() {
-                records[xi] = records[xi].saturating_add(f.records[xi]);
-                exposure[xi] += f.exposure[xi];
-                stores[xi] += f.stores[xi];
-                reach[xi] += f.sinks[xi] as u64;
-            }
-            for (n, v) in none.iter_mut().zip(&f.none) {
-                *n *= v;
-            }
-        },
-    );
-
-    eprintln!("TT  storepass {:?}", t0.elapsed());
-    // Reach sizes: trees of hanging components, bits for the others.
+    let places: Vec<Place> = sources.iter().map(|&x| plan.place(x)).collect();
     let cond = &plan.cond;
+
+    // Reach sizes: trees of hanging components, bits for the weighted others.
     let mut tree = vec![0u64; k];
     for c in 0..k {
         tree[c] += cond.size[c] as u64;
@@ -733,22 +836,85 @@ pub fn sweep_in_chunks(
                 && !matches!(plan.store_of_comp[c][..], [st] if plan.sink_store[st as usize])
         })
         .collect();
-    let parts: Vec<&[usize]> = weighted.chunks(chunk_words * WORD).collect();
-    eprintln!("TT  weighted {:?}", t0.elapsed());
-    in_waves(
-        parts.len(),
-        || {
-            (
-                Chunk::new(&plan, chunk_words),
-                vec![0u64; k],
-                vec![u32::MAX; k],
-            )
-        },
-        |(chunk, weight_of, slot), i| plan.reach_chunk(chunk, weight_of, slot, parts[i], &tree),
-        |part: Vec<u64>| reach.iter_mut().zip(part).for_each(|(x, y)| *x += y),
+    let parts: Vec<&[usize]> = weighted
+        .chunks(per_chunk(weighted.len(), chunk_words))
+        .collect();
+    let chunks = store_chunks(
+        model,
+        per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
     );
+    // A flow component larger than a chunk makes its chunk wider.
+    let stride = chunks
+        .iter()
+        .map(Vec::len)
+        .chain(parts.iter().map(|p| p.len()))
+        .max()
+        .unwrap_or(0)
+        .div_ceil(WORD)
+        .max(1);
+    let mut chunk = Chunk::new(&plan, stride);
 
-    eprintln!("TT  reachpass {:?}", t0.elapsed());
+    // Per source: records, exposure, stores and the chance each person is untouched, summed
+    // (multiplied) over the chunks in chunk order.
+    let mut records = vec![0u64; sources.len()];
+    let mut exposure = vec![0.0f64; sources.len()];
+    let mut stores = vec![0u32; sources.len()];
+    let mut none = vec![1.0f64; sources.len() * pops];
+    let mut reach = vec![0u64; sources.len()];
+    let mut row_figures = StoreFigures::new(plan.rows, pops);
+    let mut local = vec![u32::MAX; model.node_count()];
+    for part in &chunks {
+        for (i, &st) in part.iter().enumerate() {
+            local[st as usize] = i as u32;
+        }
+        let view = StoreChunk {
+            stores: part,
+            local: &local,
+        };
+        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
+        for (xi, place) in places.iter().enumerate() {
+            let (t, n) = match *place {
+                Place::Row(r) => (
+                    row_figures.totals[r],
+                    &row_figures.none[r * pops..(r + 1) * pops],
+                ),
+                Place::Leaf(b, i) => (
+                    leaves[b].totals[i],
+                    &leaves[b].none[i * pops..(i + 1) * pops],
+                ),
+            };
+            records[xi] = records[xi].saturating_add(t.records);
+            exposure[xi] += t.exposure;
+            stores[xi] += t.stores;
+            reach[xi] += t.sinks as u64;
+            for (acc, v) in none[xi * pops..(xi + 1) * pops].iter_mut().zip(n) {
+                *acc *= v;
+            }
+        }
+        for &st in part {
+            local[st as usize] = u32::MAX;
+        }
+    }
+    drop(row_figures);
+
+    let mut weights = vec![0u64; plan.rows];
+    let mut slot = vec![u32::MAX; k];
+    for part in &parts {
+        for (i, &c) in part.iter().enumerate() {
+            slot[c] = i as u32;
+        }
+        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, &tree);
+        for (xi, place) in places.iter().enumerate() {
+            reach[xi] += match *place {
+                Place::Row(r) => weights[r],
+                Place::Leaf(b, i) => leaves[b][i],
+            };
+        }
+        for &c in part.iter() {
+            slot[c] = u32::MAX;
+        }
+    }
+
     sources
         .iter()
         .enumerate()
@@ -763,31 +929,6 @@ pub fn sweep_in_chunks(
                 .collect(),
         })
         .collect()
-}
-
-/// Runs `jobs` jobs in waves of one job per worker thread. Each worker keeps the scratch space
-/// `make` gives it for all its jobs (large bitsets are made once per thread, not once per job),
-/// and `fold` receives every job's result in job order as each wave ends, so results are
-/// combined in the same order for any thread count and only one wave of them is held at once.
-fn in_waves<S: Send, T: Send>(
-    jobs: usize,
-    make: impl Fn() -> S,
-    work: impl Fn(&mut S, usize) -> T + Sync,
-    mut fold: impl FnMut(T),
-) {
-    let workers = rayon::current_num_threads().clamp(1, jobs.max(1));
-    let mut scratch: Vec<S> = (0..workers.min(jobs)).map(|_| make()).collect();
-    let mut start = 0;
-    while start < jobs {
-        let end = (start + workers).min(jobs);
-        let results: Vec<T> = scratch[..end - start]
-            .par_iter_mut()
-            .enumerate()
-            .map(|(j, s)| work(s, start + j))
-            .collect();
-        results.into_iter().for_each(&mut fold);
-        start = end;
-    }
 }
 
 /// The plain twin of [`sweep`]: one breadth-first search per source.

@@ -82,6 +82,28 @@ fn sweep_equals_one_traversal_per_source_on_random_models() {
 }
 
 #[test]
+fn sweep_results_do_not_depend_on_the_thread_count() {
+    let a = Analysis::new(generate(3_000, 11));
+    let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
+    let on = |threads: usize, words: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let cond = Condensation::new(&a.graph);
+            sweep_in_chunks(&a.model, cond, a.index(), &sources, words)
+        })
+    };
+    for words in [1, 128] {
+        let one = on(1, words);
+        // Bit for bit, floating-point figures included.
+        assert_eq!(one, on(3, words), "chunks of {words} words");
+        assert_eq!(one, on(4, words), "chunks of {words} words");
+    }
+}
+
+#[test]
 fn sweep_rows_match_the_worst_case_of_run() {
     let a = Analysis::new(generate(500, 3));
     let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).take(50).collect();
