@@ -35,6 +35,7 @@ use super::reach::forward;
 use super::tally::{ExposureIndex, Tally, NO_POPULATION};
 use crate::graph::scc::graph_components;
 use crate::graph::AttackGraph;
+use crate::model::records::SetId;
 use crate::model::{Model, NodeId, NodeKind};
 
 /// Bits per chunk word.
@@ -444,21 +445,74 @@ impl StoreFigures {
 /// Scratch space for counting one component's record sets.
 #[derive(Default)]
 struct SetScratch {
-    sets: Vec<crate::model::records::SetId>,
+    sets: Vec<SetId>,
     copies: Vec<crate::model::records::Holding>,
 }
 
-/// One chunk of stores, as the store pass sees it.
+/// One chunk of stores, as the store pass sees it. A record set held whole in one store alone
+/// (a solo set) adds the same records to whoever reaches that store, so each store's solo sets
+/// are summed once per chunk; only the sets with copies in several stores (shared sets) are
+/// counted per component.
 struct StoreChunk<'s> {
-    stores: &'s [NodeId],
     /// Chunk-local index of each store node (`u32::MAX` outside the chunk).
     local: &'s [u32],
+    /// Per chunk store: what its solo sets add (and whether it is a sink store), and per
+    /// population the chance they leave a person untouched (`pops` per store).
+    solo: Vec<StoreTotals>,
+    solo_none: Vec<f64>,
+    /// Shared sets of chunk store i: `shared[shared_at[i]..shared_at[i + 1]]`.
+    shared_at: Vec<u32>,
+    shared: Vec<SetId>,
 }
 
-impl StoreChunk<'_> {
+impl<'s> StoreChunk<'s> {
+    fn new(plan: &Plan, stores: &[NodeId], local: &'s [u32]) -> StoreChunk<'s> {
+        let index = plan.index;
+        let pops = index.populations.len();
+        let mut part = StoreChunk {
+            local,
+            solo: Vec::with_capacity(stores.len()),
+            solo_none: Vec::with_capacity(stores.len() * pops),
+            shared_at: vec![0],
+            shared: Vec::new(),
+        };
+        let mut buf = Vec::new();
+        for &st in stores {
+            let mut t = StoreTotals {
+                sinks: plan.sink_store[st as usize] as u32,
+                ..StoreTotals::default()
+            };
+            let at = part.solo_none.len();
+            part.solo_none.resize(at + pops, 1.0);
+            for h in index.store_holdings(st) {
+                if !index.is_solo(h.set) {
+                    part.shared.push(h.set);
+                    continue;
+                }
+                let n = index.set_records(h.set, |x| x == st, &mut buf);
+                if n == 0 {
+                    continue;
+                }
+                t.records = t.records.saturating_add(n);
+                t.exposure += n as f64 * index.set_weight(h.set);
+                let (population, coverage) = index.set_subjects(h.set);
+                if population != NO_POPULATION {
+                    part.solo_none[at + population as usize] *= 1.0 - coverage;
+                }
+            }
+            part.solo.push(t);
+            part.shared_at.push(part.shared.len() as u32);
+        }
+        part
+    }
+
     fn has(&self, bits: Row, st: NodeId) -> bool {
         let l = self.local[st as usize] as usize;
         l != u32::MAX as usize && bits.bits[l / WORD] >> (l % WORD) & 1 == 1
+    }
+
+    fn shared_of(&self, i: usize) -> &[SetId] {
+        &self.shared[self.shared_at[i] as usize..self.shared_at[i + 1] as usize]
     }
 }
 
@@ -538,18 +592,24 @@ impl Plan<'_> {
         if count == base.map_or(0, |d| chunk.count_of(d)) {
             return t;
         }
-        // Stores c reaches and its base does not: each of their record sets gains the records
-        // of its copies c reaches beyond those the base reaches.
+        // Stores c reaches and its base does not: their solo sets add their records, and each
+        // of their shared sets gains the records of its copies c reaches beyond those the base
+        // reaches.
         let base_bits = base.map(|d| chunk.of(d));
         s.sets.clear();
         for (w, word) in bits.words() {
             let mut diff = word & !base_bits.map_or(0, |b| b.bits[w]);
             while diff != 0 {
-                let st = part.stores[w * WORD + diff.trailing_zeros() as usize];
+                let i = w * WORD + diff.trailing_zeros() as usize;
                 diff &= diff - 1;
-                t.sinks += self.sink_store[st as usize] as u32;
-                s.sets
-                    .extend(index.store_holdings(st).iter().map(|h| h.set));
+                let solo = &part.solo[i];
+                t.records = t.records.saturating_add(solo.records);
+                t.exposure += solo.exposure;
+                t.sinks += solo.sinks;
+                for (n, f) in none.iter_mut().zip(&part.solo_none[i * pops..]) {
+                    *n *= f;
+                }
+                s.sets.extend_from_slice(part.shared_of(i));
             }
         }
         s.sets.sort_unstable();
@@ -854,42 +914,45 @@ pub fn sweep_in_chunks(
         .max(1);
     let mut chunk = Chunk::new(&plan, stride);
 
-    // Per source: records, exposure, stores and the chance each person is untouched, summed
-    // (multiplied) over the chunks in chunk order.
-    let mut records = vec![0u64; sources.len()];
-    let mut exposure = vec![0.0f64; sources.len()];
-    let mut stores = vec![0u32; sources.len()];
+    // Per source: records, exposure, stores, reach and the chance each person is untouched,
+    // summed (multiplied) over the chunks in chunk order.
+    let mut totals = vec![SourceTotals::default(); sources.len()];
     let mut none = vec![1.0f64; sources.len() * pops];
-    let mut reach = vec![0u64; sources.len()];
     let mut row_figures = StoreFigures::new(plan.rows, pops);
     let mut local = vec![u32::MAX; model.node_count()];
     for part in &chunks {
         for (i, &st) in part.iter().enumerate() {
             local[st as usize] = i as u32;
         }
-        let view = StoreChunk {
-            stores: part,
-            local: &local,
-        };
+        let view = StoreChunk::new(&plan, part, &local);
         let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
-        for (xi, place) in places.iter().enumerate() {
-            let (t, n) = match *place {
-                Place::Row(r) => (
-                    row_figures.totals[r],
-                    &row_figures.none[r * pops..(r + 1) * pops],
-                ),
-                Place::Leaf(b, i) => (
-                    leaves[b].totals[i],
-                    &leaves[b].none[i * pops..(i + 1) * pops],
-                ),
-            };
-            records[xi] = records[xi].saturating_add(t.records);
-            exposure[xi] += t.exposure;
-            stores[xi] += t.stores;
-            reach[xi] += t.sinks as u64;
-            for (acc, v) in none[xi * pops..(xi + 1) * pops].iter_mut().zip(n) {
-                *acc *= v;
-            }
+        let at = |place: Place| match place {
+            Place::Row(r) => (
+                &row_figures.totals[r],
+                &row_figures.none[r * pops..][..pops],
+            ),
+            Place::Leaf(b, i) => (&leaves[b].totals[i], &leaves[b].none[i * pops..][..pops]),
+        };
+        totals
+            .par_iter_mut()
+            .zip(&places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                let t = at(place).0;
+                acc.records = acc.records.saturating_add(t.records);
+                acc.exposure += t.exposure;
+                acc.stores += t.stores;
+                acc.reach += t.sinks as u64;
+            });
+        if pops > 0 {
+            none.par_chunks_mut(pops)
+                .zip(&places)
+                .with_min_len(FOLD_BLOCK)
+                .for_each(|(acc, &place)| {
+                    for (a, v) in acc.iter_mut().zip(at(place).1) {
+                        *a *= v;
+                    }
+                });
         }
         for &st in part {
             local[st as usize] = u32::MAX;
@@ -904,31 +967,49 @@ pub fn sweep_in_chunks(
             slot[c] = i as u32;
         }
         let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, &tree);
-        for (xi, place) in places.iter().enumerate() {
-            reach[xi] += match *place {
-                Place::Row(r) => weights[r],
-                Place::Leaf(b, i) => leaves[b][i],
-            };
-        }
+        totals
+            .par_iter_mut()
+            .zip(&places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                acc.reach += match place {
+                    Place::Row(r) => weights[r],
+                    Place::Leaf(b, i) => leaves[b][i],
+                };
+            });
         for &c in part.iter() {
             slot[c] = u32::MAX;
         }
     }
 
     sources
-        .iter()
+        .par_iter()
+        .zip(&totals)
         .enumerate()
-        .map(|(xi, &x)| SweepRow {
+        .map(|(xi, (&x, t))| SweepRow {
             node: x,
-            exposure: exposure[xi],
-            records: records[xi],
-            stores: stores[xi],
-            reach: reach[xi] + tree[cond.comp[x as usize] as usize],
+            exposure: t.exposure,
+            records: t.records,
+            stores: t.stores,
+            reach: t.reach + tree[cond.comp[x as usize] as usize],
             people: (0..pops)
                 .map(|p| index.sizes[p] * (1.0 - none[xi * pops + p]))
                 .collect(),
         })
         .collect()
+}
+
+/// Sources per parallel job when chunk figures are added to theirs.
+const FOLD_BLOCK: usize = 4096;
+
+/// A source's figures, summed over the chunks.
+#[derive(Debug, Clone, Copy, Default)]
+struct SourceTotals {
+    records: u64,
+    exposure: f64,
+    stores: u32,
+    /// Nodes reached beyond the source's own tree.
+    reach: u64,
 }
 
 /// The plain twin of [`sweep`]: one breadth-first search per source.

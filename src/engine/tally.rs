@@ -212,6 +212,11 @@ impl ExposureIndex {
         union_records(self.set_amount[s], buf)
     }
 
+    /// Whether a set is held whole in one store alone.
+    pub(crate) fn is_solo(&self, set: SetId) -> bool {
+        self.shared_slot[set as usize] == u32::MAX
+    }
+
     /// The one store holding a set held whole in one store, with its holding.
     fn copies_of_solo(&self, set: SetId) -> Option<(NodeId, Holding)> {
         self.solo_store[set as usize].map(|(store, window)| {
