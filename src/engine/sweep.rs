@@ -333,8 +333,9 @@ impl<'a> Chunk<'a> {
         }
     }
 
-    /// The bits of a component that keeps no row, made in `scratch` from the filled rows, and
-    /// how many are set.
+    /// What a component that keeps no row reaches beyond its dominant successor, made in
+    /// `scratch` from the filled rows. The dominant successor's row is not copied, only masked
+    /// out of the others: it is usually the largest.
     fn leaf<'s>(
         &self,
         cond: &Condensation,
@@ -342,21 +343,85 @@ impl<'a> Chunk<'a> {
         own: &impl Fn(usize, &mut dyn FnMut(usize)),
         target: &impl Fn(usize) -> Option<usize>,
         scratch: &'s mut Scratch,
-    ) -> (Row<'s>, u32) {
-        let n = gather(
-            cond,
-            c,
-            self.rows(),
-            own,
-            target,
-            &mut scratch.bits,
-            &mut scratch.marks,
-        );
-        let row = Row {
-            bits: &scratch.bits,
-            marks: &scratch.marks,
-        };
-        (row, n)
+    ) -> Beyond<'s> {
+        let base = dominant(cond, self, c);
+        let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
+        for j in marked(marks) {
+            bits[j] = 0;
+        }
+        marks.fill(0);
+        own(c, &mut |i| set_bit(bits, marks, i));
+        for &d in cond.successors(c) {
+            let d = d as usize;
+            if let Some(i) = target(d) {
+                set_bit(bits, marks, i);
+            }
+            if Some(d) == base {
+                continue;
+            }
+            let from = self.of(d);
+            for (m, &mark) in marks.iter_mut().zip(from.marks) {
+                *m |= mark;
+            }
+            for (j, word) in from.words() {
+                bits[j] |= word;
+            }
+        }
+        let mut count = base.map_or(0, |d| self.count_of(d));
+        let base_bits = base.map(|d| self.of(d));
+        for j in marked(marks) {
+            if let Some(b) = base_bits {
+                bits[j] &= !b.bits[j];
+            }
+            count += bits[j].count_ones();
+        }
+        Beyond {
+            base,
+            bits: Row {
+                bits: &scratch.bits,
+                marks: &scratch.marks,
+            },
+            whole: false,
+            count,
+        }
+    }
+}
+
+/// What a component reaches in a chunk, seen from its dominant successor (whose figures its
+/// own start from).
+#[derive(Clone, Copy)]
+struct Beyond<'r> {
+    base: Option<usize>,
+    /// All the component's bits when `whole`, else only those its base lacks.
+    bits: Row<'r>,
+    whole: bool,
+    /// Bits the component reaches in all.
+    count: u32,
+}
+
+impl<'r> Beyond<'r> {
+    /// A component that keeps a row: all its bits are there.
+    fn whole(cond: &Condensation, chunk: &'r Chunk, c: usize) -> Beyond<'r> {
+        Beyond {
+            base: dominant(cond, chunk, c),
+            bits: chunk.of(c),
+            whole: true,
+            count: chunk.count_of(c),
+        }
+    }
+
+    /// The words of the bits the base lacks (some may be zero), as (word index, word).
+    fn extra_words<'s>(&'s self, chunk: &'s Chunk) -> impl Iterator<Item = (usize, u64)> + 's {
+        let base = self.base.filter(|_| self.whole).map(|d| chunk.of(d));
+        self.bits
+            .words()
+            .map(move |(j, w)| (j, w & !base.map_or(0, |b| b.bits[j])))
+    }
+
+    /// Whether the component reaches store `st`.
+    fn has(&self, chunk: &Chunk, part: &StoreChunk, st: NodeId) -> bool {
+        part.has(self.bits, st)
+            || !self.whole && self.base.is_some_and(|d| part.has(chunk.of(d), st))
     }
 }
 
@@ -559,24 +624,23 @@ fn twins(cond: &Condensation, relevant: &[bool], row: &[u32], holds: &[Vec<NodeI
 }
 
 impl Plan<'_> {
-    /// Component c's figures over a chunk of stores. They start from those of its dominant
-    /// successor (`rows` holds every row's), and only the record sets of the stores it reaches
-    /// beyond that successor are recounted, each over its copies (a set's copies all sit in
-    /// one chunk). Its per-population figures are written to `none`.
-    #[allow(clippy::too_many_arguments)]
+    /// A component's figures over a chunk of stores. They start from those of its dominant
+    /// successor (`rows` holds every row's), and only what it reaches beyond that successor is
+    /// added: the solo sets of those stores, and their shared sets recounted over their copies
+    /// (a set's copies all sit in one chunk). Its per-population figures are written to
+    /// `none`.
     fn store_totals(
         &self,
         chunk: &Chunk,
         rows: &StoreFigures,
         part: &StoreChunk,
-        c: usize,
-        (bits, count): (Row, u32),
+        reached: Beyond,
         none: &mut [f64],
         s: &mut SetScratch,
     ) -> StoreTotals {
-        let (cond, index) = (&self.cond, self.index);
+        let index = self.index;
         let pops = none.len();
-        let base = dominant(cond, chunk, c);
+        let base = reached.base;
         let mut t = match base {
             Some(d) => {
                 let r = chunk.row[d] as usize;
@@ -588,20 +652,16 @@ impl Plan<'_> {
                 StoreTotals::default()
             }
         };
-        t.stores = count;
-        if count == base.map_or(0, |d| chunk.count_of(d)) {
+        t.stores = reached.count;
+        if reached.count == base.map_or(0, |d| chunk.count_of(d)) {
             return t;
         }
-        // Stores c reaches and its base does not: their solo sets add their records, and each
-        // of their shared sets gains the records of its copies c reaches beyond those the base
-        // reaches.
-        let base_bits = base.map(|d| chunk.of(d));
         s.sets.clear();
-        for (w, word) in bits.words() {
-            let mut diff = word & !base_bits.map_or(0, |b| b.bits[w]);
-            while diff != 0 {
-                let i = w * WORD + diff.trailing_zeros() as usize;
-                diff &= diff - 1;
+        for (w, word) in reached.extra_words(chunk) {
+            let mut extra = word;
+            while extra != 0 {
+                let i = w * WORD + extra.trailing_zeros() as usize;
+                extra &= extra - 1;
                 let solo = &part.solo[i];
                 t.records = t.records.saturating_add(solo.records);
                 t.exposure += solo.exposure;
@@ -614,8 +674,9 @@ impl Plan<'_> {
         }
         s.sets.sort_unstable();
         s.sets.dedup();
+        let base_bits = base.map(|d| chunk.of(d));
         for &set in &s.sets {
-            let with = index.set_records(set, |st| part.has(bits, st), &mut s.copies);
+            let with = index.set_records(set, |st| reached.has(chunk, part, st), &mut s.copies);
             let without = base_bits.map_or(0, |b| {
                 index.set_records(set, |st| part.has(b, st), &mut s.copies)
             });
@@ -656,8 +717,8 @@ impl Plan<'_> {
         let mut s = SetScratch::default();
         chunk.fill_rows(cond, &own, &target, |chunk, c| {
             let r = chunk.row[c] as usize;
-            let bits = (chunk.of(c), chunk.count[r]);
-            let t = self.store_totals(chunk, rows, part, c, bits, &mut none, &mut s);
+            let reached = Beyond::whole(cond, chunk, c);
+            let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
             rows.totals[r] = t;
             rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
         });
@@ -670,9 +731,9 @@ impl Plan<'_> {
                     let mut out = StoreFigures::new(block.len(), pops);
                     for (i, &c) in block.iter().enumerate() {
                         let c = c as usize;
-                        let bits = chunk.leaf(cond, c, &own, &target, scratch);
+                        let reached = chunk.leaf(cond, c, &own, &target, scratch);
                         let none = &mut out.none[i * pops..(i + 1) * pops];
-                        out.totals[i] = self.store_totals(chunk, rows, part, c, bits, none, s);
+                        out.totals[i] = self.store_totals(chunk, rows, part, reached, none, s);
                     }
                     out
                 },
@@ -680,27 +741,25 @@ impl Plan<'_> {
             .collect()
     }
 
-    /// Component c's reach weight over a chunk of weighted components: that of its dominant
+    /// A component's reach weight over a chunk of weighted components: that of its dominant
     /// successor (`weights` holds every row's), plus the trees of the weighted components it
     /// reaches beyond it.
     fn reach_weight(
         &self,
         chunk: &Chunk,
         weights: &[u64],
-        c: usize,
-        (bits, count): (Row, u32),
+        reached: Beyond,
         part: &[usize],
         tree: &[u64],
     ) -> u64 {
-        let base = dominant(&self.cond, chunk, c);
+        let base = reached.base;
         let mut w = base.map_or(0, |d| weights[chunk.row[d] as usize]);
-        if count != base.map_or(0, |d| chunk.count_of(d)) {
-            let b = base.map(|d| chunk.of(d));
-            for (wi, x) in bits.words() {
-                let mut diff = x & !b.map_or(0, |b| b.bits[wi]);
-                while diff != 0 {
-                    let bit = diff.trailing_zeros() as usize;
-                    diff &= diff - 1;
+        if reached.count != base.map_or(0, |d| chunk.count_of(d)) {
+            for (wi, x) in reached.extra_words(chunk) {
+                let mut extra = x;
+                while extra != 0 {
+                    let bit = extra.trailing_zeros() as usize;
+                    extra &= extra - 1;
                     w += tree[part[wi * WORD + bit]];
                 }
             }
@@ -723,8 +782,8 @@ impl Plan<'_> {
         let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
         chunk.fill_rows(cond, &own, &target, |chunk, c| {
             let r = chunk.row[c] as usize;
-            let bits = (chunk.of(c), chunk.count[r]);
-            weights[r] = self.reach_weight(chunk, weights, c, bits, part, tree);
+            let reached = Beyond::whole(cond, chunk, c);
+            weights[r] = self.reach_weight(chunk, weights, reached, part, tree);
         });
         let (chunk, weights) = (&*chunk, &*weights);
         self.leaves
@@ -736,8 +795,8 @@ impl Plan<'_> {
                         .iter()
                         .map(|&c| {
                             let c = c as usize;
-                            let bits = chunk.leaf(cond, c, &own, &target, scratch);
-                            self.reach_weight(chunk, weights, c, bits, part, tree)
+                            let reached = chunk.leaf(cond, c, &own, &target, scratch);
+                            self.reach_weight(chunk, weights, reached, part, tree)
                         })
                         .collect()
                 },
