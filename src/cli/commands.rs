@@ -8,7 +8,6 @@ use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
 use blastradius::evaluate::{evaluate, Depth, Evaluation};
-use blastradius::graph::AttackGraph;
 use blastradius::load::design::load_design_file;
 use blastradius::load::save::save_model;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
@@ -165,22 +164,26 @@ pub fn sweep(
     )?;
     let loaded = load_model(model, &shown(model))?;
     let mut analysis = Analysis::new(loaded.model);
-    // The sweep and its report read the graph, the exposure index and the nodes; the links
-    // and holdings they were built from are a third of a large model's memory and are not
-    // needed once the index is made.
-    analysis.index();
-    analysis.model.links = Vec::new();
-    analysis.holdings = Default::default();
+    // The sweep reads the graph's condensation, the exposure index and the nodes; the two are
+    // made side by side. The links and holdings the index is made from (a third of a large
+    // model's memory) and the graph (a fifth at 100k people) go before the sweep's own bitsets
+    // are made, freed on another thread while the sweep starts.
+    let (_, condensation) = rayon::join(
+        || analysis.index(),
+        || sweep::Condensation::new(&analysis.graph),
+    );
+    let freed = (
+        std::mem::take(&mut analysis.model.links),
+        std::mem::take(&mut analysis.holdings),
+        std::mem::take(&mut analysis.graph),
+    );
+    rayon::spawn(move || drop(freed));
     let kind = match kind {
         SweepKind::Account => NodeKind::Account,
         SweepKind::System => NodeKind::System,
         SweepKind::Person => NodeKind::Person,
     };
     let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
-    // The sweep reads the graph's condensation only; the graph (a fifth of the memory at 100k
-    // people) goes before the sweep's own bitsets are made.
-    let condensation = sweep::Condensation::new(&analysis.graph);
-    analysis.graph = AttackGraph::default();
     let rows = sweep::sweep_condensed(&analysis.model, condensation, analysis.index(), &sources);
     let by = match by {
         RankArg::Exposure => RankBy::Exposure,
