@@ -1157,7 +1157,7 @@ fn declare_nodes(raw: &RawModel, side: &[SideFile], src: &mut Source, model: &mu
         }
         first_at = d.at.start;
         nodes.push(Node {
-            id: d.id.into_string(),
+            id: d.id,
             kind: d.kind,
         });
     }

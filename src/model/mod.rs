@@ -148,7 +148,9 @@ impl Access {
 /// A node: its id as the model writes it and its kind.
 #[derive(Debug, Clone)]
 pub struct Node {
-    pub id: String,
+    /// Ids of up to 24 bytes (nearly all) are stored inline, without an allocation of their
+    /// own.
+    pub id: compact_str::CompactString,
     pub kind: NodeKind,
 }
 
@@ -822,7 +824,10 @@ impl Model {
             self.ids = IdIndex::of(&self.nodes);
         }
         let n = self.nodes.len() as NodeId;
-        self.nodes.push(Node { id, kind });
+        self.nodes.push(Node {
+            id: id.into(),
+            kind,
+        });
         self.kinds.push(kind);
         self.ids.insert(n, &self.nodes);
         self.mfa.push(Mfa::None);
@@ -897,7 +902,7 @@ impl Model {
                     std::mem::replace(
                         &mut old_nodes[o as usize],
                         Node {
-                            id: String::new(),
+                            id: Default::default(),
                             kind: NodeKind::Person,
                         },
                     )
@@ -1014,7 +1019,7 @@ mod tests {
         at_once.add_nodes(
             ids.iter()
                 .map(|id| Node {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     kind: NodeKind::Group,
                 })
                 .collect(),

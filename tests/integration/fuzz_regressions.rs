@@ -72,7 +72,7 @@ changes = [{ op = "set_retention", store = "s", days = 1 }]
 /// `import` does; the ids and record categories must come back unchanged.
 fn assert_loads_back(model: &Model) {
     let ids = |m: &Model| {
-        let mut v: Vec<String> = m.nodes.iter().map(|n| n.id.clone()).collect();
+        let mut v: Vec<String> = m.nodes.iter().map(|n| n.id.to_string()).collect();
         v.sort();
         v
     };
