@@ -594,7 +594,7 @@ struct Plan<'a> {
     leaves: Vec<u32>,
     /// Index in `leaves` of each leaf and of each twin's first (`u32::MAX` for the others).
     leaf_of: Vec<u32>,
-    store_of_comp: Vec<Vec<NodeId>>,
+    store_of_comp: CompStores,
     /// Stores that are a component of their own with no successors and two or more
     /// predecessors, and no source's component. Such a store adds exactly one node to the reach
     /// of whoever reaches it, so the store pass counts it and the reach pass leaves it out.
@@ -605,11 +605,12 @@ struct Plan<'a> {
 /// have the same successors reach the same targets (accounts in the same groups, say), so the
 /// later one takes the figures of the first instead of being computed. `twin[c]` is that first
 /// component, or `u32::MAX`.
-fn twins(cond: &Condensation, relevant: &[bool], row: &[u32], holds: &[Vec<NodeId>]) -> Vec<u32> {
-    let mut first: rustc_hash::FxHashMap<&[u32], u32> = Default::default();
+fn twins(cond: &Condensation, relevant: &[bool], row: &[u32], holds: &CompStores) -> Vec<u32> {
+    let mut first: rustc_hash::FxHashMap<&[u32], u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(cond.len() / 2, Default::default());
     (0..cond.len())
         .map(|c| {
-            if !relevant[c] || row[c] != u32::MAX || !holds[c].is_empty() {
+            if !relevant[c] || row[c] != u32::MAX || !holds.of(c).is_empty() {
                 return u32::MAX;
             }
             match first.entry(cond.successors(c)) {
@@ -621,6 +622,38 @@ fn twins(cond: &Condensation, relevant: &[bool], row: &[u32], holds: &[Vec<NodeI
             }
         })
         .collect()
+}
+
+/// The stores of each component, in node order.
+struct CompStores {
+    /// Component c holds `stores[at[c]..at[c + 1]]`.
+    at: Vec<u32>,
+    stores: Vec<NodeId>,
+}
+
+impl CompStores {
+    fn new(model: &Model, cond: &Condensation) -> CompStores {
+        let stores: Vec<NodeId> = model.nodes_of(NodeKind::Store).collect();
+        let mut at = vec![0u32; cond.len() + 1];
+        for &s in &stores {
+            at[cond.comp[s as usize] as usize + 1] += 1;
+        }
+        for c in 0..cond.len() {
+            at[c + 1] += at[c];
+        }
+        let mut placed = vec![0; stores.len()];
+        let mut next = at.clone();
+        for &s in &stores {
+            let c = cond.comp[s as usize] as usize;
+            placed[next[c] as usize] = s;
+            next[c] += 1;
+        }
+        CompStores { at, stores: placed }
+    }
+
+    fn of(&self, c: usize) -> &[NodeId] {
+        &self.stores[self.at[c] as usize..self.at[c + 1] as usize]
+    }
 }
 
 impl Plan<'_> {
@@ -705,7 +738,7 @@ impl Plan<'_> {
         let cond = &self.cond;
         let pops = self.index.populations.len();
         let own = |c: usize, set: &mut dyn FnMut(usize)| {
-            for &st in &self.store_of_comp[c] {
+            for &st in self.store_of_comp.of(c) {
                 let l = part.local[st as usize];
                 if l != u32::MAX {
                     set(l as usize);
@@ -894,10 +927,7 @@ pub fn sweep_in_chunks(
             rows += 1;
         }
     }
-    let mut store_of_comp: Vec<Vec<NodeId>> = vec![Vec::new(); k];
-    for s in model.nodes_of(NodeKind::Store) {
-        store_of_comp[cond.comp[s as usize] as usize].push(s);
-    }
+    let store_of_comp = CompStores::new(model, &cond);
     let twin = twins(&cond, &relevant, &row, &store_of_comp);
     let mut leaves = Vec::new();
     let mut leaf_of = vec![u32::MAX; k];
@@ -917,12 +947,12 @@ pub fn sweep_in_chunks(
     for &x in sources {
         source_comp[cond.comp[x as usize] as usize] = true;
     }
-    for c in 0..k {
-        if let [st] = store_of_comp[c][..] {
+    for (c, &holds_source) in source_comp.iter().enumerate() {
+        if let &[st] = store_of_comp.of(c) {
             sink_store[st as usize] = cond.size[c] == 1
                 && cond.successors(c).is_empty()
                 && cond.indegree[c] >= 2
-                && !source_comp[c];
+                && !holds_source;
         }
     }
     let plan = Plan {
@@ -952,7 +982,7 @@ pub fn sweep_in_chunks(
         .filter(|&c| {
             cond.indegree[c] >= 2
                 && plan.relevant[c]
-                && !matches!(plan.store_of_comp[c][..], [st] if plan.sink_store[st as usize])
+                && !matches!(plan.store_of_comp.of(c), [st] if plan.sink_store[*st as usize])
         })
         .collect();
     let parts: Vec<&[usize]> = weighted
