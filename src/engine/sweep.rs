@@ -192,18 +192,19 @@ impl<'r> Rows<'r> {
 }
 
 /// Component c's bits: the targets it holds (`own`), its successors that are targets
-/// (`target`) and the rows of its successors. They are written to `bits` and `marks`, which
-/// may hold an earlier row: only its marked words need clearing. Returns the number of bits
-/// set.
+/// (`target`) and the rows of its successors but `skip`. They are written to `bits` and
+/// `marks`, which may hold an earlier row: only its marked words need clearing.
+#[allow(clippy::too_many_arguments)]
 fn gather(
     cond: &Condensation,
     c: usize,
     rows: Rows,
+    skip: Option<usize>,
     own: &impl Fn(usize, &mut dyn FnMut(usize)),
     target: &impl Fn(usize) -> Option<usize>,
     bits: &mut [u64],
     marks: &mut [u64],
-) -> u32 {
+) {
     for j in marked(marks) {
         bits[j] = 0;
     }
@@ -214,6 +215,9 @@ fn gather(
         if let Some(i) = target(d) {
             set_bit(bits, marks, i);
         }
+        if Some(d) == skip {
+            continue;
+        }
         let from = rows.of(d);
         for (m, &mark) in marks.iter_mut().zip(from.marks) {
             *m |= mark;
@@ -222,7 +226,6 @@ fn gather(
             bits[j] |= word;
         }
     }
-    marked(marks).map(|j| bits[j].count_ones()).sum()
 }
 
 /// Per-component bitsets over one chunk of targets. Components that another relevant
@@ -320,15 +323,9 @@ impl<'a> Chunk<'a> {
                 marks_stride: ms,
                 row: self.row,
             };
-            self.count[r] = gather(
-                cond,
-                c,
-                earlier,
-                own,
-                target,
-                &mut rest[..stride],
-                &mut rest_marks[..ms],
-            );
+            let (bits, marks) = (&mut rest[..stride], &mut rest_marks[..ms]);
+            gather(cond, c, earlier, None, own, target, bits, marks);
+            self.count[r] = marked(marks).map(|j| bits[j].count_ones()).sum();
             visit(self, c);
         }
     }
@@ -346,27 +343,7 @@ impl<'a> Chunk<'a> {
     ) -> Beyond<'s> {
         let base = dominant(cond, self, c);
         let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
-        for j in marked(marks) {
-            bits[j] = 0;
-        }
-        marks.fill(0);
-        own(c, &mut |i| set_bit(bits, marks, i));
-        for &d in cond.successors(c) {
-            let d = d as usize;
-            if let Some(i) = target(d) {
-                set_bit(bits, marks, i);
-            }
-            if Some(d) == base {
-                continue;
-            }
-            let from = self.of(d);
-            for (m, &mark) in marks.iter_mut().zip(from.marks) {
-                *m |= mark;
-            }
-            for (j, word) in from.words() {
-                bits[j] |= word;
-            }
-        }
+        gather(cond, c, self.rows(), base, own, target, bits, marks);
         let mut count = base.map_or(0, |d| self.count_of(d));
         let base_bits = base.map(|d| self.of(d));
         for j in marked(marks) {
