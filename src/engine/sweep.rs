@@ -15,7 +15,9 @@
 //!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
 //!   successors first. The rest, the leaves (most sources), only read rows: they are computed
 //!   in parallel, each in a scratch row. Chunks run one after another, reusing the rows, and
-//!   are folded into the per-source totals in chunk order.
+//!   are folded into the per-source totals in chunk order. The store pass and the reach pass
+//!   (below) run side by side, each with its own rows, so one's rows overlap the other's
+//!   leaves.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
 //!   copy its figures (about 37k of 128k such accounts at 100k people).
@@ -969,83 +971,14 @@ pub fn sweep_in_chunks(
         model,
         per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
     );
-    // A flow component larger than a chunk makes its chunk wider.
-    let stride = chunks
-        .iter()
-        .map(Vec::len)
-        .chain(parts.iter().map(|p| p.len()))
-        .max()
-        .unwrap_or(0)
-        .div_ceil(WORD)
-        .max(1);
-    let mut chunk = Chunk::new(&plan, stride);
-
-    // Per source: records, exposure, stores, reach and the chance each person is untouched,
-    // summed (multiplied) over the chunks in chunk order.
-    let mut totals = vec![SourceTotals::default(); sources.len()];
-    let mut none = vec![1.0f64; sources.len() * pops];
-    let mut row_figures = StoreFigures::new(plan.rows, pops);
-    let mut local = vec![u32::MAX; model.node_count()];
-    for part in &chunks {
-        for (i, &st) in part.iter().enumerate() {
-            local[st as usize] = i as u32;
-        }
-        let view = StoreChunk::new(&plan, part, &local);
-        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
-        let at = |place: Place| match place {
-            Place::Row(r) => (
-                &row_figures.totals[r],
-                &row_figures.none[r * pops..][..pops],
-            ),
-            Place::Leaf(b, i) => (&leaves[b].totals[i], &leaves[b].none[i * pops..][..pops]),
-        };
-        totals
-            .par_iter_mut()
-            .zip(&places)
-            .with_min_len(FOLD_BLOCK)
-            .for_each(|(acc, &place)| {
-                let t = at(place).0;
-                acc.records = acc.records.saturating_add(t.records);
-                acc.exposure += t.exposure;
-                acc.stores += t.stores;
-                acc.reach += t.sinks as u64;
-            });
-        if pops > 0 {
-            none.par_chunks_mut(pops)
-                .zip(&places)
-                .with_min_len(FOLD_BLOCK)
-                .for_each(|(acc, &place)| {
-                    for (a, v) in acc.iter_mut().zip(at(place).1) {
-                        *a *= v;
-                    }
-                });
-        }
-        for &st in part {
-            local[st as usize] = u32::MAX;
-        }
-    }
-    drop(row_figures);
-
-    let mut weights = vec![0u64; plan.rows];
-    let mut slot = vec![u32::MAX; k];
-    for part in &parts {
-        for (i, &c) in part.iter().enumerate() {
-            slot[c] = i as u32;
-        }
-        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, &tree);
-        totals
-            .par_iter_mut()
-            .zip(&places)
-            .with_min_len(FOLD_BLOCK)
-            .for_each(|(acc, &place)| {
-                acc.reach += match place {
-                    Place::Row(r) => weights[r],
-                    Place::Leaf(b, i) => leaves[b][i],
-                };
-            });
-        for &c in part.iter() {
-            slot[c] = u32::MAX;
-        }
+    // The two passes share nothing but the plan: they run side by side, so that each one's
+    // rows (filled by one thread) overlap the other's leaves.
+    let ((mut totals, none), reach) = rayon::join(
+        || store_pass(&plan, model, &chunks, &places),
+        || reach_pass(&plan, &parts, &places, &tree),
+    );
+    for (t, r) in totals.iter_mut().zip(reach) {
+        t.reach += r;
     }
 
     sources
@@ -1063,6 +996,97 @@ pub fn sweep_in_chunks(
                 .collect(),
         })
         .collect()
+}
+
+/// Width in words of rows that hold any of `chunks` (at least one).
+fn widest(chunks: impl Iterator<Item = usize>) -> usize {
+    chunks.max().unwrap_or(0).div_ceil(WORD).max(1)
+}
+
+/// The store pass: per source, records, exposure, stores and sink stores reached, and the
+/// chance each person is untouched (`pops` per source), summed (multiplied) over the chunks
+/// in chunk order.
+fn store_pass(
+    plan: &Plan,
+    model: &Model,
+    chunks: &[Vec<NodeId>],
+    places: &[Place],
+) -> (Vec<SourceTotals>, Vec<f64>) {
+    let pops = plan.index.populations.len();
+    // A flow component larger than a chunk makes its chunk wider.
+    let mut chunk = Chunk::new(plan, widest(chunks.iter().map(Vec::len)));
+    let mut totals = vec![SourceTotals::default(); places.len()];
+    let mut none = vec![1.0f64; places.len() * pops];
+    let mut row_figures = StoreFigures::new(plan.rows, pops);
+    let mut local = vec![u32::MAX; model.node_count()];
+    for part in chunks {
+        for (i, &st) in part.iter().enumerate() {
+            local[st as usize] = i as u32;
+        }
+        let view = StoreChunk::new(plan, part, &local);
+        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
+        let at = |place: Place| match place {
+            Place::Row(r) => (
+                &row_figures.totals[r],
+                &row_figures.none[r * pops..][..pops],
+            ),
+            Place::Leaf(b, i) => (&leaves[b].totals[i], &leaves[b].none[i * pops..][..pops]),
+        };
+        totals
+            .par_iter_mut()
+            .zip(places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                let t = at(place).0;
+                acc.records = acc.records.saturating_add(t.records);
+                acc.exposure += t.exposure;
+                acc.stores += t.stores;
+                acc.reach += t.sinks as u64;
+            });
+        if pops > 0 {
+            none.par_chunks_mut(pops)
+                .zip(places)
+                .with_min_len(FOLD_BLOCK)
+                .for_each(|(acc, &place)| {
+                    for (a, v) in acc.iter_mut().zip(at(place).1) {
+                        *a *= v;
+                    }
+                });
+        }
+        for &st in part {
+            local[st as usize] = u32::MAX;
+        }
+    }
+    (totals, none)
+}
+
+/// The reach pass: per source, the trees of the weighted components it reaches, summed over
+/// the parts in part order.
+fn reach_pass(plan: &Plan, parts: &[&[usize]], places: &[Place], tree: &[u64]) -> Vec<u64> {
+    let mut chunk = Chunk::new(plan, widest(parts.iter().map(|p| p.len())));
+    let mut reach = vec![0u64; places.len()];
+    let mut weights = vec![0u64; plan.rows];
+    let mut slot = vec![u32::MAX; plan.cond.len()];
+    for part in parts {
+        for (i, &c) in part.iter().enumerate() {
+            slot[c] = i as u32;
+        }
+        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, tree);
+        reach
+            .par_iter_mut()
+            .zip(places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                *acc += match place {
+                    Place::Row(r) => weights[r],
+                    Place::Leaf(b, i) => leaves[b][i],
+                };
+            });
+        for &c in part.iter() {
+            slot[c] = u32::MAX;
+        }
+    }
+    reach
 }
 
 /// Sources per parallel job when chunk figures are added to theirs.
