@@ -972,11 +972,18 @@ pub fn sweep_in_chunks(
         per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
     );
     // The two passes share nothing but the plan: they run side by side, so that each one's
-    // rows (filled by one thread) overlap the other's leaves.
-    let ((mut totals, none), reach) = rayon::join(
-        || store_pass(&plan, model, &chunks, &places),
-        || reach_pass(&plan, &parts, &places, &tree),
-    );
+    // rows (filled by one thread) overlap the other's leaves, unless their rows together
+    // would take too much memory (a flow component of tens of thousands of stores makes the
+    // store pass's rows wide).
+    let words =
+        plan.rows * (widest(chunks.iter().map(Vec::len)) + widest(parts.iter().map(|p| p.len())));
+    let store = || store_pass(&plan, model, &chunks, &places);
+    let reach = || reach_pass(&plan, &parts, &places, &tree);
+    let ((mut totals, none), reach) = if words * 8 <= SIDE_BY_SIDE_BYTES {
+        rayon::join(store, reach)
+    } else {
+        (store(), reach())
+    };
     for (t, r) in totals.iter_mut().zip(reach) {
         t.reach += r;
     }
@@ -997,6 +1004,10 @@ pub fn sweep_in_chunks(
         })
         .collect()
 }
+
+/// The most memory the rows of the two passes may take together for the passes to run side by
+/// side (at 100k people they take 25 MB; at 1M, 900 MB).
+const SIDE_BY_SIDE_BYTES: usize = 128 << 20;
 
 /// Width in words of rows that hold any of `chunks` (at least one).
 fn widest(chunks: impl Iterator<Item = usize>) -> usize {
