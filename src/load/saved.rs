@@ -42,6 +42,34 @@ fn problem(file: &str, e: &serde_json::Error) -> Error {
 
 /// Parses a saved result; `shown` names it in messages.
 pub fn parse_saved(text: &str, shown: &str) -> Result<ReportData> {
+    // A result is a JSON object; a scenario or model (TOML) given by mistake gets a way
+    // forward instead of a JSON syntax error at its first character.
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next();
+    if first.is_some_and(|c| c != '{') {
+        if let Ok(table) = toml::from_str::<toml::Table>(text) {
+            let (what, draw) = if table.contains_key("attack") || table.contains_key("model") {
+                (
+                    "a scenario",
+                    format!("To draw its charts, run `blastradius report {shown} -o DIR`"),
+                )
+            } else {
+                (
+                    "a model",
+                    "To draw charts of it, run `blastradius report SCENARIO -o DIR` with a \
+                     scenario that names it"
+                        .to_string(),
+                )
+            };
+            return Err(Error::Input(format!(
+                "{shown} is {what} (TOML), not a saved result: `chart` redraws the JSON that \
+                 `run --format json -o FILE` saves, or the report.json of `report`. {draw}"
+            )));
+        }
+    }
     let probe: Probe = serde_json::from_str(text).map_err(|e| problem(shown, &e))?;
     let schema = probe.schema.unwrap_or_default();
     match saved_kind(&schema) {

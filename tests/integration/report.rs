@@ -165,6 +165,14 @@ fn chart_rejects_what_is_not_a_result() {
     .unwrap();
     let out = run(&["chart", bad.to_str().unwrap(), "-o", "unused"]);
     crate::util::assert_fails_with(&out, &["bad.json:2"]);
+    // A scenario given where a result belongs: said so, with the command that draws it.
+    let scenario = root().join("scenarios/phished-manager.toml");
+    let out = run(&["chart", scenario.to_str().unwrap(), "-o", "unused"]);
+    crate::util::assert_fails_with(&out, &["is a scenario (TOML)", "blastradius report"]);
+    // Not TOML either: the JSON error, with its place.
+    std::fs::write(&bad, "not a result at all").unwrap();
+    let out = run(&["chart", bad.to_str().unwrap(), "-o", "unused"]);
+    crate::util::assert_fails_with(&out, &["bad.json:1"]);
     assert!(!root().join("unused").exists());
 }
 
