@@ -122,11 +122,13 @@ pub fn run(r: &RunReport) -> String {
             .collect();
         if shown.len() > TABLE_ROWS {
             shown.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+            let tie = shown[TABLE_ROWS - 1].2 == shown[TABLE_ROWS].2;
             shown.truncate(TABLE_ROWS);
             let _ = writeln!(
                 s,
-                "Leaked stores ({}); the {TABLE_ROWS} holding the most records, what each holds on its own",
-                thousands(d.leaked_stores.len() as u64)
+                "Leaked stores ({}); the {TABLE_ROWS} holding the most records{}, what each holds on its own",
+                thousands(d.leaked_stores.len() as u64),
+                if tie { " (equal ones in id order)" } else { "" }
             );
         } else {
             let _ = writeln!(
@@ -454,10 +456,13 @@ pub fn monte_carlo(mc: &crate::results::monte_carlo::MonteCarlo) -> String {
     } else {
         let more = breached.len().saturating_sub(TABLE_ROWS);
         if more > 0 {
+            // Say how the cut falls when it falls between stores breached equally often.
+            let tie = breached[TABLE_ROWS - 1].1 == breached[TABLE_ROWS].1;
             let _ = writeln!(
                 s,
-                "  Breach probability, and the most likely path to each store: the {TABLE_ROWS} most often breached of {}",
-                thousands(breached.len() as u64)
+                "  Breach probability, and the most likely path to each store: the {TABLE_ROWS} most often breached of {}{}",
+                thousands(breached.len() as u64),
+                if tie { " (equal ones in id order)" } else { "" }
             );
         } else {
             let _ = writeln!(

@@ -275,6 +275,25 @@ fn a_large_worst_case_table_shows_the_largest_and_counts_the_rest() {
     assert!(out.contains("the 50 holding the most records"), "{out}");
     assert!(out.contains(&format!("… and {} more (--format json or csv", leaked - 50)));
     assert!(out.contains(&format!("… and {} more\n", accounts - 40)));
+    // When the cut falls between stores holding equally many records, the table says how.
+    let mut held: Vec<u64> = d["store_records"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|cats| {
+            cats.as_object()
+                .unwrap()
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum()
+        })
+        .collect();
+    held.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(
+        out.contains("the most records (equal ones in id order)"),
+        held[49] == held[50],
+        "{out}"
+    );
     // The first store shown holds the most records of all.
     let most = d["store_records"]
         .as_object()
@@ -327,6 +346,14 @@ fn a_large_monte_carlo_table_shows_the_most_breached_and_counts_the_rest() {
     let out = table.stdout.split("MONTE CARLO").nth(1).unwrap();
     assert!(
         out.contains(&format!("the 50 most often breached of {}", breached.len())),
+        "{out}"
+    );
+    // When the cut falls between stores breached equally often, the table says how it fell.
+    let mut chances: Vec<f64> = breached.iter().map(|(p, _)| *p).collect();
+    chances.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(
+        out.contains("(equal ones in id order)"),
+        chances[49] == chances[50],
         "{out}"
     );
     assert!(out.contains(&format!(
