@@ -236,7 +236,7 @@ fn gather(
 /// them), only read rows: they are computed in parallel, each in a scratch row
 /// ([`Chunk::leaf`]), used and forgotten.
 struct Chunk<'a> {
-    /// Row length in words: the widest chunk's.
+    /// Row length in words: the widest chunk of its pass.
     stride: usize,
     /// Mark words per row: one per 64 words.
     marks_stride: usize,
@@ -613,21 +613,14 @@ struct CompStores {
 impl CompStores {
     fn new(model: &Model, cond: &Condensation) -> CompStores {
         let stores: Vec<NodeId> = model.nodes_of(NodeKind::Store).collect();
-        let mut at = vec![0u32; cond.len() + 1];
-        for &s in &stores {
-            at[cond.comp[s as usize] as usize + 1] += 1;
-        }
-        for c in 0..cond.len() {
-            at[c + 1] += at[c];
-        }
-        let mut placed = vec![0; stores.len()];
-        let mut next = at.clone();
-        for &s in &stores {
-            let c = cond.comp[s as usize] as usize;
-            placed[next[c] as usize] = s;
-            next[c] += 1;
-        }
-        CompStores { at, stores: placed }
+        let (at, stores) = crate::model::grouping::group_by_node(
+            cond.len(),
+            stores.len(),
+            |i| cond.comp[stores[i] as usize],
+            |i| stores[i],
+            |_, _| std::cmp::Ordering::Equal,
+        );
+        CompStores { at, stores }
     }
 
     fn of(&self, c: usize) -> &[NodeId] {
@@ -975,15 +968,17 @@ pub fn sweep_in_chunks(
     // rows (filled by one thread) overlap the other's leaves, unless their rows together
     // would take too much memory (a flow component of tens of thousands of stores makes the
     // store pass's rows wide).
-    let words =
-        plan.rows * (widest(chunks.iter().map(Vec::len)) + widest(parts.iter().map(|p| p.len())));
-    let store = || store_pass(&plan, model, &chunks, &places);
-    let reach = || reach_pass(&plan, &parts, &places, &tree);
-    let ((mut totals, none), reach) = if words * 8 <= SIDE_BY_SIDE_BYTES {
-        rayon::join(store, reach)
-    } else {
-        (store(), reach())
-    };
+    // A flow component larger than a chunk makes its chunk, and so every row, wider.
+    let store_words = widest(chunks.iter().map(Vec::len));
+    let reach_words = widest(parts.iter().map(|p| p.len()));
+    let store = || store_pass(&plan, model, &chunks, store_words, &places);
+    let reach = || reach_pass(&plan, &parts, reach_words, &places, &tree);
+    let ((mut totals, none), reach) =
+        if plan.rows * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {
+            rayon::join(store, reach)
+        } else {
+            (store(), reach())
+        };
     for (t, r) in totals.iter_mut().zip(reach) {
         t.reach += r;
     }
@@ -1016,16 +1011,16 @@ fn widest(chunks: impl Iterator<Item = usize>) -> usize {
 
 /// The store pass: per source, records, exposure, stores and sink stores reached, and the
 /// chance each person is untouched (`pops` per source), summed (multiplied) over the chunks
-/// in chunk order.
+/// in chunk order, with rows of `words` words.
 fn store_pass(
     plan: &Plan,
     model: &Model,
     chunks: &[Vec<NodeId>],
+    words: usize,
     places: &[Place],
 ) -> (Vec<SourceTotals>, Vec<f64>) {
     let pops = plan.index.populations.len();
-    // A flow component larger than a chunk makes its chunk wider.
-    let mut chunk = Chunk::new(plan, widest(chunks.iter().map(Vec::len)));
+    let mut chunk = Chunk::new(plan, words);
     let mut totals = vec![SourceTotals::default(); places.len()];
     let mut none = vec![1.0f64; places.len() * pops];
     let mut row_figures = StoreFigures::new(plan.rows, pops);
@@ -1072,9 +1067,15 @@ fn store_pass(
 }
 
 /// The reach pass: per source, the trees of the weighted components it reaches, summed over
-/// the parts in part order.
-fn reach_pass(plan: &Plan, parts: &[&[usize]], places: &[Place], tree: &[u64]) -> Vec<u64> {
-    let mut chunk = Chunk::new(plan, widest(parts.iter().map(|p| p.len())));
+/// the parts in part order, with rows of `words` words.
+fn reach_pass(
+    plan: &Plan,
+    parts: &[&[usize]],
+    words: usize,
+    places: &[Place],
+    tree: &[u64],
+) -> Vec<u64> {
+    let mut chunk = Chunk::new(plan, words);
     let mut reach = vec![0u64; places.len()];
     let mut weights = vec![0u64; plan.rows];
     let mut slot = vec![u32::MAX; plan.cond.len()];
