@@ -49,13 +49,14 @@ fn output_files_are_owner_only_unless_mode_says_otherwise() {
 }
 
 #[test]
+#[ignore = "needs root and `unshare -n` (util-linux)"]
 fn results_are_the_same_without_any_network() {
     let bin = env!("CARGO_BIN_EXE_blastradius");
     let probe = Command::new("unshare").args(["-n", "true"]).status();
-    if !probe.is_ok_and(|s| s.success()) {
-        eprintln!("skipping: `unshare -n` is not available here (needs root and util-linux)");
-        return;
-    }
+    assert!(
+        probe.is_ok_and(|s| s.success()),
+        "`unshare -n` is not available here (needs root and util-linux)"
+    );
     let args = [
         "run",
         "scenarios/leaked-mdm-key.toml",
