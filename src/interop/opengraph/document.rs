@@ -310,6 +310,8 @@ pub(super) fn json_problem(file: &str, e: &serde_json::Error) -> Diagnostic {
     }
 }
 
+/// An error in `file` with no line: serde keeps no positions past parsing, so the message
+/// names the element instead.
 pub(super) fn problem(file: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
@@ -320,6 +322,7 @@ pub(super) fn problem(file: &str, message: impl Into<String>) -> Diagnostic {
     }
 }
 
+/// A warning in `file`, about the input as a whole or one element of it.
 pub(super) fn warning(file: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic {
         severity: Severity::Warning,

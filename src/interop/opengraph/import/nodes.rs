@@ -8,8 +8,9 @@ use super::index::OgNode;
 use super::reader::Reader;
 use super::records::read_records;
 use super::{list_counts, Draft, Target};
-use crate::interop::opengraph::document::Scalar;
-use crate::interop::opengraph::document::{problem, warning, Document, Prop, Props, RawEdge};
+use crate::interop::opengraph::document::{
+    problem, warning, Document, Prop, Props, RawEdge, Scalar,
+};
 use crate::interop::opengraph::mapping::KindRule;
 use crate::interop::opengraph::vocab::{br, br_node_kind, MODEL_KIND};
 use crate::model::counted as plural;
