@@ -43,6 +43,7 @@ pub mod error;
 pub mod evaluate;
 pub mod generate;
 pub mod graph;
+pub mod interop;
 pub mod load;
 pub mod model;
 pub mod output;

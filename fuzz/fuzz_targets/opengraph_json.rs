@@ -5,7 +5,7 @@
 //! CSV side files) and goes through the engine.
 #![no_main]
 
-use blastradius::load::opengraph::{import, read_inputs, Mapping};
+use blastradius::interop::opengraph::{import, read_inputs, Mapping};
 use blastradius_fuzz::{exercise, render, round_trip, scratch};
 use libfuzzer_sys::fuzz_target;
 

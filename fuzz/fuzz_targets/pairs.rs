@@ -3,7 +3,7 @@
 //! a model is built, saved and read back (as `import` does), and goes through the engine.
 #![no_main]
 
-use blastradius::load::pairs::{build, read_pairs, read_roles, Layout};
+use blastradius::interop::pairs::{build, read_pairs, read_roles, Layout};
 use blastradius_fuzz::{exercise, render, round_trip};
 use libfuzzer_sys::fuzz_target;
 

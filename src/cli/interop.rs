@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 
 use blastradius::error::Diagnostic;
-use blastradius::load::opengraph::{self, ImportSummary, Mapping};
-use blastradius::load::pairs::{self, Layout, PairsSummary};
+use blastradius::interop::opengraph::export as og_out;
+use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
+use blastradius::interop::pairs::{self, Layout, PairsSummary};
 use blastradius::load::{load_model, save::save_model};
 use blastradius::model::Model;
-use blastradius::output::opengraph as og_out;
 use blastradius::Error;
 
 use super::args::{FormatArg, OutputArgs};

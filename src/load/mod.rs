@@ -4,8 +4,6 @@
 pub mod csv_files;
 pub mod design;
 pub mod model;
-pub mod opengraph;
-pub mod pairs;
 pub mod save;
 pub mod saved;
 pub mod scenario;

@@ -393,7 +393,7 @@ fn duration(src: &mut impl Report, v: &Spanned<f64>, what: &str) -> Option<f64> 
 }
 
 /// Flattens a `[categories]` table: quoted dotted keys and nested tables mean the same.
-pub(super) fn flatten_weights(
+pub(crate) fn flatten_weights(
     src: &mut Source,
     prefix: &str,
     table: &toml::Table,

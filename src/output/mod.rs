@@ -6,7 +6,6 @@ pub mod csv;
 pub mod graph_export;
 pub mod html;
 pub mod json;
-pub mod opengraph;
 pub mod report;
 pub mod table;
 pub mod write;

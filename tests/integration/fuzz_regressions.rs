@@ -1,8 +1,8 @@
 //! Inputs that once panicked, found while fuzzing the loaders (`fuzz/`, README "Fuzzing"): each
 //! is fed exactly as found and must give a clean error or a result, never a panic.
 
-use blastradius::load::opengraph::{self, Mapping};
-use blastradius::load::pairs::{self, Layout};
+use blastradius::interop::opengraph::{self, Mapping};
+use blastradius::interop::pairs::{self, Layout};
 use blastradius::load::save::save_model;
 use blastradius::load::{load_model, parse_model};
 use blastradius::model::Model;

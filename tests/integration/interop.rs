@@ -8,11 +8,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use blastradius::load::opengraph::{self, Mapping};
-use blastradius::load::pairs::{self, Layout};
+use blastradius::interop::opengraph::export as og_out;
+use blastradius::interop::opengraph::{self, Mapping};
+use blastradius::interop::pairs::{self, Layout};
 use blastradius::load::{load_model, load_scenario, save::save_model};
 use blastradius::model::NodeKind;
-use blastradius::output::opengraph as og_out;
 use blastradius::results::Deterministic;
 use blastradius::Analysis;
 use serde_json::Value;

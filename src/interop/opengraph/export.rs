@@ -13,18 +13,17 @@
 //! `br_exposure`, `br_breach_probability`.
 //!
 //! Every property value is a primitive or an array of one primitive type, as the schema
-//! requires. [`crate::load::opengraph`] reads all of it back to the same model.
+//! requires. [`super::import()`] reads all of it back to the same model.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::results::ResultOverlay;
+use super::vocab::{br, br_edge_kind, br_node_kind, FLOW_EDGE_KIND, MODEL_KIND};
 use crate::error::{Error, Result};
-use crate::load::opengraph::{
-    br_node_kind, br_properties as br, ResultOverlay, CUSTOM_EDGE_KIND, MODEL_KIND,
-};
-use crate::model::{Access, AccountKind, Amount, LinkKind, Model, NodeKind};
+use crate::model::{AccountKind, Amount, LinkKind, Model, NodeKind};
 
 /// `metadata.source_kind` of the export.
 pub const SOURCE_KIND: &str = "blastradius";
@@ -67,22 +66,6 @@ struct Edge<'a> {
     start: End<'a>,
     end: End<'a>,
     properties: Properties,
-}
-
-/// The edge kind of a link.
-pub fn edge_kind(kind: &LinkKind) -> &'static str {
-    match kind {
-        LinkKind::Owns => "BR_Owns",
-        LinkKind::Member => "BR_MemberOf",
-        LinkKind::Grant(Access::Read) => "BR_Read",
-        LinkKind::Grant(Access::Write) => "BR_Write",
-        LinkKind::Grant(Access::Admin) => "BR_Admin",
-        LinkKind::Credential => "BR_HasCredential",
-        LinkKind::Access(Access::Read) => "BR_AccessRead",
-        LinkKind::Access(Access::Write) => "BR_AccessWrite",
-        LinkKind::Access(Access::Admin) => "BR_AccessAdmin",
-        LinkKind::Custom(_) => CUSTOM_EDGE_KIND,
-    }
 }
 
 fn put(props: &mut Properties, key: &str, value: impl Into<Value>) {
@@ -347,7 +330,7 @@ pub fn render(model: &Model, results: Option<&ResultOverlay>) -> Result<String> 
             put(&mut props, br::LAST_USED_DAYS, d);
         }
         edges.push(Edge {
-            kind: edge_kind(&link.kind),
+            kind: br_edge_kind(&link.kind),
             start: end(link.from),
             end: end(link.to),
             properties: props,
@@ -360,7 +343,7 @@ pub fn render(model: &Model, results: Option<&ResultOverlay>) -> Result<String> 
             put(&mut props, br::CATEGORIES, c.clone());
         }
         edges.push(Edge {
-            kind: "BR_FlowsTo",
+            kind: FLOW_EDGE_KIND,
             start: end(flow.from),
             end: end(flow.to),
             properties: props,

@@ -435,6 +435,112 @@ pub fn role_id(r: &str) -> String {
     format!("role-{r}")
 }
 
+/// The model's node of each user and permission, made on first mention.
+struct Entities<'c> {
+    users: HashMap<String, u32>,
+    perms: HashMap<String, u32>,
+    /// The category of the one record each permission store holds.
+    category: &'c str,
+}
+
+impl Entities<'_> {
+    fn user(&mut self, model: &mut Model, u: &str) -> u32 {
+        *self
+            .users
+            .entry(u.to_string())
+            .or_insert_with(|| model.add_node(&user_id(u), NodeKind::Account))
+    }
+
+    fn perm(&mut self, model: &mut Model, p: &str) -> u32 {
+        let category = self.category;
+        *self.perms.entry(p.to_string()).or_insert_with(|| {
+            let n = model.add_node(&permission_id(p), NodeKind::Store);
+            model.record_sets.push(RecordSet {
+                store: n,
+                category: category.to_string(),
+                amount: Amount::Count(1),
+                retention_days: None,
+                subjects: None,
+                coverage: 1.0,
+            });
+            n
+        })
+    }
+}
+
+/// Adds each role as a group: its users are members, and it holds read grants on its
+/// permissions. Returns the pairs of the list (`matrix`) the roles cover; the pairs they give
+/// beyond it are counted and warned about.
+fn add_roles(
+    model: &mut Model,
+    entities: &mut Entities,
+    roles: &[Role],
+    matrix: &HashSet<(u32, u32)>,
+    summary: &mut PairsSummary,
+    warnings: &mut Vec<Diagnostic>,
+    shown: &str,
+) -> HashSet<(u32, u32)> {
+    let mut covered: HashSet<(u32, u32)> = HashSet::new();
+    summary.roles = roles.len();
+    let mut extra: BTreeSet<(u32, u32)> = BTreeSet::new();
+    let mut unknown_ids = 0;
+    for r in roles {
+        let g = model.add_node(&role_id(&r.id), NodeKind::Group);
+        let members: Vec<u32> = r
+            .users
+            .iter()
+            .map(|u| {
+                if !entities.users.contains_key(u) {
+                    unknown_ids += 1;
+                }
+                entities.user(model, u)
+            })
+            .collect();
+        let targets: Vec<u32> = r
+            .permissions
+            .iter()
+            .map(|p| {
+                if !entities.perms.contains_key(p) {
+                    unknown_ids += 1;
+                }
+                entities.perm(model, p)
+            })
+            .collect();
+        for &u in &members {
+            model.links.push(Link::new(u, g, LinkKind::Member));
+            summary.memberships += 1;
+        }
+        for &p in &targets {
+            model
+                .links
+                .push(Link::new(g, p, LinkKind::Grant(Access::Read)));
+            summary.role_grants += 1;
+        }
+        for &u in &members {
+            for &p in &targets {
+                if matrix.contains(&(u, p)) {
+                    covered.insert((u, p));
+                } else {
+                    extra.insert((u, p));
+                }
+            }
+        }
+    }
+    summary.role_extra = extra.len();
+    if unknown_ids > 0 {
+        warnings.push(warning(shown, format!(
+            "the roles name {unknown_ids} users or permissions that the pair list does not have; they were added"
+        )));
+    }
+    if !extra.is_empty() {
+        warnings.push(warning(shown, format!(
+            "the roles give {} user–permission pairs that the pair list does not have (roles over-grant)",
+            extra.len()
+        )));
+    }
+    covered
+}
+
 /// Builds the model. `name` names the organisation; `category` is the category of the one
 /// record each permission store holds.
 pub fn build(
@@ -456,102 +562,39 @@ pub fn build(
         ..PairsSummary::default()
     };
     let mut warnings = Vec::new();
-    let mut users: HashMap<String, u32> = HashMap::new();
-    let mut perms: HashMap<String, u32> = HashMap::new();
-    let user = |model: &mut Model, users: &mut HashMap<String, u32>, u: &str| -> u32 {
-        *users
-            .entry(u.to_string())
-            .or_insert_with(|| model.add_node(&user_id(u), NodeKind::Account))
+    let mut entities = Entities {
+        users: HashMap::new(),
+        perms: HashMap::new(),
+        category,
     };
-    let perm = |model: &mut Model, perms: &mut HashMap<String, u32>, p: &str| -> u32 {
-        *perms.entry(p.to_string()).or_insert_with(|| {
-            let n = model.add_node(&permission_id(p), NodeKind::Store);
-            model.record_sets.push(RecordSet {
-                store: n,
-                category: category.to_string(),
-                amount: Amount::Count(1),
-                retention_days: None,
-                subjects: None,
-                coverage: 1.0,
-            });
-            n
-        })
-    };
-    let link = Link::new;
     for name in &pairs.users.names {
-        user(&mut model, &mut users, name);
+        entities.user(&mut model, name);
     }
     for name in &pairs.permissions.names {
-        perm(&mut model, &mut perms, name);
+        entities.perm(&mut model, name);
     }
     let matrix: HashSet<(u32, u32)> = pairs
         .granted
         .iter()
         .map(|&(u, p)| {
             (
-                users[&pairs.users.names[u as usize]],
-                perms[&pairs.permissions.names[p as usize]],
+                entities.users[&pairs.users.names[u as usize]],
+                entities.perms[&pairs.permissions.names[p as usize]],
             )
         })
         .collect();
-    let mut covered: HashSet<(u32, u32)> = HashSet::new();
-    if let Some(roles) = roles {
-        summary.roles = roles.len();
-        let mut extra: BTreeSet<(u32, u32)> = BTreeSet::new();
-        let mut unknown_ids = 0;
-        for r in roles {
-            let g = model.add_node(&role_id(&r.id), NodeKind::Group);
-            let members: Vec<u32> = r
-                .users
-                .iter()
-                .map(|u| {
-                    if !users.contains_key(u) {
-                        unknown_ids += 1;
-                    }
-                    user(&mut model, &mut users, u)
-                })
-                .collect();
-            let targets: Vec<u32> = r
-                .permissions
-                .iter()
-                .map(|p| {
-                    if !perms.contains_key(p) {
-                        unknown_ids += 1;
-                    }
-                    perm(&mut model, &mut perms, p)
-                })
-                .collect();
-            for &u in &members {
-                model.links.push(link(u, g, LinkKind::Member));
-                summary.memberships += 1;
-            }
-            for &p in &targets {
-                model.links.push(link(g, p, LinkKind::Grant(Access::Read)));
-                summary.role_grants += 1;
-            }
-            for &u in &members {
-                for &p in &targets {
-                    if matrix.contains(&(u, p)) {
-                        covered.insert((u, p));
-                    } else {
-                        extra.insert((u, p));
-                    }
-                }
-            }
-        }
-        summary.role_extra = extra.len();
-        if unknown_ids > 0 {
-            warnings.push(warning(shown, format!(
-                "the roles name {unknown_ids} users or permissions that the pair list does not have; they were added"
-            )));
-        }
-        if !extra.is_empty() {
-            warnings.push(warning(shown, format!(
-                "the roles give {} user–permission pairs that the pair list does not have (roles over-grant)",
-                extra.len()
-            )));
-        }
-    }
+    let covered = match roles {
+        Some(roles) => add_roles(
+            &mut model,
+            &mut entities,
+            roles,
+            &matrix,
+            &mut summary,
+            &mut warnings,
+            shown,
+        ),
+        None => HashSet::new(),
+    };
     let mut direct: Vec<(u32, u32)> = matrix.difference(&covered).copied().collect();
     direct.sort_unstable();
     summary.direct_grants = direct.len();
@@ -565,7 +608,9 @@ pub fn build(
         ));
     }
     for (u, p) in direct {
-        model.links.push(link(u, p, LinkKind::Grant(Access::Read)));
+        model
+            .links
+            .push(Link::new(u, p, LinkKind::Grant(Access::Read)));
     }
     if summary.repeated > 0 {
         warnings.push(warning(

@@ -1,0 +1,11 @@
+//! Interop: other tools' formats, in both directions (DESIGN.md "Other formats"). Imports turn
+//! another tool's data into a [`crate::model::Model`] (saved with [`crate::load::save`] and read
+//! back through the model loader); exports write a model and its results in another tool's
+//! format. Nothing here computes a figure.
+//!
+//! - [`opengraph`]: BloodHound OpenGraph JSON, read through a kind mapping and written with
+//!   blastradius's own `BR_` vocabulary, which reads back to the same model.
+//! - [`pairs`]: `user permission` pair lists (role-mining data sets), with role decompositions.
+
+pub mod opengraph;
+pub mod pairs;
