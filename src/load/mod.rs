@@ -6,9 +6,11 @@ pub mod design;
 pub mod model;
 pub mod opengraph;
 pub mod pairs;
+mod raw;
 pub mod save;
 pub mod saved;
 pub mod scenario;
+pub mod side_tables;
 pub mod source;
 
 pub use model::{load_model, parse_model, LoadedModel};
