@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 
 use blastradius::error::Diagnostic;
+use blastradius::load::load_model;
 use blastradius::load::opengraph::{self, ImportSummary, Mapping};
 use blastradius::load::pairs::{self, Layout, PairsSummary};
-use blastradius::load::{load_model, save::save_model};
 use blastradius::model::Model;
+use blastradius::output::model_files::save_model;
 use blastradius::output::opengraph as og_out;
 use blastradius::Error;
 

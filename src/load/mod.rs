@@ -7,7 +7,6 @@ pub mod model;
 pub mod opengraph;
 pub mod pairs;
 mod raw;
-pub mod save;
 pub mod saved;
 pub mod scenario;
 pub mod side_tables;

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use blastradius::load::opengraph::{self, Mapping};
 use blastradius::load::pairs::{self, Layout};
-use blastradius::load::{load_model, load_scenario, save::save_model};
+use blastradius::load::{load_model, load_scenario};
 use blastradius::model::NodeKind;
+use blastradius::output::model_files::save_model;
 use blastradius::output::opengraph as og_out;
 use blastradius::results::Deterministic;
 use blastradius::Analysis;
