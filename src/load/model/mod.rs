@@ -2,7 +2,7 @@
 //! [`Model`].
 //!
 //! Loading runs in two stages: serde reads the file into raw entries that keep the position of
-//! every id and number ([`super::raw`]), then `build` checks every reference and range and
+//! every id and number (`load/raw.rs`), then `build` checks every reference and range and
 //! reports all problems at once, each with its line and column and, for unknown ids, the
 //! nearest known one. This module holds the entry points and the order problems are reported
 //! in; `build.rs` the phases of a build, `declare.rs` the node declarations, `builder.rs` the
@@ -26,6 +26,7 @@ use super::source::{Source, Suggestion};
 use crate::error::{did_you_mean, Diagnostic, Error, Result, SHOWN_PROBLEMS};
 use crate::model::Model;
 
+/// The reader of a `[categories]` table, which the OpenGraph kind mapping shares.
 pub(crate) use tables::flatten_weights;
 
 /// The largest `count` or `per_day` a record set may have (10^12): large enough for any real
