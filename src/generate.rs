@@ -87,6 +87,32 @@ fn pad(prefix: &str, i: usize, n: usize) -> String {
 pub fn generate(people: usize, seed: u64) -> Model {
     let p = people.max(1);
     let mut rng = Rng(seed ^ 0x243f_6a88_85a3_08d3);
+    let mut m = empty_model(p, seed);
+    let privileged: Vec<bool> = (0..p).map(|_| rng.chance(0.25)).collect();
+    let sizes = Sizes::of(p);
+    let nodes = add_nodes(&mut m, &sizes, &privileged);
+    let low_weight = fill_stores(&mut m, &mut rng, &sizes, &nodes.stores);
+    add_flows(&mut m, &mut rng, &sizes, &nodes.stores);
+    let zipf = Zipf::new(sizes.g - sizes.na);
+    human_memberships(&mut m, &mut rng, &sizes, &nodes, &zipf);
+    service_links(&mut m, &mut rng, &sizes, &nodes);
+    for r in 0..sizes.g {
+        if r < sizes.nb {
+            all_staff_grants(&mut m, &mut rng, &nodes, r, &low_weight);
+        } else if r >= sizes.g - sizes.na {
+            admin_group_links(&mut m, &mut rng, &sizes, &nodes, r);
+        } else {
+            dept_group_links(&mut m, &mut rng, &sizes, &nodes, r);
+        }
+    }
+    held_credentials(&mut m, &mut rng, &sizes, &nodes);
+    sessions(&mut m, &mut rng, &nodes);
+    m.canonical()
+}
+
+/// The model before its nodes: name, programme age, categories, populations and
+/// notification regimes.
+fn empty_model(p: usize, seed: u64) -> Model {
     let mut m = Model::default();
     m.name = format!("Generated organisation ({p} people, seed {seed})");
     m.program_age_days = Some(1095);
@@ -104,18 +130,75 @@ pub fn generate(people: usize, seed: u64) -> Model {
         "precise_location".into(),
         vec!["user.location.precise".into()],
     );
+    m
+}
 
-    let privileged: Vec<bool> = (0..p).map(|_| rng.chance(0.25)).collect();
-    let v = ((0.10 * p as f64).round() as usize).max(1);
-    let g = (p / 20).max(4);
-    let y = (p / 50).max(2);
-    let d = (p / 10).max(4);
-    let nb = (g / 200).max(1);
-    let na = (g / 50).max(1);
-    let lakes = (d / 100).max(1);
-    let backups = (d / 200).max(1);
-    let ordinary = d - lakes - backups;
+/// How many of each node an organisation of `p` people has.
+struct Sizes {
+    /// Service accounts.
+    v: usize,
+    /// Groups: `nb` all-staff groups, then department groups, then `na` admin groups.
+    g: usize,
+    nb: usize,
+    na: usize,
+    /// Systems.
+    y: usize,
+    /// Stores: `ordinary` ones, then `lakes`, then `backups`.
+    d: usize,
+    lakes: usize,
+    backups: usize,
+    ordinary: usize,
+}
 
+impl Sizes {
+    fn of(p: usize) -> Sizes {
+        let v = ((0.10 * p as f64).round() as usize).max(1);
+        let g = (p / 20).max(4);
+        let y = (p / 50).max(2);
+        let d = (p / 10).max(4);
+        let nb = (g / 200).max(1);
+        let na = (g / 50).max(1);
+        let lakes = (d / 100).max(1);
+        let backups = (d / 200).max(1);
+        let ordinary = d - lakes - backups;
+        Sizes {
+            v,
+            g,
+            nb,
+            na,
+            y,
+            d,
+            lakes,
+            backups,
+            ordinary,
+        }
+    }
+
+    /// Indices of the department groups.
+    fn dept(&self) -> std::ops::Range<usize> {
+        self.nb..self.g - self.na
+    }
+
+    /// Indices of the admin groups.
+    fn admin(&self) -> std::ops::Range<usize> {
+        self.g - self.na..self.g
+    }
+}
+
+/// The nodes of a generated organisation, by role.
+struct Nodes {
+    /// Human accounts, each with whether it is an admin account.
+    human: Vec<(NodeId, bool)>,
+    services: Vec<NodeId>,
+    groups: Vec<NodeId>,
+    systems: Vec<NodeId>,
+    stores: Vec<NodeId>,
+}
+
+/// Every node, named and numbered in a fixed order (people, their accounts, service accounts,
+/// groups, systems, stores); people own their accounts.
+fn add_nodes(m: &mut Model, s: &Sizes, privileged: &[bool]) -> Nodes {
+    let p = privileged.len();
     let persons: Vec<NodeId> = (0..p)
         .map(|i| m.add_node(&pad("person", i, p), NodeKind::Person))
         .collect();
@@ -130,47 +213,58 @@ pub fn generate(people: usize, seed: u64) -> Model {
             human.push((adm, true));
         }
     }
-    let services: Vec<NodeId> = (0..v)
+    let services: Vec<NodeId> = (0..s.v)
         .map(|i| {
-            let s = m.add_node(&pad("svc", i, v), NodeKind::Account);
-            m.account_kind[s as usize] = AccountKind::Service;
-            s
+            let a = m.add_node(&pad("svc", i, s.v), NodeKind::Account);
+            m.account_kind[a as usize] = AccountKind::Service;
+            a
         })
         .collect();
-    let groups: Vec<NodeId> = (0..g)
+    let groups: Vec<NodeId> = (0..s.g)
         .map(|r| {
-            let name = if r < nb {
-                pad("all-staff", r, nb)
-            } else if r >= g - na {
-                pad("admins", r - (g - na), na)
+            let name = if r < s.nb {
+                pad("all-staff", r, s.nb)
+            } else if r >= s.g - s.na {
+                pad("admins", r - (s.g - s.na), s.na)
             } else {
-                pad("dept", r - nb, g - nb - na)
+                pad("dept", r - s.nb, s.g - s.nb - s.na)
             };
             m.add_node(&name, NodeKind::Group)
         })
         .collect();
-    let systems: Vec<NodeId> = (0..y)
-        .map(|i| m.add_node(&pad("system", i, y), NodeKind::System))
+    let systems: Vec<NodeId> = (0..s.y)
+        .map(|i| m.add_node(&pad("system", i, s.y), NodeKind::System))
         .collect();
-    let stores: Vec<NodeId> = (0..d)
+    let stores: Vec<NodeId> = (0..s.d)
         .map(|i| {
-            let name = if i < ordinary {
-                pad("store", i, ordinary)
-            } else if i < ordinary + lakes {
-                pad("lake", i - ordinary, lakes)
+            let name = if i < s.ordinary {
+                pad("store", i, s.ordinary)
+            } else if i < s.ordinary + s.lakes {
+                pad("lake", i - s.ordinary, s.lakes)
             } else {
-                pad("backup", i - ordinary - lakes, backups)
+                pad("backup", i - s.ordinary - s.lakes, s.backups)
             };
             m.add_node(&name, NodeKind::Store)
         })
         .collect();
+    Nodes {
+        human,
+        services,
+        groups,
+        systems,
+        stores,
+    }
+}
 
-    // Store contents.
+/// Store contents: ordinary stores hold one or two sets of lognormal volume, lakes take
+/// behaviour data, backups hold only what flows in. Returns the ordinary stores whose
+/// heaviest category weighs at most 3 (at least one), for the all-staff groups.
+fn fill_stores(m: &mut Model, rng: &mut Rng, s: &Sizes, stores: &[NodeId]) -> Vec<usize> {
     let mut low_weight = Vec::new();
-    for (i, &s) in stores.iter().enumerate().take(ordinary) {
+    for (i, &store) in stores.iter().enumerate().take(s.ordinary) {
         let total = 10f64.powf(rng.normal(4.5, 1.3).clamp(2.0, 8.0));
         let retention = RETENTIONS[rng.below(RETENTIONS.len())];
-        m.store_policy[s as usize].retention_days = Some(retention);
+        m.store_policy[store as usize].retention_days = Some(retention);
         let sets = 1 + rng.chance(0.4) as usize;
         let mut max_weight: f64 = 0.0;
         for _ in 0..sets {
@@ -182,7 +276,7 @@ pub fn generate(people: usize, seed: u64) -> Model {
                 Amount::PerDay((total / sets as f64 / retention as f64).round().max(1.0) as u64)
             };
             m.record_sets.push(RecordSet {
-                store: s,
+                store,
                 category: category.to_string(),
                 amount,
                 retention_days: None,
@@ -204,7 +298,7 @@ pub fn generate(people: usize, seed: u64) -> Model {
     if low_weight.is_empty() {
         low_weight.push(0);
     }
-    for &lake in &stores[ordinary..ordinary + lakes] {
+    for &lake in &stores[s.ordinary..s.ordinary + s.lakes] {
         m.store_policy[lake as usize].retention_days = Some(730);
         m.record_sets.push(RecordSet {
             store: lake,
@@ -215,16 +309,21 @@ pub fn generate(people: usize, seed: u64) -> Model {
             coverage: 1.0,
         });
     }
-    for &backup in &stores[ordinary + lakes..] {
+    for &backup in &stores[s.ordinary + s.lakes..] {
         m.store_policy[backup as usize].retention_days = Some(90);
     }
-    // Flows: ordinary stores into lakes and backups, lakes into backups.
-    for &s in &stores[..ordinary] {
+    low_weight
+}
+
+/// Flows: ordinary stores into lakes and backups, lakes into backups.
+fn add_flows(m: &mut Model, rng: &mut Rng, s: &Sizes, stores: &[NodeId]) {
+    let (ordinary, lakes, backups) = (s.ordinary, s.lakes, s.backups);
+    for &from in &stores[..ordinary] {
         if rng.chance(0.2) {
             let k = 1 + rng.chance(0.5) as usize;
             for l in rng.distinct(k, |r| r.below(lakes)) {
                 m.flows.push(Flow {
-                    from: s,
+                    from,
                     to: stores[ordinary + l],
                     categories: None,
                 });
@@ -232,7 +331,7 @@ pub fn generate(people: usize, seed: u64) -> Model {
         } else if rng.chance(0.1) {
             let b = stores[ordinary + lakes + rng.below(backups)];
             m.flows.push(Flow {
-                from: s,
+                from,
                 to: b,
                 categories: None,
             });
@@ -246,24 +345,36 @@ pub fn generate(people: usize, seed: u64) -> Model {
             categories: None,
         });
     }
+}
 
-    // Zipf(s = 1) over the non-admin groups.
-    let mut cum = Vec::with_capacity(g - na);
-    let mut acc = 0.0;
-    for r in 0..g - na {
-        acc += 1.0 / (r + 1) as f64;
-        cum.push(acc);
+/// Zipf(s = 1) over the first `n` groups (all-staff and department groups).
+struct Zipf {
+    cum: Vec<f64>,
+    total: f64,
+}
+
+impl Zipf {
+    fn new(n: usize) -> Zipf {
+        let mut cum = Vec::with_capacity(n);
+        let mut acc = 0.0;
+        for r in 0..n {
+            acc += 1.0 / (r + 1) as f64;
+            cum.push(acc);
+        }
+        Zipf { cum, total: acc }
     }
-    let zipf = |r: &mut Rng| {
-        let x = r.unit() * acc;
-        cum.partition_point(|&c| c < x).min(g - na - 1)
-    };
-    let dept: Vec<usize> = (nb..g - na).collect();
-    let admin: Vec<usize> = (g - na..g).collect();
 
-    // Human accounts: memberships and MFA.
+    fn draw(&self, r: &mut Rng) -> usize {
+        let x = r.unit() * self.total;
+        self.cum.partition_point(|&c| c < x).min(self.cum.len() - 1)
+    }
+}
+
+/// Human accounts: MFA, and memberships (admin accounts in admin groups and a few others).
+fn human_memberships(m: &mut Model, rng: &mut Rng, s: &Sizes, nodes: &Nodes, zipf: &Zipf) {
+    let admin: Vec<usize> = s.admin().collect();
     let kdist = [0.15, 0.40, 0.65, 0.85, 1.0];
-    for &(a, privileged) in &human {
+    for &(a, privileged) in &nodes.human {
         let targets = if privileged {
             m.mfa[a as usize] = if rng.chance(0.9) {
                 Mfa::PhishingResistant
@@ -271,26 +382,31 @@ pub fn generate(people: usize, seed: u64) -> Model {
                 Mfa::None
             };
             let k = 1 + rng.chance(0.5) as usize;
-            let mut t = rng.distinct(k, |r| admin[r.below(na)]);
+            let mut t = rng.distinct(k, |r| admin[r.below(s.na)]);
             let extra = 1 + rng.below(3);
-            t.extend(rng.distinct(extra, zipf));
+            t.extend(rng.distinct(extra, |r| zipf.draw(r)));
             t
         } else {
             m.mfa[a as usize] = if rng.chance(0.6) { Mfa::Otp } else { Mfa::None };
             let x = rng.unit();
             let k = 1 + kdist.partition_point(|&c| c < x);
-            rng.distinct(k, zipf)
+            rng.distinct(k, |r| zipf.draw(r))
         };
         let mut seen = Vec::new();
         for gi in targets {
             if !seen.contains(&gi) {
                 seen.push(gi);
-                m.links.push(link(a, groups[gi], LinkKind::Member));
+                m.links.push(link(a, nodes.groups[gi], LinkKind::Member));
             }
         }
     }
-    // Service accounts: memberships and store grants.
-    for &s in &services {
+}
+
+/// Service accounts: memberships and store grants.
+fn service_links(m: &mut Model, rng: &mut Rng, s: &Sizes, nodes: &Nodes) {
+    let dept: Vec<usize> = s.dept().collect();
+    let admin: Vec<usize> = s.admin().collect();
+    for &svc in &nodes.services {
         let k = rng.below(3);
         let mut t = if dept.is_empty() {
             Vec::new()
@@ -298,116 +414,143 @@ pub fn generate(people: usize, seed: u64) -> Model {
             rng.distinct(k, |r| dept[r.below(dept.len())])
         };
         if rng.chance(0.05) {
-            let a = admin[rng.below(na)];
+            let a = admin[rng.below(s.na)];
             if !t.contains(&a) {
                 t.push(a);
             }
         }
         for gi in t {
-            m.links.push(link(s, groups[gi], LinkKind::Member));
+            m.links.push(link(svc, nodes.groups[gi], LinkKind::Member));
         }
         let k = 1 + rng.below(8);
-        for st in rng.distinct(k, |r| r.below(d)) {
-            let access = grant_access(&mut rng);
+        for st in rng.distinct(k, |r| r.below(s.d)) {
+            let access = grant_access(rng);
             let p = rng.p(0.7, 1.0);
-            let used = last_used(&mut rng);
-            m.links.push(grant(s, stores[st], access, p, used));
+            let used = last_used(rng);
+            m.links.push(grant(svc, nodes.stores[st], access, p, used));
         }
     }
-    // Groups: nesting, store grants, system administration.
-    for r in 0..g {
-        let gid = groups[r];
-        if r < nb {
-            let k = 1 + rng.below(5);
-            for i in rng.distinct(k, |x| low_weight[x.below(low_weight.len())]) {
-                let p = rng.p(0.6, 1.0);
-                let used = last_used(&mut rng);
-                m.links.push(grant(gid, stores[i], Access::Read, p, used));
-            }
-            continue;
+}
+
+/// All-staff group `r`: read grants on low-weight stores.
+fn all_staff_grants(m: &mut Model, rng: &mut Rng, nodes: &Nodes, r: usize, low_weight: &[usize]) {
+    let gid = nodes.groups[r];
+    let k = 1 + rng.below(5);
+    for i in rng.distinct(k, |x| low_weight[x.below(low_weight.len())]) {
+        let p = rng.p(0.6, 1.0);
+        let used = last_used(rng);
+        m.links
+            .push(grant(gid, nodes.stores[i], Access::Read, p, used));
+    }
+}
+
+/// Admin group `r`: sometimes nested in another admin group; admin grants on stores and
+/// systems.
+fn admin_group_links(m: &mut Model, rng: &mut Rng, s: &Sizes, nodes: &Nodes, r: usize) {
+    let gid = nodes.groups[r];
+    let admin: Vec<usize> = s.admin().collect();
+    if s.na > 1 && rng.chance(0.5) {
+        let mut parent = r;
+        while parent == r {
+            parent = admin[rng.below(s.na)];
         }
-        if r >= g - na {
-            if na > 1 && rng.chance(0.5) {
-                let mut parent = r;
-                while parent == r {
-                    parent = admin[rng.below(na)];
-                }
-                m.links.push(link(gid, groups[parent], LinkKind::Member));
-            }
-            let k = 5 + rng.below(16);
-            for i in rng.distinct(k, |x| x.below(d)) {
-                let p = rng.p(0.6, 1.0);
-                let used = last_used(&mut rng);
-                m.links.push(grant(gid, stores[i], Access::Admin, p, used));
-            }
-            let k = 2 + rng.below(19);
-            for i in rng.distinct(k, |x| x.below(y)) {
-                let p = rng.p(0.7, 1.0);
-                let used = last_used(&mut rng);
-                m.links.push(grant(gid, systems[i], Access::Admin, p, used));
-            }
-            continue;
+        m.links
+            .push(link(gid, nodes.groups[parent], LinkKind::Member));
+    }
+    let k = 5 + rng.below(16);
+    for i in rng.distinct(k, |x| x.below(s.d)) {
+        let p = rng.p(0.6, 1.0);
+        let used = last_used(rng);
+        m.links
+            .push(grant(gid, nodes.stores[i], Access::Admin, p, used));
+    }
+    let k = 2 + rng.below(19);
+    for i in rng.distinct(k, |x| x.below(s.y)) {
+        let p = rng.p(0.7, 1.0);
+        let used = last_used(rng);
+        m.links
+            .push(grant(gid, nodes.systems[i], Access::Admin, p, used));
+    }
+}
+
+/// Department group `r`: sometimes nested in another department or (rarely) an admin group;
+/// store grants, and now and then administration of a system.
+fn dept_group_links(m: &mut Model, rng: &mut Rng, s: &Sizes, nodes: &Nodes, r: usize) {
+    let gid = nodes.groups[r];
+    let dept: Vec<usize> = s.dept().collect();
+    let mut parents = Vec::new();
+    if dept.len() > 1 && rng.chance(0.30) {
+        let mut parent = r;
+        while parent == r {
+            parent = dept[rng.below(dept.len())];
         }
-        let mut parents = Vec::new();
-        if dept.len() > 1 && rng.chance(0.30) {
-            let mut parent = r;
-            while parent == r {
-                parent = dept[rng.below(dept.len())];
-            }
-            parents.push(parent);
-        }
-        if rng.chance(0.01) {
-            parents.push(admin[rng.below(na)]);
-        }
-        parents.sort_unstable();
-        parents.dedup();
-        for parent in parents {
-            m.links.push(link(gid, groups[parent], LinkKind::Member));
-        }
-        let k = 1 + (rng.exponential(7.0) as usize).min(d - 1);
-        for i in rng.distinct(k, |x| x.below(d)) {
-            let access = grant_access(&mut rng);
-            let p = rng.p(0.6, 1.0);
-            let used = last_used(&mut rng);
-            m.links.push(grant(gid, stores[i], access, p, used));
-        }
-        if rng.chance(0.05) {
-            let k = 1 + rng.chance(0.5) as usize;
-            for i in rng.distinct(k, |x| x.below(y)) {
-                let p = rng.p(0.7, 1.0);
-                let used = last_used(&mut rng);
-                m.links.push(grant(gid, systems[i], Access::Admin, p, used));
-            }
+        parents.push(parent);
+    }
+    if rng.chance(0.01) {
+        parents.push(s.admin().start + rng.below(s.na));
+    }
+    parents.sort_unstable();
+    parents.dedup();
+    for parent in parents {
+        m.links
+            .push(link(gid, nodes.groups[parent], LinkKind::Member));
+    }
+    let k = 1 + (rng.exponential(7.0) as usize).min(s.d - 1);
+    for i in rng.distinct(k, |x| x.below(s.d)) {
+        let access = grant_access(rng);
+        let p = rng.p(0.6, 1.0);
+        let used = last_used(rng);
+        m.links.push(grant(gid, nodes.stores[i], access, p, used));
+    }
+    if rng.chance(0.05) {
+        let k = 1 + rng.chance(0.5) as usize;
+        for i in rng.distinct(k, |x| x.below(s.y)) {
+            let p = rng.p(0.7, 1.0);
+            let used = last_used(rng);
+            m.links
+                .push(grant(gid, nodes.systems[i], Access::Admin, p, used));
         }
     }
-    // Systems hold service credentials; a few config stores hold some too.
-    for &s in &services {
+}
+
+/// Systems hold service credentials; a few config stores hold some too.
+fn held_credentials(m: &mut Model, rng: &mut Rng, s: &Sizes, nodes: &Nodes) {
+    for &svc in &nodes.services {
         let k = 1 + rng.below(3);
-        for i in rng.distinct(k, |x| x.below(y)) {
-            m.links.push(link(systems[i], s, LinkKind::Credential));
+        for i in rng.distinct(k, |x| x.below(s.y)) {
+            m.links
+                .push(link(nodes.systems[i], svc, LinkKind::Credential));
         }
         if rng.chance(0.05) {
             m.links.push(link(
-                stores[rng.below(ordinary.max(1))],
-                s,
+                nodes.stores[rng.below(s.ordinary.max(1))],
+                svc,
                 LinkKind::Credential,
             ));
         }
     }
-    // Interactive sessions on systems expose some admin accounts.
-    let admins: Vec<NodeId> = human.iter().filter(|(_, p)| *p).map(|(a, _)| *a).collect();
-    if !admins.is_empty() {
-        for &sys in &systems {
-            if rng.chance(0.1) {
-                let a = admins[rng.below(admins.len())];
-                let p = rng.p(0.3, 0.7);
-                m.links.push(
-                    link(sys, a, LinkKind::Custom(Label::new("session_on_host"))).with_p(Some(p)),
-                );
-            }
+}
+
+/// Interactive sessions on systems expose some admin accounts.
+fn sessions(m: &mut Model, rng: &mut Rng, nodes: &Nodes) {
+    let admins: Vec<NodeId> = nodes
+        .human
+        .iter()
+        .filter(|(_, p)| *p)
+        .map(|(a, _)| *a)
+        .collect();
+    if admins.is_empty() {
+        return;
+    }
+    for &sys in &nodes.systems {
+        if rng.chance(0.1) {
+            let a = admins[rng.below(admins.len())];
+            let p = rng.p(0.3, 0.7);
+            m.links.push(
+                link(sys, a, LinkKind::Custom(Label::new("session_on_host"))).with_p(Some(p)),
+            );
         }
     }
-    m.canonical()
 }
 
 fn link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {

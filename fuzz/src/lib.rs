@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use blastradius::load::load_model;
-use blastradius::load::save::save_model;
 use blastradius::model::Model;
+use blastradius::output::model_files::save_model;
 use blastradius::results::queries::ValidationReport;
 use blastradius::{Analysis, Error};
 

@@ -9,9 +9,10 @@ use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
 use blastradius::evaluate::{evaluate, Depth, Evaluation};
 use blastradius::load::design::load_design_file;
-use blastradius::load::save::save_model;
+use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
 use blastradius::model::{Model, NodeId, NodeKind};
+use blastradius::output::model_files::save_model;
 use blastradius::output::{csv, json, table, Format};
 use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
@@ -239,18 +240,7 @@ pub fn generate(
     )?;
     if force {
         // Side files of an earlier model that this one may not rewrite.
-        for f in [
-            "people.csv",
-            "accounts.csv",
-            "groups.csv",
-            "systems.csv",
-            "access.csv",
-            "stores.csv",
-            "records.csv",
-            "grants.csv",
-            "flows.csv",
-            "edges.csv",
-        ] {
+        for f in SIDE_TABLES.iter().filter_map(|t| t.file) {
             let _ = std::fs::remove_file(dir.join(f));
         }
     }

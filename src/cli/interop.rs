@@ -10,8 +10,9 @@ use blastradius::error::Diagnostic;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, Layout, PairsSummary};
-use blastradius::load::{load_model, save::save_model};
+use blastradius::load::load_model;
 use blastradius::model::Model;
+use blastradius::output::model_files::save_model;
 use blastradius::Error;
 
 use super::args::{FormatArg, OutputArgs};

@@ -1,9 +1,9 @@
-//! CSV side files of a model (DESIGN.md "Other formats"): large models keep people, accounts,
-//! groups, memberships, grants, stores and record sets in CSV files beside `model.toml`, named
-//! in its `[csv]` table. Columns are the TOML keys; list cells separate items with `;`; empty
-//! cells mean "not given". Each row becomes, one at a time, the same raw entry a TOML file
-//! gives, with its file, line and column, so validation and messages are the same for both; rows
-//! are parsed while the model is built and never all held at once.
+//! Reading the CSV side files of a model (DESIGN.md "Other formats"): large models keep
+//! people, accounts, groups, memberships, grants, stores and record sets in CSV files beside
+//! `model.toml`, named in its `[csv]` table (the tables are described in `side_tables.rs`).
+//! Each row becomes, one at a time, the same raw entry a TOML file gives, with its file, line
+//! and column, so validation and messages are the same for both; rows are parsed while the
+//! model is built and never all held at once.
 
 use std::ops::Range;
 use std::path::Path;
@@ -13,131 +13,14 @@ use rayon::prelude::*;
 
 use toml::Spanned;
 
-use super::model::{
-    Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
-    RawRecordSet, RawStore, RawSystem, Text,
-};
+use super::side_tables::{side_table, Row, SideTable, SIDE_TABLES};
 use super::source::{Problems, Report, Source};
 use crate::error::did_you_mean;
-
-/// Table names of `[csv]` and the columns each file may have.
-pub const TABLES: [(&str, &[&str]); 11] = [
-    ("person", &["id", "accounts"]),
-    ("account", &["id", "kind", "mfa", "groups"]),
-    ("group", &["id", "groups"]),
-    ("membership", &["member", "group"]),
-    ("system", &["id", "credentials"]),
-    ("access", &["system", "store", "access", "p", "time"]),
-    ("store", &["id", "retention_days", "credentials"]),
-    (
-        "records",
-        &[
-            "store",
-            "category",
-            "count",
-            "per_day",
-            "retention_days",
-            "subjects",
-            "coverage",
-        ],
-    ),
-    (
-        "grant",
-        &[
-            "principal",
-            "target",
-            "access",
-            "last_used_days",
-            "p",
-            "time",
-        ],
-    ),
-    ("flow", &["from", "to", "categories"]),
-    ("edge", &["from", "to", "kind", "p", "time"]),
-];
-
-/// One row: its cells and the global offset of each.
-pub(super) struct Row<'a> {
-    /// Column index of each known column name (in [`TABLES`] order), or `usize::MAX`.
-    columns: &'a [usize],
-    names: &'a [&'a str],
-    cells: &'a [&'a str],
-    /// Global offset of each cell (the row's start when the row has quotes).
-    starts: &'a [usize],
-}
-
-impl Row<'_> {
-    fn cell(&self, column: &str) -> Option<(&str, Range<usize>)> {
-        let c = self.names.iter().position(|n| *n == column)?;
-        let i = self.columns[c];
-        let text = *self.cells.get(i)?;
-        let t = text.trim();
-        let start = self.starts[i];
-        (!t.is_empty()).then(|| (t, start..start + text.len().max(1)))
-    }
-
-    fn string(&self, column: &str) -> Option<Spanned<Text>> {
-        self.cell(column)
-            .map(|(t, span)| Spanned::new(span, t.into()))
-    }
-
-    fn required(&self, src: &mut impl Report, column: &str, row_span: &Range<usize>) -> Option<Id> {
-        let v = self.string(column);
-        if v.is_none() {
-            src.error(
-                Some(row_span.clone()),
-                format!("missing value in column `{column}`"),
-            );
-        }
-        v
-    }
-
-    fn list(&self, column: &str) -> Vec<Id> {
-        self.cell(column)
-            .map(|(t, span)| {
-                t.split(';')
-                    .map(str::trim)
-                    .filter(|x| !x.is_empty())
-                    .map(|x| Spanned::new(span.clone(), x.into()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn integer(&self, src: &mut impl Report, column: &str) -> Option<Spanned<i64>> {
-        let (t, span) = self.cell(column)?;
-        match t.parse::<i64>() {
-            Ok(v) => Some(Spanned::new(span, v)),
-            Err(_) => {
-                src.error(
-                    Some(span),
-                    format!("column `{column}`: `{t}` is not a whole number"),
-                );
-                None
-            }
-        }
-    }
-
-    fn number(&self, src: &mut impl Report, column: &str) -> Option<Spanned<f64>> {
-        let (t, span) = self.cell(column)?;
-        match t.parse::<f64>() {
-            Ok(v) => Some(Spanned::new(span, v)),
-            Err(_) => {
-                src.error(
-                    Some(span),
-                    format!("column `{column}`: `{t}` is not a number"),
-                );
-                None
-            }
-        }
-    }
-}
 
 /// A side file whose header has been checked: its table, the global offset of its text and
 /// the position of each allowed column in its header.
 pub(super) struct SideFile {
-    pub(super) table: &'static str,
-    columns: &'static [&'static str],
+    pub(super) table: &'static SideTable,
     base: usize,
     text: Arc<String>,
     /// Whether the text holds a quote anywhere (then the csv crate reads it).
@@ -179,21 +62,18 @@ pub(super) fn open_side_files(
     let mut read: Vec<Option<std::io::Result<String>>> = files
         .par_iter()
         .map(|(table, file)| {
-            TABLES
-                .iter()
-                .any(|(t, _)| t == table)
-                .then(|| std::fs::read_to_string(dir.join(file.get_ref())))
+            side_table(table).map(|_| std::fs::read_to_string(dir.join(file.get_ref())))
         })
         .collect();
     let mut out = Vec::new();
     for ((table, file), read) in files.iter().zip(&mut read) {
-        let Some((table, columns)) = TABLES.iter().find(|(t, _)| t == table) else {
+        let Some(table) = side_table(table) else {
             src.error(
                 Some(file.span()),
                 format!(
                     "[csv] `{table}` is not a table that can live in a CSV file; expected one of {}{}",
-                    TABLES.map(|(t, _)| t).join(", "),
-                    did_you_mean(table, TABLES.map(|(t, _)| t))
+                    SIDE_TABLES.map(|t| t.name).join(", "),
+                    did_you_mean(table, SIDE_TABLES.map(|t| t.name))
                 ),
             );
             continue;
@@ -215,11 +95,10 @@ pub(super) fn open_side_files(
             }
         };
         let base = src.add_file(shown.clone(), text);
-        if let Some((positions, width)) = check_header(src, table, columns, base) {
+        if let Some((positions, width)) = check_header(src, table, base) {
             let text = src.file_text(base);
             out.push(SideFile {
                 table,
-                columns,
                 base,
                 quoted: false,
                 size: PieceSize { rows: 0, items: 0 },
@@ -233,18 +112,14 @@ pub(super) fn open_side_files(
         f.quoted = f.text.contains('"');
         f.size = PieceSize::of(f.text.as_bytes());
     });
-    out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table));
+    out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table.name));
     out
 }
 
 /// Position of each allowed column in the file's header and the header's width, or `None`
 /// (with problems reported) when the header is unreadable or names an unknown column.
-fn check_header(
-    src: &mut Source,
-    table: &str,
-    columns: &[&str],
-    base: usize,
-) -> Option<(Vec<usize>, usize)> {
+fn check_header(src: &mut Source, table: &SideTable, base: usize) -> Option<(Vec<usize>, usize)> {
+    let (columns, table) = (table.columns, table.name);
     let text = src.file_text(base);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -382,12 +257,7 @@ fn for_each_row<R: Report>(
                 }
                 return false;
             }
-            let row = Row {
-                columns: &file.positions,
-                names: file.columns,
-                cells: &cells,
-                starts: &starts,
-            };
+            let row = Row::new(&file.positions, file.table.columns, &cells, &starts);
             each(src, &row, &(start..start + 1));
         }
         return true;
@@ -421,12 +291,7 @@ fn for_each_row<R: Report>(
             offset += c.len() + 1;
         }
         let cells: Vec<&str> = record.iter().collect();
-        let row = Row {
-            columns: &file.positions,
-            names: file.columns,
-            cells: &cells,
-            starts: &starts,
-        };
+        let row = Row::new(&file.positions, file.table.columns, &cells, &starts);
         each(src, &row, &row_span);
     }
     true
@@ -490,162 +355,16 @@ pub(super) fn par_rows<S: Send>(
     read.into_iter().map(|(s, p, _)| (s, p)).collect()
 }
 
-/// Whether rows of `table` declare nodes (read once more, first, to declare them).
-pub(super) fn declares_nodes(table: &str) -> bool {
-    matches!(table, "person" | "account" | "group" | "system" | "store")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The id a row of a node table declares (reported when missing).
-pub(super) fn declared_id(src: &mut impl Report, row: &Row, at: &Range<usize>) -> Option<Id> {
-    row.required(src, "id", at)
-}
-
-/// One row of a side file as the raw entry a TOML file gives, for the model builder.
-pub(super) enum SideRow {
-    Person(RawPerson),
-    Account(RawAccount),
-    Group(RawGroup),
-    Membership(RawMembership),
-    System(RawSystem),
-    Access(Id, RawAccess),
-    Store(RawStore),
-    Records(Id, RawRecordSet),
-    Grant(RawGrant),
-    Flow(RawFlow),
-    Edge(RawEdge),
-}
-
-/// Parses a row of `table` (ids of node tables were reported missing when they were declared,
-/// so they are not reported again here).
-pub(super) fn parse_row(
-    src: &mut impl Report,
-    table: &str,
-    row: &Row,
-    at: &Range<usize>,
-) -> Option<SideRow> {
-    Some(match table {
-        "person" => SideRow::Person(RawPerson {
-            id: row.string("id")?,
-            accounts: row.list("accounts"),
-            name: None,
-            description: None,
-        }),
-        "account" => SideRow::Account(RawAccount {
-            id: row.string("id")?,
-            kind: row.string("kind"),
-            mfa: row.string("mfa"),
-            groups: row.list("groups"),
-            name: None,
-            description: None,
-        }),
-        "group" => SideRow::Group(RawGroup {
-            id: row.string("id")?,
-            groups: row.list("groups"),
-            name: None,
-            description: None,
-        }),
-        "membership" => {
-            let member = row.required(src, "member", at);
-            let group = row.required(src, "group", at);
-            SideRow::Membership(RawMembership {
-                member: member?,
-                group: group?,
-            })
-        }
-        "system" => SideRow::System(RawSystem {
-            id: row.string("id")?,
-            credentials: row.list("credentials"),
-            access: Vec::new(),
-            name: None,
-            description: None,
-        }),
-        "access" => {
-            let system = row.required(src, "system", at);
-            let store = row.required(src, "store", at);
-            let access = row.required(src, "access", at);
-            let p = row.number(src, "p");
-            let time = row.number(src, "time");
-            SideRow::Access(
-                system?,
-                RawAccess {
-                    store: store?,
-                    access: access?,
-                    p,
-                    time,
-                },
-            )
-        }
-        "store" => {
-            let id = row.string("id");
-            let retention_days = row.integer(src, "retention_days");
-            SideRow::Store(RawStore {
-                id: id?,
-                retention_days,
-                records: Vec::new(),
-                credentials: row.list("credentials"),
-                name: None,
-                description: None,
-            })
-        }
-        "records" => {
-            let store = row.required(src, "store", at);
-            let category = row.required(src, "category", at);
-            let count = row.integer(src, "count");
-            let per_day = row.integer(src, "per_day");
-            let retention_days = row.integer(src, "retention_days");
-            let coverage = row.number(src, "coverage");
-            SideRow::Records(
-                store?,
-                RawRecordSet {
-                    category: category?,
-                    count,
-                    per_day,
-                    retention_days,
-                    subjects: row.string("subjects"),
-                    coverage,
-                },
-            )
-        }
-        "grant" => {
-            let principal = row.required(src, "principal", at);
-            let target = row.required(src, "target", at);
-            let access = row.required(src, "access", at);
-            let last_used_days = row.integer(src, "last_used_days");
-            let p = row.number(src, "p");
-            let time = row.number(src, "time");
-            SideRow::Grant(RawGrant {
-                principal: principal?,
-                target: target?,
-                access: access?,
-                last_used_days,
-                p,
-                time,
-            })
-        }
-        "flow" => {
-            let from = row.required(src, "from", at);
-            let to = row.required(src, "to", at);
-            let cats = row.list("categories");
-            SideRow::Flow(RawFlow {
-                from: from?,
-                to: to?,
-                categories: (!cats.is_empty()).then_some(cats),
-            })
-        }
-        "edge" => {
-            let from = row.required(src, "from", at);
-            let to = row.required(src, "to", at);
-            let kind = row.required(src, "kind", at);
-            let p = row.number(src, "p");
-            let time = row.number(src, "time");
-            SideRow::Edge(RawEdge {
-                from: from?,
-                to: to?,
-                kind: kind?,
-                p,
-                time,
-            })
-        }
-        _ => unreachable!("tables are checked against TABLES"),
-    })
+    #[test]
+    fn every_side_table_is_read_once() {
+        let mut read: Vec<&str> = READ_ORDER.to_vec();
+        let mut tables: Vec<&str> = SIDE_TABLES.iter().map(|t| t.name).collect();
+        read.sort_unstable();
+        tables.sort_unstable();
+        assert_eq!(read, tables);
+    }
 }

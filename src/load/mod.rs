@@ -4,9 +4,10 @@
 pub mod csv_files;
 pub mod design;
 pub mod model;
-pub mod save;
+mod raw;
 pub mod saved;
 pub mod scenario;
+pub mod side_tables;
 pub mod source;
 
 pub use model::{load_model, parse_model, LoadedModel};

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod graph_export;
 pub mod html;
 pub mod json;
+pub mod model_files;
 pub mod report;
 pub mod table;
 pub mod write;

@@ -1,7 +1,8 @@
 //! Model files both ways: a model saved as TOML, or as TOML with CSV side files, loads back to
 //! the same results; CSV side files report problems with their own file, line and column.
 
-use blastradius::load::{load_model, load_scenario, save::save_model};
+use blastradius::load::{load_model, load_scenario};
+use blastradius::output::model_files::save_model;
 use blastradius::results::Deterministic;
 use blastradius::Analysis;
 

@@ -3,9 +3,9 @@
 
 use blastradius::interop::opengraph::{self, Mapping};
 use blastradius::interop::pairs::{self, Layout};
-use blastradius::load::save::save_model;
 use blastradius::load::{load_model, parse_model};
 use blastradius::model::Model;
+use blastradius::output::model_files::save_model;
 
 use crate::util::{files, run_in};
 

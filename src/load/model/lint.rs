@@ -1,0 +1,240 @@
+//! Warnings about a valid model: things that are allowed but probably not meant (links listed
+//! twice, unused groups, grants nobody can use, groups that are members of each other, stores
+//! without retention, categories without a weight).
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use crate::load::source::{Problems, Report, Source};
+use crate::model::{Amount, LinkKind, Model, NodeId, NodeKind};
+
+/// Targets by source node in two flat lists (no list per node).
+struct Adjacency {
+    offsets: Vec<u32>,
+    targets: Vec<NodeId>,
+}
+
+impl Adjacency {
+    fn new(n: usize, pairs: impl Iterator<Item = (NodeId, NodeId)> + Clone) -> Adjacency {
+        let mut offsets = vec![0u32; n + 1];
+        for (from, _) in pairs.clone() {
+            offsets[from as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0; offsets[n] as usize];
+        for (from, to) in pairs {
+            targets[fill[from as usize] as usize] = to;
+            fill[from as usize] += 1;
+        }
+        Adjacency { offsets, targets }
+    }
+
+    fn of(&self, x: NodeId) -> &[NodeId] {
+        &self.targets[self.offsets[x as usize] as usize..self.offsets[x as usize + 1] as usize]
+    }
+}
+
+/// Warns of links listed more than once. In a canonical model equal links are next to each
+/// other, so this needs no set of every link.
+pub(super) fn lint_duplicates(model: &Model, src: &mut Source) {
+    for w in model.links.windows(2) {
+        let (a, l) = (&w[0], &w[1]);
+        if a.from == l.from && a.to == l.to && a.kind == l.kind {
+            src.warning(
+                None,
+                format!(
+                    "`{}` → `{}` ({}) is listed more than once; it counts as one step with the largest p",
+                    model.id(l.from),
+                    model.id(l.to),
+                    l.kind.label()
+                ),
+            );
+        }
+    }
+}
+
+/// Warnings about a valid model: things that are allowed but probably not meant. The checks
+/// run in parallel; their warnings are added in a fixed order.
+pub(super) fn lint(model: &Model, src: &mut Source) {
+    let checks: [fn(&Model, &mut Problems); 4] = [
+        lint_unused_groups,
+        lint_unusable_grants,
+        lint_group_cycles,
+        lint_retention_and_weights,
+    ];
+    let found: Vec<Problems> = checks
+        .par_iter()
+        .map(|check| {
+            let mut problems = Problems::default();
+            check(model, &mut problems);
+            problems
+        })
+        .collect();
+    for problems in found {
+        problems.add_to(src);
+    }
+}
+
+/// Groups nobody is a member of.
+fn lint_unused_groups(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
+    let mut has_members = vec![false; n];
+    for l in &model.links {
+        if model.kind(l.to) == NodeKind::Group {
+            has_members[l.to as usize] = true;
+        }
+    }
+    for g in model.nodes_of(NodeKind::Group) {
+        if !has_members[g as usize] {
+            problems.warning(
+                None,
+                format!(
+                    "unused group `{}`: no account or group is a member of it",
+                    model.id(g)
+                ),
+            );
+        }
+    }
+}
+
+/// Grants to groups no account can end up in.
+fn lint_unusable_grants(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
+    // Groups some account, person or system can end up in.
+    let mut usable = vec![false; n];
+    let mut stack: Vec<NodeId> = (0..n as NodeId)
+        .filter(|&x| model.kind(x) != NodeKind::Group)
+        .collect();
+    let out = Adjacency::new(
+        n,
+        model
+            .links
+            .iter()
+            .filter(|l| l.kind.is_traversable())
+            .map(|l| (l.from, l.to)),
+    );
+    for &x in &stack {
+        usable[x as usize] = true;
+    }
+    while let Some(x) = stack.pop() {
+        for &y in out.of(x) {
+            if !usable[y as usize] {
+                usable[y as usize] = true;
+                stack.push(y);
+            }
+        }
+    }
+    for l in &model.links {
+        if let LinkKind::Grant(a) = l.kind {
+            if !usable[l.from as usize] {
+                problems.warning(
+                    None,
+                    format!(
+                        "grant {} on `{}` to group `{}` that nobody can use: no account is a member of it, directly or through nested groups",
+                        a.as_str(),
+                        model.id(l.to),
+                        model.id(l.from)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Groups that are members of each other.
+fn lint_group_cycles(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
+    // Groups that are members of each other: every member of one gains all their privileges.
+    let parents = Adjacency::new(
+        n,
+        model
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::Member && model.kind(l.from) == NodeKind::Group)
+            .map(|l| (l.from, l.to)),
+    );
+    let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
+    for g in model.nodes_of(NodeKind::Group) {
+        if state[g as usize] != 0 {
+            continue;
+        }
+        // Iterative depth-first walk; a back edge to a node on the walk closes a cycle.
+        let mut stack: Vec<(NodeId, usize)> = vec![(g, 0)];
+        state[g as usize] = 1;
+        while let Some(&mut (x, ref mut i)) = stack.last_mut() {
+            if let Some(&p) = parents.of(x).get(*i) {
+                *i += 1;
+                match state[p as usize] {
+                    0 => {
+                        state[p as usize] = 1;
+                        stack.push((p, 0));
+                    }
+                    1 => {
+                        let at = stack.iter().position(|(y, _)| *y == p).unwrap_or(0);
+                        let mut names: Vec<&str> =
+                            stack[at..].iter().map(|(y, _)| model.id(*y)).collect();
+                        names.push(model.id(p));
+                        problems.warning(
+                            None,
+                            format!(
+                                "groups are members of each other: {}; every member of one gains the privileges of all",
+                                names.join(" → ")
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+            } else {
+                state[x as usize] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// Stores that keep records without a retention window, and categories without a weight.
+fn lint_retention_and_weights(model: &Model, problems: &mut Problems) {
+    let n = model.node_count();
+    let mut receives = vec![false; n];
+    for f in &model.flows {
+        receives[f.to as usize] = true;
+    }
+    let mut has_rate = vec![false; n];
+    for s in &model.record_sets {
+        if matches!(s.amount, Amount::PerDay(_)) && s.retention_days.is_none() {
+            has_rate[s.store as usize] = true;
+        }
+    }
+    for s in model.nodes_of(NodeKind::Store) {
+        if model.store_policy[s as usize].retention_days.is_none()
+            && (has_rate[s as usize] || receives[s as usize])
+        {
+            let age = model.program_age_days.map_or(String::new(), |a| {
+                format!(" (everything since the programme began, {a} days, is kept)")
+            });
+            problems.warning(
+                None,
+                format!("store `{}` has no retention_days{age}", model.id(s)),
+            );
+        }
+    }
+
+    let mut unweighted = BTreeSet::new();
+    for s in &model.record_sets {
+        if model.categories.declared_weight(&s.category).is_none() {
+            unweighted.insert(s.category.as_str());
+        }
+    }
+    for c in unweighted {
+        problems.warning(
+            None,
+            format!(
+                "category `{c}` has no weight in [categories] (nor any prefix of it); it weighs 1"
+            ),
+        );
+    }
+}

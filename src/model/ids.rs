@@ -1,0 +1,207 @@
+//! Node lookup by id while a model is built: a sharded open-addressing table whose slots keep
+//! short ids inline.
+
+use rayon::prelude::*;
+
+use super::{grouping, Node, NodeId};
+
+/// Hash of a node id for the lookup table.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(id.as_bytes());
+    h.finish()
+}
+
+/// Bytes of an id kept in an [`IdSlot`] itself.
+const INLINE_ID: usize = 23;
+
+/// One slot of the node lookup table: 32 bytes, so a probe reads one cache line. Ids of up to
+/// [`INLINE_ID`] bytes (nearly all of them) are kept in the slot, zero-padded, followed by their
+/// length; a longer id keeps its first bytes and `u8::MAX`, and is compared with the node's own
+/// id.
+#[derive(Debug, Clone, Copy)]
+struct IdSlot {
+    key: [u64; 3],
+    /// Low bits of the id's hash (to place the slot again when the table grows).
+    hash: u32,
+    /// `EMPTY` in a free slot.
+    node: NodeId,
+}
+
+const EMPTY: NodeId = NodeId::MAX;
+
+const FREE: IdSlot = IdSlot {
+    key: [0; 3],
+    hash: 0,
+    node: EMPTY,
+};
+
+/// An id's slot key: its inline bytes and length (see [`IdSlot`]).
+fn id_key(id: &str) -> [u64; 3] {
+    let mut bytes = [0u8; 24];
+    let n = id.len().min(INLINE_ID);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    bytes[INLINE_ID] = if id.len() <= INLINE_ID {
+        id.len() as u8
+    } else {
+        u8::MAX
+    };
+    let word = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap());
+    [word(0), word(1), word(2)]
+}
+
+/// Node lookup by id while a model is built: open addressing with linear probing over
+/// [`IdSlot`]s, at most half full, so most lookups read a single slot. The table is cut in
+/// shards by id hash, so that a large model's table is built on all threads at once.
+#[derive(Debug, Clone, Default)]
+pub(super) struct IdIndex {
+    /// [`ID_SHARDS`] tables of a power-of-two size each, or none while empty.
+    shards: Vec<Vec<IdSlot>>,
+    /// Nodes in each shard.
+    filled: Vec<usize>,
+}
+
+const ID_SHARDS: usize = 16;
+
+impl IdIndex {
+    /// The shard of a hash: bits above those a shard's slot index uses.
+    fn shard(hash: u64) -> usize {
+        (hash >> 40) as usize % ID_SHARDS
+    }
+
+    pub(super) fn find(&self, id: &str, nodes: &[Node]) -> Option<NodeId> {
+        if self.shards.is_empty() {
+            return None;
+        }
+        let hash = id_hash(id);
+        let key = id_key(id);
+        let long = id.len() > INLINE_ID;
+        let slots = &self.shards[Self::shard(hash)];
+        let mask = slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &slots[i];
+            if slot.node == EMPTY {
+                return None;
+            }
+            if slot.key == key && (!long || nodes[slot.node as usize].id == id) {
+                return Some(slot.node);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Puts a slot in a table with a free slot.
+    fn place(slots: &mut [IdSlot], slot: IdSlot) {
+        let mask = slots.len() - 1;
+        let mut i = slot.hash as usize & mask;
+        while slots[i].node != EMPTY {
+            i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+    }
+
+    /// A table for `n` nodes: at most half full.
+    fn table(n: usize) -> Vec<IdSlot> {
+        vec![FREE; (2 * n).next_power_of_two().max(16)]
+    }
+
+    pub(super) fn insert(&mut self, node: NodeId, nodes: &[Node]) {
+        if self.shards.is_empty() {
+            self.shards = vec![Self::table(0); ID_SHARDS];
+            self.filled = vec![0; ID_SHARDS];
+        }
+        let id = &nodes[node as usize].id;
+        let hash = id_hash(id);
+        let s = Self::shard(hash);
+        if 2 * (self.filled[s] + 1) > self.shards[s].len() {
+            let mut bigger = Self::table(self.filled[s] + 1);
+            for slot in self.shards[s].iter().filter(|x| x.node != EMPTY) {
+                Self::place(&mut bigger, *slot);
+            }
+            self.shards[s] = bigger;
+        }
+        let slot = IdSlot {
+            key: id_key(id),
+            hash: hash as u32,
+            node,
+        };
+        Self::place(&mut self.shards[s], slot);
+        self.filled[s] += 1;
+    }
+
+    /// The index of every node, built one shard per task.
+    pub(super) fn of(nodes: &[Node]) -> IdIndex {
+        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        // Nodes by shard, in node order (one pass, instead of each shard scanning them all).
+        let (offsets, by_shard) = grouping::group_by_node(
+            ID_SHARDS,
+            hashes.len(),
+            |i| Self::shard(hashes[i]) as NodeId,
+            |i| i as NodeId,
+            |_, _| std::cmp::Ordering::Equal,
+        );
+        let (shards, filled) = (0..ID_SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let mine = &by_shard[offsets[shard] as usize..offsets[shard + 1] as usize];
+                let mut slots = Self::table(mine.len());
+                for &node in mine {
+                    let slot = IdSlot {
+                        key: id_key(&nodes[node as usize].id),
+                        hash: hashes[node as usize] as u32,
+                        node,
+                    };
+                    Self::place(&mut slots, slot);
+                }
+                (slots, mine.len())
+            })
+            .unzip();
+        IdIndex { shards, filled }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Model, NodeKind};
+
+    #[test]
+    fn node_lookup_finds_every_id_and_no_other() {
+        // Lengths around the inline limit, long ids sharing their inline prefix, and enough
+        // nodes to grow the tables one insert at a time.
+        let mut ids: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
+        for len in 20..28 {
+            ids.push("x".repeat(len));
+            ids.push(format!("{}{len}", "p".repeat(INLINE_ID)));
+        }
+        let mut one_by_one = Model::default();
+        for id in &ids {
+            one_by_one.add_node(id, NodeKind::Account);
+        }
+        let mut at_once = Model::default();
+        at_once.add_nodes(
+            ids.iter()
+                .map(|id| Node {
+                    id: id.as_str().into(),
+                    kind: NodeKind::Group,
+                })
+                .collect(),
+        );
+        for m in [&one_by_one, &at_once] {
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(m.node_id(id), Some(i as NodeId), "{id}");
+            }
+            for absent in [
+                "n3000",
+                "",
+                "x",
+                &"x".repeat(28),
+                &"p".repeat(INLINE_ID + 1),
+            ] {
+                assert_eq!(m.node_id(absent), None, "{absent}");
+            }
+        }
+    }
+}
