@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
-use super::charts::data::{signed_percent, BASELINE};
+use super::charts::data::BASELINE;
 use super::charts::{Missing, Rendered};
-use super::{figure, table::path_line};
+use super::figures::{about, figure, share, signed_figure, signed_percent};
+use super::table::path_line;
 use crate::results::monte_carlo::MonteCarlo;
 use crate::results::report::ReportData;
 use crate::results::{PathReport, RunReport, SCHEMA};
@@ -25,17 +26,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// A figure rounded to two significant digits for prose: 4,380,000 → 4,400,000; below 100
-/// it is exact.
-pub fn about(x: f64) -> String {
-    if x < 100.0 {
-        return figure(x.round());
-    }
-    let digits = x.log10().floor() as i32;
-    let unit = 10f64.powi(digits - 1);
-    figure((x / unit).round() * unit)
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -158,16 +148,6 @@ code, .path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 ul.changes { margin: 0; padding-left: 18px; }
 "#;
 
-/// A share in percent that never rounds up to 100% or down to 0% unless it is exactly that.
-fn pct(p: f64) -> String {
-    let v = 100.0 * p;
-    if (v > 0.0 && v < 1.0) || (v > 99.0 && v < 100.0) {
-        format!("{v:.1}%")
-    } else {
-        format!("{v:.0}%")
-    }
-}
-
 fn ci(c: [f64; 2]) -> String {
     format!(
         "{} – {}",
@@ -214,7 +194,7 @@ fn key_figures(s: &mut String, r: &RunReport) {
             "95th percentile of exposure: 95% of trials leak no more",
         );
         if let Some(first) = mc.exceedance.records.first() {
-            tile(s, &pct(first.p), "of trials leak at least one record");
+            tile(s, &share(first.p), "of trials leak at least one record");
         }
     }
     tile(
@@ -285,7 +265,7 @@ fn key_figures(s: &mut String, r: &RunReport) {
                         s,
                         "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
                         figure(m.mean.round()),
-                        pct(m.p_any)
+                        share(m.p_any)
                     );
                 }
                 s.push_str("</tr>\n");
@@ -376,7 +356,7 @@ fn paths(s: &mut String, r: &RunReport) {
             s,
             "<tr><td>{}</td><td class=\"n\">{}</td>",
             escape(&p.target),
-            pct(p.probability)
+            share(p.probability)
         );
         if let Some(mc) = mc {
             let b = mc
@@ -384,7 +364,7 @@ fn paths(s: &mut String, r: &RunReport) {
                 .get(&p.target)
                 .copied()
                 .unwrap_or(0.0);
-            let _ = write!(s, "<td class=\"n\">{}</td>", pct(b));
+            let _ = write!(s, "<td class=\"n\">{}</td>", share(b));
         }
         let _ = writeln!(s, "<td class=\"path\">{}</td></tr>", escape(&path_line(p)));
     }
@@ -454,17 +434,6 @@ fn designs(s: &mut String, r: &RunReport) {
         s.push_str("</tr>\n");
     }
     s.push_str("</table>\n");
-}
-
-fn signed_figure(x: f64) -> String {
-    let r = x.round();
-    if r < 0.0 {
-        format!("−{}", figure(-r))
-    } else if r > 0.0 {
-        format!("+{}", figure(r))
-    } else {
-        "0".into()
-    }
 }
 
 fn methods(s: &mut String, data: &ReportData) {
