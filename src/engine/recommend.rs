@@ -399,6 +399,15 @@ fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
     }
 }
 
+/// What a search found: the objective before any fix, and the fixes chosen in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// The objective on the model as given (the worst-case exposure, or the mean exposure of
+    /// the expected objective's trials).
+    pub start: f64,
+    pub steps: Vec<Step>,
+}
+
 /// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
 /// the remaining budget (ties: the cheaper, then the first in description order).
 pub fn recommend(
@@ -406,7 +415,7 @@ pub fn recommend(
     sources: &[NodeId],
     search: &Search,
     progress: &dyn Progress,
-) -> Vec<Step> {
+) -> Recommendation {
     let mut current = Analysis::new(model.clone());
     let mut ev = Evaluator {
         sources,
@@ -416,7 +425,8 @@ pub fn recommend(
     };
     let mut spent = 0.0;
     let mut steps: Vec<Step> = Vec::new();
-    let mut now = objective_of(&current, sources, search.objective);
+    let start = objective_of(&current, sources, search.objective);
+    let mut now = start;
     loop {
         let candidates = evaluate_candidates(&current, sources, search, &mut ev);
         progress.inc(1);
@@ -447,7 +457,7 @@ pub fn recommend(
         spent += cost;
         now = after;
     }
-    steps
+    Recommendation { start, steps }
 }
 
 /// The steps that cut something, largest cut first (ties by edge key), at most `limit`.
@@ -499,15 +509,38 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
     rank_choke_points(a, out, limit)
 }
 
+/// How the all-accounts choke points pick the steps they measure: a full sweep per candidate
+/// is too dear to try every step, so candidates come from a sample of accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChokeSampling {
+    /// Accounts (evenly spaced in id order) whose search trees propose candidate steps; every
+    /// account when there are fewer.
+    pub sample: usize,
+    /// Candidate steps, those on the most sampled trees, measured with a full sweep each.
+    pub candidates: usize,
+}
+
+impl Default for ChokeSampling {
+    /// What `recommend --all-accounts` uses: the trees of 200 accounts propose candidates, and
+    /// the 30 most shared are measured, so the work is bounded by 30 sweeps of every account
+    /// whatever the organisation's size.
+    fn default() -> Self {
+        ChokeSampling {
+            sample: 200,
+            candidates: 30,
+        }
+    }
+}
+
 /// Choke points summed over every account as the sole compromised node. Candidates are the steps
-/// on the search trees of up to `sample` evenly spaced accounts (every account when there are
-/// fewer), most shared first; the best `candidates` of them are measured with a full sweep each.
+/// on the search trees of the [sampled](ChokeSampling) accounts, most shared first; the best of
+/// them are measured with a full sweep each.
 pub fn choke_points_all_accounts(
     a: &Analysis,
-    sample: usize,
-    candidates: usize,
+    sampling: ChokeSampling,
     limit: usize,
 ) -> Vec<ChokePoint> {
+    let ChokeSampling { sample, candidates } = sampling;
     let accounts: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
     if accounts.is_empty() {
         return Vec::new();

@@ -8,6 +8,7 @@ pub mod graph_export;
 pub mod html;
 pub mod json;
 pub mod opengraph;
+mod render;
 pub mod report;
 pub mod table;
 pub mod write;
@@ -18,4 +19,28 @@ pub enum Format {
     Table,
     Json,
     Csv,
+}
+
+pub use render::{RunCsv, RunOutput};
+
+/// A result a command prints, rendered in each output format (hyperfine's exporters turned
+/// around: one report type, three formats). Every command ends in one call to
+/// [`Render::render`]; the implementations, in `render.rs`, say which table and which CSV rows
+/// each report has.
+pub trait Render {
+    /// The table a person reads in the terminal.
+    fn table(&self) -> String;
+    /// Pretty JSON of the report.
+    fn json(&self) -> String;
+    /// CSV rows with a header.
+    fn csv(&self) -> String;
+
+    /// The report in `format`.
+    fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Json => self.json(),
+            Format::Csv => self.csv(),
+        }
+    }
 }
