@@ -10,7 +10,7 @@ use super::figures::{about, figure, share, signed_figure, signed_percent};
 use super::table::path_line;
 use crate::results::monte_carlo::MonteCarlo;
 use crate::results::report::ReportData;
-use crate::results::{PathReport, RunReport, SCHEMA};
+use crate::results::{Deterministic, PathReport, RunReport, SCHEMA};
 
 /// `&`, `<`, `>`, `"` and `'` escaped for HTML text and attribute values.
 pub fn escape(s: &str) -> String {
@@ -165,9 +165,17 @@ fn tile(s: &mut String, value: &str, key: &str) {
     );
 }
 
+/// The key figures: tiles, then people affected and breach notifications.
 fn key_figures(s: &mut String, r: &RunReport) {
     let d = &r.baseline.deterministic;
     let mc = r.baseline.monte_carlo.as_ref();
+    tiles(s, d, mc);
+    people_affected(s, d, mc);
+    notifications(s, d, mc);
+}
+
+/// The headline figures as tiles.
+fn tiles(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) {
     s.push_str("<h2 id=\"figures\">Key figures</h2>\n<div class=\"tiles\">");
     tile(
         s,
@@ -203,6 +211,10 @@ fn key_figures(s: &mut String, r: &RunReport) {
         "stores leak in the worst case",
     );
     s.push_str("</div>\n");
+}
+
+/// People affected per population, worst case beside Monte Carlo.
+fn people_affected(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) {
     if !d.people_affected.is_empty() {
         s.push_str("<h3 style=\"margin-top:18px\">People affected</h3>\n<table><tr><th>population</th><th class=\"n\">worst case</th><th class=\"n\">bounds (full – no overlap)</th>");
         if mc.is_some() {
@@ -231,6 +243,10 @@ fn key_figures(s: &mut String, r: &RunReport) {
         }
         s.push_str("</table>\n");
     }
+}
+
+/// People to notify per regime and population; regimes with no one to notify in a sentence.
+fn notifications(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) {
     if !d.notifiable.is_empty() {
         s.push_str("<h3>Breach notifications</h3>\n<p class=\"note\">People whose records in the categories a regime names would leak: the count a notification duty applies to.</p>\n");
         let outer = s;
