@@ -110,7 +110,7 @@ pub enum CsvTable {
     People,
 }
 
-// The arguments of `run` and of `compare`, which take the same.
+/// The arguments of `run` and of `compare`, which take the same.
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
     /// Scenario file (TOML)
@@ -124,7 +124,7 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
-// The arguments of `report`.
+/// The arguments of `report`.
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
     /// Scenario file (TOML)
@@ -142,7 +142,7 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-// The arguments of `chart`.
+/// The arguments of `chart`.
 #[derive(clap::Args, Debug)]
 pub struct ChartArgs {
     /// A JSON result of `run`, or the report.json of `report`
@@ -168,7 +168,7 @@ pub enum RankArg {
     People,
 }
 
-// The arguments of `sweep`.
+/// The arguments of `sweep`.
 #[derive(clap::Args, Debug)]
 pub struct SweepArgs {
     /// Model file, or a folder holding model.toml
@@ -196,7 +196,7 @@ pub enum LayoutArg {
     Csv,
 }
 
-// The arguments of `generate`.
+/// The arguments of `generate`.
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
     /// People in the organisation
@@ -222,7 +222,7 @@ pub enum ObjectiveArg {
     Expected,
 }
 
-// The arguments of `recommend`.
+/// The arguments of `recommend`.
 #[derive(clap::Args, Debug)]
 pub struct RecommendArgs {
     /// Scenario file (TOML)
@@ -255,7 +255,7 @@ pub struct RecommendArgs {
     pub quiet: bool,
 }
 
-// The arguments of `validate`.
+/// The arguments of `validate`.
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
     /// Model file, or a folder holding model.toml
@@ -264,7 +264,7 @@ pub struct ValidateArgs {
     pub out: OutputArgs,
 }
 
-// The arguments of `paths`.
+/// The arguments of `paths`.
 #[derive(clap::Args, Debug)]
 pub struct PathsArgs {
     /// Model file, or a folder holding model.toml
@@ -282,7 +282,7 @@ pub struct PathsArgs {
     pub out: OutputArgs,
 }
 
-// The arguments of `who-can-reach`.
+/// The arguments of `who-can-reach`.
 #[derive(clap::Args, Debug)]
 pub struct WhoCanReachArgs {
     /// Model file, or a folder holding model.toml
@@ -302,7 +302,7 @@ pub enum ImportCommand {
     Pairs(ImportPairsArgs),
 }
 
-// The arguments of `import opengraph`.
+/// The arguments of `import opengraph`.
 #[derive(clap::Args, Debug)]
 pub struct ImportOpengraphArgs {
     /// OpenGraph JSON files or .zip archives; together they form one graph
@@ -332,7 +332,7 @@ pub enum PairsLayoutArg {
     Amazon,
 }
 
-// The arguments of `import pairs`.
+/// The arguments of `import pairs`.
 #[derive(clap::Args, Debug)]
 pub struct ImportPairsArgs {
     /// The pair file: `user permission` lines, or Amazon access rows (last column 1/0)
@@ -372,7 +372,7 @@ pub enum GraphFormat {
     Graphml,
 }
 
-// The arguments of `export graph`.
+/// The arguments of `export graph`.
 #[derive(clap::Args, Debug)]
 pub struct ExportGraphArgs {
     /// Model file, or a folder holding model.toml
@@ -385,7 +385,7 @@ pub struct ExportGraphArgs {
     pub format: GraphFormat,
 }
 
-// The arguments of `export opengraph`.
+/// The arguments of `export opengraph`.
 #[derive(clap::Args, Debug)]
 pub struct ExportOpengraphArgs {
     /// Model file, or a folder holding model.toml
