@@ -3,7 +3,7 @@
 //! `sweep`) and `recommend`. This file holds what they share: how long lists are cut, how ids
 //! wrap, how an attack path reads on one line.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use super::figures::thousands;
 use crate::results::PathReport;
@@ -20,6 +20,14 @@ pub use queries::{paths, sweep, validation, who_can_reach};
 pub use recommend::recommend;
 pub use run::{designs, run};
 
+/// The text `write` makes: tables are written with `?` on each line, and writing to a
+/// `String` cannot fail.
+fn written(write: impl FnOnce(&mut String) -> fmt::Result) -> String {
+    let mut s = String::new();
+    write(&mut s).expect("writing to a String cannot fail");
+    s
+}
+
 /// Rows of a long list (leaked stores, attack paths) that a table shows before saying how many
 /// more there are; JSON and CSV list every one.
 const TABLE_ROWS: usize = 50;
@@ -34,14 +42,15 @@ fn name_width<'a>(names: impl Iterator<Item = &'a String>) -> usize {
 
 /// `alice —owns→ alice-u —member→ managers —read→ badge-logs`
 pub fn path_line(path: &PathReport) -> String {
-    let mut s = String::new();
-    for (i, step) in path.steps.iter().enumerate() {
-        if i == 0 {
-            s.push_str(&step.from);
+    written(|s| {
+        for (i, step) in path.steps.iter().enumerate() {
+            if i == 0 {
+                s.push_str(&step.from);
+            }
+            write!(s, " —{}→ {}", step.kind, step.to)?;
         }
-        let _ = write!(s, " —{}→ {}", step.kind, step.to);
-    }
-    s
+        Ok(())
+    })
 }
 
 fn wrap_ids(ids: &[String], indent: usize, width: usize) -> String {
@@ -69,12 +78,11 @@ fn wrap_some_ids(ids: &[String], indent: usize, width: usize) -> String {
     let shown = &ids[..ids.len().min(TABLE_IDS)];
     let mut out = wrap_ids(shown, indent, width);
     if ids.len() > shown.len() {
-        let _ = write!(
-            out,
+        out.push_str(&format!(
             ",\n{}… and {} more",
             " ".repeat(indent),
             thousands((ids.len() - shown.len()) as u64)
-        );
+        ));
     }
     out
 }

@@ -5,78 +5,83 @@
 //! nodes.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use super::{monte_carlo, name_width, path_line, path_to, wrap_some_ids, TABLE_IDS, TABLE_ROWS};
+use super::{
+    monte_carlo, name_width, path_line, path_to, wrap_some_ids, written, TABLE_IDS, TABLE_ROWS,
+};
 use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
 use crate::results::{Deterministic, PathReport, RunReport};
 
 /// The table of a `run`.
 pub fn run(r: &RunReport) -> String {
-    let mut s = String::new();
-    let d = &r.baseline.deterministic;
-    header(&mut s, r);
-    controlled(&mut s, d);
-    let shown_stores = leaked_stores(&mut s, d);
-    tampered(&mut s, d);
-    let _ = writeln!(s);
-    records_by_category(&mut s, r, d);
-    people_affected(&mut s, d);
-    attack_paths(&mut s, d, &shown_stores);
-    if let Some(mc) = &r.baseline.monte_carlo {
-        let _ = writeln!(s);
-        s.push_str(&monte_carlo(mc));
-    }
-    if !r.designs.is_empty() {
-        let _ = writeln!(s);
-        s.push_str(&designs(r));
-    }
-    s
+    written(|s| {
+        let d = &r.baseline.deterministic;
+        header(s, r)?;
+        controlled(s, d)?;
+        let shown_stores = leaked_stores(s, d)?;
+        tampered(s, d)?;
+        writeln!(s)?;
+        records_by_category(s, r, d)?;
+        people_affected(s, d)?;
+        attack_paths(s, d, &shown_stores)?;
+        if let Some(mc) = &r.baseline.monte_carlo {
+            writeln!(s)?;
+            s.push_str(&monte_carlo(mc));
+        }
+        if !r.designs.is_empty() {
+            writeln!(s)?;
+            s.push_str(&designs(r));
+        }
+        Ok(())
+    })
 }
 
 /// The scenario, its model and its entry points.
-fn header(s: &mut String, r: &RunReport) {
-    let _ = writeln!(s, "Scenario   {}", r.scenario);
+fn header(s: &mut String, r: &RunReport) -> fmt::Result {
+    writeln!(s, "Scenario   {}", r.scenario)?;
     if let Some(desc) = &r.description {
-        let _ = writeln!(s, "           {desc}");
+        writeln!(s, "           {desc}")?;
     }
-    let _ = writeln!(
+    writeln!(
         s,
         "Model      {} ({}; {} nodes, {} attack edges)",
         r.model.name,
         r.model.path,
         thousands(r.model.nodes as u64),
         thousands(r.model.edges as u64)
-    );
-    let _ = writeln!(s, "Entry      {}", r.entry_points.join(", "));
-    let _ = writeln!(s);
+    )?;
+    writeln!(s, "Entry      {}", r.entry_points.join(", "))?;
+    writeln!(s)?;
+    Ok(())
 }
 
 /// The worst case's heading and the nodes the attacker controls, by kind.
-fn controlled(s: &mut String, d: &Deterministic) {
-    let _ = writeln!(s, "WORST CASE (every attack step with p > 0 succeeds)");
-    let _ = writeln!(s);
-    let _ = writeln!(s, "Attacker controls {} nodes", d.compromised.total());
+fn controlled(s: &mut String, d: &Deterministic) -> fmt::Result {
+    writeln!(s, "WORST CASE (every attack step with p > 0 succeeds)")?;
+    writeln!(s)?;
+    writeln!(s, "Attacker controls {} nodes", d.compromised.total())?;
     for (kind, ids) in d.compromised.lists() {
         if ids.is_empty() {
             continue;
         }
         let label = format!("  {:<8} {:>4}  ", kind.as_str(), ids.len());
-        let _ = writeln!(
+        writeln!(
             s,
             "{label}{}",
             wrap_some_ids(ids, label.chars().count(), 100)
-        );
+        )?;
     }
-    let _ = writeln!(s);
+    writeln!(s)?;
+    Ok(())
 }
 
 /// The leaked stores and what each holds (every one unless there are many); returns the
 /// stores shown, for their paths.
-fn leaked_stores<'a>(s: &mut String, d: &'a Deterministic) -> Vec<&'a str> {
+fn leaked_stores<'a>(s: &mut String, d: &'a Deterministic) -> Result<Vec<&'a str>, fmt::Error> {
     if d.leaked_stores.is_empty() {
-        let _ = writeln!(s, "No store leaks.");
-        return Vec::new();
+        writeln!(s, "No store leaks.")?;
+        return Ok(Vec::new());
     }
     let mut shown: Vec<(&String, &BTreeMap<String, u64>, u64)> = d
         .store_records
@@ -87,18 +92,18 @@ fn leaked_stores<'a>(s: &mut String, d: &'a Deterministic) -> Vec<&'a str> {
         shown.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
         let tie = shown[TABLE_ROWS - 1].2 == shown[TABLE_ROWS].2;
         shown.truncate(TABLE_ROWS);
-        let _ = writeln!(
+        writeln!(
             s,
             "Leaked stores ({}); the {TABLE_ROWS} holding the most records{}, what each holds on its own",
             thousands(d.leaked_stores.len() as u64),
             if tie { " (equal ones in id order)" } else { "" }
-        );
+        )?;
     } else {
-        let _ = writeln!(
+        writeln!(
             s,
             "Leaked stores ({}), what each holds on its own",
             d.leaked_stores.len()
-        );
+        )?;
     }
     let cat_width = d
         .store_records
@@ -116,184 +121,189 @@ fn leaked_stores<'a>(s: &mut String, d: &'a Deterministic) -> Vec<&'a str> {
         .unwrap_or(8)
         .max(cat_width + 4);
     for (store, cats, total) in &shown {
-        let _ = writeln!(s, "  {store:<name_width$} {:>16}", thousands(*total));
+        writeln!(s, "  {store:<name_width$} {:>16}", thousands(*total))?;
         for (cat, n) in *cats {
             let inner = name_width - 4;
-            let _ = writeln!(s, "      {cat:<inner$} {:>16}", thousands(*n));
+            writeln!(s, "      {cat:<inner$} {:>16}", thousands(*n))?;
         }
     }
     if d.store_records.len() > shown.len() {
-        let _ = writeln!(
+        writeln!(
             s,
             "  … and {} more (--format json or csv lists every one)",
             thousands((d.store_records.len() - shown.len()) as u64)
-        );
+        )?;
     }
-    shown.iter().map(|(store, _, _)| store.as_str()).collect()
+    Ok(shown.iter().map(|(store, _, _)| store.as_str()).collect())
 }
 
 /// The stores exposed to tampering, if any.
-fn tampered(s: &mut String, d: &Deterministic) {
+fn tampered(s: &mut String, d: &Deterministic) -> fmt::Result {
     if d.tampered_stores.is_empty() {
-        return;
+        return Ok(());
     }
     if d.tampered_stores.len() <= TABLE_IDS {
-        let _ = writeln!(
+        writeln!(
             s,
             "Exposed to tampering (write or admin access): {}",
             d.tampered_stores.join(", ")
-        );
+        )?;
     } else {
-        let _ = writeln!(
+        writeln!(
             s,
             "Exposed to tampering (write or admin access): {} stores\n  {}",
             thousands(d.tampered_stores.len() as u64),
             wrap_some_ids(&d.tampered_stores, 2, 100)
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// Records and exposure by category, then the totals.
-fn records_by_category(s: &mut String, r: &RunReport, d: &Deterministic) {
+fn records_by_category(s: &mut String, r: &RunReport, d: &Deterministic) -> fmt::Result {
     if !d.records_by_category.is_empty() {
-        let _ = writeln!(s, "Records leaked, each counted once across flow copies");
+        writeln!(s, "Records leaked, each counted once across flow copies")?;
         let w = name_width(d.records_by_category.keys());
-        let _ = writeln!(
+        writeln!(
             s,
             "  {:<w$} {:>16} {:>7} {:>18}",
             "category", "records", "weight", "exposure"
-        );
+        )?;
         for (cat, n) in &d.records_by_category {
             let weight = r.weights.get(cat).copied().unwrap_or(1.0);
             let exposure = d.exposure_by_category.get(cat).map_or(0.0, |x| x.0);
-            let _ = writeln!(
+            writeln!(
                 s,
                 "  {cat:<w$} {:>16} {:>7} {:>18}",
                 thousands(*n),
                 figure(weight),
                 figure(exposure)
-            );
+            )?;
         }
-        let _ = writeln!(
+        writeln!(
             s,
             "  {:<w$} {:>16} {:>7} {:>18}",
             "total",
             thousands(d.records_total),
             "",
             figure(d.exposure.0)
-        );
-        let _ = writeln!(s);
+        )?;
+        writeln!(s)?;
     }
-    let _ = writeln!(s, "Weighted exposure  {}", figure(d.exposure.0));
-    let _ = writeln!(s, "Records leaked     {}", thousands(d.records_total));
+    writeln!(s, "Weighted exposure  {}", figure(d.exposure.0))?;
+    writeln!(s, "Records leaked     {}", thousands(d.records_total))?;
+    Ok(())
 }
 
 /// People affected by population, and those to notify by regime.
-fn people_affected(s: &mut String, d: &Deterministic) {
+fn people_affected(s: &mut String, d: &Deterministic) -> fmt::Result {
     if d.people_affected.is_empty() {
-        return;
+        return Ok(());
     }
-    let _ = writeln!(s);
-    let _ = writeln!(
+    writeln!(s)?;
+    writeln!(
         s,
         "People affected (expected; bounds: full overlap … no overlap)"
-    );
+    )?;
     for (pop, p) in &d.people_affected {
-        let _ = writeln!(
+        writeln!(
             s,
             "  {pop:<16} {:>10}   ({} … {})",
             figure(p.expected.round()),
             figure(p.low.round()),
             figure(p.high.round())
-        );
+        )?;
     }
     if !d.notifiable.is_empty() {
-        let _ = writeln!(s, "Notifiable (expected people, per regime)");
+        writeln!(s, "Notifiable (expected people, per regime)")?;
         for (regime, pops) in &d.notifiable {
             let parts: Vec<String> = pops
                 .iter()
                 .map(|(pop, n)| format!("{pop} {}", figure(n.round())))
                 .collect();
-            let _ = writeln!(s, "  {regime:<20} {}", parts.join(", "));
+            writeln!(s, "  {regime:<20} {}", parts.join(", "))?;
         }
     }
+    Ok(())
 }
 
 /// The shortest attack path to each leaked store (to those shown when there are many).
-fn attack_paths(s: &mut String, d: &Deterministic, shown_stores: &[&str]) {
+fn attack_paths(s: &mut String, d: &Deterministic, shown_stores: &[&str]) -> fmt::Result {
     if d.paths.is_empty() {
-        return;
+        return Ok(());
     }
-    let _ = writeln!(s);
+    writeln!(s)?;
     let paths: Vec<&PathReport> = if d.paths.len() > TABLE_ROWS {
-        let _ = writeln!(
+        writeln!(
             s,
             "Shortest attack path to each leaked store shown above ({} paths in all)",
             thousands(d.paths.len() as u64)
-        );
+        )?;
         shown_stores
             .iter()
             .filter_map(|store| path_to(&d.paths, store))
             .collect()
     } else {
-        let _ = writeln!(s, "Shortest attack path to each leaked store");
+        writeln!(s, "Shortest attack path to each leaked store")?;
         d.paths.iter().collect()
     };
     for p in paths {
-        let _ = writeln!(
+        writeln!(
             s,
             "  {} ({} step{}, p = {:.3})",
             p.target,
             p.steps.len(),
             if p.steps.len() == 1 { "" } else { "s" },
             p.probability
-        );
-        let _ = writeln!(s, "      {}", path_line(p));
+        )?;
+        writeln!(s, "      {}", path_line(p))?;
     }
+    Ok(())
 }
 
 /// The designs section of a `run` table.
 pub fn designs(r: &RunReport) -> String {
-    let mut s = String::new();
-    if r.designs.is_empty() {
-        return s;
-    }
-    let _ = writeln!(
-        s,
-        "DESIGNS (each against the baseline; Monte Carlo changes paired on the same draws)"
-    );
-    for d in &r.designs {
-        let _ = writeln!(s);
-        let _ = writeln!(s, "  {}", d.name);
-        if let Some(desc) = &d.description {
-            let _ = writeln!(s, "    {desc}");
+    written(|s| {
+        if r.designs.is_empty() {
+            return Ok(());
         }
-        for c in &d.changes {
-            let _ = writeln!(s, "    · {c}");
-        }
-        let _ = writeln!(
+        writeln!(
             s,
-            "    worst case: exposure {} ({}), records {} ({:+})",
-            figure(d.deterministic.exposure.0),
-            signed_percent_tenths(d.delta.exposure_percent),
-            thousands(d.deterministic.records_total),
-            d.delta.records_total
-        );
-        if let Some(m) = &d.delta.monte_carlo {
-            let _ = writeln!(
+            "DESIGNS (each against the baseline; Monte Carlo changes paired on the same draws)"
+        )?;
+        for d in &r.designs {
+            writeln!(s)?;
+            writeln!(s, "  {}", d.name)?;
+            if let Some(desc) = &d.description {
+                writeln!(s, "    {desc}")?;
+            }
+            for c in &d.changes {
+                writeln!(s, "    · {c}")?;
+            }
+            writeln!(
                 s,
-                "    expected exposure change {} ({}), 95% interval {} … {}",
-                signed_figure(m.exposure.mean),
-                signed_percent_tenths(m.exposure.percent),
-                signed_figure(m.exposure.ci95[0]),
-                signed_figure(m.exposure.ci95[1])
-            );
-        }
-        for (pop, change) in &d.delta.people_affected {
-            if change.abs() >= 0.5 {
-                let _ = writeln!(s, "    people affected, {pop}: {}", signed_figure(*change));
+                "    worst case: exposure {} ({}), records {} ({:+})",
+                figure(d.deterministic.exposure.0),
+                signed_percent_tenths(d.delta.exposure_percent),
+                thousands(d.deterministic.records_total),
+                d.delta.records_total
+            )?;
+            if let Some(m) = &d.delta.monte_carlo {
+                writeln!(
+                    s,
+                    "    expected exposure change {} ({}), 95% interval {} … {}",
+                    signed_figure(m.exposure.mean),
+                    signed_percent_tenths(m.exposure.percent),
+                    signed_figure(m.exposure.ci95[0]),
+                    signed_figure(m.exposure.ci95[1])
+                )?;
+            }
+            for (pop, change) in &d.delta.people_affected {
+                if change.abs() >= 0.5 {
+                    writeln!(s, "    people affected, {pop}: {}", signed_figure(*change))?;
+                }
             }
         }
-    }
-    s
+        Ok(())
+    })
 }
