@@ -1,4 +1,4 @@
-//! Readable tables for the terminal, one file per table: a `run` ([`run`], with its Monte Carlo
+//! Readable tables for the terminal, one file per table: a `run` ([`run()`], with its Monte Carlo
 //! and designs sections), `compare`, the model queries (`validate`, `paths`, `who-can-reach`,
 //! `sweep`) and `recommend`. This file holds what they share: how long lists are cut, how ids
 //! wrap, how an attack path reads on one line.
