@@ -85,6 +85,27 @@ impl Analysis {
             .get_or_init(|| engine::tally::ExposureIndex::new(&self.model, &self.holdings))
     }
 
+    /// The sweep: every node of `kind` as the sole compromised node, worst case, run in as
+    /// little memory as it allows. The exposure index and the graph's condensation are made side
+    /// by side; then the links and holdings the index is made from (a third of a large model's
+    /// memory) and the graph (a fifth at 100k people) are freed on another thread while the sweep
+    /// starts, before its own bitsets are made. The analysis keeps what the sweep's report reads,
+    /// the model's nodes and the index, and answers no question about links or paths afterwards.
+    pub fn sweep_releasing(&mut self, kind: model::NodeKind) -> Vec<engine::sweep::SweepRow> {
+        let (_, condensation) = rayon::join(
+            || self.index(),
+            || engine::sweep::Condensation::new(&self.graph),
+        );
+        let freed = (
+            std::mem::take(&mut self.model.links),
+            std::mem::take(&mut self.holdings),
+            std::mem::take(&mut self.graph),
+        );
+        rayon::spawn(move || drop(freed));
+        let sources: Vec<NodeId> = self.model.nodes_of(kind).collect();
+        engine::sweep::sweep_condensed(&self.model, condensation, self.index(), &sources)
+    }
+
     /// The worst-case blast radius of the given compromised nodes.
     pub fn worst_case(&self, compromised: &[NodeId]) -> engine::WorstCase {
         engine::worst_case(&self.model, &self.graph, &self.holdings, compromised)

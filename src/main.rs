@@ -36,8 +36,8 @@ fn main() -> ExitCode {
     let args = <cli::args::Cli as clap::Parser>::parse();
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(cli::Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(cli::Failure::Error(e)) => {
+        Err(cli::output::Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(cli::output::Failure::Error(e)) => {
             // Located problems carry their own "file:line: error:" prefix.
             match e {
                 blastradius::Error::Invalid { .. } => eprintln!("{e}"),

@@ -1,4 +1,6 @@
-//! The command line as clap sees it. Nothing below the CLI sees these types.
+//! Layer 1: the command line as clap sees it, one `Args` struct per subcommand. Nothing here
+//! is converted or checked beyond what clap does; `requests.rs` turns these values into the
+//! library's, and nothing below the CLI sees these types.
 
 use std::path::PathBuf;
 
@@ -23,6 +25,40 @@ fn parse_mode(s: &str) -> Result<u32, String> {
         .ok_or_else(|| format!("`{s}` is not a permission mode in octal, such as 600 or 640"))
 }
 
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario: worst-case blast radius of its compromised nodes
+    Run(RunArgs),
+    /// Baseline beside every design: worst case, expected exposure, paired changes
+    Compare(RunArgs),
+    /// Charts (SVG and PNG) and a self-contained HTML report of a scenario, in a folder
+    Report(ReportArgs),
+    /// Redraw the charts of a saved result (`run --format json`, or a report's report.json)
+    Chart(ChartArgs),
+    /// Every account (or system, or person) as the sole compromised node, ranked
+    Sweep(SweepArgs),
+    /// Write a synthetic organisation, deterministic from its seed
+    Generate(GenerateArgs),
+    /// The fixes that buy the most exposure reduction under a budget, and choke points
+    Recommend(RecommendArgs),
+    /// Check a model: every problem found at once (the first 100 shown), plus lint warnings
+    Validate(ValidateArgs),
+    /// Attack paths from one node to another, shortest first
+    Paths(PathsArgs),
+    /// Every person, account, group, system and store that can reach a store in the worst case
+    WhoCanReach(WhoCanReachArgs),
+    /// Read another format into a model directory
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Write a model in another format
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatArg {
     Table,
@@ -39,32 +75,6 @@ pub struct OutputArgs {
     /// Write to this file (atomically, owner-only) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SweepKind {
-    Account,
-    System,
-    Person,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ObjectiveArg {
-    WorstCase,
-    Expected,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RankArg {
-    Exposure,
-    People,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LayoutArg {
-    Auto,
-    Toml,
-    Csv,
 }
 
 /// Overrides of the scenario's `[simulation]`.
@@ -100,169 +110,292 @@ pub enum CsvTable {
     People,
 }
 
+/// The arguments of `run` and of `compare`, which take the same.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+    /// Hide progress and lint notes on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The arguments of `report`.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    /// Folder to write index.html, report.json and the charts into (created if missing)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub sim: SimulationArgs,
+    /// Accounts in the riskiest identities chart (0 skips the sweep of accounts)
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+    /// Hide progress and lint notes on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The arguments of `chart`.
+#[derive(clap::Args, Debug)]
+pub struct ChartArgs {
+    /// A JSON result of `run`, or the report.json of `report`
+    pub result: PathBuf,
+    /// Folder to write the charts into (created if missing)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    /// Replace person and account ids by stable pseudonyms (see `run --redact`)
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepKind {
+    Account,
+    System,
+    Person,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RankArg {
+    Exposure,
+    People,
+}
+
+/// The arguments of `sweep`.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    /// Which nodes to sweep
+    #[arg(long, value_enum, default_value_t = SweepKind::Account)]
+    pub kind: SweepKind,
+    /// Rows in the table and JSON (CSV lists every node)
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Rank by worst-case exposure or by people affected (largest population)
+    #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
+    pub by: RankArg,
+    /// Replace person and account ids by stable pseudonyms (see `run --redact`)
+    #[arg(long)]
+    pub redact: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutArg {
+    Auto,
+    Toml,
+    Csv,
+}
+
+/// The arguments of `generate`.
+#[derive(clap::Args, Debug)]
+pub struct GenerateArgs {
+    /// People in the organisation
+    #[arg(long)]
+    pub people: usize,
+    /// Seed: the same seed gives the same files
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write model.toml (and CSV side files) into
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    /// File layout: TOML only, TOML with CSV side files, or CSV above 2,000 people
+    #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
+    pub layout: LayoutArg,
+    /// Replace a model already in the folder
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectiveArg {
+    WorstCase,
+    Expected,
+}
+
+/// The arguments of `recommend`.
+#[derive(clap::Args, Debug)]
+pub struct RecommendArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs])
+    #[arg(long, default_value_t = 10.0)]
+    pub budget: f64,
+    /// Minimise the worst-case or the expected (Monte Carlo) exposure
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::WorstCase)]
+    pub objective: ObjectiveArg,
+    /// Trials per candidate for the expected objective
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub trials: u32,
+    /// A retention cut sets a store's retention to this many days
+    #[arg(long, default_value_t = 30)]
+    pub retention_days: u32,
+    /// Choke points listed
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Also rank choke points summed over every account as the compromised node
+    #[arg(long)]
+    pub all_accounts: bool,
+    /// Let fixes cut the entry points' own links (left out by default)
+    #[arg(long)]
+    pub include_entry_links: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Hide progress on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The arguments of `validate`.
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The arguments of `paths`.
+#[derive(clap::Args, Debug)]
+pub struct PathsArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    /// Where the attacker starts (any node id)
+    #[arg(long)]
+    pub from: String,
+    /// Where the attacker wants to get (any node id)
+    #[arg(long)]
+    pub to: String,
+    /// How many paths at most
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The arguments of `who-can-reach`.
+#[derive(clap::Args, Debug)]
+pub struct WhoCanReachArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    /// The store (any node id works)
+    pub store: String,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
 #[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Run a scenario: worst-case blast radius of its compromised nodes
-    Run {
-        /// Scenario file (TOML)
-        scenario: PathBuf,
-        #[command(flatten)]
-        out: OutputArgs,
-        #[command(flatten)]
-        sim: SimulationArgs,
-        /// Hide progress and lint notes on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// Baseline beside every design: worst case, expected exposure, paired changes
-    Compare {
-        /// Scenario file (TOML)
-        scenario: PathBuf,
-        #[command(flatten)]
-        out: OutputArgs,
-        #[command(flatten)]
-        sim: SimulationArgs,
-        /// Hide progress and lint notes on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// Charts (SVG and PNG) and a self-contained HTML report of a scenario, in a folder
-    Report {
-        /// Scenario file (TOML)
-        scenario: PathBuf,
-        /// Folder to write index.html, report.json and the charts into (created if missing)
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: PathBuf,
-        #[command(flatten)]
-        sim: SimulationArgs,
-        /// Accounts in the riskiest identities chart (0 skips the sweep of accounts)
-        #[arg(long, default_value_t = 15)]
-        top: usize,
-        /// Hide progress and lint notes on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// Redraw the charts of a saved result (`run --format json`, or a report's report.json)
-    Chart {
-        /// A JSON result of `run`, or the report.json of `report`
-        result: PathBuf,
-        /// Folder to write the charts into (created if missing)
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: PathBuf,
-        /// Replace person and account ids by stable pseudonyms (see `run --redact`)
-        #[arg(long)]
-        redact: bool,
-    },
-    /// Every account (or system, or person) as the sole compromised node, ranked
-    Sweep {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        /// Which nodes to sweep
-        #[arg(long, value_enum, default_value_t = SweepKind::Account)]
-        kind: SweepKind,
-        /// Rows in the table and JSON (CSV lists every node)
-        #[arg(long, default_value_t = 20)]
-        top: usize,
-        /// Rank by worst-case exposure or by people affected (largest population)
-        #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
-        by: RankArg,
-        /// Replace person and account ids by stable pseudonyms (see `run --redact`)
-        #[arg(long)]
-        redact: bool,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
-    /// Write a synthetic organisation, deterministic from its seed
-    Generate {
-        /// People in the organisation
-        #[arg(long)]
-        people: usize,
-        /// Seed: the same seed gives the same files
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Folder to write model.toml (and CSV side files) into
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: PathBuf,
-        /// File layout: TOML only, TOML with CSV side files, or CSV above 2,000 people
-        #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
-        layout: LayoutArg,
-        /// Replace a model already in the folder
-        #[arg(long)]
-        force: bool,
-    },
-    /// The fixes that buy the most exposure reduction under a budget, and choke points
-    Recommend {
-        /// Scenario file (TOML)
-        scenario: PathBuf,
-        /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs])
-        #[arg(long, default_value_t = 10.0)]
-        budget: f64,
-        /// Minimise the worst-case or the expected (Monte Carlo) exposure
-        #[arg(long, value_enum, default_value_t = ObjectiveArg::WorstCase)]
-        objective: ObjectiveArg,
-        /// Trials per candidate for the expected objective
-        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
-        trials: u32,
-        /// A retention cut sets a store's retention to this many days
-        #[arg(long, default_value_t = 30)]
-        retention_days: u32,
-        /// Choke points listed
-        #[arg(long, default_value_t = 10)]
-        top: usize,
-        /// Also rank choke points summed over every account as the compromised node
-        #[arg(long)]
-        all_accounts: bool,
-        /// Let fixes cut the entry points' own links (left out by default)
-        #[arg(long)]
-        include_entry_links: bool,
-        #[command(flatten)]
-        out: OutputArgs,
-        /// Hide progress on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// Check a model: every problem found at once (the first 100 shown), plus lint warnings
-    Validate {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
-    /// Attack paths from one node to another, shortest first
-    Paths {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        /// Where the attacker starts (any node id)
-        #[arg(long)]
-        from: String,
-        /// Where the attacker wants to get (any node id)
-        #[arg(long)]
-        to: String,
-        /// How many paths at most
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
-        limit: u32,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
-    /// Every person, account, group, system and store that can reach a store in the worst case
-    WhoCanReach {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        /// The store (any node id works)
-        store: String,
-        #[command(flatten)]
-        out: OutputArgs,
-    },
-    /// Read another format into a model directory
-    Import {
-        #[command(subcommand)]
-        what: super::interop::ImportCommand,
-    },
-    /// Write a model in another format
-    Export {
-        #[command(subcommand)]
-        what: super::interop::ExportCommand,
-    },
+pub enum ImportCommand {
+    /// BloodHound OpenGraph JSON files (or .zip archives of them) into a model directory
+    Opengraph(ImportOpengraphArgs),
+    /// `user permission` pair lists, optionally with a role decomposition, into a model
+    /// directory where each user is an account and each permission a store
+    Pairs(ImportPairsArgs),
+}
+
+/// The arguments of `import opengraph`.
+#[derive(clap::Args, Debug)]
+pub struct ImportOpengraphArgs {
+    /// OpenGraph JSON files or .zip archives; together they form one graph
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The model directory to write (model.toml, plus CSV side files with --csv)
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    /// Kind mapping (TOML), consulted before the built-in one
+    #[arg(long, value_name = "MAP.toml")]
+    pub mapping: Option<PathBuf>,
+    /// Keep nodes and links in CSV files beside model.toml (for large graphs)
+    #[arg(long)]
+    pub csv: bool,
+    /// Do not print warnings on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairsLayoutArg {
+    /// Two columns are pairs; three or more ending in 0/1 are amazon rows
+    Auto,
+    /// `user permission`
+    Pairs,
+    /// `user resource ... decision`: 1 granted, 0 denied
+    Amazon,
+}
+
+/// The arguments of `import pairs`.
+#[derive(clap::Args, Debug)]
+pub struct ImportPairsArgs {
+    /// The pair file: `user permission` lines, or Amazon access rows (last column 1/0)
+    pub file: PathBuf,
+    /// Role decomposition: blocks of `role:`, `permissions:` and `users:` lines
+    #[arg(long, value_name = "FILE")]
+    pub roles: Option<PathBuf>,
+    /// Column layout of the pair file
+    #[arg(long, value_enum, default_value_t = PairsLayoutArg::Auto)]
+    pub layout: PairsLayoutArg,
+    /// Category of the one record each permission store holds
+    #[arg(long, default_value = "permission")]
+    pub category: String,
+    /// The model directory to write
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    /// Keep nodes and links in CSV files beside model.toml (for large data sets)
+    #[arg(long)]
+    pub csv: bool,
+    /// Do not print warnings on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The flat attack graph for graph libraries: nodes.csv and edges.csv, or GraphML
+    Graph(ExportGraphArgs),
+    /// A model, and optionally a run's JSON result, as BloodHound OpenGraph JSON
+    Opengraph(ExportOpengraphArgs),
+}
+
+/// Layout of `export graph`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    Csv,
+    Graphml,
+}
+
+/// The arguments of `export graph`.
+#[derive(clap::Args, Debug)]
+pub struct ExportGraphArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    /// Folder for nodes.csv and edges.csv (csv), or the GraphML file (graphml)
+    #[arg(long, short = 'o', value_name = "DIR|FILE")]
+    pub output: PathBuf,
+    /// csv (nodes.csv + edges.csv, as shared/bench/baselines.py reads) or graphml
+    #[arg(long, value_enum, default_value_t = GraphFormat::Csv)]
+    pub format: GraphFormat,
+}
+
+/// The arguments of `export opengraph`.
+#[derive(clap::Args, Debug)]
+pub struct ExportOpengraphArgs {
+    /// Model file, or a folder holding model.toml
+    pub model: PathBuf,
+    /// A JSON result of `run` on this model, added as `br_` node properties
+    #[arg(long, value_name = "RESULT.json")]
+    pub results: Option<PathBuf>,
+    /// Write to this file (atomically, owner-only) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[cfg(test)]

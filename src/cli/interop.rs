@@ -2,110 +2,23 @@
 //! model directory and read it back through the model loader, so what they write is what `run`
 //! and `validate` will see.
 
-use std::path::{Path, PathBuf};
-
-use clap::{Subcommand, ValueEnum};
+use std::path::Path;
 
 use blastradius::error::Diagnostic;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
-use blastradius::interop::pairs::{self, Layout, PairsSummary};
+use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::load_model;
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
+use blastradius::output::{graph_export, write::write_atomic};
 use blastradius::Error;
 
-use super::args::{FormatArg, OutputArgs};
-use super::{emit, shown, Failure};
-
-#[derive(Subcommand, Debug)]
-pub enum ImportCommand {
-    /// BloodHound OpenGraph JSON files (or .zip archives of them) into a model directory
-    Opengraph {
-        /// OpenGraph JSON files or .zip archives; together they form one graph
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-        /// The model directory to write (model.toml, plus CSV side files with --csv)
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: PathBuf,
-        /// Kind mapping (TOML), consulted before the built-in one
-        #[arg(long, value_name = "MAP.toml")]
-        mapping: Option<PathBuf>,
-        /// Keep nodes and links in CSV files beside model.toml (for large graphs)
-        #[arg(long)]
-        csv: bool,
-        /// Do not print warnings on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-    /// `user permission` pair lists, optionally with a role decomposition, into a model
-    /// directory where each user is an account and each permission a store
-    Pairs {
-        /// The pair file: `user permission` lines, or Amazon access rows (last column 1/0)
-        file: PathBuf,
-        /// Role decomposition: blocks of `role:`, `permissions:` and `users:` lines
-        #[arg(long, value_name = "FILE")]
-        roles: Option<PathBuf>,
-        /// Column layout of the pair file
-        #[arg(long, value_enum, default_value_t = LayoutArg::Auto)]
-        layout: LayoutArg,
-        /// Category of the one record each permission store holds
-        #[arg(long, default_value = "permission")]
-        category: String,
-        /// The model directory to write
-        #[arg(long, short = 'o', value_name = "DIR")]
-        output: PathBuf,
-        /// Keep nodes and links in CSV files beside model.toml (for large data sets)
-        #[arg(long)]
-        csv: bool,
-        /// Do not print warnings on standard error
-        #[arg(long, short = 'q')]
-        quiet: bool,
-    },
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LayoutArg {
-    /// Two columns are pairs; three or more ending in 0/1 are amazon rows
-    Auto,
-    /// `user permission`
-    Pairs,
-    /// `user resource ... decision`: 1 granted, 0 denied
-    Amazon,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum ExportCommand {
-    /// The flat attack graph for graph libraries: nodes.csv and edges.csv, or GraphML
-    Graph {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        /// Folder for nodes.csv and edges.csv (csv), or the GraphML file (graphml)
-        #[arg(long, short = 'o', value_name = "DIR|FILE")]
-        output: PathBuf,
-        /// csv (nodes.csv + edges.csv, as shared/bench/baselines.py reads) or graphml
-        #[arg(long, value_enum, default_value_t = GraphFormat::Csv)]
-        format: GraphFormat,
-    },
-    /// A model, and optionally a run's JSON result, as BloodHound OpenGraph JSON
-    Opengraph {
-        /// Model file, or a folder holding model.toml
-        model: PathBuf,
-        /// A JSON result of `run` on this model, added as `br_` node properties
-        #[arg(long, value_name = "RESULT.json")]
-        results: Option<PathBuf>,
-        /// Write to this file (atomically, owner-only) instead of standard output
-        #[arg(long, short = 'o', value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
-}
-
-fn stdout_only() -> OutputArgs {
-    OutputArgs {
-        format: FormatArg::Table,
-        output: None,
-    }
-}
+use super::args::{
+    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportCommand,
+    ImportOpengraphArgs, ImportPairsArgs,
+};
+use super::output::{shown, write_text, Failure};
 
 fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
     if !quiet {
@@ -208,100 +121,72 @@ fn pairs_report(s: &PairsSummary, dir: &Path, lints: usize) -> String {
 
 pub fn import(what: &ImportCommand) -> Result<(), Failure> {
     match what {
-        ImportCommand::Opengraph {
-            files,
-            output,
-            mapping,
-            csv,
-            quiet,
-        } => {
-            let mapping = match mapping {
-                Some(path) => opengraph::load_mapping(path, &shown(path))?,
-                None => Mapping::default(),
-            };
-            let names: Vec<String> = files.iter().map(|f| shown(f)).collect();
-            let inputs: Vec<(&Path, &str)> = files
-                .iter()
-                .zip(&names)
-                .map(|(f, n)| (f.as_path(), n.as_str()))
-                .collect();
-            let docs = opengraph::read_inputs(&inputs)?;
-            let imported = opengraph::import(docs, &mapping)?;
-            print_warnings(&imported.warnings, *quiet);
-            let lints = save_and_check(&imported.model, output, *csv)?;
-            let text = opengraph_report(&imported.summary, &imported.model, output, lints);
-            emit(&stdout_only(), &text)
-        }
-        ImportCommand::Pairs {
-            file,
-            roles,
-            layout,
-            category,
-            output,
-            csv,
-            quiet,
-        } => {
-            let layout = match layout {
-                LayoutArg::Auto => Layout::Auto,
-                LayoutArg::Pairs => Layout::Pairs,
-                LayoutArg::Amazon => Layout::Amazon,
-            };
-            let roles_shown = roles.as_ref().map(|r| shown(r));
-            let roles = roles.as_deref().zip(roles_shown.as_deref());
-            let imported = pairs::import_pairs(file, &shown(file), layout, roles, category)?;
-            print_warnings(&imported.warnings, *quiet);
-            let lints = save_and_check(&imported.model, output, *csv)?;
-            emit(
-                &stdout_only(),
-                &pairs_report(&imported.summary, output, lints),
-            )
-        }
+        ImportCommand::Opengraph(args) => import_opengraph(args),
+        ImportCommand::Pairs(args) => import_pairs(args),
     }
 }
 
-/// Layout of `export graph`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GraphFormat {
-    Csv,
-    Graphml,
+fn import_opengraph(args: &ImportOpengraphArgs) -> Result<(), Failure> {
+    let mapping = match &args.mapping {
+        Some(path) => opengraph::load_mapping(path, &shown(path))?,
+        None => Mapping::default(),
+    };
+    let names: Vec<String> = args.files.iter().map(|f| shown(f)).collect();
+    let inputs: Vec<(&Path, &str)> = args
+        .files
+        .iter()
+        .zip(&names)
+        .map(|(f, n)| (f.as_path(), n.as_str()))
+        .collect();
+    let docs = opengraph::read_inputs(&inputs)?;
+    let imported = opengraph::import(docs, &mapping)?;
+    print_warnings(&imported.warnings, args.quiet);
+    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
+    let text = opengraph_report(&imported.summary, &imported.model, &args.output, lints);
+    write_text(None, &text)
+}
+
+fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
+    let file = &args.file;
+    let roles_shown = args.roles.as_ref().map(|r| shown(r));
+    let roles = args.roles.as_deref().zip(roles_shown.as_deref());
+    let imported = pairs::import_pairs(
+        file,
+        &shown(file),
+        args.layout.into(),
+        roles,
+        &args.category,
+    )?;
+    print_warnings(&imported.warnings, args.quiet);
+    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
+    write_text(None, &pairs_report(&imported.summary, &args.output, lints))
 }
 
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {
     match what {
-        ExportCommand::Graph {
-            model,
-            output,
-            format,
-        } => {
-            let loaded = load_model(model, &model.display().to_string())?;
-            let analysis = blastradius::Analysis::new(loaded.model);
-            match format {
-                GraphFormat::Csv => {
-                    blastradius::output::graph_export::write_csv(&analysis, output)?
-                }
-                GraphFormat::Graphml => blastradius::output::write::write_atomic(
-                    output,
-                    blastradius::output::graph_export::graphml(&analysis).as_bytes(),
-                )?,
-            }
-            Ok(())
-        }
-        ExportCommand::Opengraph {
-            model,
-            results,
-            output,
-        } => {
-            let loaded = load_model(model, &shown(model))?;
-            let overlay = match results {
-                Some(path) => Some(opengraph::load_result(path, &shown(path))?),
-                None => None,
-            };
-            let text = og_out::render(&loaded.model, overlay.as_ref())?;
-            let out = OutputArgs {
-                format: FormatArg::Json,
-                output: output.clone(),
-            };
-            emit(&out, &text)
+        ExportCommand::Graph(args) => export_graph(args),
+        ExportCommand::Opengraph(args) => export_opengraph(args),
+    }
+}
+
+fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
+    let loaded = load_model(&args.model, &args.model.display().to_string())?;
+    let analysis = blastradius::Analysis::new(loaded.model);
+    match args.format {
+        GraphFormat::Csv => graph_export::write_csv(&analysis, &args.output)?,
+        GraphFormat::Graphml => {
+            write_atomic(&args.output, graph_export::graphml(&analysis).as_bytes())?
         }
     }
+    Ok(())
+}
+
+fn export_opengraph(args: &ExportOpengraphArgs) -> Result<(), Failure> {
+    let loaded = load_model(&args.model, &shown(&args.model))?;
+    let overlay = match &args.results {
+        Some(path) => Some(opengraph::load_result(path, &shown(path))?),
+        None => None,
+    };
+    let text = og_out::render(&loaded.model, overlay.as_ref())?;
+    write_text(args.output.as_deref(), &text)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use blastradius::Error;
 
-use super::Failure;
+use super::output::Failure;
 
 /// Bytes of memory available now (Linux `MemAvailable`); `None` where unknown.
 pub fn available() -> Option<u64> {

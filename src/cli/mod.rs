@@ -1,155 +1,46 @@
-//! The shell around the library: turns parsed arguments into library calls and sends the
-//! rendered results to standard output or a file.
+//! The shell around the library, in two layers as ripgrep has them: `args.rs` is the command
+//! line as clap parses it (one `Args` struct per subcommand), `requests.rs` turns those values
+//! into the library's once. One function per command then loads, computes through the library
+//! and hands its report to [`output::emit`], which renders it in the chosen format and writes it.
+//!
+//! - `commands.rs`: the commands on a scenario or a model; `report.rs`: `report` and `chart`;
+//!   `interop.rs`: `import` and `export`.
+//! - `scenario.rs`: a scenario evaluated with the command line's overrides (for `run`,
+//!   `compare` and `report`); `redact.rs`: the key of `--redact`.
+//! - `output.rs`: where output goes and how a command fails; `progress.rs`: the terminal's
+//!   progress bar; `limits.rs`: memory estimates that refuse work up front.
 
 pub mod args;
 mod commands;
 mod interop;
 mod limits;
+pub mod output;
 mod progress;
+mod redact;
 mod report;
+mod requests;
+mod scenario;
 
-use std::io::Write;
-use std::path::Path;
+use args::{Cli, Command};
+use output::Failure;
 
-use blastradius::output::{write::write_atomic, Format};
-use blastradius::Error;
-
-use args::{Cli, Command, FormatArg, OutputArgs};
-
-/// Why a command did not succeed.
-pub enum Failure {
-    /// Standard output was closed (`| head`): not an error.
-    BrokenPipe,
-    Error(Error),
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        Failure::Error(e)
-    }
-}
-
+/// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     if let Some(mode) = cli.mode {
         blastradius::output::write::set_file_mode(mode);
     }
-    match cli.command {
-        Command::Run {
-            scenario,
-            out,
-            sim,
-            quiet,
-        } => commands::run(&scenario, &out, &sim, quiet),
-        Command::Compare {
-            scenario,
-            out,
-            sim,
-            quiet,
-        } => commands::compare(&scenario, &out, &sim, quiet),
-        Command::Validate { model, out } => commands::validate(&model, &out),
-        Command::Recommend {
-            scenario,
-            budget,
-            objective,
-            trials,
-            retention_days,
-            top,
-            all_accounts,
-            include_entry_links,
-            out,
-            quiet,
-        } => commands::recommend(
-            &scenario,
-            commands::RecommendArgs {
-                budget,
-                objective,
-                trials,
-                retention_days,
-                top,
-                all_accounts,
-                include_entry_links,
-                quiet,
-            },
-            &out,
-        ),
-        Command::Sweep {
-            model,
-            kind,
-            top,
-            by,
-            out,
-            redact,
-        } => commands::sweep(&model, kind, top, by, &out, redact),
-        Command::Report {
-            scenario,
-            output,
-            sim,
-            top,
-            quiet,
-        } => report::report(&scenario, &output, &sim, top, quiet),
-        Command::Chart {
-            result,
-            output,
-            redact,
-        } => report::chart(&result, &output, redact),
-        Command::Generate {
-            people,
-            seed,
-            output,
-            layout,
-            force,
-        } => commands::generate(people, seed, &output, layout, force),
-        Command::Paths {
-            model,
-            from,
-            to,
-            limit,
-            out,
-        } => commands::paths(&model, &from, &to, limit as usize, &out),
-        Command::WhoCanReach { model, store, out } => commands::who_can_reach(&model, &store, &out),
-        Command::Import { what } => interop::import(&what),
-        Command::Export { what } => interop::export(&what),
+    match &cli.command {
+        Command::Run(args) => commands::run(args),
+        Command::Compare(args) => commands::compare(args),
+        Command::Report(args) => report::report(args),
+        Command::Chart(args) => report::chart(args),
+        Command::Sweep(args) => commands::sweep(args),
+        Command::Generate(args) => commands::generate(args),
+        Command::Recommend(args) => commands::recommend(args),
+        Command::Validate(args) => commands::validate(args),
+        Command::Paths(args) => commands::paths(args),
+        Command::WhoCanReach(args) => commands::who_can_reach(args),
+        Command::Import { what } => interop::import(what),
+        Command::Export { what } => interop::export(what),
     }
-}
-
-pub fn format_of(out: &OutputArgs) -> Format {
-    match out.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
-        FormatArg::Csv => Format::Csv,
-    }
-}
-
-/// Leaves a large value to the end of the process instead of freeing it piece by piece: the
-/// model, graph and results of a large organisation take longer to free, allocation by
-/// allocation, than the process takes to exit, and the system takes the memory back either way.
-/// For values made once per command, just before it returns.
-pub fn keep_until_exit<T>(value: T) {
-    std::mem::forget(value);
-}
-
-/// Sends rendered output to the file the user named, or to standard output.
-pub fn emit(out: &OutputArgs, text: &str) -> Result<(), Failure> {
-    match &out.output {
-        Some(path) => Ok(write_atomic(path, text.as_bytes())?),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
-                Err(e) => Err(Failure::Error(Error::Write {
-                    path: "standard output".into(),
-                    source: e,
-                })),
-            }
-        }
-    }
-}
-
-/// The path as the user typed it, for messages.
-pub fn shown(path: &Path) -> String {
-    path.display().to_string()
 }

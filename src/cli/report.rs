@@ -11,33 +11,15 @@ use blastradius::load::saved::load_saved;
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::report::{files, stale, File};
 use blastradius::output::write::write_atomic;
-use blastradius::results::redact::{redact_run, redact_sweep, Pseudonymiser};
+use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::report::{generator, ReportData, REPORT_SCHEMA};
 use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::{Analysis, Error};
 
-use super::args::SimulationArgs;
-use super::commands::evaluate_scenario;
-use super::{shown, Failure};
-
-/// Environment variable holding the secret that keys pseudonyms.
-pub const REDACT_KEY_VAR: &str = "BLASTRADIUS_REDACT_KEY";
-
-/// The pseudonymiser of `--redact`: keyed by `BLASTRADIUS_REDACT_KEY` when it is set, else by
-/// the built-in key.
-pub fn pseudonymiser() -> Pseudonymiser {
-    match std::env::var_os(REDACT_KEY_VAR) {
-        Some(k) if !k.is_empty() => Pseudonymiser::new(k.as_encoded_bytes()),
-        _ => {
-            // Anyone with this tool can recompute pseudonyms made with the built-in key from a
-            // guessed id: say so once.
-            eprintln!(
-                "note: --redact uses the built-in key; set {REDACT_KEY_VAR} to a secret so pseudonyms cannot be matched to guessed ids"
-            );
-            Pseudonymiser::default()
-        }
-    }
-}
+use super::args::{ChartArgs, ReportArgs};
+use super::output::{shown, Failure};
+use super::redact::pseudonymiser;
+use super::scenario::evaluate_scenario;
 
 /// A fingerprint of the model files: the model file, or a model folder's `model.toml` and CSV
 /// side files, hashed in name order. `None` when they cannot be read.
@@ -115,16 +97,11 @@ fn summary(dir: &Path, list: &[File]) {
     );
 }
 
-pub fn report(
-    scenario: &Path,
-    dir: &Path,
-    sim: &SimulationArgs,
-    top: usize,
-    quiet: bool,
-) -> Result<(), Failure> {
-    let (run, evaluation) = evaluate_scenario(scenario, sim, quiet)?;
+pub fn report(args: &ReportArgs) -> Result<(), Failure> {
+    let (scenario, dir, sim) = (&args.scenario, &args.output, &args.sim);
+    let (run, evaluation) = evaluate_scenario(scenario, sim, args.quiet)?;
     drop(evaluation);
-    let riskiest = match top {
+    let riskiest = match args.top {
         0 => None,
         n => {
             let s = riskiest(scenario, n)?;
@@ -144,22 +121,22 @@ pub fn report(
     };
     let list = files(&data, true)?;
     write_all(dir, &list)?;
-    if !quiet {
+    if !args.quiet {
         summary(dir, &list);
     }
     Ok(())
 }
 
-pub fn chart(result: &Path, dir: &Path, redact: bool) -> Result<(), Failure> {
-    let mut data = load_saved(result, &shown(result))?;
-    if redact && !data.redacted {
+pub fn chart(args: &ChartArgs) -> Result<(), Failure> {
+    let mut data = load_saved(&args.result, &shown(&args.result))?;
+    if args.redact && !data.redacted {
         let p = pseudonymiser();
         data.run = redact_run(&data.run, &p);
         data.riskiest = data.riskiest.as_ref().map(|s| redact_sweep(s, &p));
         data.redacted = true;
     }
     let list = files(&data, false)?;
-    write_all(dir, &list)?;
-    summary(dir, &list);
+    write_all(&args.output, &list)?;
+    summary(&args.output, &list);
     Ok(())
 }

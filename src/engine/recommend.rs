@@ -240,91 +240,122 @@ fn expected_exposure(
     t.exposure.iter().sum::<f64>() / trials.max(1) as f64
 }
 
-/// Candidate fixes on the current state, each with the objective after it.
+/// Candidate fixes on the current state, each with the objective after it: cut attack steps
+/// first, then data fixes at the leaked stores.
 fn evaluate_candidates(
     a: &Analysis,
     sources: &[NodeId],
     search: &Search,
     ev: &mut Evaluator,
 ) -> Vec<(Change, f64)> {
-    let model = &a.model;
     let leaked = ev.leaked(a, None);
-    let tree: Vec<EdgeId> = {
-        let r = super::reach::forward(&a.graph, sources);
-        r.order
-            .iter()
-            .map(|&n| r.parent[n as usize])
-            .filter(|&e| e != super::reach::NO_EDGE)
-            .collect()
-    };
-    let mut out = Vec::new();
-    let mut tally = Tally::new(a.index());
-    let entry = entry_nodes(model, sources);
+    let entry = entry_nodes(&a.model, sources);
     let removable = |e: EdgeId| {
-        let change = removal(model, &a.graph, e)?;
+        let change = removal(&a.model, &a.graph, e)?;
         (search.include_entry_links || !entry[a.graph.edge(e).from as usize]).then_some(change)
     };
-    match search.objective {
-        Objective::WorstCase => {
-            for &e in &tree {
-                if let Some(change) = removable(e) {
-                    let stores = ev.leaked(a, Some(e));
-                    out.push((change, worst_exposure(a.index(), &mut tally, &stores)));
-                }
-            }
+    let mut out = match search.objective {
+        Objective::WorstCase => tree_cuts(a, sources, ev, &removable),
+        Objective::Expected { trials, seed } => expected_cuts(a, sources, trials, seed, &removable),
+    };
+    out.extend(data_fixes(a, sources, search, &leaked));
+    out
+}
+
+/// For the worst case: each removable step on the breadth-first tree of the blast radius (no
+/// other step changes the reach), with the exposure of a search that skips it.
+fn tree_cuts(
+    a: &Analysis,
+    sources: &[NodeId],
+    ev: &mut Evaluator,
+    removable: &dyn Fn(EdgeId) -> Option<Change>,
+) -> Vec<(Change, f64)> {
+    let r = super::reach::forward(&a.graph, sources);
+    let tree = r
+        .order
+        .iter()
+        .map(|&n| r.parent[n as usize])
+        .filter(|&e| e != super::reach::NO_EDGE);
+    let mut tally = Tally::new(a.index());
+    let mut out = Vec::new();
+    for e in tree {
+        if let Some(change) = removable(e) {
+            let stores = ev.leaked(a, Some(e));
+            out.push((change, worst_exposure(a.index(), &mut tally, &stores)));
         }
-        Objective::Expected { trials, seed } => {
-            // Every step leaving a reached node may matter in some trial.
-            let r = super::reach::forward(&a.graph, sources);
-            let mut seen_link = std::collections::BTreeSet::new();
-            for &n in &r.order {
-                for &e in a.graph.out(n) {
-                    let Some(change) = removable(e) else { continue };
-                    if !seen_link.insert(a.graph.edge(e).link) {
-                        continue;
-                    }
-                    let mut g = a.graph.clone();
-                    g.set_p(e, 0.0);
-                    out.push((
-                        change,
-                        expected_exposure(model, &g, a.index(), sources, trials, seed),
-                    ));
+    }
+    out
+}
+
+/// For the expected objective: every removable step leaving a reached node (any may matter in
+/// some trial), once per link, and phishing-resistant MFA on each reached account whose
+/// credentials can be stolen, each simulated on the same draws.
+fn expected_cuts(
+    a: &Analysis,
+    sources: &[NodeId],
+    trials: u32,
+    seed: u64,
+    removable: &dyn Fn(EdgeId) -> Option<Change>,
+) -> Vec<(Change, f64)> {
+    let model = &a.model;
+    let mut out = Vec::new();
+    let r = super::reach::forward(&a.graph, sources);
+    let mut seen_link = std::collections::BTreeSet::new();
+    for &n in &r.order {
+        for &e in a.graph.out(n) {
+            let Some(change) = removable(e) else { continue };
+            if !seen_link.insert(a.graph.edge(e).link) {
+                continue;
+            }
+            let mut g = a.graph.clone();
+            g.set_p(e, 0.0);
+            out.push((
+                change,
+                expected_exposure(model, &g, a.index(), sources, trials, seed),
+            ));
+        }
+        if model.kind(n) == NodeKind::Account && model.mfa[n as usize] != Mfa::PhishingResistant {
+            let stolen: Vec<EdgeId> = a
+                .graph
+                .incoming(n)
+                .iter()
+                .copied()
+                .filter(|&e| {
+                    let l = &model.links[a.graph.edge(e).link as usize];
+                    l.kind == LinkKind::Credential && l.p().is_none()
+                })
+                .collect();
+            if !stolen.is_empty() {
+                let mut g = a.graph.clone();
+                for e in stolen {
+                    g.set_p(e, model.probabilities.credential_phishing_resistant);
                 }
-                if model.kind(n) == NodeKind::Account
-                    && model.mfa[n as usize] != Mfa::PhishingResistant
-                {
-                    let stolen: Vec<EdgeId> = a
-                        .graph
-                        .incoming(n)
-                        .iter()
-                        .copied()
-                        .filter(|&e| {
-                            let l = &model.links[a.graph.edge(e).link as usize];
-                            l.kind == LinkKind::Credential && l.p().is_none()
-                        })
-                        .collect();
-                    if !stolen.is_empty() {
-                        let mut g = a.graph.clone();
-                        for e in stolen {
-                            g.set_p(e, model.probabilities.credential_phishing_resistant);
-                        }
-                        let change = Change::SetMfa {
-                            accounts: single(model, n),
-                            mfa: Mfa::PhishingResistant,
-                        };
-                        out.push((
-                            change,
-                            expected_exposure(model, &g, a.index(), sources, trials, seed),
-                        ));
-                    }
-                }
+                let change = Change::SetMfa {
+                    accounts: single(model, n),
+                    mfa: Mfa::PhishingResistant,
+                };
+                out.push((
+                    change,
+                    expected_exposure(model, &g, a.index(), sources, trials, seed),
+                ));
             }
         }
     }
-    // Data changes at the leaked stores that hold the most exposure: a retention cut, or one
-    // category dropped. (Each is evaluated on recomputed holdings, so the search looks at the
-    // DATA_STORES largest stores only; smaller stores cannot buy more per unit of cost unless
-    // fixes there are far cheaper.)
+    out
+}
+
+/// Data changes at the leaked stores that hold the most exposure: a retention cut, or one
+/// category dropped. (Each is evaluated on recomputed holdings, so the search looks at the
+/// [`DATA_STORES`] largest stores only; smaller stores cannot buy more per unit of cost unless
+/// fixes there are far cheaper.)
+fn data_fixes(
+    a: &Analysis,
+    sources: &[NodeId],
+    search: &Search,
+    leaked: &[NodeId],
+) -> Vec<(Change, f64)> {
+    let model = &a.model;
+    let mut out = Vec::new();
     let mut by_weight: Vec<(f64, NodeId)> = leaked
         .iter()
         .map(|&s| {
@@ -340,34 +371,7 @@ fn evaluate_candidates(
     by_weight.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     let mut m = model.clone();
     for &(_, s) in by_weight.iter().take(DATA_STORES) {
-        let held = &a.holdings.by_store[s as usize];
-        let longest = held
-            .iter()
-            .filter(|h| matches!(model.record_sets[h.set as usize].amount, Amount::PerDay(_)))
-            .map(|h| h.window)
-            .max()
-            .unwrap_or(0);
-        let mut options: Vec<Change> = Vec::new();
-        if longest > search.retention_days {
-            options.push(Change::SetRetention {
-                store: single(model, s),
-                category: None,
-                days: search.retention_days,
-            });
-        }
-        let mut cats: Vec<&str> = held
-            .iter()
-            .map(|h| model.record_sets[h.set as usize].category.as_str())
-            .collect();
-        cats.sort_unstable();
-        cats.dedup();
-        for c in cats {
-            options.push(Change::DropCategory {
-                store: single(model, s),
-                category: c.to_string(),
-            });
-        }
-        for change in options {
+        for change in data_options(a, s, search.retention_days) {
             let saved = m.store_policy[s as usize].clone();
             let (changed, _) = apply(&m, std::slice::from_ref(&change), None);
             m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
@@ -376,7 +380,7 @@ fn evaluate_candidates(
             let value = match search.objective {
                 Objective::WorstCase => {
                     let mut t = Tally::new(&index);
-                    worst_exposure(&index, &mut t, &leaked)
+                    worst_exposure(&index, &mut t, leaked)
                 }
                 Objective::Expected { trials, seed } => {
                     expected_exposure(&m, &a.graph, &index, sources, trials, seed)
@@ -389,6 +393,40 @@ fn evaluate_candidates(
     out
 }
 
+/// The data fixes offered at store `s`: a retention cut when it keeps daily records longer
+/// than `retention_days`, and dropping each category it holds.
+fn data_options(a: &Analysis, s: NodeId, retention_days: u32) -> Vec<Change> {
+    let model = &a.model;
+    let held = &a.holdings.by_store[s as usize];
+    let longest = held
+        .iter()
+        .filter(|h| matches!(model.record_sets[h.set as usize].amount, Amount::PerDay(_)))
+        .map(|h| h.window)
+        .max()
+        .unwrap_or(0);
+    let mut options: Vec<Change> = Vec::new();
+    if longest > retention_days {
+        options.push(Change::SetRetention {
+            store: single(model, s),
+            category: None,
+            days: retention_days,
+        });
+    }
+    let mut cats: Vec<&str> = held
+        .iter()
+        .map(|h| model.record_sets[h.set as usize].category.as_str())
+        .collect();
+    cats.sort_unstable();
+    cats.dedup();
+    for c in cats {
+        options.push(Change::DropCategory {
+            store: single(model, s),
+            category: c.to_string(),
+        });
+    }
+    options
+}
+
 /// The objective on the current state.
 fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
     match objective {
@@ -399,6 +437,15 @@ fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
     }
 }
 
+/// What a search found: the objective before any fix, and the fixes chosen in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recommendation {
+    /// The objective on the model as given (the worst-case exposure, or the mean exposure of
+    /// the expected objective's trials).
+    pub start: f64,
+    pub steps: Vec<Step>,
+}
+
 /// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
 /// the remaining budget (ties: the cheaper, then the first in description order).
 pub fn recommend(
@@ -406,7 +453,7 @@ pub fn recommend(
     sources: &[NodeId],
     search: &Search,
     progress: &dyn Progress,
-) -> Vec<Step> {
+) -> Recommendation {
     let mut current = Analysis::new(model.clone());
     let mut ev = Evaluator {
         sources,
@@ -416,7 +463,8 @@ pub fn recommend(
     };
     let mut spent = 0.0;
     let mut steps: Vec<Step> = Vec::new();
-    let mut now = objective_of(&current, sources, search.objective);
+    let start = objective_of(&current, sources, search.objective);
+    let mut now = start;
     loop {
         let candidates = evaluate_candidates(&current, sources, search, &mut ev);
         progress.inc(1);
@@ -447,7 +495,7 @@ pub fn recommend(
         spent += cost;
         now = after;
     }
-    steps
+    Recommendation { start, steps }
 }
 
 /// The steps that cut something, largest cut first (ties by edge key), at most `limit`.
@@ -499,15 +547,38 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
     rank_choke_points(a, out, limit)
 }
 
+/// How the all-accounts choke points pick the steps they measure: a full sweep per candidate
+/// is too dear to try every step, so candidates come from a sample of accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChokeSampling {
+    /// Accounts (evenly spaced in id order) whose search trees propose candidate steps; every
+    /// account when there are fewer.
+    pub sample: usize,
+    /// Candidate steps, those on the most sampled trees, measured with a full sweep each.
+    pub candidates: usize,
+}
+
+impl Default for ChokeSampling {
+    /// What `recommend --all-accounts` uses: the trees of 200 accounts propose candidates, and
+    /// the 30 most shared are measured, so the work is bounded by 30 sweeps of every account
+    /// whatever the organisation's size.
+    fn default() -> Self {
+        ChokeSampling {
+            sample: 200,
+            candidates: 30,
+        }
+    }
+}
+
 /// Choke points summed over every account as the sole compromised node. Candidates are the steps
-/// on the search trees of up to `sample` evenly spaced accounts (every account when there are
-/// fewer), most shared first; the best `candidates` of them are measured with a full sweep each.
+/// on the search trees of the [sampled](ChokeSampling) accounts, most shared first; the best of
+/// them are measured with a full sweep each.
 pub fn choke_points_all_accounts(
     a: &Analysis,
-    sample: usize,
-    candidates: usize,
+    sampling: ChokeSampling,
     limit: usize,
 ) -> Vec<ChokePoint> {
+    let ChokeSampling { sample, candidates } = sampling;
     let accounts: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
     if accounts.is_empty() {
         return Vec::new();

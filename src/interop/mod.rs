@@ -1,5 +1,5 @@
 //! Interop: other tools' formats, in both directions (DESIGN.md "Other formats"). Imports turn
-//! another tool's data into a [`crate::model::Model`] (saved with [`crate::load::save`] and read
+//! another tool's data into a [`crate::model::Model`] (saved with [`crate::output::model_files`] and read
 //! back through the model loader); exports write a model and its results in another tool's
 //! format. Nothing here computes a figure.
 //!

@@ -2,8 +2,6 @@
 
 use serde::Serialize;
 
-use crate::results::RunReport;
-
 /// Serialises rows with a header.
 pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -12,16 +10,6 @@ pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
     }
     String::from_utf8(w.into_inner().expect("in-memory writer flushes"))
         .expect("CSV of UTF-8 strings is UTF-8")
-}
-
-/// The leaked stores of a run, one row per store and category (baseline and designs).
-pub fn run(report: &RunReport) -> String {
-    render_rows(report.leak_rows())
-}
-
-/// People affected and to notify, one row per design, population and regime.
-pub fn people(report: &RunReport) -> String {
-    render_rows(report.people_rows())
 }
 
 /// A lint warning as a CSV row.

@@ -2,14 +2,15 @@
 //! script, nothing fetched) drawn from [`ReportData`]. The one-sentence answer at the top is
 //! [`headline`]; the rest is key figures, charts, attack paths, the design table and methods.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use super::charts::data::{signed_percent, BASELINE};
+use super::charts::data::BASELINE;
 use super::charts::{Missing, Rendered};
-use super::{figure, table::path_line};
+use super::figures::{about, figure, share, signed_figure, signed_percent};
+use super::table::path_line;
 use crate::results::monte_carlo::MonteCarlo;
 use crate::results::report::ReportData;
-use crate::results::{PathReport, RunReport, SCHEMA};
+use crate::results::{Deterministic, PathReport, RunReport, SCHEMA};
 
 /// `&`, `<`, `>`, `"` and `'` escaped for HTML text and attribute values.
 pub fn escape(s: &str) -> String {
@@ -25,17 +26,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// A figure rounded to two significant digits for prose: 4,380,000 → 4,400,000; below 100
-/// it is exact.
-pub fn about(x: f64) -> String {
-    if x < 100.0 {
-        return figure(x.round());
-    }
-    let digits = x.log10().floor() as i32;
-    let unit = 10f64.powi(digits - 1);
-    figure((x / unit).round() * unit)
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -94,7 +84,7 @@ pub fn headline(r: &RunReport) -> String {
     );
     if !d.people_affected.is_empty() {
         let people: f64 = d.people_affected.values().map(|p| p.expected).sum();
-        let _ = write!(s, " of about {} people", about(people));
+        s.push_str(&format!(" of about {} people", about(people)));
     }
     s.push_str(" are exposed");
     let measure = if r.baseline.monte_carlo.is_some() {
@@ -104,26 +94,24 @@ pub fn headline(r: &RunReport) -> String {
     };
     match best_design(r) {
         Some((name, pct)) if pct.round() <= -1.0 => {
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "; {name} cuts the {measure} by {}%",
                 figure(-pct.round())
-            );
+            ));
         }
         Some((name, pct)) if pct < 0.0 => {
-            let _ = write!(s, "; {name} cuts the {measure} by less than 1%");
+            s.push_str(&format!("; {name} cuts the {measure} by less than 1%"));
         }
         Some(_) => {
             let n = r.designs.len();
-            let _ = write!(
-                s,
+            s.push_str(&format!(
                 "; {} reduces it",
                 if n == 1 {
                     "the design considered never".to_string()
                 } else {
                     format!("none of the {n} designs considered")
                 }
-            );
+            ));
         }
         None => {}
     }
@@ -158,16 +146,6 @@ code, .path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 ul.changes { margin: 0; padding-left: 18px; }
 "#;
 
-/// A share in percent that never rounds up to 100% or down to 0% unless it is exactly that.
-fn pct(p: f64) -> String {
-    let v = 100.0 * p;
-    if (v > 0.0 && v < 1.0) || (v > 99.0 && v < 100.0) {
-        format!("{v:.1}%")
-    } else {
-        format!("{v:.0}%")
-    }
-}
-
 fn ci(c: [f64; 2]) -> String {
     format!(
         "{} – {}",
@@ -176,29 +154,38 @@ fn ci(c: [f64; 2]) -> String {
     )
 }
 
-fn tile(s: &mut String, value: &str, key: &str) {
-    let _ = write!(
+fn tile(s: &mut String, value: &str, key: &str) -> fmt::Result {
+    write!(
         s,
         r#"<div class="tile"><div class="v">{}</div><div class="k">{}</div></div>"#,
         escape(value),
         escape(key)
-    );
+    )
 }
 
-fn key_figures(s: &mut String, r: &RunReport) {
+/// The key figures: tiles, then people affected and breach notifications.
+fn key_figures(s: &mut String, r: &RunReport) -> fmt::Result {
     let d = &r.baseline.deterministic;
     let mc = r.baseline.monte_carlo.as_ref();
+    tiles(s, d, mc)?;
+    people_affected(s, d, mc)?;
+    notifications(s, d, mc)?;
+    Ok(())
+}
+
+/// The headline figures as tiles.
+fn tiles(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -> fmt::Result {
     s.push_str("<h2 id=\"figures\">Key figures</h2>\n<div class=\"tiles\">");
     tile(
         s,
         &figure(d.records_total as f64),
         "records exposed in the worst case (each counted once)",
-    );
+    )?;
     tile(
         s,
         &figure(d.exposure.0),
         "weighted exposure in the worst case (records × sensitivity)",
-    );
+    )?;
     if let Some(mc) = mc {
         tile(
             s,
@@ -207,22 +194,27 @@ fn key_figures(s: &mut String, r: &RunReport) {
                 "expected records leaked (95% interval {})",
                 ci(mc.records.ci95)
             ),
-        );
+        )?;
         tile(
             s,
             &figure(mc.exposure.p95.round()),
             "95th percentile of exposure: 95% of trials leak no more",
-        );
+        )?;
         if let Some(first) = mc.exceedance.records.first() {
-            tile(s, &pct(first.p), "of trials leak at least one record");
+            tile(s, &share(first.p), "of trials leak at least one record")?;
         }
     }
     tile(
         s,
         &format!("{}", d.leaked_stores.len()),
         "stores leak in the worst case",
-    );
+    )?;
     s.push_str("</div>\n");
+    Ok(())
+}
+
+/// People affected per population, worst case beside Monte Carlo.
+fn people_affected(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -> fmt::Result {
     if !d.people_affected.is_empty() {
         s.push_str("<h3 style=\"margin-top:18px\">People affected</h3>\n<table><tr><th>population</th><th class=\"n\">worst case</th><th class=\"n\">bounds (full – no overlap)</th>");
         if mc.is_some() {
@@ -230,27 +222,32 @@ fn key_figures(s: &mut String, r: &RunReport) {
         }
         s.push_str("</tr>\n");
         for (pop, p) in &d.people_affected {
-            let _ = write!(
+            write!(
                 s,
                 "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td>",
                 escape(pop),
                 figure(p.expected.round()),
                 figure(p.low.round()),
                 figure(p.high.round())
-            );
+            )?;
             if let Some(mc) = mc {
                 let m = mc.people_affected.get(pop).copied().unwrap_or_default();
-                let _ = write!(
+                write!(
                     s,
                     "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
                     figure(m.mean.round()),
                     figure(m.p95.round())
-                );
+                )?;
             }
             s.push_str("</tr>\n");
         }
         s.push_str("</table>\n");
     }
+    Ok(())
+}
+
+/// People to notify per regime and population; regimes with no one to notify in a sentence.
+fn notifications(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -> fmt::Result {
     if !d.notifiable.is_empty() {
         s.push_str("<h3>Breach notifications</h3>\n<p class=\"note\">People whose records in the categories a regime names would leak: the count a notification duty applies to.</p>\n");
         let outer = s;
@@ -267,13 +264,13 @@ fn key_figures(s: &mut String, r: &RunReport) {
                     quiet.push(format!("{regime} ({pop})"));
                     continue;
                 }
-                let _ = write!(
+                write!(
                     s,
                     "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td>",
                     escape(regime),
                     escape(pop),
                     figure(n.round())
-                );
+                )?;
                 if let Some(mc) = mc {
                     let m = mc
                         .notifiable
@@ -281,12 +278,12 @@ fn key_figures(s: &mut String, r: &RunReport) {
                         .and_then(|x| x.get(pop))
                         .copied()
                         .unwrap_or_default();
-                    let _ = write!(
+                    write!(
                         s,
                         "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
                         figure(m.mean.round()),
-                        pct(m.p_any)
-                    );
+                        share(m.p_any)
+                    )?;
                 }
                 s.push_str("</tr>\n");
             }
@@ -304,13 +301,14 @@ fn key_figures(s: &mut String, r: &RunReport) {
             s.push_str("</table>\n");
         }
         if !quiet.is_empty() {
-            let _ = writeln!(
+            writeln!(
                 s,
                 "<p class=\"note\">No one to notify under {}.</p>",
                 escape(&and_list(&quiet))
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
 /// The chart's SVG without an XML declaration, ready to inline.
@@ -321,28 +319,29 @@ fn inline_svg(svg: &str) -> &str {
     }
 }
 
-fn charts(s: &mut String, rendered: &[Rendered], missing: &[Missing]) {
+fn charts(s: &mut String, rendered: &[Rendered], missing: &[Missing]) -> fmt::Result {
     s.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for c in rendered {
-        let _ = write!(
+        write!(
             s,
             "<figure id=\"chart-{name}\" class=\"chart\" aria-label=\"{title}\">\n{svg}\n<figcaption>{note} Files: <a href=\"{name}.svg\">{name}.svg</a>, <a href=\"{name}.png\">{name}.png</a>.</figcaption>\n</figure>\n",
             name = escape(c.chart.name),
             title = escape(&c.chart.title),
             svg = inline_svg(&c.svg),
             note = escape(&c.chart.note),
-        );
+        )?;
     }
     if !missing.is_empty() {
         s.push_str("<p class=\"note\">Not drawn:</p>\n<ul class=\"note\">");
         for m in missing {
-            let _ = write!(s, "<li>{}: {}.</li>", escape(&m.title), escape(&m.reason));
+            write!(s, "<li>{}: {}.</li>", escape(&m.title), escape(&m.reason))?;
         }
         s.push_str("</ul>\n");
     }
+    Ok(())
 }
 
-fn paths(s: &mut String, r: &RunReport) {
+fn paths(s: &mut String, r: &RunReport) -> fmt::Result {
     s.push_str("<h2 id=\"paths\">Most likely attack paths</h2>\n");
     let (list, mc): (Vec<&PathReport>, Option<&MonteCarlo>) = match &r.baseline.monte_carlo {
         Some(mc) => (mc.most_likely_paths.iter().collect(), Some(mc)),
@@ -350,7 +349,7 @@ fn paths(s: &mut String, r: &RunReport) {
     };
     if list.is_empty() {
         s.push_str("<p>No store is reached beyond the entry points.</p>\n");
-        return;
+        return Ok(());
     }
     let mut list = list;
     list.sort_by(|a, b| {
@@ -359,43 +358,44 @@ fn paths(s: &mut String, r: &RunReport) {
             .then(a.target.cmp(&b.target))
     });
     let shown = list.len().min(12);
-    let _ = writeln!(
+    writeln!(
         s,
         "<p class=\"note\">For each store an attacker can reach, the single chain of steps most likely to succeed at once{}; the {} most likely of {}.</p>",
         if mc.is_some() { ", with the share of trials in which the store leaks by any route" } else { "" },
         shown,
         list.len()
-    );
+    )?;
     s.push_str("<table><tr><th>store</th><th class=\"n\">path probability</th>");
     if mc.is_some() {
         s.push_str("<th class=\"n\">breach probability</th>");
     }
     s.push_str("<th>path</th></tr>\n");
     for p in list.iter().take(shown) {
-        let _ = write!(
+        write!(
             s,
             "<tr><td>{}</td><td class=\"n\">{}</td>",
             escape(&p.target),
-            pct(p.probability)
-        );
+            share(p.probability)
+        )?;
         if let Some(mc) = mc {
             let b = mc
                 .store_breach_probability
                 .get(&p.target)
                 .copied()
                 .unwrap_or(0.0);
-            let _ = write!(s, "<td class=\"n\">{}</td>", pct(b));
+            write!(s, "<td class=\"n\">{}</td>", share(b))?;
         }
-        let _ = writeln!(s, "<td class=\"path\">{}</td></tr>", escape(&path_line(p)));
+        writeln!(s, "<td class=\"path\">{}</td></tr>", escape(&path_line(p)))?;
     }
     s.push_str("</table>\n");
+    Ok(())
 }
 
-fn designs(s: &mut String, r: &RunReport) {
+fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
     s.push_str("<h2 id=\"designs\">Control designs</h2>\n");
     if r.designs.is_empty() {
         s.push_str("<p>The scenario declares no designs.</p>\n");
-        return;
+        return Ok(());
     }
     let mc = r.baseline.monte_carlo.is_some();
     s.push_str("<p class=\"note\">Every design is evaluated on the same random draws as the baseline, so changes are paired trial by trial.</p>\n");
@@ -407,18 +407,18 @@ fn designs(s: &mut String, r: &RunReport) {
     }
     s.push_str("</tr>\n");
     let base = &r.baseline;
-    let _ = write!(
+    write!(
         s,
         "<tr><td><b>{BASELINE}</b><br><span class=\"note\">as modelled</span></td><td class=\"n\">{}</td>",
         figure(base.deterministic.exposure.0)
-    );
+    )?;
     if let Some(m) = &base.monte_carlo {
-        let _ = write!(
+        write!(
             s,
             "<td class=\"n\">{}<br>({})</td><td class=\"n\">–</td>",
             figure(m.exposure.mean.round()),
             ci(m.exposure.ci95)
-        );
+        )?;
     }
     s.push_str("</tr>\n");
     for d in &r.designs {
@@ -427,18 +427,18 @@ fn designs(s: &mut String, r: &RunReport) {
             .iter()
             .map(|c| format!("<li>{}</li>", escape(c)))
             .collect();
-        let _ = write!(
+        write!(
             s,
             "<tr><td><b>{}</b><ul class=\"changes note\">{changes}</ul></td><td class=\"n\">{}<br>{}</td>",
             escape(&d.name),
             figure(d.deterministic.exposure.0),
             signed_percent(d.delta.exposure_percent)
-        );
+        )?;
         if mc {
             match (&d.monte_carlo, &d.delta.monte_carlo) {
                 (Some(m), Some(delta)) => {
                     let e = delta.exposure;
-                    let _ = write!(
+                    write!(
                         s,
                         "<td class=\"n\">{}<br>({})</td><td class=\"n\">{}<br>({} to {})</td>",
                         figure(m.exposure.mean.round()),
@@ -446,7 +446,7 @@ fn designs(s: &mut String, r: &RunReport) {
                         signed_percent(e.percent),
                         signed_figure(e.ci95[0]),
                         signed_figure(e.ci95[1])
-                    );
+                    )?;
                 }
                 _ => s.push_str("<td class=\"n\">–</td><td class=\"n\">–</td>"),
             }
@@ -454,39 +454,29 @@ fn designs(s: &mut String, r: &RunReport) {
         s.push_str("</tr>\n");
     }
     s.push_str("</table>\n");
+    Ok(())
 }
 
-fn signed_figure(x: f64) -> String {
-    let r = x.round();
-    if r < 0.0 {
-        format!("−{}", figure(-r))
-    } else if r > 0.0 {
-        format!("+{}", figure(r))
-    } else {
-        "0".into()
-    }
-}
-
-fn methods(s: &mut String, data: &ReportData) {
+fn methods(s: &mut String, data: &ReportData) -> fmt::Result {
     let r = &data.run;
     s.push_str("<h2 id=\"methods\">Methods</h2>\n<ul>\n");
     s.push_str("<li><b>Worst case.</b> Every attack step with a probability above zero succeeds; every store reachable from the entry points leaks. Write access is never traversed and leaks nothing.</li>\n");
     match &r.baseline.monte_carlo {
         Some(mc) => {
-            let _ = writeln!(
+            writeln!(
                 s,
                 "<li><b>Monte Carlo.</b> {} trials, seed {}. In each trial every step is open independently with its probability (from the model’s <code>[probabilities]</code> table or the step’s own <code>p</code>); random draws are keyed by (seed, trial, step), so the same seed gives the same figures and every design is compared on the same draws. Intervals are 95% intervals of the mean.</li>",
                 figure(mc.trials as f64),
                 mc.seed
-            );
+            )?;
             if let Some(tm) = &mc.time_model {
-                let _ = writeln!(
+                writeln!(
                     s,
                     "<li><b>Time model.</b> Steps take time ({} times per step kind); detection after a mean of {} days ({}); only stores reached before detection leak.</li>",
                     escape(&tm.edge_time_distribution),
                     figure(tm.detection_mean_days),
                     escape(&tm.detection_distribution)
-                );
+                )?;
             } else {
                 s.push_str("<li><b>Time model.</b> Not used: the attacker is never detected (no <code>[simulation.detection]</code> in the scenario).</li>\n");
             }
@@ -503,13 +493,13 @@ fn methods(s: &mut String, data: &ReportData) {
         .map(|(c, w)| format!("{} = {}", escape(c), figure(*w)))
         .collect();
     if !weights.is_empty() {
-        let _ = writeln!(
+        writeln!(
             s,
             "<li><b>Sensitivity weights.</b> {}.</li>",
             weights.join(", ")
-        );
+        )?;
     }
-    let _ = writeln!(
+    writeln!(
         s,
         "<li><b>Model.</b> {} (<code>{}</code>), {} nodes, {} attack steps{}.</li>",
         escape(&r.model.name),
@@ -522,55 +512,68 @@ fn methods(s: &mut String, data: &ReportData) {
                 ", model files fingerprint <code>{}</code>",
                 escape(d)
             ))
-    );
+    )?;
     if let Some(sw) = &data.riskiest {
-        let _ = writeln!(
+        writeln!(
             s,
             "<li><b>Riskiest identities.</b> Each of the model’s {} {}s compromised alone, worst case, ranked by exposure.</li>",
             figure(sw.swept as f64),
             escape(&sw.kind)
-        );
+        )?;
     }
     if data.redacted {
         s.push_str("<li><b>Redacted.</b> Person and account ids are replaced by stable pseudonyms (a keyed hash of the id): this is pseudonymisation, not anonymisation. Scenario and design descriptions are left out.</li>\n");
     }
-    let _ = writeln!(
+    writeln!(
         s,
         "<li><b>Made by</b> {}; result schema <code>{}</code>. The figures behind every chart are in <a href=\"report.json\">report.json</a>; <code>blastradius chart report.json -o DIR</code> redraws the charts.</li>",
         escape(&data.generator),
         escape(SCHEMA)
-    );
+    )?;
     s.push_str("</ul>\n");
+    Ok(())
 }
 
 /// The whole page.
 pub fn page(data: &ReportData, rendered: &[Rendered], missing: &[Missing]) -> String {
-    let r = &data.run;
     let mut s =
         String::with_capacity(64 * 1024 + rendered.iter().map(|c| c.svg.len()).sum::<usize>());
-    let _ = write!(
+    write_page(&mut s, data, rendered, missing).expect("writing to a String cannot fail");
+    s
+}
+
+/// The page's sections in order: head, heading and answer, key figures, charts, attack paths,
+/// designs, methods.
+fn write_page(
+    s: &mut String,
+    data: &ReportData,
+    rendered: &[Rendered],
+    missing: &[Missing],
+) -> fmt::Result {
+    let r = &data.run;
+    write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n<title>{} — blast radius report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         escape(&r.scenario)
-    );
-    let _ = writeln!(s, "<h1>Blast radius: {}</h1>", escape(&r.scenario));
+    )?;
+    writeln!(s, "<h1>Blast radius: {}</h1>", escape(&r.scenario))?;
     let mut lead = format!("Model {}", escape(&r.model.name));
     if let Some(d) = &r.description {
         lead = format!("{} · {lead}", escape(d));
     }
-    let _ = writeln!(s, "<p class=\"lead\">{lead}</p>");
-    let _ = writeln!(
+    writeln!(s, "<p class=\"lead\">{lead}</p>")?;
+    writeln!(
         s,
         "<p class=\"answer\" id=\"answer\">{}</p>",
         escape(&headline(r))
-    );
-    key_figures(&mut s, r);
-    charts(&mut s, rendered, missing);
-    paths(&mut s, r);
-    designs(&mut s, r);
-    methods(&mut s, data);
+    )?;
+    key_figures(s, r)?;
+    charts(s, rendered, missing)?;
+    paths(s, r)?;
+    designs(s, r)?;
+    methods(s, data)?;
     s.push_str("</main>\n</body>\n</html>\n");
-    s
+    Ok(())
 }
 
 #[cfg(test)]

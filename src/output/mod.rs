@@ -3,10 +3,12 @@
 
 pub mod charts;
 pub mod csv;
+pub mod figures;
 pub mod graph_export;
 pub mod html;
 pub mod json;
 pub mod model_files;
+mod render;
 pub mod report;
 pub mod table;
 pub mod write;
@@ -19,48 +21,26 @@ pub enum Format {
     Csv,
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
+pub use render::{RunCsv, RunOutput};
+
+/// A result a command prints, rendered in each output format (hyperfine's exporters turned
+/// around: one report type, three formats). Every command ends in one call to
+/// [`Render::render`]; the implementations, in `render.rs`, say which table and which CSV rows
+/// each report has.
+pub trait Render {
+    /// The table a person reads in the terminal.
+    fn table(&self) -> String;
+    /// Pretty JSON of the report.
+    fn json(&self) -> String;
+    /// CSV rows with a header.
+    fn csv(&self) -> String;
+
+    /// The report in `format`.
+    fn render(&self, format: Format) -> String {
+        match format {
+            Format::Table => self.table(),
+            Format::Json => self.json(),
+            Format::Csv => self.csv(),
         }
-        out.push(c);
-    }
-    out
-}
-
-/// A figure with thousands separators; decimals only when it is not whole.
-pub fn figure(x: f64) -> String {
-    if x.fract() == 0.0 && (0.0..1.8e19).contains(&x) {
-        thousands(x as u64)
-    } else if (0.0..1.8e19).contains(&x) {
-        let whole = x.trunc();
-        let frac = format!("{:.1}", x - whole);
-        if frac.starts_with('1') {
-            thousands(whole as u64 + 1)
-        } else {
-            format!("{}{}", thousands(whole as u64), &frac[1..])
-        }
-    } else {
-        format!("{x}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(35040000), "35,040,000");
-        assert_eq!(figure(1234.5), "1,234.5");
-        assert_eq!(figure(1234.0), "1,234");
-        assert_eq!(figure(9.96), "10");
     }
 }

@@ -8,6 +8,11 @@ use crate::error::Diagnostic;
 use crate::graph::AttackGraph;
 use crate::model::{Model, NodeId, NodeKind};
 
+/// Diagnostics as their one-line messages.
+fn messages<S: serde::Serializer>(warnings: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(warnings.iter().map(|w| w.to_string()))
+}
+
 /// Node and link counts of a model.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ModelCounts {
@@ -30,7 +35,9 @@ pub struct ValidationReport {
     pub name: String,
     pub valid: bool,
     pub counts: ModelCounts,
-    pub warnings: Vec<String>,
+    /// Lint warnings, written as their messages in JSON.
+    #[serde(serialize_with = "messages")]
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl ValidationReport {
@@ -53,7 +60,7 @@ impl ValidationReport {
                 record_sets: model.record_sets.len(),
                 flows: model.flows.len(),
             },
-            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+            warnings: warnings.to_vec(),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::engine::recommend::{ChokePoint, Step};
+use crate::engine::recommend::{ChokePoint, Objective, Recommendation, Search};
 use crate::graph::AttackGraph;
 use crate::model::Model;
 
@@ -73,18 +73,25 @@ pub fn choke_rows(model: &Model, graph: &AttackGraph, points: &[ChokePoint]) -> 
         .collect()
 }
 
+/// How the objective reads in the report: `worst-case`, or `expected (1000 trials, seed 1)`.
+fn objective_name(objective: Objective) -> String {
+    match objective {
+        Objective::WorstCase => "worst-case".to_string(),
+        Objective::Expected { trials, seed } => format!("expected ({trials} trials, seed {seed})"),
+    }
+}
+
 impl RecommendReport {
-    #[allow(clippy::too_many_arguments)]
+    /// The report of a search on a scenario: its fixes against the starting figure, and the
+    /// choke points found beside it.
     pub fn of(
         scenario: &str,
-        objective: &str,
-        budget: f64,
-        include_entry_links: bool,
-        start: f64,
-        steps: &[Step],
+        search: &Search,
+        found: &Recommendation,
         choke_points: Vec<ChokeRow>,
         all: Option<Vec<ChokeRow>>,
     ) -> RecommendReport {
+        let (start, steps) = (found.start, &found.steps);
         let mut spent = 0.0;
         let fixes: Vec<FixRow> = steps
             .iter()
@@ -105,10 +112,10 @@ impl RecommendReport {
             .collect();
         RecommendReport {
             scenario: scenario.to_string(),
-            objective: objective.to_string(),
-            budget,
+            objective: objective_name(search.objective),
+            budget: search.budget,
             spent,
-            include_entry_links,
+            include_entry_links: search.include_entry_links,
             exposure_before: start,
             exposure_after: steps.last().map_or(start, |s| s.after),
             fixes,

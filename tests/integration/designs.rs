@@ -500,8 +500,11 @@ fn recommend_is_greedy_by_reduction_per_cost() {
     use blastradius::engine::recommend::{recommend, Objective};
     let m = small();
     let p = m.node_id("p").unwrap();
-    let steps = recommend(&m, &[p], &search(Objective::WorstCase, 10.0), &NoProgress);
-    let got: Vec<(String, f64)> = steps
+    let found = recommend(&m, &[p], &search(Objective::WorstCase, 10.0), &NoProgress);
+    // The starting figure is the exposure the first fix starts from.
+    assert_eq!(found.start, found.steps[0].before);
+    let got: Vec<(String, f64)> = found
+        .steps
         .iter()
         .map(|s| (s.change.describe(), s.after))
         .collect();
@@ -515,7 +518,9 @@ fn recommend_is_greedy_by_reduction_per_cost() {
     );
     // The budget binds: two fixes of cost 1.
     assert_eq!(
-        recommend(&m, &[p], &search(Objective::WorstCase, 2.0), &NoProgress).len(),
+        recommend(&m, &[p], &search(Objective::WorstCase, 2.0), &NoProgress)
+            .steps
+            .len(),
         2
     );
     // On the same draws the expected objective agrees on the first fix.
@@ -531,8 +536,9 @@ fn recommend_is_greedy_by_reduction_per_cost() {
         ),
         &NoProgress,
     );
-    assert_eq!(e[0].change.describe(), "remove_grant g → a");
-    assert!(e[0].after < e[0].before);
+    assert_eq!(e.steps[0].change.describe(), "remove_grant g → a");
+    assert!(e.steps[0].after < e.steps[0].before);
+    assert_eq!(e.start, e.steps[0].before);
 }
 
 #[test]

@@ -1,0 +1,63 @@
+//! Where a command's output goes and how it fails: [`emit`] renders a report in the format the
+//! user chose and writes it to the file they named or to standard output; [`Failure`] is a
+//! command's outcome when it does not succeed (a closed pipe is not an error).
+
+use std::io::Write;
+use std::path::Path;
+
+use blastradius::output::{write::write_atomic, Render};
+use blastradius::Error;
+
+use super::args::OutputArgs;
+
+/// Why a command did not succeed.
+pub enum Failure {
+    /// Standard output was closed (`| head`): not an error.
+    BrokenPipe,
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Error(e)
+    }
+}
+
+/// Renders `report` in the chosen format and sends it where [`OutputArgs`] says.
+pub fn emit(out: &OutputArgs, report: &impl Render) -> Result<(), Failure> {
+    write_text(out.output.as_deref(), &report.render(out.format.into()))
+}
+
+/// Writes text to `path` (atomically, owner-only), or to standard output without one.
+pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match path {
+        Some(path) => Ok(write_atomic(path, text.as_bytes())?),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
+                Err(e) => Err(Failure::Error(Error::Write {
+                    path: "standard output".into(),
+                    source: e,
+                })),
+            }
+        }
+    }
+}
+
+/// The path as the user typed it, for messages.
+pub fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Leaves a large value to the end of the process instead of freeing it piece by piece: the
+/// model, graph and results of a large organisation take longer to free, allocation by
+/// allocation, than the process takes to exit, and the system takes the memory back either way.
+/// For values made once per command, just before it returns.
+pub fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
+}

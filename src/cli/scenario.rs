@@ -1,0 +1,106 @@
+//! A scenario as `run`, `compare` and `report` evaluate it: loaded with the design files and
+//! overrides of the command line, checked against the memory it would take, evaluated with a
+//! progress bar, its ids pseudonymised under `--redact`.
+
+use std::path::Path;
+
+use blastradius::design::Design;
+use blastradius::evaluate::{evaluate, Depth, Evaluation};
+use blastradius::load::design::load_design_file;
+use blastradius::load::load_scenario;
+use blastradius::results::redact::redact_run;
+use blastradius::results::RunReport;
+use blastradius::scenario::Scenario;
+use blastradius::Error;
+
+use super::args::SimulationArgs;
+use super::output::{shown, Failure};
+use super::progress::Bar;
+use super::{limits, redact};
+
+/// Says that the model has lint warnings and how to list them (unless quiet).
+pub fn lint_note(warnings: usize, model: &str, quiet: bool) {
+    if warnings > 0 && !quiet {
+        eprintln!(
+            "note: the model has {warnings} lint warning{}; `blastradius validate {model}` lists them",
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Loads a scenario with the design files and overrides of the command line and evaluates it
+/// (with ids pseudonymised under `--redact`). The evaluation (models, graphs, trials) comes
+/// back too, for the caller to free or [keep](super::output::keep_until_exit).
+pub fn evaluate_scenario(
+    scenario: &Path,
+    sim: &SimulationArgs,
+    quiet: bool,
+) -> Result<(RunReport, Evaluation), Failure> {
+    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let mut s = loaded.scenario;
+    sim.override_simulation(&mut s);
+    add_designs(&mut s, sim, &loaded.model)?;
+    lint_note(loaded.warnings.len(), &s.model_path, quiet);
+    let depth = sim.depth();
+    if depth == Depth::MonteCarlo {
+        let per_run = blastradius::engine::monte_carlo::trial_bytes(
+            &loaded.model,
+            s.simulation.trials,
+            s.simulation.detection.is_some(),
+        );
+        limits::check(
+            per_run.saturating_mul(1 + s.designs.len() as u64),
+            &format!(
+                "{} trials for the baseline and {} designs",
+                s.simulation.trials,
+                s.designs.len()
+            ),
+            "lower --trials",
+        )?;
+    }
+    let total = s.simulation.trials as u64 * (1 + s.designs.len() as u64);
+    let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
+    let evaluation = evaluate(&s, loaded.model, depth, &bar);
+    bar.finish();
+    let report = RunReport::of(&s, &evaluation);
+    let report = match sim.redact {
+        true => redact_run(&report, &redact::pseudonymiser()),
+        false => report,
+    };
+    Ok((report, evaluation))
+}
+
+/// Adds the designs of `--design` files (names must stay unique) and, with `--combine` and
+/// more than one design, the design of all their changes together.
+fn add_designs(
+    s: &mut Scenario,
+    sim: &SimulationArgs,
+    model: &blastradius::model::Model,
+) -> Result<(), Failure> {
+    for file in &sim.designs {
+        for d in load_design_file(file, &shown(file), model)? {
+            if s.designs.iter().any(|x| x.name == d.name) {
+                return Err(Failure::Error(Error::Input(format!(
+                    "{}: a design named `{}` is already defined; design names must be unique",
+                    shown(file),
+                    d.name
+                ))));
+            }
+            s.designs.push(d);
+        }
+    }
+    if sim.combine && s.designs.len() > 1 {
+        let combined = Design {
+            name: s
+                .designs
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" + "),
+            description: Some("every design's changes together, in order".into()),
+            changes: s.designs.iter().flat_map(|d| d.changes.clone()).collect(),
+        };
+        s.designs.push(combined);
+    }
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! Every printed report's [`Render`]: its table, its JSON and its CSV rows. Adding a command's
+//! report means adding its three renderings here.
+
+use super::{csv, json, table, Render};
+use crate::results::compare::Comparison;
+use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use crate::results::recommend::RecommendReport;
+use crate::results::sweep::SweepReport;
+use crate::results::RunReport;
+
+/// Which of a run's CSV tables `--format csv` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunCsv {
+    /// The leaked stores, one row per store and category (baseline and designs).
+    Leaks,
+    /// People affected and to notify, one row per design, population and regime.
+    People,
+}
+
+/// A run's report with the CSV table chosen for it.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOutput<'a> {
+    pub report: &'a RunReport,
+    pub csv: RunCsv,
+}
+
+impl Render for RunOutput<'_> {
+    fn table(&self) -> String {
+        table::run(self.report)
+    }
+    fn json(&self) -> String {
+        json::render(self.report)
+    }
+    fn csv(&self) -> String {
+        match self.csv {
+            RunCsv::Leaks => csv::render_rows(self.report.leak_rows()),
+            RunCsv::People => csv::render_rows(self.report.people_rows()),
+        }
+    }
+}
+
+impl Render for Comparison {
+    fn table(&self) -> String {
+        table::comparison(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_rows(self.csv_rows())
+    }
+}
+
+impl Render for SweepReport {
+    fn table(&self) -> String {
+        table::sweep(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_rows(&self.entries)
+    }
+}
+
+impl Render for RecommendReport {
+    fn table(&self) -> String {
+        table::recommend(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_rows(&self.fixes)
+    }
+}
+
+impl Render for ValidationReport {
+    fn table(&self) -> String {
+        table::validation(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_with_header(
+            &["file", "line", "column", "severity", "message"],
+            self.warnings.iter().map(|w| csv::DiagnosticRow {
+                file: &w.file,
+                line: w.line,
+                column: w.column,
+                severity: "warning",
+                message: &w.message,
+            }),
+        )
+    }
+}
+
+impl Render for PathsReport {
+    fn table(&self) -> String {
+        table::paths(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_with_header(
+            &["rank", "steps", "probability", "path"],
+            self.paths.iter().enumerate().map(|(i, p)| csv::PathRow {
+                rank: i + 1,
+                steps: p.steps.len(),
+                probability: p.probability,
+                path: table::path_line(p),
+            }),
+        )
+    }
+}
+
+impl Render for WhoCanReachReport {
+    fn table(&self) -> String {
+        table::who_can_reach(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_with_header(
+            &["id", "kind", "steps", "path"],
+            self.reachers.iter().map(|row| csv::ReacherRow {
+                id: &row.id,
+                kind: &row.kind,
+                steps: row.steps,
+                path: table::path_line(&row.path),
+            }),
+        )
+    }
+}

@@ -1,0 +1,93 @@
+//! The table of `compare`: the baseline and every design side by side.
+
+use std::fmt::Write;
+
+use super::written;
+use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
+use crate::results::compare::Comparison;
+
+/// The table of `compare`.
+pub fn comparison(c: &Comparison) -> String {
+    written(|s| {
+        writeln!(s, "Scenario   {}", c.scenario)?;
+        if let (Some(t), Some(seed)) = (c.trials, c.seed) {
+            writeln!(
+                s,
+                "Monte Carlo {} trials, seed {}; changes are paired on the same draws",
+                thousands(t as u64),
+                seed
+            )?;
+        }
+        writeln!(s)?;
+        let w = c
+            .rows
+            .iter()
+            .map(|r| r.design.len())
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        write!(
+            s,
+            "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>36}",
+            "design",
+            "worst case",
+            "change",
+            "expected",
+            "95% interval",
+            "p95",
+            "expected change (95% CI)"
+        )?;
+        for st in &c.top_stores {
+            write!(s, " {:>14}", truncate(st, 14))?;
+        }
+        writeln!(s)?;
+        for r in &c.rows {
+            let opt = |x: Option<f64>| x.map_or("—".to_string(), |v| figure(v.round()));
+            let interval = r.expected_exposure_ci95.map_or("—".to_string(), |[a, b]| {
+                format!("{} … {}", figure(a.max(0.0).round()), figure(b.round()))
+            });
+            let change = r.expected_change.map_or(String::new(), |d| {
+                format!(
+                    "{} ({} … {})",
+                    signed_percent_tenths(d.percent),
+                    signed_figure(d.ci95[0]),
+                    signed_figure(d.ci95[1])
+                )
+            });
+            write!(
+                s,
+                "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>36}",
+                r.design,
+                figure(r.worst_case_exposure),
+                signed_percent_tenths(r.worst_case_change_percent),
+                opt(r.expected_exposure),
+                interval,
+                opt(r.p95_exposure),
+                change
+            )?;
+            for st in &c.top_stores {
+                let p = r.breach_probability.get(st).copied().unwrap_or(0.0);
+                write!(s, " {:>14.3}", p)?;
+            }
+            writeln!(s)?;
+        }
+        if !c.top_stores.is_empty() {
+            writeln!(s)?;
+            writeln!(
+                s,
+                "  Last columns: breach probability of the baseline's most breached stores."
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

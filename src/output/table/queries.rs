@@ -1,0 +1,184 @@
+//! The tables of the model queries: `validate`, `paths`, `who-can-reach` and `sweep`.
+
+use std::fmt::Write;
+
+use super::{path_line, written};
+use crate::model::{counted, NodeKind};
+use crate::output::figures::{figure, thousands};
+use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use crate::results::sweep::{RankBy, SweepReport};
+
+/// The table of `validate`.
+pub fn validation(v: &ValidationReport) -> String {
+    let c = &v.counts;
+    written(|s| {
+        writeln!(s, "{}: valid ({})", v.model, v.name)?;
+        writeln!(
+            s,
+            "  {}, {}, {}, {}, {}",
+            NodeKind::Person.counted(c.person),
+            NodeKind::Account.counted(c.account),
+            NodeKind::Group.counted(c.group),
+            NodeKind::System.counted(c.system),
+            NodeKind::Store.counted(c.store)
+        )?;
+        writeln!(
+            s,
+            "  {}: {}, {} write-only (integrity exposure); {}; {}",
+            counted(c.links, "link", "links"),
+            counted(c.attack_edges, "attack edge", "attack edges"),
+            c.integrity_only,
+            counted(c.record_sets, "record set", "record sets"),
+            counted(c.flows, "flow", "flows")
+        )?;
+        if v.warnings.is_empty() {
+            writeln!(s, "  no warnings")?;
+        } else {
+            writeln!(
+                s,
+                "{} warning{}:",
+                v.warnings.len(),
+                if v.warnings.len() == 1 { "" } else { "s" }
+            )?;
+            for w in &v.warnings {
+                writeln!(s, "  {w}")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The table of `paths`.
+pub fn paths(p: &PathsReport) -> String {
+    written(|s| {
+        if p.paths.is_empty() {
+            writeln!(s, "No attack path from `{}` to `{}`.", p.from, p.to)?;
+            return Ok(());
+        }
+        writeln!(
+            s,
+            "Attack paths from {} to {}, shortest first (then most likely)",
+            p.from, p.to
+        )?;
+        for (i, path) in p.paths.iter().enumerate() {
+            writeln!(
+                s,
+                "{:>3}. {} step{}, p = {:.4}",
+                i + 1,
+                path.steps.len(),
+                if path.steps.len() == 1 { "" } else { "s" },
+                path.probability
+            )?;
+            writeln!(s, "     {}", path_line(path))?;
+        }
+        Ok(())
+    })
+}
+
+/// The table of `who-can-reach`.
+pub fn who_can_reach(r: &WhoCanReachReport) -> String {
+    written(|s| {
+        if r.reachers.is_empty() {
+            writeln!(s, "Nothing can reach `{}`.", r.target)?;
+            return Ok(());
+        }
+        writeln!(
+            s,
+            "{} nodes can reach {} in the worst case (reverse blast radius)",
+            r.reachers.len(),
+            r.target
+        )?;
+        if !r.copies_in.is_empty() {
+            writeln!(
+            s,
+            "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
+            r.copies_in.join(", ")
+        )?;
+        }
+        let w = r
+            .reachers
+            .iter()
+            .map(|x| x.id.len())
+            .max()
+            .unwrap_or(2)
+            .max(2);
+        writeln!(
+            s,
+            "  {:<w$}  {:<8} {:>5}  shortest path",
+            "id", "kind", "steps"
+        )?;
+        for row in &r.reachers {
+            writeln!(
+                s,
+                "  {:<w$}  {:<8} {:>5}  {}",
+                row.id,
+                row.kind,
+                row.steps,
+                path_line(&row.path)
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The table of `sweep`.
+pub fn sweep(r: &SweepReport) -> String {
+    written(|s| {
+        writeln!(
+            s,
+            "Every {} of {} as the sole compromised node (worst case); {} swept, top {} by {}",
+            r.kind,
+            r.model,
+            thousands(r.swept as u64),
+            r.entries.len(),
+            match r.by {
+                RankBy::Exposure => "exposure",
+                RankBy::People => "people affected",
+            }
+        )?;
+        let w = r
+            .entries
+            .iter()
+            .map(|e| e.id.len())
+            .max()
+            .unwrap_or(2)
+            .max(2);
+        let people = r
+            .population
+            .as_deref()
+            .map(|p| format!("people affected ({p})"));
+        write!(
+            s,
+            "  {:>5}  {:<w$} {:>18} {:>16} {:>8} {:>8}",
+            "rank", "id", "exposure", "records", "stores", "reach"
+        )?;
+        let pw = people.as_ref().map_or(18, |p| p.len().max(18));
+        if let Some(p) = &people {
+            write!(s, " {:>pw$}", p)?;
+        }
+        writeln!(s)?;
+        for e in &r.entries {
+            write!(
+                s,
+                "  {:>5}  {:<w$} {:>18} {:>16} {:>8} {:>8}",
+                e.rank,
+                e.id,
+                figure(e.exposure),
+                thousands(e.records),
+                thousands(e.leaked_stores as u64),
+                thousands(e.reach)
+            )?;
+            if let Some(p) = e.people {
+                write!(s, " {:>pw$}", figure(p.round()))?;
+            }
+            writeln!(s)?;
+        }
+        if let Some(p) = &r.population {
+            writeln!(
+            s,
+            "  people affected: expected number of the `{p}` population (the model's largest) whose records leak"
+        )?;
+        }
+        Ok(())
+    })
+}
