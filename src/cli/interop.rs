@@ -5,13 +5,14 @@
 use std::path::Path;
 
 use blastradius::error::Diagnostic;
+use blastradius::interop::graph;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::load_model;
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
-use blastradius::output::{graph_export, write::write_atomic};
+use blastradius::output::write::write_atomic;
 use blastradius::Error;
 
 use super::args::{
@@ -173,10 +174,13 @@ fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
     let loaded = load_model(&args.model, &args.model.display().to_string())?;
     let analysis = blastradius::Analysis::new(loaded.model);
     match args.format {
-        GraphFormat::Csv => graph_export::write_csv(&analysis, &args.output)?,
-        GraphFormat::Graphml => {
-            write_atomic(&args.output, graph_export::graphml(&analysis).as_bytes())?
+        GraphFormat::Csv => {
+            // Both files are rendered before the first is written.
+            let flat = graph::flat_csv(&analysis);
+            write_atomic(&args.output.join("nodes.csv"), flat.nodes.as_bytes())?;
+            write_atomic(&args.output.join("edges.csv"), flat.edges.as_bytes())?
         }
+        GraphFormat::Graphml => write_atomic(&args.output, graph::graphml(&analysis).as_bytes())?,
     }
     Ok(())
 }

@@ -6,6 +6,9 @@
 //! - [`opengraph`]: BloodHound OpenGraph JSON, read through a kind mapping and written with
 //!   blastradius's own `BR_` vocabulary, which reads back to the same model.
 //! - [`pairs`]: `user permission` pair lists (role-mining data sets), with role decompositions.
+//! - [`graph`]: the flat attack graph for graph libraries and the bench baselines (CSV pair,
+//!   GraphML); export only.
 
+pub mod graph;
 pub mod opengraph;
 pub mod pairs;

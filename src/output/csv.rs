@@ -2,6 +2,16 @@
 
 use serde::Serialize;
 
+/// A CSV cell written by hand (model side files, the flat graph): quoted when it holds a
+/// separator, a quote or a line break.
+pub fn cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// Serialises rows with a header.
 pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());

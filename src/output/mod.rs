@@ -4,7 +4,6 @@
 pub mod charts;
 pub mod csv;
 pub mod figures;
-pub mod graph_export;
 pub mod html;
 pub mod json;
 pub mod model_files;

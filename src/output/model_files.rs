@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::error::Result;
 use crate::load::side_tables::{side_table, SideTable, SIDE_TABLES};
 use crate::model::{AccountKind, Amount, LinkKind, Model, NodeId, NodeKind};
+use crate::output::csv::cell;
 use crate::output::write::write_atomic;
 
 /// A TOML basic string. JSON's escaping is TOML's, except that TOML also forbids a raw DEL
@@ -276,15 +277,6 @@ fn toml_link(toml: &mut String, model: &Model, l: &crate::model::Link) {
     }
     if let Some(t) = l.time() {
         let _ = writeln!(toml, "time = {}", num(t));
-    }
-}
-
-/// A CSV cell: quoted when it holds a separator, a quote or a line break.
-fn cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
 

@@ -1,15 +1,11 @@
-//! The flat attack graph for other graph tools: `nodes.csv` (`id,kind,records,exposure,name`,
+//! The flat attack graph for other graph tools (networkx, igraph, rustworkx, yEd, Gephi): `nodes.csv` (`id,kind,records,exposure,name`,
 //! ids dense 0..N-1), `edges.csv` (`src,dst,kind,p`, traversable steps only), or GraphML.
 //! `shared/bench/baselines.py` reads the CSV pair. Service accounts are written with kind `svc`,
 //! as the baseline workload names them; a store's records and exposure are what it holds on its
 //! own (records × weight), as if it were breached alone.
 
-use std::fmt::Write as _;
-use std::path::Path;
-
-use crate::error::Result;
 use crate::model::{AccountKind, NodeKind};
-use crate::output::write::write_atomic;
+use crate::output::csv::cell as csv_cell;
 use crate::Analysis;
 
 fn kind(a: &Analysis, n: u32) -> &'static str {
@@ -33,14 +29,6 @@ fn holdings(a: &Analysis, n: u32) -> (u64, f64) {
     (records, exposure)
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -48,31 +36,34 @@ fn xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Writes `nodes.csv` and `edges.csv` into `dir`.
-pub fn write_csv(a: &Analysis, dir: &Path) -> Result<()> {
+/// The flat graph as CSV: the text of `nodes.csv` and of `edges.csv`.
+pub struct FlatCsv {
+    pub nodes: String,
+    pub edges: String,
+}
+
+/// The attack graph as the `nodes.csv` and `edges.csv` pair.
+pub fn flat_csv(a: &Analysis) -> FlatCsv {
     let mut nodes = String::from("id,kind,records,exposure,name\n");
     for n in 0..a.model.node_count() as u32 {
         let (records, exposure) = holdings(a, n);
-        let _ = writeln!(
-            nodes,
-            "{n},{},{records},{exposure},{}",
+        nodes += &format!(
+            "{n},{},{records},{exposure},{}\n",
             kind(a, n),
             csv_cell(a.model.id(n))
         );
     }
     let mut edges = String::from("src,dst,kind,p\n");
     for (e, edge) in a.graph.edges.iter().enumerate() {
-        let _ = writeln!(
-            edges,
-            "{},{},{},{}",
+        edges += &format!(
+            "{},{},{},{}\n",
             edge.from,
             edge.to,
             csv_cell(&a.graph.edge_label(&a.model, e as u32)),
             edge.p
         );
     }
-    write_atomic(&dir.join("nodes.csv"), nodes.as_bytes())?;
-    write_atomic(&dir.join("edges.csv"), edges.as_bytes())
+    FlatCsv { nodes, edges }
 }
 
 /// The attack graph as GraphML text.
@@ -90,17 +81,15 @@ pub fn graphml(a: &Analysis) -> String {
     ));
     for n in 0..a.model.node_count() as u32 {
         let (records, exposure) = holdings(a, n);
-        let _ = writeln!(
-            s,
-            "    <node id=\"n{n}\"><data key=\"kind\">{}</data><data key=\"name\">{}</data><data key=\"records\">{records}</data><data key=\"exposure\">{exposure}</data></node>",
+        s += &format!(
+            "    <node id=\"n{n}\"><data key=\"kind\">{}</data><data key=\"name\">{}</data><data key=\"records\">{records}</data><data key=\"exposure\">{exposure}</data></node>\n",
             kind(a, n),
             xml(a.model.id(n))
         );
     }
     for (e, edge) in a.graph.edges.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "    <edge source=\"n{}\" target=\"n{}\"><data key=\"ekind\">{}</data><data key=\"p\">{}</data></edge>",
+        s += &format!(
+            "    <edge source=\"n{}\" target=\"n{}\"><data key=\"ekind\">{}</data><data key=\"p\">{}</data></edge>\n",
             edge.from,
             edge.to,
             xml(&a.graph.edge_label(&a.model, e as u32)),
