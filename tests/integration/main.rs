@@ -10,6 +10,7 @@ mod interop;
 mod models;
 mod monte_carlo;
 mod people;
+mod petgraph_view;
 mod properties;
 mod queries;
 mod report;
