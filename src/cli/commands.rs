@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use blastradius::design::Design;
-use blastradius::engine::recommend::{self, Costs, Objective, Search};
+use blastradius::engine::recommend::{self, Objective, Search};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::engine::{sweep, NoProgress};
 use blastradius::error::did_you_mean;
@@ -293,12 +293,6 @@ pub fn recommend(scenario: &Path, args: RecommendArgs, out: &OutputArgs) -> Resu
     let loaded = load_scenario(scenario, &shown(scenario))?;
     let s = loaded.scenario;
     lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
-    let mut costs = Costs::default();
-    for (op, cost) in &s.costs {
-        if let Some(slot) = costs.slot(op) {
-            *slot = *cost;
-        }
-    }
     let objective = match args.objective {
         ObjectiveArg::WorstCase => Objective::WorstCase,
         ObjectiveArg::Expected => Objective::Expected {
@@ -309,7 +303,7 @@ pub fn recommend(scenario: &Path, args: RecommendArgs, out: &OutputArgs) -> Resu
     let search = Search {
         objective,
         budget: args.budget,
-        costs,
+        costs: s.costs.clone(),
         retention_days: args.retention_days,
         include_entry_links: args.include_entry_links,
     };
