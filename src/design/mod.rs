@@ -176,6 +176,35 @@ impl Change {
             },
         }
     }
+
+    /// Whether the change removes or changes `link` (never for changes that touch no link:
+    /// MFA settings and what stores hold). The one statement of which links a change selects,
+    /// for [`reach_of`] and [`apply`].
+    pub fn selects_link(&self, link: &Link) -> bool {
+        let l = link;
+        match self {
+            Change::RemoveGrant { principal, target } => {
+                matches!(l.kind, LinkKind::Grant(_))
+                    && principal.contains(l.from)
+                    && target.contains(l.to)
+            }
+            Change::RemoveMember { member, group } => {
+                l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to)
+            }
+            Change::RemoveCredential { holder, account } => {
+                l.kind == LinkKind::Credential && holder.contains(l.from) && account.contains(l.to)
+            }
+            Change::ReviewAccess { unused_days } => {
+                matches!(l.kind, LinkKind::Grant(_))
+                    && l.last_used_days().is_some_and(|d| d > *unused_days)
+            }
+            Change::SetP { edges, .. } => edges.matches(l),
+            Change::SetMfa { .. }
+            | Change::DropCategory { .. }
+            | Change::ScaleRecords { .. }
+            | Change::SetRetention { .. } => false,
+        }
+    }
 }
 
 /// `set_detection`: the mean days to detection the design is simulated with (the
@@ -243,7 +272,6 @@ impl Design {
 /// How many model entries a change touches on `model` (0 means it does nothing there): links
 /// removed or changed, accounts, or record-set copies held by the selected stores.
 pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
-    let links = |f: &dyn Fn(&Link) -> bool| model.links.iter().filter(|l| f(l)).count();
     let held = |store: &Selector, category: Option<&String>| {
         store
             .nodes
@@ -257,17 +285,15 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
             .count()
     };
     match change {
-        Change::RemoveGrant { principal, target } => links(&|l| {
-            matches!(l.kind, LinkKind::Grant(_))
-                && principal.contains(l.from)
-                && target.contains(l.to)
-        }),
-        Change::RemoveMember { member, group } => links(&|l| {
-            l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to)
-        }),
-        Change::RemoveCredential { holder, account } => links(&|l| {
-            l.kind == LinkKind::Credential && holder.contains(l.from) && account.contains(l.to)
-        }),
+        Change::RemoveGrant { .. }
+        | Change::RemoveMember { .. }
+        | Change::RemoveCredential { .. }
+        | Change::ReviewAccess { .. }
+        | Change::SetP { .. } => model
+            .links
+            .iter()
+            .filter(|l| change.selects_link(l))
+            .count(),
         Change::SetMfa { accounts, .. } => accounts.nodes.len(),
         Change::DropCategory { store, category } => held(store, Some(category)),
         Change::ScaleRecords {
@@ -276,11 +302,6 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
         | Change::SetRetention {
             store, category, ..
         } => held(store, category.as_ref()),
-        Change::ReviewAccess { unused_days } => links(&|l| {
-            matches!(l.kind, LinkKind::Grant(_))
-                && l.last_used_days().is_some_and(|d| d > *unused_days)
-        }),
-        Change::SetP { edges, .. } => links(&|l| edges.matches(l)),
     }
 }
 
@@ -289,19 +310,10 @@ pub fn apply<'c>(model: &Model, changes: impl IntoIterator<Item = &'c Change>) -
     let mut m = model.clone();
     for change in changes {
         match change {
-            Change::RemoveGrant { principal, target } => m.links.retain(|l| {
-                !(matches!(l.kind, LinkKind::Grant(_))
-                    && principal.contains(l.from)
-                    && target.contains(l.to))
-            }),
-            Change::RemoveMember { member, group } => m.links.retain(|l| {
-                !(l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to))
-            }),
-            Change::RemoveCredential { holder, account } => m.links.retain(|l| {
-                !(l.kind == LinkKind::Credential
-                    && holder.contains(l.from)
-                    && account.contains(l.to))
-            }),
+            Change::RemoveGrant { .. }
+            | Change::RemoveMember { .. }
+            | Change::RemoveCredential { .. }
+            | Change::ReviewAccess { .. } => m.links.retain(|l| !change.selects_link(l)),
             Change::SetMfa { accounts, mfa } => {
                 for &a in &accounts.nodes {
                     m.mfa[a as usize] = *mfa;
@@ -334,12 +346,8 @@ pub fn apply<'c>(model: &Model, changes: impl IntoIterator<Item = &'c Change>) -
                         .push((category.clone().unwrap_or_default(), *days));
                 }
             }
-            Change::ReviewAccess { unused_days } => m.links.retain(|l| {
-                !(matches!(l.kind, LinkKind::Grant(_))
-                    && l.last_used_days().is_some_and(|d| d > *unused_days))
-            }),
-            Change::SetP { edges, p } => {
-                for l in m.links.iter_mut().filter(|l| edges.matches(l)) {
+            Change::SetP { p, .. } => {
+                for l in m.links.iter_mut().filter(|l| change.selects_link(l)) {
                     l.set_p(Some(*p));
                 }
             }
