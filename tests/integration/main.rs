@@ -1,6 +1,7 @@
 //! The one integration-test binary. `cli_*` modules drive the `blastradius` command line as a
 //! user would; the others call the library and check it against independent computations.
 
+mod attack_graph;
 mod bad_input;
 mod demo;
 mod designs;
