@@ -63,11 +63,8 @@ pub fn evaluate(
         .designs
         .iter()
         .map(|d| {
-            let (m, detection) = apply(&model, &d.changes, scenario.simulation.detection);
-            let sim = Simulation {
-                detection,
-                ..scenario.simulation.clone()
-            };
+            let m = apply(&model, d.model_changes());
+            let sim = scenario.simulation.for_design(d);
             variant(Some(d.clone()), m, sim, scenario, depth, progress)
         })
         .collect();

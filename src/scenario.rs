@@ -1,6 +1,8 @@
-//! A what-if scenario: what is compromised in which model, how to simulate it, and which
-//! control designs to compare.
+//! A what-if scenario: what is compromised in which model, the simulation settings (trials,
+//! seed, detection), the control designs to compare, and what each kind of fix costs
+//! `recommend`.
 
+use crate::design::{Change, Design};
 use crate::model::{Distribution, NodeId};
 
 /// Monte Carlo settings (DESIGN.md `[simulation]`).
@@ -11,11 +13,94 @@ pub struct Simulation {
     pub detection: Option<Detection>,
 }
 
+impl Simulation {
+    /// The settings a design is simulated with: these, with the design's overrides. Its
+    /// `set_detection` sets the mean days to detection and keeps the distribution (exponential
+    /// when the scenario has no detection setting).
+    pub fn for_design(&self, design: &Design) -> Simulation {
+        let detection = match design.detection() {
+            Some(set) => Some(Detection {
+                mean_days: set.mean_days,
+                distribution: self
+                    .detection
+                    .map_or(Default::default(), |d| d.distribution),
+            }),
+            None => self.detection,
+        };
+        Simulation {
+            detection,
+            ..self.clone()
+        }
+    }
+}
+
 /// Time to detection for the time model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Detection {
     pub mean_days: f64,
     pub distribution: Distribution,
+}
+
+/// Cost of each kind of fix `recommend` searches (DESIGN.md: overridable in a scenario's
+/// `[costs]` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Costs {
+    pub remove_grant: f64,
+    pub remove_member: f64,
+    pub remove_credential: f64,
+    pub set_mfa: f64,
+    pub set_retention: f64,
+    pub drop_category: f64,
+}
+
+impl Default for Costs {
+    fn default() -> Self {
+        Costs {
+            remove_grant: 1.0,
+            remove_member: 1.0,
+            remove_credential: 2.0,
+            set_mfa: 2.0,
+            set_retention: 3.0,
+            drop_category: 5.0,
+        }
+    }
+}
+
+impl Costs {
+    /// The fix kinds, as `[costs]` names them.
+    pub const NAMES: [&'static str; 6] = [
+        "remove_grant",
+        "remove_member",
+        "remove_credential",
+        "set_mfa",
+        "set_retention",
+        "drop_category",
+    ];
+
+    /// The cost of the fix kind `[costs]` calls `name`.
+    pub fn slot(&mut self, name: &str) -> Option<&mut f64> {
+        Some(match name {
+            "remove_grant" => &mut self.remove_grant,
+            "remove_member" => &mut self.remove_member,
+            "remove_credential" => &mut self.remove_credential,
+            "set_mfa" => &mut self.set_mfa,
+            "set_retention" => &mut self.set_retention,
+            "drop_category" => &mut self.drop_category,
+            _ => return None,
+        })
+    }
+
+    /// The cost of a fix `recommend` makes.
+    pub fn of(&self, c: &Change) -> f64 {
+        match c {
+            Change::RemoveGrant { .. } => self.remove_grant,
+            Change::RemoveMember { .. } => self.remove_member,
+            Change::RemoveCredential { .. } => self.remove_credential,
+            Change::SetMfa { .. } => self.set_mfa,
+            Change::SetRetention { .. } => self.set_retention,
+            _ => self.drop_category,
+        }
+    }
 }
 
 /// A loaded scenario (its model travels beside it, see `load::LoadedScenario`).
@@ -27,7 +112,7 @@ pub struct Scenario {
     pub model_path: String,
     pub compromised: Vec<NodeId>,
     pub simulation: Simulation,
-    pub designs: Vec<crate::design::Design>,
-    /// `[costs]`: cost of each kind of fix for `recommend` (operation name → cost).
-    pub costs: Vec<(String, f64)>,
+    pub designs: Vec<Design>,
+    /// `[costs]` over the defaults.
+    pub costs: Costs,
 }

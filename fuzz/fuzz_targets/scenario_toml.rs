@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use blastradius::design::apply;
+use blastradius::design::{apply, Entry};
 use blastradius::engine::NoProgress;
 use blastradius::load::design::{load_design_file, parse_change};
 use blastradius::load::{load_scenario, parse_model};
@@ -73,12 +73,12 @@ fuzz_target!(|data: &[u8]| {
         Ok(loaded) => {
             let s = &loaded.scenario;
             let seed = s.simulation.seed;
-            let detection = s.simulation.detection;
             for design in &s.designs {
-                let (changed, detection) = apply(&loaded.model, &design.changes, detection);
+                let changed = apply(&loaded.model, design.model_changes());
+                let detection = s.simulation.for_design(design).detection;
                 run(changed, &s.compromised, seed, detection);
             }
-            run(loaded.model, &s.compromised, seed, detection);
+            run(loaded.model, &s.compromised, seed, s.simulation.detection);
         }
         Err(e) => render(&e),
     }
@@ -86,7 +86,7 @@ fuzz_target!(|data: &[u8]| {
     match load_design_file(&path, "scenario.toml", fixed) {
         Ok(designs) => {
             for design in designs {
-                let (changed, _) = apply(fixed, &design.changes, None);
+                let changed = apply(fixed, design.model_changes());
                 std::hint::black_box(Analysis::new(changed).worst_case(&[0]));
             }
         }
@@ -102,8 +102,8 @@ fuzz_target!(|data: &[u8]| {
         values.push(&top);
     }
     for value in values {
-        if let Ok(change) = parse_change(fixed, value) {
-            let (changed, _) = apply(fixed, std::slice::from_ref(&change), None);
+        if let Ok(Entry::Model(change)) = parse_change(fixed, value) {
+            let changed = apply(fixed, std::slice::from_ref(&change));
             std::hint::black_box(Analysis::new(changed).worst_case(&[0]));
         }
     }

@@ -3,7 +3,7 @@
 //! hands the library (the scenario's overrides, a recommendation search) are made here from the
 //! flags, so the commands work in the library's terms.
 
-use blastradius::engine::recommend::{Costs, Objective, Search};
+use blastradius::engine::recommend::{Objective, Search};
 use blastradius::evaluate::Depth;
 use blastradius::interop::pairs::Layout;
 use blastradius::model::NodeKind;
@@ -112,12 +112,6 @@ impl RecommendArgs {
     /// The search on `scenario`: the flags' budget and objective, the scenario's `[costs]`
     /// over the default costs, the expected objective on the scenario's seed.
     pub fn search(&self, scenario: &Scenario) -> Search {
-        let mut costs = Costs::default();
-        for (op, cost) in &scenario.costs {
-            if let Some(slot) = costs.slot(op) {
-                *slot = *cost;
-            }
-        }
         let objective = match self.objective {
             ObjectiveArg::WorstCase => Objective::WorstCase,
             ObjectiveArg::Expected => Objective::Expected {
@@ -128,7 +122,7 @@ impl RecommendArgs {
         Search {
             objective,
             budget: self.budget,
-            costs,
+            costs: scenario.costs.clone(),
             retention_days: self.retention_days,
             include_entry_links: self.include_entry_links,
         }

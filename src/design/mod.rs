@@ -1,11 +1,13 @@
-//! Control designs: named sets of changes to the model (DESIGN.md "Design operations"), applied
-//! as an overlay that returns a new model and never touches the baseline or its graph. Because
-//! edge keys come from ids, a design's graph shares the baseline's keyed draws (common random
-//! numbers), so paired comparisons are exact where nothing changed.
+//! Control designs: named sets of changes (DESIGN.md "Design operations"). Changes to the
+//! model are applied as an overlay that returns a new model and never touches the baseline or
+//! its graph. Because edge keys come from ids, a design's graph shares the baseline's keyed
+//! draws (common random numbers), so paired comparisons are exact where nothing changed. A
+//! design may also override a simulation setting (`set_detection`): the model has no detection
+//! time, so that entry is carried beside the model changes, and `evaluate` applies it to the
+//! scenario's simulation settings; [`apply`] never sees it.
 
 use crate::model::records::Holdings;
-use crate::model::{category_matches, Access, LinkKind, Mfa, Model, NodeId};
-use crate::scenario::Detection;
+use crate::model::{category_matches, Access, Link, LinkKind, Mfa, Model, NodeId};
 
 /// A set of nodes named by a selector (an id, `kind:glob`, or `*`), resolved on the model.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +50,7 @@ impl EdgeFilter {
         }
     }
 
-    pub fn matches(&self, link: &crate::model::Link) -> bool {
+    pub fn matches(&self, link: &Link) -> bool {
         match self {
             EdgeFilter::Kind(k) => Self::kind_matches(k, &link.kind),
             EdgeFilter::Between { from, to, kind } => {
@@ -62,7 +64,7 @@ impl EdgeFilter {
     }
 }
 
-/// One change of a design.
+/// One change of a design to the model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     RemoveGrant {
@@ -95,9 +97,6 @@ pub enum Change {
         category: Option<String>,
         days: u32,
     },
-    SetDetection {
-        mean_days: f64,
-    },
     ReviewAccess {
         unused_days: u32,
     },
@@ -118,7 +117,6 @@ impl Change {
             | Change::SetP { .. } => "access control",
             Change::DropCategory { .. } | Change::ScaleRecords { .. } => "data minimisation",
             Change::SetRetention { .. } => "retention",
-            Change::SetDetection { .. } => "audit trails",
             Change::ReviewAccess { .. } => "internal review",
         }
     }
@@ -164,7 +162,6 @@ impl Change {
                     store.text
                 )
             }
-            Change::SetDetection { mean_days } => format!("set_detection mean {mean_days} days"),
             Change::ReviewAccess { unused_days } => {
                 format!("review_access: remove grants unused for more than {unused_days} days")
             }
@@ -179,6 +176,70 @@ impl Change {
             },
         }
     }
+
+    /// Whether the change removes or changes `link` (never for changes that touch no link:
+    /// MFA settings and what stores hold). The one statement of which links a change selects,
+    /// for [`reach_of`] and [`apply`].
+    pub fn selects_link(&self, link: &Link) -> bool {
+        let l = link;
+        match self {
+            Change::RemoveGrant { principal, target } => {
+                matches!(l.kind, LinkKind::Grant(_))
+                    && principal.contains(l.from)
+                    && target.contains(l.to)
+            }
+            Change::RemoveMember { member, group } => {
+                l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to)
+            }
+            Change::RemoveCredential { holder, account } => {
+                l.kind == LinkKind::Credential && holder.contains(l.from) && account.contains(l.to)
+            }
+            Change::ReviewAccess { unused_days } => {
+                matches!(l.kind, LinkKind::Grant(_))
+                    && l.last_used_days().is_some_and(|d| d > *unused_days)
+            }
+            Change::SetP { edges, .. } => edges.matches(l),
+            Change::SetMfa { .. }
+            | Change::DropCategory { .. }
+            | Change::ScaleRecords { .. }
+            | Change::SetRetention { .. } => false,
+        }
+    }
+}
+
+/// `set_detection`: the mean days to detection the design is simulated with (the
+/// distribution stays the scenario's). A simulation setting, not a change to the model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetDetection {
+    pub mean_days: f64,
+}
+
+/// One of a design's `changes`, in the order the design lists them: a change to the model
+/// ([`apply`] makes it) or a simulation setting it overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Model(Change),
+    Detection(SetDetection),
+}
+
+impl Entry {
+    /// The five control families a breach post-mortem names.
+    pub fn family(&self) -> &'static str {
+        match self {
+            Entry::Model(change) => change.family(),
+            Entry::Detection(_) => "audit trails",
+        }
+    }
+
+    /// A one-line description, as the design file writes it.
+    pub fn describe(&self) -> String {
+        match self {
+            Entry::Model(change) => change.describe(),
+            Entry::Detection(SetDetection { mean_days }) => {
+                format!("set_detection mean {mean_days} days")
+            }
+        }
+    }
 }
 
 /// A named design.
@@ -186,14 +247,31 @@ impl Change {
 pub struct Design {
     pub name: String,
     pub description: Option<String>,
-    pub changes: Vec<Change>,
+    /// Model changes and simulation overrides, in the design's order (reports list them so).
+    pub changes: Vec<Entry>,
+}
+
+impl Design {
+    /// The changes to the model, in order: what [`apply`] takes.
+    pub fn model_changes(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter_map(|e| match e {
+            Entry::Model(change) => Some(change),
+            Entry::Detection(_) => None,
+        })
+    }
+
+    /// The detection setting the design overrides: its last `set_detection`, if any.
+    pub fn detection(&self) -> Option<SetDetection> {
+        self.changes.iter().rev().find_map(|e| match e {
+            Entry::Detection(d) => Some(*d),
+            Entry::Model(_) => None,
+        })
+    }
 }
 
 /// How many model entries a change touches on `model` (0 means it does nothing there): links
 /// removed or changed, accounts, or record-set copies held by the selected stores.
 pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
-    let links =
-        |f: &dyn Fn(&crate::model::Link) -> bool| model.links.iter().filter(|l| f(l)).count();
     let held = |store: &Selector, category: Option<&String>| {
         store
             .nodes
@@ -207,17 +285,15 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
             .count()
     };
     match change {
-        Change::RemoveGrant { principal, target } => links(&|l| {
-            matches!(l.kind, LinkKind::Grant(_))
-                && principal.contains(l.from)
-                && target.contains(l.to)
-        }),
-        Change::RemoveMember { member, group } => links(&|l| {
-            l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to)
-        }),
-        Change::RemoveCredential { holder, account } => links(&|l| {
-            l.kind == LinkKind::Credential && holder.contains(l.from) && account.contains(l.to)
-        }),
+        Change::RemoveGrant { .. }
+        | Change::RemoveMember { .. }
+        | Change::RemoveCredential { .. }
+        | Change::ReviewAccess { .. }
+        | Change::SetP { .. } => model
+            .links
+            .iter()
+            .filter(|l| change.selects_link(l))
+            .count(),
         Change::SetMfa { accounts, .. } => accounts.nodes.len(),
         Change::DropCategory { store, category } => held(store, Some(category)),
         Change::ScaleRecords {
@@ -226,39 +302,18 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
         | Change::SetRetention {
             store, category, ..
         } => held(store, category.as_ref()),
-        Change::SetDetection { .. } => 1,
-        Change::ReviewAccess { unused_days } => links(&|l| {
-            matches!(l.kind, LinkKind::Grant(_))
-                && l.last_used_days().is_some_and(|d| d > *unused_days)
-        }),
-        Change::SetP { edges, .. } => links(&|l| edges.matches(l)),
     }
 }
 
-/// Applies a design's changes in order to a copy of `model`; returns the new model and the
-/// detection setting (changed by `set_detection`, else `detection`).
-pub fn apply(
-    model: &Model,
-    changes: &[Change],
-    detection: Option<Detection>,
-) -> (Model, Option<Detection>) {
+/// Applies changes in order to a copy of `model` and returns the new model.
+pub fn apply<'c>(model: &Model, changes: impl IntoIterator<Item = &'c Change>) -> Model {
     let mut m = model.clone();
-    let mut detection = detection;
     for change in changes {
         match change {
-            Change::RemoveGrant { principal, target } => m.links.retain(|l| {
-                !(matches!(l.kind, LinkKind::Grant(_))
-                    && principal.contains(l.from)
-                    && target.contains(l.to))
-            }),
-            Change::RemoveMember { member, group } => m.links.retain(|l| {
-                !(l.kind == LinkKind::Member && member.contains(l.from) && group.contains(l.to))
-            }),
-            Change::RemoveCredential { holder, account } => m.links.retain(|l| {
-                !(l.kind == LinkKind::Credential
-                    && holder.contains(l.from)
-                    && account.contains(l.to))
-            }),
+            Change::RemoveGrant { .. }
+            | Change::RemoveMember { .. }
+            | Change::RemoveCredential { .. }
+            | Change::ReviewAccess { .. } => m.links.retain(|l| !change.selects_link(l)),
             Change::SetMfa { accounts, mfa } => {
                 for &a in &accounts.nodes {
                     m.mfa[a as usize] = *mfa;
@@ -291,22 +346,12 @@ pub fn apply(
                         .push((category.clone().unwrap_or_default(), *days));
                 }
             }
-            Change::SetDetection { mean_days } => {
-                detection = Some(Detection {
-                    mean_days: *mean_days,
-                    distribution: detection.map_or(Default::default(), |d| d.distribution),
-                });
-            }
-            Change::ReviewAccess { unused_days } => m.links.retain(|l| {
-                !(matches!(l.kind, LinkKind::Grant(_))
-                    && l.last_used_days().is_some_and(|d| d > *unused_days))
-            }),
-            Change::SetP { edges, p } => {
-                for l in m.links.iter_mut().filter(|l| edges.matches(l)) {
+            Change::SetP { p, .. } => {
+                for l in m.links.iter_mut().filter(|l| change.selects_link(l)) {
                     l.set_p(Some(*p));
                 }
             }
         }
     }
-    (m, detection)
+    m
 }

@@ -186,6 +186,44 @@ pub fn detection_day(seed: u64, t: u64, d: &Detection) -> f64 {
     }
 }
 
+/// One block's per-trial figures, in trial order, and its counts.
+struct Block {
+    exposure: Vec<f64>,
+    records: Vec<u64>,
+    category_records: Vec<u64>,
+    people: Vec<f64>,
+    notifiable: Vec<f64>,
+    any_notifiable: Vec<u64>,
+    /// Trials of the block in which each store slot leaked (at most BLOCK).
+    store_breaches: Vec<u16>,
+    dwell_records: Vec<u64>,
+    dwell_exposure: Vec<f64>,
+    detection_days: Vec<f64>,
+    examined: u64,
+}
+
+/// How the trials run. Without a time model, 64 at a time over the sources' reach
+/// (batch_reach); with one, each trial is its own earliest-arrival search.
+enum Mode<'d> {
+    Batched(Box<BatchPlan>),
+    Timed(&'d Detection),
+}
+
+/// What every block of one simulation reads.
+struct Blocks<'a> {
+    graph: &'a AttackGraph,
+    kinds: &'a [NodeKind],
+    index: &'a ExposureIndex,
+    spec: &'a SimulationSpec<'a>,
+    /// Trials `start..end` of each block.
+    ranges: Vec<(u32, u32)>,
+    /// The stores whose breaches are counted, by slot.
+    store_slots: Vec<NodeId>,
+    /// Dwell grid days per trial (none without a time model).
+    grid: usize,
+    progress: &'a dyn Progress,
+}
+
 /// Runs the trials. `progress` is told of every finished block.
 pub fn simulate(
     model: &Model,
@@ -195,45 +233,40 @@ pub fn simulate(
     progress: &dyn Progress,
 ) -> Trials {
     let kinds = model.kinds();
-    let cats = index.categories.len();
-    let pops = index.populations.len();
-    let rp = index.regimes.len() * pops;
     let grid = if spec.detection.is_some() {
         DWELL_GRID.len()
     } else {
         0
     };
-    let blocks: Vec<(u32, u32)> = (0..spec.trials.div_ceil(BLOCK))
+    let ranges: Vec<(u32, u32)> = (0..spec.trials.div_ceil(BLOCK))
         .map(|b| (b * BLOCK, ((b + 1) * BLOCK).min(spec.trials)))
         .collect();
-
-    struct Block {
-        exposure: Vec<f64>,
-        records: Vec<u64>,
-        category_records: Vec<u64>,
-        people: Vec<f64>,
-        notifiable: Vec<f64>,
-        any_notifiable: Vec<u64>,
-        /// Trials of the block in which each store slot leaked (at most BLOCK).
-        store_breaches: Vec<u16>,
-        dwell_records: Vec<u64>,
-        dwell_exposure: Vec<f64>,
-        detection_days: Vec<f64>,
-        examined: u64,
-    }
-
-    let n = model.node_count();
-    // Without a time model, trials run 64 at a time over the sources' reach (batch_reach);
-    // with one, each trial is its own earliest-arrival search.
-    enum Mode<'d> {
-        Batched(Box<BatchPlan>),
-        Timed(&'d Detection),
-    }
     let mode = match &spec.detection {
         None => Mode::Batched(Box::new(BatchPlan::new(graph, kinds, spec.sources))),
         Some(d) => Mode::Timed(d),
     };
-    let store_slots: Vec<NodeId> = match &mode {
+    let store_slots = store_slots(&mode, kinds);
+    let blocks = Blocks {
+        graph,
+        kinds,
+        index,
+        spec,
+        ranges,
+        store_slots,
+        grid,
+        progress,
+    };
+    let results = match mode {
+        Mode::Batched(ref plan) => blocks.batched(plan),
+        Mode::Timed(d) => blocks.timed(model.node_count(), d),
+    };
+    blocks.gather(model.node_count(), results)
+}
+
+/// The stores whose breaches are counted, by slot: those the batch plan reaches, or every
+/// store with a time model.
+fn store_slots(mode: &Mode, kinds: &[NodeKind]) -> Vec<NodeId> {
+    match mode {
         Mode::Batched(plan) => plan
             .stores()
             .iter()
@@ -245,26 +278,39 @@ pub fn simulate(
             .filter(|(_, k)| **k == NodeKind::Store)
             .map(|(i, _)| i as NodeId)
             .collect(),
-    };
-    let mut slot_of = vec![u32::MAX; n];
-    for (i, &st) in store_slots.iter().enumerate() {
-        slot_of[st as usize] = i as u32;
     }
-    let new_block = |len: usize, slots: usize| Block {
-        exposure: Vec::with_capacity(len),
-        records: Vec::with_capacity(len),
-        category_records: Vec::with_capacity(len * cats),
-        people: Vec::with_capacity(len * pops),
-        notifiable: Vec::with_capacity(len * rp),
-        any_notifiable: vec![0; rp],
-        store_breaches: vec![0; slots],
-        dwell_records: Vec::with_capacity(len * grid),
-        dwell_exposure: Vec::with_capacity(len * grid),
-        detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
-        examined: 0,
-    };
-    let results: Vec<Block> = match mode {
-        Mode::Batched(ref plan) => blocks
+}
+
+impl Blocks<'_> {
+    /// An empty block of `len` trials.
+    fn new_block(&self, len: usize) -> Block {
+        let index = self.index;
+        let cats = index.categories.len();
+        let pops = index.populations.len();
+        let rp = index.regimes.len() * pops;
+        let (grid, slots) = (self.grid, self.store_slots.len());
+        Block {
+            exposure: Vec::with_capacity(len),
+            records: Vec::with_capacity(len),
+            category_records: Vec::with_capacity(len * cats),
+            people: Vec::with_capacity(len * pops),
+            notifiable: Vec::with_capacity(len * rp),
+            any_notifiable: vec![0; rp],
+            store_breaches: vec![0; slots],
+            dwell_records: Vec::with_capacity(len * grid),
+            dwell_exposure: Vec::with_capacity(len * grid),
+            detection_days: Vec::with_capacity(if grid > 0 { len } else { 0 }),
+            examined: 0,
+        }
+    }
+
+    /// The blocks without a time model: 64 trials per pass over the sources' reach.
+    fn batched(&self, plan: &BatchPlan) -> Vec<Block> {
+        let (index, spec) = (self.index, self.spec);
+        let cats = index.categories.len();
+        let pops = index.populations.len();
+        let rp = index.regimes.len() * pops;
+        self.ranges
             .par_iter()
             .map_init(
                 || {
@@ -275,7 +321,7 @@ pub fn simulate(
                     )
                 },
                 |(scratch, tally, leaked), &(start, end)| {
-                    let mut b = new_block((end - start) as usize, store_slots.len());
+                    let mut b = self.new_block((end - start) as usize);
                     let mut first = start;
                     while first < end {
                         let lanes = ((end - first) as usize).min(LANES);
@@ -310,25 +356,35 @@ pub fn simulate(
                         }
                         first += lanes as u32;
                     }
-                    progress.inc((end - start) as u64);
+                    self.progress.inc((end - start) as u64);
                     b
                 },
             )
-            .collect(),
-        Mode::Timed(d) => blocks
+            .collect()
+    }
+
+    /// The blocks with a time model: an earliest-arrival search per trial, over a graph of
+    /// `n` nodes.
+    fn timed(&self, n: usize, d: &Detection) -> Vec<Block> {
+        let (index, spec) = (self.index, self.spec);
+        let mut slot_of = vec![u32::MAX; n];
+        for (i, &st) in self.store_slots.iter().enumerate() {
+            slot_of[st as usize] = i as u32;
+        }
+        self.ranges
             .par_iter()
             .map_init(
                 || Scratch::new(n, index),
                 |s, &(start, end)| {
-                    let mut b = new_block((end - start) as usize, store_slots.len());
+                    let mut b = self.new_block((end - start) as usize);
                     let examined_before = s.examined;
                     for t in start..end {
                         let t = t as u64;
                         let detect = detection_day(spec.seed, t, d);
                         let horizon = detect.max(DWELL_GRID[DWELL_GRID.len() - 1]);
                         timed_trial(
-                            kinds,
-                            graph,
+                            self.kinds,
+                            self.graph,
                             spec.seed,
                             t,
                             spec.sources,
@@ -369,39 +425,43 @@ pub fn simulate(
                             b.any_notifiable[i] += any as u64;
                         }
                     }
-                    progress.inc((end - start) as u64);
+                    self.progress.inc((end - start) as u64);
                     b.examined = s.examined - examined_before;
                     b
                 },
             )
-            .collect(),
-    };
-
-    let mut out = Trials {
-        trials: spec.trials,
-        seed: spec.seed,
-        any_notifiable: vec![0; rp],
-        store_breaches: vec![0; n],
-        ..Trials::default()
-    };
-    for b in results {
-        out.exposure.extend(b.exposure);
-        out.records.extend(b.records);
-        out.category_records.extend(b.category_records);
-        out.people.extend(b.people);
-        out.notifiable.extend(b.notifiable);
-        out.dwell_records.extend(b.dwell_records);
-        out.dwell_exposure.extend(b.dwell_exposure);
-        out.detection_days.extend(b.detection_days);
-        out.edges_examined += b.examined;
-        for (a, x) in out.any_notifiable.iter_mut().zip(b.any_notifiable) {
-            *a += x;
-        }
-        for (&st, x) in store_slots.iter().zip(b.store_breaches) {
-            out.store_breaches[st as usize] += x as u64;
-        }
+            .collect()
     }
-    out
+
+    /// The blocks' figures joined in block order, with breaches by node id (of `n`).
+    fn gather(&self, n: usize, results: Vec<Block>) -> Trials {
+        let rp = self.index.regimes.len() * self.index.populations.len();
+        let mut out = Trials {
+            trials: self.spec.trials,
+            seed: self.spec.seed,
+            any_notifiable: vec![0; rp],
+            store_breaches: vec![0; n],
+            ..Trials::default()
+        };
+        for b in results {
+            out.exposure.extend(b.exposure);
+            out.records.extend(b.records);
+            out.category_records.extend(b.category_records);
+            out.people.extend(b.people);
+            out.notifiable.extend(b.notifiable);
+            out.dwell_records.extend(b.dwell_records);
+            out.dwell_exposure.extend(b.dwell_exposure);
+            out.detection_days.extend(b.detection_days);
+            out.edges_examined += b.examined;
+            for (a, x) in out.any_notifiable.iter_mut().zip(b.any_notifiable) {
+                *a += x;
+            }
+            for (&st, x) in self.store_slots.iter().zip(b.store_breaches) {
+                out.store_breaches[st as usize] += x as u64;
+            }
+        }
+        out
+    }
 }
 
 /// Bytes the per-trial figures of one simulation take (kept until summarised), with room for

@@ -15,68 +15,11 @@ use crate::engine::{NoProgress, Progress};
 use crate::graph::{AttackGraph, EdgeId};
 use crate::model::records::Holdings;
 use crate::model::{Amount, Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
+use crate::scenario::Costs;
 use crate::Analysis;
 
 /// How many leaked stores (those holding the most exposure) get data-fix candidates per step.
 pub const DATA_STORES: usize = 25;
-
-/// Cost of each kind of fix (DESIGN.md: overridable in a scenario's `[costs]` table).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Costs {
-    pub remove_grant: f64,
-    pub remove_member: f64,
-    pub remove_credential: f64,
-    pub set_mfa: f64,
-    pub set_retention: f64,
-    pub drop_category: f64,
-}
-
-impl Default for Costs {
-    fn default() -> Self {
-        Costs {
-            remove_grant: 1.0,
-            remove_member: 1.0,
-            remove_credential: 2.0,
-            set_mfa: 2.0,
-            set_retention: 3.0,
-            drop_category: 5.0,
-        }
-    }
-}
-
-impl Costs {
-    pub const NAMES: [&'static str; 6] = [
-        "remove_grant",
-        "remove_member",
-        "remove_credential",
-        "set_mfa",
-        "set_retention",
-        "drop_category",
-    ];
-
-    pub fn slot(&mut self, name: &str) -> Option<&mut f64> {
-        Some(match name {
-            "remove_grant" => &mut self.remove_grant,
-            "remove_member" => &mut self.remove_member,
-            "remove_credential" => &mut self.remove_credential,
-            "set_mfa" => &mut self.set_mfa,
-            "set_retention" => &mut self.set_retention,
-            "drop_category" => &mut self.drop_category,
-            _ => return None,
-        })
-    }
-
-    fn of(&self, c: &Change) -> f64 {
-        match c {
-            Change::RemoveGrant { .. } => self.remove_grant,
-            Change::RemoveMember { .. } => self.remove_member,
-            Change::RemoveCredential { .. } => self.remove_credential,
-            Change::SetMfa { .. } => self.set_mfa,
-            Change::SetRetention { .. } => self.set_retention,
-            _ => self.drop_category,
-        }
-    }
-}
 
 /// What the search minimises.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -373,7 +316,7 @@ fn data_fixes(
     for &(_, s) in by_weight.iter().take(DATA_STORES) {
         for change in data_options(a, s, search.retention_days) {
             let saved = m.store_policy[s as usize].clone();
-            let (changed, _) = apply(&m, std::slice::from_ref(&change), None);
+            let changed = apply(&m, std::slice::from_ref(&change));
             m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
             let holdings = Holdings::compute(&m);
             let index = ExposureIndex::new(&m, &holdings);
@@ -483,7 +426,7 @@ pub fn recommend(
                     .then_with(|| b.0.describe().cmp(&a.0.describe()))
             });
         let Some((change, _, cost)) = best else { break };
-        let (next, _) = apply(&current.model, std::slice::from_ref(&change), None);
+        let next = apply(&current.model, std::slice::from_ref(&change));
         current = Analysis::new(next);
         let after = objective_of(&current, sources, search.objective);
         steps.push(Step {

@@ -1,9 +1,8 @@
 //! The attack graph: the model's traversable links as dense, compact adjacency.
 //!
 //! Built once per model (or per design: designs return a new model, never mutate a graph).
-//! The graph implements petgraph's traversal traits, so petgraph's algorithms run on it directly
-//! (the tests use them as an independent check); strongly connected components come from
-//! [`scc`], and the hot loops walk the CSR arrays:
+//! Strongly connected components come from [`scc`], and the hot loops walk the CSR arrays
+//! (the tests check both against petgraph's algorithms, through a view of their own):
 //! `out_offsets[n]..out_offsets[n+1]`
 //! indexes `out_edges`, the ids of the edges leaving node `n`, sorted by their stable key so that
 //! traversal order never depends on the order of the model file.
@@ -12,12 +11,6 @@ pub mod scc;
 
 use std::sync::OnceLock;
 
-use fixedbitset::FixedBitSet;
-use petgraph::visit::{
-    GraphBase, IntoNeighbors, IntoNeighborsDirected, IntoNodeIdentifiers, NodeCount, NodeIndexable,
-    Visitable,
-};
-use petgraph::Direction;
 use rayon::prelude::*;
 
 use crate::model::{Link, LinkKind, Model, NodeId, NodeKind};
@@ -343,99 +336,6 @@ impl AttackGraph {
     }
 }
 
-// petgraph's traversal traits on the CSR arrays, so petgraph's algorithms (strongly connected
-// components, searches) run on the attack graph itself, with no second copy of it.
-
-impl GraphBase for AttackGraph {
-    type NodeId = NodeId;
-    type EdgeId = EdgeId;
-}
-
-impl NodeCount for &AttackGraph {
-    fn node_count(&self) -> usize {
-        self.node_count
-    }
-}
-
-impl NodeIndexable for &AttackGraph {
-    fn node_bound(&self) -> usize {
-        self.node_count
-    }
-    fn to_index(&self, a: NodeId) -> usize {
-        a as usize
-    }
-    fn from_index(&self, i: usize) -> NodeId {
-        i as NodeId
-    }
-}
-
-impl Visitable for &AttackGraph {
-    type Map = FixedBitSet;
-    fn visit_map(&self) -> FixedBitSet {
-        FixedBitSet::with_capacity(self.node_count)
-    }
-    fn reset_map(&self, map: &mut FixedBitSet) {
-        map.clear();
-        map.grow(self.node_count);
-    }
-}
-
-/// Neighbours of a node in one direction.
-pub struct Neighbors<'a> {
-    graph: &'a AttackGraph,
-    edges: std::slice::Iter<'a, EdgeId>,
-    outgoing: bool,
-}
-
-impl Iterator for Neighbors<'_> {
-    type Item = NodeId;
-    fn next(&mut self) -> Option<NodeId> {
-        self.edges.next().map(|&e| {
-            let edge = self.graph.edge(e);
-            if self.outgoing {
-                edge.to
-            } else {
-                edge.from
-            }
-        })
-    }
-}
-
-impl<'a> IntoNeighbors for &'a AttackGraph {
-    type Neighbors = Neighbors<'a>;
-    fn neighbors(self, n: NodeId) -> Neighbors<'a> {
-        Neighbors {
-            graph: self,
-            edges: self.out(n).iter(),
-            outgoing: true,
-        }
-    }
-}
-
-impl<'a> IntoNeighborsDirected for &'a AttackGraph {
-    type NeighborsDirected = Neighbors<'a>;
-    fn neighbors_directed(self, n: NodeId, d: Direction) -> Neighbors<'a> {
-        let outgoing = d == Direction::Outgoing;
-        Neighbors {
-            graph: self,
-            edges: if outgoing {
-                self.out(n)
-            } else {
-                self.incoming(n)
-            }
-            .iter(),
-            outgoing,
-        }
-    }
-}
-
-impl IntoNodeIdentifiers for &AttackGraph {
-    type NodeIdentifiers = std::ops::Range<NodeId>;
-    fn node_identifiers(self) -> std::ops::Range<NodeId> {
-        0..self.node_count as NodeId
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,66 +394,5 @@ mod tests {
     fn stable_hash_depends_on_boundaries() {
         assert_ne!(stable_hash(&[b"ab", b"c"]), stable_hash(&[b"a", b"bc"]));
         assert_eq!(stable_hash(&[b"x", b"y"]), stable_hash(&[b"x", b"y"]));
-    }
-}
-
-#[cfg(test)]
-mod size_tests {
-    use super::*;
-
-    /// `size_of` counts what `build` makes: repeated steps once, write access as integrity
-    /// only, p = 0 steps not at all.
-    #[test]
-    fn counted_size_equals_the_built_graph() {
-        let text = r#"
-[[account]]
-id = "a"
-groups = ["g"]
-[[group]]
-id = "g"
-[[store]]
-id = "s"
-records = [{ category = "user.contact", count = 5 }]
-[[store]]
-id = "t"
-records = [{ category = "user.contact", count = 5 }]
-[[grant]]
-principal = "g"
-target = "s"
-access = "read"
-p = 0.2
-[[grant]]
-principal = "g"
-target = "s"
-access = "read"
-p = 0.7
-[[grant]]
-principal = "g"
-target = "s"
-access = "write"
-[[grant]]
-principal = "a"
-target = "t"
-access = "read"
-p = 0.0
-[[edge]]
-from = "a"
-to = "t"
-kind = "can_assume"
-[[edge]]
-from = "a"
-to = "t"
-kind = "can_assume"
-"#;
-        let small = crate::load::parse_model(text, "m.toml").unwrap().model;
-        let generated = crate::generate::generate(500, 3);
-        for model in [&small, &generated] {
-            let g = AttackGraph::build(model);
-            assert_eq!(
-                AttackGraph::size_of(model),
-                (g.edges.len(), g.integrity_links.len())
-            );
-        }
-        assert_eq!(AttackGraph::size_of(&small), (3, 1));
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::source::Source;
-use crate::design::{reach_of, Change, Design, EdgeFilter, Selector};
+use crate::design::{reach_of, Change, Design, EdgeFilter, Entry, Selector, SetDetection};
 use crate::error::{did_you_mean, Error, Result};
 use crate::model::records::Holdings;
 use crate::model::{Mfa, Model, NodeKind};
@@ -212,13 +212,143 @@ impl ChangeReader<'_> {
             }
         }
     }
+
+    /// `set_detection`'s mean days.
+    fn set_detection(&mut self) -> Option<SetDetection> {
+        self.number("mean_days").and_then(|d| {
+            if d > 0.0 && d.is_finite() {
+                Some(SetDetection { mean_days: d })
+            } else {
+                self.problems.push(format!(
+                    "set_detection: mean_days must be more than 0, not {d}"
+                ));
+                None
+            }
+        })
+    }
+
+    /// The model change the table's `op` names, its selectors resolved on `model`.
+    fn model_change(&mut self, model: &Model) -> Option<Change> {
+        use NodeKind::*;
+        match self.op {
+            "remove_grant" => {
+                let principal = self.selector(model, "principal", &[Account, Group]);
+                let target = self.selector(model, "target", &[Store, System]);
+                principal
+                    .zip(target)
+                    .map(|(principal, target)| Change::RemoveGrant { principal, target })
+            }
+            "remove_member" => {
+                let member = self.selector(model, "member", &[Account, Group]);
+                let group = self.selector(model, "group", &[Group]);
+                member
+                    .zip(group)
+                    .map(|(member, group)| Change::RemoveMember { member, group })
+            }
+            "set_mfa" => {
+                let accounts = self.selector(model, "accounts", &[Account]);
+                let mfa = self.required_string("mfa").and_then(|m| match Mfa::parse(&m) {
+                    Some(x) => Some(x),
+                    None => {
+                        self.problems.push(format!(
+                            "set_mfa: unknown mfa `{m}`; expected none, otp or phishing_resistant{}",
+                            did_you_mean(&m, Mfa::NAMES)
+                        ));
+                        None
+                    }
+                });
+                accounts
+                    .zip(mfa)
+                    .map(|(accounts, mfa)| Change::SetMfa { accounts, mfa })
+            }
+            "remove_credential" => {
+                let holder = self.selector(model, "holder", &[System, Store]);
+                let account = self.selector(model, "account", &[Account]);
+                holder
+                    .zip(account)
+                    .map(|(holder, account)| Change::RemoveCredential { holder, account })
+            }
+            "drop_category" => {
+                let store = self.selector(model, "store", &[Store]);
+                let category = self.required_string("category");
+                store
+                    .zip(category)
+                    .map(|(store, category)| Change::DropCategory { store, category })
+            }
+            "scale_records" => {
+                let store = self.selector(model, "store", &[Store]);
+                let category = self.string("category");
+                let factor = self.number("factor").filter(|f| {
+                    let ok = *f >= 0.0 && f.is_finite();
+                    if !ok {
+                        self.problems
+                            .push(format!("scale_records: factor must be 0 or more, not {f}"));
+                    }
+                    ok
+                });
+                store
+                    .zip(factor)
+                    .map(|(store, factor)| Change::ScaleRecords {
+                        store,
+                        category,
+                        factor,
+                    })
+            }
+            "set_retention" => {
+                let store = self.selector(model, "store", &[Store]);
+                let category = self.string("category");
+                let days = self.days("days");
+                store.zip(days).map(|(store, days)| Change::SetRetention {
+                    store,
+                    category,
+                    days,
+                })
+            }
+            "review_access" => self
+                .days("unused_days")
+                .map(|d| Change::ReviewAccess { unused_days: d }),
+            "set_p" => {
+                let p = self.number("p").filter(|p| {
+                    let ok = (0.0..=1.0).contains(p);
+                    if !ok {
+                        self.problems.push(format!(
+                            "set_p: p must be a probability between 0 and 1, not {p}"
+                        ));
+                    }
+                    ok
+                });
+                let kind = self.string("kind");
+                let edges = match (
+                    self.table.contains_key("from"),
+                    self.table.contains_key("to"),
+                ) {
+                    (false, false) => match kind {
+                        Some(k) => Some(EdgeFilter::Kind(k)),
+                        None => {
+                            self.problems.push(
+                                "set_p needs `kind` (an edge kind), or `from` and `to`".into(),
+                            );
+                            None
+                        }
+                    },
+                    _ => {
+                        let all = &NodeKind::ALL;
+                        let from = self.selector(model, "from", all);
+                        let to = self.selector(model, "to", all);
+                        from.zip(to)
+                            .map(|(from, to)| EdgeFilter::Between { from, to, kind })
+                    }
+                };
+                edges.zip(p).map(|(edges, p)| Change::SetP { edges, p })
+            }
+            _ => unreachable!("ops are checked against OPS"),
+        }
+    }
 }
 
-/// Parses one change table; problems are returned as messages.
-pub fn parse_change(
-    model: &Model,
-    value: &toml::Value,
-) -> std::result::Result<Change, Vec<String>> {
+/// Parses one change table (a model change or `set_detection`); problems are returned as
+/// messages.
+pub fn parse_change(model: &Model, value: &toml::Value) -> std::result::Result<Entry, Vec<String>> {
     let Some(table) = value.as_table() else {
         return Err(vec![format!(
             "a change must be a table like {{ op = \"set_mfa\", … }}, not {value}"
@@ -253,147 +383,58 @@ pub fn parse_change(
             ));
         }
     }
-    use NodeKind::*;
-    let change = match op {
-        "remove_grant" => {
-            let principal = r.selector(model, "principal", &[Account, Group]);
-            let target = r.selector(model, "target", &[Store, System]);
-            principal
-                .zip(target)
-                .map(|(principal, target)| Change::RemoveGrant { principal, target })
-        }
-        "remove_member" => {
-            let member = r.selector(model, "member", &[Account, Group]);
-            let group = r.selector(model, "group", &[Group]);
-            member
-                .zip(group)
-                .map(|(member, group)| Change::RemoveMember { member, group })
-        }
-        "set_mfa" => {
-            let accounts = r.selector(model, "accounts", &[Account]);
-            let mfa = r.required_string("mfa").and_then(|m| match Mfa::parse(&m) {
-                Some(x) => Some(x),
-                None => {
-                    r.problems.push(format!(
-                        "set_mfa: unknown mfa `{m}`; expected none, otp or phishing_resistant{}",
-                        did_you_mean(&m, Mfa::NAMES)
-                    ));
-                    None
-                }
-            });
-            accounts
-                .zip(mfa)
-                .map(|(accounts, mfa)| Change::SetMfa { accounts, mfa })
-        }
-        "remove_credential" => {
-            let holder = r.selector(model, "holder", &[System, Store]);
-            let account = r.selector(model, "account", &[Account]);
-            holder
-                .zip(account)
-                .map(|(holder, account)| Change::RemoveCredential { holder, account })
-        }
-        "drop_category" => {
-            let store = r.selector(model, "store", &[Store]);
-            let category = r.required_string("category");
-            store
-                .zip(category)
-                .map(|(store, category)| Change::DropCategory { store, category })
-        }
-        "scale_records" => {
-            let store = r.selector(model, "store", &[Store]);
-            let category = r.string("category");
-            let factor = r.number("factor").filter(|f| {
-                let ok = *f >= 0.0 && f.is_finite();
-                if !ok {
-                    r.problems
-                        .push(format!("scale_records: factor must be 0 or more, not {f}"));
-                }
-                ok
-            });
-            store
-                .zip(factor)
-                .map(|(store, factor)| Change::ScaleRecords {
-                    store,
-                    category,
-                    factor,
-                })
-        }
-        "set_retention" => {
-            let store = r.selector(model, "store", &[Store]);
-            let category = r.string("category");
-            let days = r.days("days");
-            store.zip(days).map(|(store, days)| Change::SetRetention {
-                store,
-                category,
-                days,
-            })
-        }
-        "set_detection" => r.number("mean_days").and_then(|d| {
-            if d > 0.0 && d.is_finite() {
-                Some(Change::SetDetection { mean_days: d })
-            } else {
-                r.problems.push(format!(
-                    "set_detection: mean_days must be more than 0, not {d}"
-                ));
-                None
-            }
-        }),
-        "review_access" => r
-            .days("unused_days")
-            .map(|d| Change::ReviewAccess { unused_days: d }),
-        "set_p" => {
-            let p = r.number("p").filter(|p| {
-                let ok = (0.0..=1.0).contains(p);
-                if !ok {
-                    r.problems.push(format!(
-                        "set_p: p must be a probability between 0 and 1, not {p}"
-                    ));
-                }
-                ok
-            });
-            let kind = r.string("kind");
-            let edges = match (table.contains_key("from"), table.contains_key("to")) {
-                (false, false) => match kind {
-                    Some(k) => Some(EdgeFilter::Kind(k)),
-                    None => {
-                        r.problems
-                            .push("set_p needs `kind` (an edge kind), or `from` and `to`".into());
-                        None
-                    }
-                },
-                _ => {
-                    let all = &NodeKind::ALL;
-                    let from = r.selector(model, "from", all);
-                    let to = r.selector(model, "to", all);
-                    from.zip(to)
-                        .map(|(from, to)| EdgeFilter::Between { from, to, kind })
-                }
-            };
-            edges.zip(p).map(|(edges, p)| Change::SetP { edges, p })
-        }
-        _ => unreachable!("ops are checked against OPS"),
+    let entry = match op {
+        "set_detection" => r.set_detection().map(Entry::Detection),
+        _ => r.model_change(model).map(Entry::Model),
     };
-    match change {
-        Some(c) if r.problems.is_empty() => Ok(c),
+    match entry {
+        Some(e) if r.problems.is_empty() => Ok(e),
         _ => Err(r.problems),
     }
 }
 
-/// Whether a change alters the model at all: its links, its MFA settings or what any store
-/// holds (set_detection always does).
-fn changes_anything(model: &Model, holdings: &Holdings, change: &Change) -> bool {
-    if matches!(change, Change::SetDetection { .. }) {
-        return true;
-    }
+/// Whether an entry changes anything: a model change its links, its MFA settings or what any
+/// store holds (set_detection always changes the simulation).
+fn changes_anything(model: &Model, holdings: &Holdings, entry: &Entry) -> bool {
+    let change = match entry {
+        Entry::Model(change) => change,
+        Entry::Detection(_) => return true,
+    };
     if reach_of(model, holdings, change) == 0 {
         return false;
     }
-    let (after, _) = crate::design::apply(model, std::slice::from_ref(change), None);
+    let after = crate::design::apply(model, std::slice::from_ref(change));
     if after.links != model.links || after.mfa != model.mfa {
         return true;
     }
     // p set to the value a link already has changes nothing either.
     Holdings::compute(&after).by_store != holdings.by_store
+}
+
+/// What a design entry that changes nothing may have meant: the categories its stores hold.
+fn nothing_hint(model: &Model, holdings: &Holdings, entry: &Entry) -> String {
+    match entry {
+        Entry::Model(Change::DropCategory { store, category })
+        | Entry::Model(Change::ScaleRecords {
+            store,
+            category: Some(category),
+            ..
+        })
+        | Entry::Model(Change::SetRetention {
+            store,
+            category: Some(category),
+            ..
+        }) => {
+            let held: Vec<&str> = store
+                .nodes
+                .iter()
+                .flat_map(|&s| &holdings.by_store[s as usize])
+                .map(|h| model.record_sets[h.set as usize].category.as_str())
+                .collect();
+            did_you_mean(category, held)
+        }
+        _ => String::new(),
+    }
 }
 
 /// Validates raw designs against the model; problems go to `src`.
@@ -422,28 +463,7 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
             match parse_change(model, c.get_ref()) {
                 Ok(change) => {
                     if !changes_anything(model, &holdings, &change) {
-                        let hint = match &change {
-                            Change::DropCategory { store, category }
-                            | Change::ScaleRecords {
-                                store,
-                                category: Some(category),
-                                ..
-                            }
-                            | Change::SetRetention {
-                                store,
-                                category: Some(category),
-                                ..
-                            } => {
-                                let held: Vec<&str> = store
-                                    .nodes
-                                    .iter()
-                                    .flat_map(|&s| &holdings.by_store[s as usize])
-                                    .map(|h| model.record_sets[h.set as usize].category.as_str())
-                                    .collect();
-                                did_you_mean(category, held)
-                            }
-                            _ => String::new(),
-                        };
+                        let hint = nothing_hint(model, &holdings, &change);
                         src.error(
                             Some(c.span()),
                             format!(

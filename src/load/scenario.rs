@@ -12,7 +12,7 @@ use super::model::{load_model, LoadedModel};
 use super::source::Source;
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Severity};
 use crate::model::{Distribution, Model, NodeId};
-use crate::scenario::{Detection, Scenario, Simulation};
+use crate::scenario::{Costs, Detection, Scenario, Simulation};
 
 /// Trials when the scenario does not say.
 pub const DEFAULT_TRIALS: u32 = 10_000;
@@ -106,27 +106,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
     let compromised = resolve_compromised(&mut src, &model, &raw.attack.compromised);
     let simulation = read_simulation(&mut src, raw.simulation.as_ref());
     let designs = read_designs(&mut src, &model, raw.design);
-    let mut costs = Vec::new();
-    for (op, cost) in raw.costs.iter().flatten() {
-        let names = crate::engine::recommend::Costs::NAMES;
-        if !names.contains(&op.as_str()) {
-            src.error(
-                Some(cost.span()),
-                format!(
-                    "[costs] `{op}` is not a fix recommend searches; expected one of {}{}",
-                    names.join(", "),
-                    did_you_mean(op, names)
-                ),
-            );
-        } else if !(*cost.get_ref() > 0.0 && cost.get_ref().is_finite()) {
-            src.error(
-                Some(cost.span()),
-                format!("[costs] `{op}` must be more than 0, not {}", cost.get_ref()),
-            );
-        } else {
-            costs.push((op.clone(), *cost.get_ref()));
-        }
-    }
+    let costs = read_costs(&mut src, raw.costs.as_ref());
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -244,4 +224,32 @@ fn read_simulation(src: &mut Source, raw: Option<&RawSimulation>) -> Simulation 
         });
     }
     sim
+}
+
+/// `[costs]` over the default costs; a name that is no fix kind, or a cost that is not more
+/// than 0, is a problem in `src`.
+fn read_costs(
+    src: &mut Source,
+    raw: Option<&std::collections::BTreeMap<String, Spanned<f64>>>,
+) -> Costs {
+    let mut costs = Costs::default();
+    for (op, cost) in raw.into_iter().flatten() {
+        let names = Costs::NAMES;
+        match costs.slot(op) {
+            None => src.error(
+                Some(cost.span()),
+                format!(
+                    "[costs] `{op}` is not a fix recommend searches; expected one of {}{}",
+                    names.join(", "),
+                    did_you_mean(op, names)
+                ),
+            ),
+            Some(_) if !(*cost.get_ref() > 0.0 && cost.get_ref().is_finite()) => src.error(
+                Some(cost.span()),
+                format!("[costs] `{op}` must be more than 0, not {}", cost.get_ref()),
+            ),
+            Some(slot) => *slot = *cost.get_ref(),
+        }
+    }
+    costs
 }

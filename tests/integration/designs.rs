@@ -1,7 +1,7 @@
 //! Designs: every operation against hand-computed expectations on a small model, monotonicity
 //! properties on random models, and the CLI around design files.
 
-use blastradius::design::{apply, Change};
+use blastradius::design::{apply, Change, Entry};
 use blastradius::engine::NoProgress;
 use blastradius::evaluate::{evaluate, Depth};
 use blastradius::load::design::parse_change;
@@ -82,15 +82,22 @@ fn small() -> Model {
     parse_model(SMALL, "small.toml").unwrap().model
 }
 
-fn change(model: &Model, text: &str) -> Change {
+fn change(model: &Model, text: &str) -> Entry {
     let value: toml::Value = toml::from_str(&format!("c = {text}")).unwrap();
     parse_change(model, &value["c"]).unwrap_or_else(|e| panic!("{text}: {e:?}"))
 }
 
+fn model_change(model: &Model, text: &str) -> Change {
+    match change(model, text) {
+        Entry::Model(c) => c,
+        other => panic!("{text} is not a change to the model: {other:?}"),
+    }
+}
+
 fn exposure_with(changes: &[&str]) -> f64 {
     let m = small();
-    let cs: Vec<Change> = changes.iter().map(|c| change(&m, c)).collect();
-    let (m2, _) = apply(&m, &cs, None);
+    let cs: Vec<Change> = changes.iter().map(|c| model_change(&m, c)).collect();
+    let m2 = apply(&m, &cs);
     let a = Analysis::new(m2);
     let p = a.model.node_id("p").unwrap();
     a.worst_case(&[p]).exposure.exposure
@@ -184,7 +191,7 @@ fn scenario_for(
             }),
         },
         designs,
-        costs: vec![],
+        costs: Default::default(),
     }
 }
 
@@ -343,8 +350,10 @@ fn before_after(seed: u64, pick: usize, kind: usize) -> Option<(f64, f64)> {
         }
     };
     let value: toml::Value = toml::from_str(&format!("c = {spec}")).unwrap();
-    let c = parse_change(&m, &value["c"]).ok()?;
-    let (m2, _) = apply(&m, &[c], None);
+    let Entry::Model(c) = parse_change(&m, &value["c"]).ok()? else {
+        panic!("{spec} is not a change to the model");
+    };
+    let m2 = apply(&m, &[c]);
     let after = Analysis::new(m2).worst_case(&[source]).exposure.exposure;
     Some((before, after))
 }

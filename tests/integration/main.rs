@@ -2,6 +2,7 @@
 //! user would; the others call the library and check it against independent computations.
 
 mod architecture;
+mod attack_graph;
 mod bad_input;
 mod demo;
 mod designs;
@@ -11,6 +12,7 @@ mod interop;
 mod models;
 mod monte_carlo;
 mod people;
+mod petgraph_view;
 mod properties;
 mod queries;
 mod report;

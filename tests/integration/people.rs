@@ -161,7 +161,7 @@ fn a_design_that_drops_the_only_notifiable_set() {
             description: None,
             changes: vec![change],
         }],
-        costs: vec![],
+        costs: Default::default(),
     };
     let r = RunReport::of(&s, &evaluate(&s, m, Depth::MonteCarlo, &NoProgress));
     let d = &r.designs[0];

@@ -29,7 +29,7 @@ pub fn render(chart: &Chart) -> Result<Rendered> {
 /// A small evaluated scenario for the tests of the charts and the page.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use crate::design::{Change, Design, Selector};
+    use crate::design::{Change, Design, Entry, Selector, SetDetection};
     use crate::engine::NoProgress;
     use crate::evaluate::{evaluate, Depth};
     use crate::load::parse_model;
@@ -102,7 +102,7 @@ access = "read"
             name: "Fixture".into(),
             description: Some("alice is phished".into()),
             model_path: "fixture.toml".into(),
-            costs: vec![],
+            costs: Default::default(),
             compromised: vec![alice],
             simulation: Simulation {
                 trials: 400,
@@ -116,19 +116,19 @@ access = "read"
                 Design {
                     name: "retention-30d".into(),
                     description: None,
-                    changes: vec![Change::SetRetention {
+                    changes: vec![Entry::Model(Change::SetRetention {
                         store: Selector {
                             text: "badge-logs".into(),
                             nodes: vec![badge],
                         },
                         category: None,
                         days: 30,
-                    }],
+                    })],
                 },
                 Design {
                     name: "detect-5d".into(),
                     description: None,
-                    changes: vec![Change::SetDetection { mean_days: 5.0 }],
+                    changes: vec![Entry::Detection(SetDetection { mean_days: 5.0 })],
                 },
             ],
         };

@@ -1,0 +1,206 @@
+//! Sweep: every node of a kind as the sole compromised node, worst case, all at once.
+//!
+//! One traversal per source costs O(sources × edges). Instead the attack graph is condensed into
+//! its strongly connected components (a DAG, in reverse topological order), and reachable sets
+//! are propagated from the sinks up as bitsets, one chunk of targets at a time so memory stays
+//! at (components × chunk) bits:
+//!
+//! - **Stores.** Stores are ordered by flow component (copies of a record set never leave their
+//!   component, so records deduplicate within a chunk and add up across chunks) and cut into
+//!   chunks; for each chunk every component gets the bitset of chunk stores it reaches. Its
+//!   figures start from those of its *dominant* successor (the one reaching the most chunk
+//!   stores), and only the record sets of the stores it reaches beyond that are recounted, each
+//!   over its copies (a set's copies all sit in one chunk).
+//! - **Rows and leaves.** Only components that another relevant component reaches keep a
+//!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
+//!   successors first. The rest, the leaves (most sources), only read rows: they are computed
+//!   in parallel, each in a scratch row. Chunks run one after another, reusing the rows, and
+//!   are folded into the per-source totals in chunk order. The store pass and the reach pass
+//!   (below) run side by side, each with its own rows, so one's rows overlap the other's
+//!   leaves.
+//! - **Twins.** Components that keep no row, hold no store and have the same successors
+//!   (accounts in the same groups) reach the same targets: the first is computed, the others
+//!   copy its figures (about 37k of 128k such accounts at 100k people).
+//! - **Reach size.** A component with exactly one predecessor in the DAG hangs under it: it is
+//!   reached exactly when its predecessor is. Hanging components form trees; only the others
+//!   (two or more predecessors) get bits, weighted by the size of the tree below them. A source
+//!   reaches its own tree plus the trees of the weighted components it reaches. Weighted
+//!   components that are a lone store with no successors (most of them) weigh one and are
+//!   counted by the store pass, which has their bits already; the reach pass takes the rest.
+//!
+//! [`sweep_by_traversal`] is the plain twin (one breadth-first search per source); the tests
+//! hold the two equal.
+
+mod condensation;
+mod plan;
+mod reach_size;
+mod rows;
+mod stores;
+
+use rayon::prelude::*;
+
+pub use condensation::Condensation;
+
+use super::reach::forward;
+use super::tally::{ExposureIndex, Tally};
+use crate::graph::AttackGraph;
+use crate::model::{Model, NodeId, NodeKind};
+use plan::{Place, Plan};
+use reach_size::{reach_pass, trees, weighted};
+use stores::{store_chunks, store_pass};
+
+/// Bits per chunk word.
+const WORD: usize = 64;
+/// Words per chunk at most: 128 × 64 = 8,192 targets per pass, cut evenly (10,000 stores make
+/// two chunks of 5,000). One chunk is worked on at a time, with a row of this many words per
+/// component that other components reach (13 MB at 100k people). A pass costs about as much
+/// per component whatever its width, so fewer, wider chunks are faster.
+const CHUNK_WORDS: usize = 128;
+
+/// The worst case of one source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepRow {
+    pub node: NodeId,
+    pub exposure: f64,
+    pub records: u64,
+    /// Leaked stores.
+    pub stores: u32,
+    /// Nodes the attacker controls, the source included.
+    pub reach: u64,
+    /// Expected people affected per population (the order of [`ExposureIndex::populations`]).
+    pub people: Vec<f64>,
+}
+
+/// The worst case of every source, through the condensation. Chunks run one after another;
+/// within a chunk the leaves run in parallel. Every figure is computed by one thread and
+/// combined in chunk order, so the result does not depend on the thread count.
+pub fn sweep(
+    model: &Model,
+    graph: &AttackGraph,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+) -> Vec<SweepRow> {
+    sweep_condensed(model, Condensation::new(graph), index, sources)
+}
+
+/// [`sweep`] over the condensation of the attack graph, which is all it reads: a caller that
+/// needs the graph for nothing else can let it go first.
+pub fn sweep_condensed(
+    model: &Model,
+    cond: Condensation,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+) -> Vec<SweepRow> {
+    sweep_in_chunks(model, cond, index, sources, CHUNK_WORDS)
+}
+
+/// Targets per chunk when `total` targets are cut into chunks of at most `words` words, as
+/// evenly as possible.
+fn per_chunk(total: usize, words: usize) -> usize {
+    let chunks = total.div_ceil(words * WORD).max(1);
+    total.div_ceil(chunks).max(1)
+}
+
+/// [`sweep_condensed`] with chunks of at most `chunk_words` words: the tests make them narrow
+/// so that models of a few hundred stores take many chunks.
+#[doc(hidden)]
+pub fn sweep_in_chunks(
+    model: &Model,
+    cond: Condensation,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+    chunk_words: usize,
+) -> Vec<SweepRow> {
+    let pops = index.populations.len();
+    let plan = Plan::new(model, cond, index, sources);
+    let places: Vec<Place> = sources.iter().map(|&x| plan.place(x)).collect();
+    let cond = &plan.cond;
+    let tree = trees(cond);
+    let weighted = weighted(&plan);
+    let parts: Vec<&[usize]> = weighted
+        .chunks(per_chunk(weighted.len(), chunk_words))
+        .collect();
+    let chunks = store_chunks(
+        model,
+        per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
+    );
+    // The two passes share nothing but the plan: they run side by side, so that each one's
+    // rows (filled by one thread) overlap the other's leaves, unless their rows together
+    // would take too much memory (a flow component of tens of thousands of stores makes the
+    // store pass's rows wide).
+    // A flow component larger than a chunk makes its chunk, and so every row, wider.
+    let store_words = widest(chunks.iter().map(Vec::len));
+    let reach_words = widest(parts.iter().map(|p| p.len()));
+    let store = || store_pass(&plan, model, &chunks, store_words, &places);
+    let reach = || reach_pass(&plan, &parts, reach_words, &places, &tree);
+    let ((mut totals, none), reach) =
+        if plan.rows * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {
+            rayon::join(store, reach)
+        } else {
+            (store(), reach())
+        };
+    for (t, r) in totals.iter_mut().zip(reach) {
+        t.reach += r;
+    }
+
+    sources
+        .par_iter()
+        .zip(&totals)
+        .enumerate()
+        .map(|(xi, (&x, t))| SweepRow {
+            node: x,
+            exposure: t.exposure,
+            records: t.records,
+            stores: t.stores,
+            reach: t.reach + tree[cond.comp[x as usize] as usize],
+            people: (0..pops)
+                .map(|p| index.sizes[p] * (1.0 - none[xi * pops + p]))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The most memory the rows of the two passes may take together for the passes to run side by
+/// side (at 100k people they take 25 MB; at 1M, 900 MB).
+const SIDE_BY_SIDE_BYTES: usize = 128 << 20;
+
+/// Width in words of rows that hold any of `chunks` (at least one).
+fn widest(chunks: impl Iterator<Item = usize>) -> usize {
+    chunks.max().unwrap_or(0).div_ceil(WORD).max(1)
+}
+
+/// Sources per parallel job when chunk figures are added to theirs.
+const FOLD_BLOCK: usize = 4096;
+
+/// The plain twin of [`sweep`]: one breadth-first search per source.
+pub fn sweep_by_traversal(
+    model: &Model,
+    graph: &AttackGraph,
+    index: &ExposureIndex,
+    sources: &[NodeId],
+) -> Vec<SweepRow> {
+    sources
+        .par_iter()
+        .map_init(
+            || Tally::new(index),
+            |tally, &x| {
+                let r = forward(graph, &[x]);
+                let stores: Vec<NodeId> = r
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&n| model.kind(n) == NodeKind::Store)
+                    .collect();
+                tally.count(index, stores.iter().copied());
+                SweepRow {
+                    node: x,
+                    exposure: tally.exposure,
+                    records: tally.records_total,
+                    stores: stores.len() as u32,
+                    reach: r.order.len() as u64,
+                    people: tally.people.clone(),
+                }
+            },
+        )
+        .collect()
+}

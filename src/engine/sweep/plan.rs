@@ -1,0 +1,213 @@
+//! What the sweep's passes share: which components some source reaches, which keep a row,
+//! the leaves and their twins, the stores of each component, and where each source's figures
+//! are kept.
+
+use super::condensation::Condensation;
+use crate::engine::tally::ExposureIndex;
+use crate::model::{Model, NodeId, NodeKind};
+
+/// Leaves per parallel job.
+pub(super) const LEAF_BLOCK: usize = 256;
+
+/// Everything the passes share.
+pub(super) struct Plan<'a> {
+    pub(super) index: &'a ExposureIndex,
+    pub(super) cond: Condensation,
+    /// Row of each component that another relevant component reaches (`u32::MAX` for the
+    /// others), in component order.
+    pub(super) row: Vec<u32>,
+    pub(super) rows: usize,
+    pub(super) relevant: Vec<bool>,
+    /// Relevant components that keep no row and have no twin, in component order.
+    pub(super) leaves: Vec<u32>,
+    /// Index in `leaves` of each leaf and of each twin's first (`u32::MAX` for the others).
+    pub(super) leaf_of: Vec<u32>,
+    pub(super) store_of_comp: CompStores,
+    /// Stores that are a component of their own with no successors and two or more
+    /// predecessors, and no source's component. Such a store adds exactly one node to the reach
+    /// of whoever reaches it, so the store pass counts it and the reach pass leaves it out.
+    pub(super) sink_store: Vec<bool>,
+}
+
+/// Components whose reach is another's: two components that keep no row, hold no store and
+/// have the same successors reach the same targets (accounts in the same groups, say), so the
+/// later one takes the figures of the first instead of being computed. `twin[c]` is that first
+/// component, or `u32::MAX`.
+pub(super) fn twins(
+    cond: &Condensation,
+    relevant: &[bool],
+    row: &[u32],
+    holds: &CompStores,
+) -> Vec<u32> {
+    let mut first: rustc_hash::FxHashMap<&[u32], u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(cond.len() / 2, Default::default());
+    (0..cond.len())
+        .map(|c| {
+            if !relevant[c] || row[c] != u32::MAX || !holds.of(c).is_empty() {
+                return u32::MAX;
+            }
+            match first.entry(cond.successors(c)) {
+                std::collections::hash_map::Entry::Occupied(t) => *t.get(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(c as u32);
+                    u32::MAX
+                }
+            }
+        })
+        .collect()
+}
+
+/// The stores of each component, in node order.
+pub(super) struct CompStores {
+    /// Component c holds `stores[at[c]..at[c + 1]]`.
+    pub(super) at: Vec<u32>,
+    pub(super) stores: Vec<NodeId>,
+}
+
+impl CompStores {
+    pub(super) fn new(model: &Model, cond: &Condensation) -> CompStores {
+        let stores: Vec<NodeId> = model.nodes_of(NodeKind::Store).collect();
+        let (at, stores) = crate::model::grouping::group_by_node(
+            cond.len(),
+            stores.len(),
+            |i| cond.comp[stores[i] as usize],
+            |i| stores[i],
+            |_, _| std::cmp::Ordering::Equal,
+        );
+        CompStores { at, stores }
+    }
+
+    #[inline]
+    pub(super) fn of(&self, c: usize) -> &[NodeId] {
+        &self.stores[self.at[c] as usize..self.at[c + 1] as usize]
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// The plan of a sweep from `sources` over `cond`.
+    pub(super) fn new(
+        model: &Model,
+        cond: Condensation,
+        index: &'a ExposureIndex,
+        sources: &[NodeId],
+    ) -> Plan<'a> {
+        let relevant = relevant(&cond, sources);
+        let (row, rows) = rows(&cond, &relevant);
+        let store_of_comp = CompStores::new(model, &cond);
+        let twin = twins(&cond, &relevant, &row, &store_of_comp);
+        let (leaves, leaf_of) = leaves(&relevant, &row, &twin);
+        let sink_store = sink_stores(model, &cond, sources, &store_of_comp);
+        Plan {
+            index,
+            cond,
+            row,
+            rows,
+            relevant,
+            leaves,
+            leaf_of,
+            store_of_comp,
+            sink_store,
+        }
+    }
+
+    /// Where a source's figures are: its component's row, or its leaf (block, index).
+    pub(super) fn place(&self, x: NodeId) -> Place {
+        let c = self.cond.comp[x as usize] as usize;
+        match self.row[c] {
+            u32::MAX => {
+                let l = self.leaf_of[c] as usize;
+                Place::Leaf(l / LEAF_BLOCK, l % LEAF_BLOCK)
+            }
+            r => Place::Row(r as usize),
+        }
+    }
+}
+
+/// Where a source's figures are kept in a pass.
+#[derive(Clone, Copy)]
+pub(super) enum Place {
+    Row(usize),
+    Leaf(usize, usize),
+}
+
+/// Components some source reaches: the only ones whose figures anyone asks for.
+fn relevant(cond: &Condensation, sources: &[NodeId]) -> Vec<bool> {
+    let k = cond.len();
+    let mut relevant = vec![false; k];
+    for &x in sources {
+        relevant[cond.comp[x as usize] as usize] = true;
+    }
+    for c in (0..k).rev() {
+        if relevant[c] {
+            for &d in cond.successors(c) {
+                relevant[d as usize] = true;
+            }
+        }
+    }
+    relevant
+}
+
+/// Rows for the components some relevant component reaches (the rest are read by nobody):
+/// the row of each component (`u32::MAX` for none) and how many there are.
+fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize) {
+    let k = cond.len();
+    let mut reached_by_relevant = vec![false; k];
+    for (c, _) in relevant.iter().enumerate().filter(|(_, r)| **r) {
+        for &d in cond.successors(c) {
+            reached_by_relevant[d as usize] = true;
+        }
+    }
+    let mut row = vec![u32::MAX; k];
+    let mut rows = 0usize;
+    for c in 0..k {
+        if reached_by_relevant[c] {
+            row[c] = rows as u32;
+            rows += 1;
+        }
+    }
+    (row, rows)
+}
+
+/// The leaves (relevant components that keep no row and have no twin, in component order) and
+/// the index in them of each leaf and of each twin's first (`u32::MAX` for the others).
+fn leaves(relevant: &[bool], row: &[u32], twin: &[u32]) -> (Vec<u32>, Vec<u32>) {
+    let k = relevant.len();
+    let mut leaves = Vec::new();
+    let mut leaf_of = vec![u32::MAX; k];
+    for c in 0..k {
+        if relevant[c] && row[c] == u32::MAX {
+            leaf_of[c] = match twin[c] {
+                u32::MAX => {
+                    leaves.push(c as u32);
+                    leaves.len() as u32 - 1
+                }
+                t => leaf_of[t as usize],
+            };
+        }
+    }
+    (leaves, leaf_of)
+}
+
+/// The sink stores of [`Plan::sink_store`], by node.
+fn sink_stores(
+    model: &Model,
+    cond: &Condensation,
+    sources: &[NodeId],
+    store_of_comp: &CompStores,
+) -> Vec<bool> {
+    let k = cond.len();
+    let mut sink_store = vec![false; model.node_count()];
+    let mut source_comp = vec![false; k];
+    for &x in sources {
+        source_comp[cond.comp[x as usize] as usize] = true;
+    }
+    for (c, &holds_source) in source_comp.iter().enumerate() {
+        if let &[st] = store_of_comp.of(c) {
+            sink_store[st as usize] = cond.size[c] == 1
+                && cond.successors(c).is_empty()
+                && cond.indegree[c] >= 2
+                && !holds_source;
+        }
+    }
+    sink_store
+}

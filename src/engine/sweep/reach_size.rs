@@ -1,0 +1,137 @@
+//! The reach pass: how many nodes each source controls. Components with one predecessor hang
+//! under it in trees; the others (weighted by their tree) get bits, one chunk at a time.
+
+use rayon::prelude::*;
+
+use super::condensation::Condensation;
+use super::plan::{Place, Plan, LEAF_BLOCK};
+use super::rows::{Beyond, Chunk, Scratch};
+use super::{FOLD_BLOCK, WORD};
+
+impl Plan<'_> {
+    /// A component's reach weight over a chunk of weighted components: that of its dominant
+    /// successor (`weights` holds every row's), plus the trees of the weighted components it
+    /// reaches beyond it.
+    pub(super) fn reach_weight(
+        &self,
+        chunk: &Chunk,
+        weights: &[u64],
+        reached: Beyond,
+        part: &[usize],
+        tree: &[u64],
+    ) -> u64 {
+        let base = reached.base;
+        let mut w = base.map_or(0, |d| weights[chunk.row[d] as usize]);
+        if reached.count != base.map_or(0, |d| chunk.count_of(d)) {
+            for (wi, x) in reached.extra_words(chunk) {
+                let mut extra = x;
+                while extra != 0 {
+                    let bit = extra.trailing_zeros() as usize;
+                    extra &= extra - 1;
+                    w += tree[part[wi * WORD + bit]];
+                }
+            }
+        }
+        w
+    }
+
+    /// One chunk of weighted components: the rows' weights (into `weights`), then the leaves'
+    /// in parallel, in blocks of [`LEAF_BLOCK`].
+    pub(super) fn reach_chunk(
+        &self,
+        chunk: &mut Chunk,
+        weights: &mut [u64],
+        slot: &[u32],
+        part: &[usize],
+        tree: &[u64],
+    ) -> Vec<Vec<u64>> {
+        let cond = &self.cond;
+        let own = |_: usize, _: &mut dyn FnMut(usize)| {};
+        let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
+        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+            let r = chunk.row[c] as usize;
+            let reached = Beyond::whole(cond, chunk, c);
+            weights[r] = self.reach_weight(chunk, weights, reached, part, tree);
+        });
+        let (chunk, weights) = (&*chunk, &*weights);
+        self.leaves
+            .par_chunks(LEAF_BLOCK)
+            .map_init(
+                || Scratch::new(chunk.stride),
+                |scratch, block| {
+                    block
+                        .iter()
+                        .map(|&c| {
+                            let c = c as usize;
+                            let reached = chunk.leaf(cond, c, &own, &target, scratch);
+                            self.reach_weight(chunk, weights, reached, part, tree)
+                        })
+                        .collect()
+                },
+            )
+            .collect()
+    }
+}
+
+/// The reach pass: per source, the trees of the weighted components it reaches, summed over
+/// the parts in part order, with rows of `words` words.
+pub(super) fn reach_pass(
+    plan: &Plan,
+    parts: &[&[usize]],
+    words: usize,
+    places: &[Place],
+    tree: &[u64],
+) -> Vec<u64> {
+    let mut chunk = Chunk::new(plan, words);
+    let mut reach = vec![0u64; places.len()];
+    let mut weights = vec![0u64; plan.rows];
+    let mut slot = vec![u32::MAX; plan.cond.len()];
+    for part in parts {
+        for (i, &c) in part.iter().enumerate() {
+            slot[c] = i as u32;
+        }
+        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, tree);
+        reach
+            .par_iter_mut()
+            .zip(places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                *acc += match place {
+                    Place::Row(r) => weights[r],
+                    Place::Leaf(b, i) => leaves[b][i],
+                };
+            });
+        for &c in part.iter() {
+            slot[c] = u32::MAX;
+        }
+    }
+    reach
+}
+
+/// Nodes in the tree of each component: itself and the components hanging under it (those
+/// with it as their one predecessor), recursively.
+pub(super) fn trees(cond: &Condensation) -> Vec<u64> {
+    let k = cond.len();
+    let mut tree = vec![0u64; k];
+    for c in 0..k {
+        tree[c] += cond.size[c] as u64;
+        if cond.indegree[c] == 1 {
+            let p = cond.parent[c] as usize;
+            tree[p] += tree[c];
+        }
+    }
+    tree
+}
+
+/// The weighted components the reach pass takes: relevant ones with two or more predecessors,
+/// but the sink stores, which the store pass counts.
+pub(super) fn weighted(plan: &Plan) -> Vec<usize> {
+    let cond = &plan.cond;
+    (0..cond.len())
+        .filter(|&c| {
+            cond.indegree[c] >= 2
+                && plan.relevant[c]
+                && !matches!(plan.store_of_comp.of(c), [st] if plan.sink_store[*st as usize])
+        })
+        .collect()
+}

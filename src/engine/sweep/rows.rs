@@ -1,0 +1,286 @@
+//! Per-component bitsets over one chunk of targets: rows with marks of their non-zero words,
+//! filled successors first by one thread ([`Chunk::fill_rows`]), and the leaves' bits made in a
+//! scratch row from them ([`Chunk::leaf`]), each seen from its dominant successor ([`Beyond`]).
+
+use super::condensation::Condensation;
+use super::plan::Plan;
+use super::WORD;
+
+/// One component's bits in a chunk. Most are sparse (at 100k people nine words in ten are zero),
+/// so each row carries marks: bit j of `marks[j / 64]` is set when word j may be non-zero, and
+/// every unmarked word is zero. Work on a row visits its marked words only.
+#[derive(Clone, Copy)]
+pub(super) struct Row<'a> {
+    pub(super) bits: &'a [u64],
+    pub(super) marks: &'a [u64],
+}
+
+impl<'a> Row<'a> {
+    /// The marked words, as (word index, word).
+    fn words(self) -> impl Iterator<Item = (usize, u64)> + 'a {
+        marked(self.marks).map(move |j| (j, self.bits[j]))
+    }
+}
+
+/// Indices of the set bits of `marks`, in order.
+fn marked(marks: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    marks.iter().enumerate().flat_map(|(m, &word)| {
+        let mut todo = word;
+        std::iter::from_fn(move || {
+            (todo != 0).then(|| {
+                let j = todo.trailing_zeros() as usize;
+                todo &= todo - 1;
+                m * 64 + j
+            })
+        })
+    })
+}
+
+/// Sets bit `i` of a row and marks its word.
+fn set_bit(bits: &mut [u64], marks: &mut [u64], i: usize) {
+    bits[i / WORD] |= 1 << (i % WORD);
+    marks[i / WORD / 64] |= 1 << (i / WORD % 64);
+}
+
+/// Rows to read from: all of a chunk's, or those before the row being filled.
+#[derive(Clone, Copy)]
+pub(super) struct Rows<'r> {
+    pub(super) bits: &'r [u64],
+    pub(super) marks: &'r [u64],
+    pub(super) stride: usize,
+    pub(super) marks_stride: usize,
+    /// Row of each component (`u32::MAX` when it has none).
+    pub(super) row: &'r [u32],
+}
+
+impl<'r> Rows<'r> {
+    /// Bits of a component that keeps a row.
+    fn of(self, c: usize) -> Row<'r> {
+        let r = self.row[c] as usize;
+        Row {
+            bits: &self.bits[r * self.stride..(r + 1) * self.stride],
+            marks: &self.marks[r * self.marks_stride..(r + 1) * self.marks_stride],
+        }
+    }
+}
+
+/// Component c's bits: the targets it holds (`own`), its successors that are targets
+/// (`target`) and the rows of its successors but `skip`. They are written to `bits` and
+/// `marks`, which may hold an earlier row: only its marked words need clearing.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn gather(
+    cond: &Condensation,
+    c: usize,
+    rows: Rows,
+    skip: Option<usize>,
+    own: &impl Fn(usize, &mut dyn FnMut(usize)),
+    target: &impl Fn(usize) -> Option<usize>,
+    bits: &mut [u64],
+    marks: &mut [u64],
+) {
+    for j in marked(marks) {
+        bits[j] = 0;
+    }
+    marks.fill(0);
+    own(c, &mut |i| set_bit(bits, marks, i));
+    for &d in cond.successors(c) {
+        let d = d as usize;
+        if let Some(i) = target(d) {
+            set_bit(bits, marks, i);
+        }
+        if Some(d) == skip {
+            continue;
+        }
+        let from = rows.of(d);
+        for (m, &mark) in marks.iter_mut().zip(from.marks) {
+            *m |= mark;
+        }
+        for (j, word) in from.words() {
+            bits[j] |= word;
+        }
+    }
+}
+
+/// Per-component bitsets over one chunk of targets. Components that another relevant
+/// component reaches keep a row, filled successors first by one thread
+/// ([`Chunk::fill_rows`]). The others, the leaves (the sources nothing else reaches, most of
+/// them), only read rows: they are computed in parallel, each in a scratch row
+/// ([`Chunk::leaf`]), used and forgotten.
+pub(super) struct Chunk<'a> {
+    /// Row length in words: the widest chunk of its pass.
+    pub(super) stride: usize,
+    /// Mark words per row: one per 64 words.
+    pub(super) marks_stride: usize,
+    /// One row of `stride` words per component that keeps one, in component order, and its
+    /// marks (see [`Row`]).
+    pub(super) bits: Vec<u64>,
+    pub(super) marks: Vec<u64>,
+    /// Set bits per row.
+    pub(super) count: Vec<u32>,
+    /// Row of each component (`u32::MAX` when it has none).
+    pub(super) row: &'a [u32],
+}
+
+/// The row of one leaf at a time.
+pub(super) struct Scratch {
+    pub(super) bits: Vec<u64>,
+    pub(super) marks: Vec<u64>,
+}
+
+impl Scratch {
+    pub(super) fn new(stride: usize) -> Scratch {
+        Scratch {
+            bits: vec![0; stride],
+            marks: vec![0; stride.div_ceil(64)],
+        }
+    }
+}
+
+impl<'a> Chunk<'a> {
+    pub(super) fn new(plan: &'a Plan, stride: usize) -> Chunk<'a> {
+        let marks_stride = stride.div_ceil(64);
+        Chunk {
+            stride,
+            marks_stride,
+            bits: vec![0; plan.rows * stride],
+            marks: vec![0; plan.rows * marks_stride],
+            count: vec![0; plan.rows],
+            row: &plan.row,
+        }
+    }
+
+    fn rows(&self) -> Rows<'_> {
+        Rows {
+            bits: &self.bits,
+            marks: &self.marks,
+            stride: self.stride,
+            marks_stride: self.marks_stride,
+            row: self.row,
+        }
+    }
+
+    /// Bits of a component that keeps a row.
+    #[inline]
+    pub(super) fn of(&self, c: usize) -> Row<'_> {
+        self.rows().of(c)
+    }
+
+    /// Set bits of a component that keeps a row.
+    #[inline]
+    pub(super) fn count_of(&self, c: usize) -> u32 {
+        self.count[self.row[c] as usize]
+    }
+
+    /// Fills every row for a chunk of targets, successors first, and hands each component to
+    /// `visit` once its row is final (the rows of earlier components are final too). `own(c,
+    /// set)` sets the chunk-local indices of the targets component c holds itself; `target(d)`
+    /// is the chunk-local index of component d when d is itself a target.
+    pub(super) fn fill_rows(
+        &mut self,
+        cond: &Condensation,
+        own: &impl Fn(usize, &mut dyn FnMut(usize)),
+        target: &impl Fn(usize) -> Option<usize>,
+        mut visit: impl FnMut(&Chunk, usize),
+    ) {
+        let (stride, ms) = (self.stride, self.marks_stride);
+        for c in 0..cond.len() {
+            let r = self.row[c];
+            if r == u32::MAX {
+                continue;
+            }
+            let r = r as usize;
+            let (done, rest) = self.bits.split_at_mut(r * stride);
+            let (done_marks, rest_marks) = self.marks.split_at_mut(r * ms);
+            let earlier = Rows {
+                bits: done,
+                marks: done_marks,
+                stride,
+                marks_stride: ms,
+                row: self.row,
+            };
+            let (bits, marks) = (&mut rest[..stride], &mut rest_marks[..ms]);
+            gather(cond, c, earlier, None, own, target, bits, marks);
+            self.count[r] = marked(marks).map(|j| bits[j].count_ones()).sum();
+            visit(self, c);
+        }
+    }
+
+    /// What a component that keeps no row reaches beyond its dominant successor, made in
+    /// `scratch` from the filled rows. The dominant successor's row is not copied, only masked
+    /// out of the others: it is usually the largest.
+    pub(super) fn leaf<'s>(
+        &self,
+        cond: &Condensation,
+        c: usize,
+        own: &impl Fn(usize, &mut dyn FnMut(usize)),
+        target: &impl Fn(usize) -> Option<usize>,
+        scratch: &'s mut Scratch,
+    ) -> Beyond<'s> {
+        let base = dominant(cond, self, c);
+        let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
+        gather(cond, c, self.rows(), base, own, target, bits, marks);
+        let mut count = base.map_or(0, |d| self.count_of(d));
+        let base_bits = base.map(|d| self.of(d));
+        for j in marked(marks) {
+            if let Some(b) = base_bits {
+                bits[j] &= !b.bits[j];
+            }
+            count += bits[j].count_ones();
+        }
+        Beyond {
+            base,
+            bits: Row {
+                bits: &scratch.bits,
+                marks: &scratch.marks,
+            },
+            whole: false,
+            count,
+        }
+    }
+}
+
+/// What a component reaches in a chunk, seen from its dominant successor (whose figures its
+/// own start from).
+#[derive(Clone, Copy)]
+pub(super) struct Beyond<'r> {
+    pub(super) base: Option<usize>,
+    /// All the component's bits when `whole`, else only those its base lacks.
+    pub(super) bits: Row<'r>,
+    pub(super) whole: bool,
+    /// Bits the component reaches in all.
+    pub(super) count: u32,
+}
+
+impl<'r> Beyond<'r> {
+    /// A component that keeps a row: all its bits are there.
+    #[inline]
+    pub(super) fn whole(cond: &Condensation, chunk: &'r Chunk, c: usize) -> Beyond<'r> {
+        Beyond {
+            base: dominant(cond, chunk, c),
+            bits: chunk.of(c),
+            whole: true,
+            count: chunk.count_of(c),
+        }
+    }
+
+    /// The words of the bits the base lacks (some may be zero), as (word index, word).
+    #[inline]
+    pub(super) fn extra_words<'s>(
+        &'s self,
+        chunk: &'s Chunk,
+    ) -> impl Iterator<Item = (usize, u64)> + 's {
+        let base = self.base.filter(|_| self.whole).map(|d| chunk.of(d));
+        self.bits
+            .words()
+            .map(move |(j, w)| (j, w & !base.map_or(0, |b| b.bits[j])))
+    }
+}
+
+/// The successor whose bitset has the most bits: the component's reach contains it, so only
+/// the difference needs new work.
+fn dominant(cond: &Condensation, chunk: &Chunk, c: usize) -> Option<usize> {
+    cond.successors(c)
+        .iter()
+        .map(|&d| d as usize)
+        .max_by_key(|&d| (chunk.count_of(d), std::cmp::Reverse(d)))
+}

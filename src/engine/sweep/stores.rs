@@ -1,0 +1,349 @@
+//! The store pass: records, exposure, stores and people affected per source, one chunk of
+//! stores at a time (chunks never split a flow component, so records deduplicate within one).
+
+use rayon::prelude::*;
+
+use super::plan::{Place, Plan, LEAF_BLOCK};
+use super::rows::{Beyond, Chunk, Row, Scratch};
+use super::{FOLD_BLOCK, WORD};
+use crate::engine::tally::NO_POPULATION;
+use crate::model::records::SetId;
+use crate::model::{Model, NodeId, NodeKind};
+
+/// Stores in chunks that never split a flow component.
+pub(super) fn store_chunks(model: &Model, limit: usize) -> Vec<Vec<NodeId>> {
+    let n = model.node_count();
+    let mut root: Vec<u32> = (0..n as u32).collect();
+    fn find(root: &mut [u32], x: u32) -> u32 {
+        let mut r = x;
+        while root[r as usize] != r {
+            r = root[r as usize];
+        }
+        let mut y = x;
+        while root[y as usize] != r {
+            let next = root[y as usize];
+            root[y as usize] = r;
+            y = next;
+        }
+        r
+    }
+    for f in &model.flows {
+        let (a, b) = (find(&mut root, f.from), find(&mut root, f.to));
+        if a != b {
+            root[a.max(b) as usize] = a.min(b);
+        }
+    }
+    let mut by_component: std::collections::BTreeMap<u32, Vec<NodeId>> = Default::default();
+    for s in model.nodes_of(NodeKind::Store) {
+        let r = find(&mut root, s);
+        by_component.entry(r).or_default().push(s);
+    }
+    let mut chunks: Vec<Vec<NodeId>> = Vec::new();
+    let mut current: Vec<NodeId> = Vec::new();
+    for (_, stores) in by_component {
+        if !current.is_empty() && current.len() + stores.len() > limit {
+            chunks.push(std::mem::take(&mut current));
+        }
+        current.extend(stores);
+    }
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+}
+
+/// A component's figures over one chunk of stores.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct StoreTotals {
+    pub(super) records: u64,
+    pub(super) exposure: f64,
+    /// Leaked stores.
+    pub(super) stores: u32,
+    /// Leaked sink stores (see [`Plan::sink_store`]), counted in the reach size here instead
+    /// of in the reach pass.
+    pub(super) sinks: u32,
+}
+
+/// The figures of some components over one chunk of stores: totals, and per population the
+/// chance that a person is untouched (`none[i * pops..(i + 1) * pops]` for the i-th).
+pub(super) struct StoreFigures {
+    pub(super) totals: Vec<StoreTotals>,
+    pub(super) none: Vec<f64>,
+}
+
+impl StoreFigures {
+    fn new(len: usize, pops: usize) -> StoreFigures {
+        StoreFigures {
+            totals: vec![StoreTotals::default(); len],
+            none: vec![1.0; len * pops],
+        }
+    }
+}
+
+/// Scratch space for counting one component's record sets.
+#[derive(Default)]
+pub(super) struct SetScratch {
+    pub(super) sets: Vec<SetId>,
+    pub(super) copies: Vec<crate::model::records::Holding>,
+}
+
+/// One chunk of stores, as the store pass sees it. A record set held whole in one store alone
+/// (a solo set) adds the same records to whoever reaches that store, so each store's solo sets
+/// are summed once per chunk; only the sets with copies in several stores (shared sets) are
+/// counted per component.
+pub(super) struct StoreChunk<'s> {
+    /// Chunk-local index of each store node (`u32::MAX` outside the chunk).
+    pub(super) local: &'s [u32],
+    /// Per chunk store: what its solo sets add (and whether it is a sink store), and per
+    /// population the chance they leave a person untouched (`pops` per store).
+    pub(super) solo: Vec<StoreTotals>,
+    pub(super) solo_none: Vec<f64>,
+    /// Shared sets of chunk store i: `shared[shared_at[i]..shared_at[i + 1]]`.
+    pub(super) shared_at: Vec<u32>,
+    pub(super) shared: Vec<SetId>,
+}
+
+impl<'s> StoreChunk<'s> {
+    fn new(plan: &Plan, stores: &[NodeId], local: &'s [u32]) -> StoreChunk<'s> {
+        let index = plan.index;
+        let pops = index.populations.len();
+        let mut part = StoreChunk {
+            local,
+            solo: Vec::with_capacity(stores.len()),
+            solo_none: Vec::with_capacity(stores.len() * pops),
+            shared_at: vec![0],
+            shared: Vec::new(),
+        };
+        let mut buf = Vec::new();
+        for &st in stores {
+            let mut t = StoreTotals {
+                sinks: plan.sink_store[st as usize] as u32,
+                ..StoreTotals::default()
+            };
+            let at = part.solo_none.len();
+            part.solo_none.resize(at + pops, 1.0);
+            for h in index.store_holdings(st) {
+                if !index.is_solo(h.set) {
+                    part.shared.push(h.set);
+                    continue;
+                }
+                let n = index.set_records(h.set, |x| x == st, &mut buf);
+                if n == 0 {
+                    continue;
+                }
+                t.records = t.records.saturating_add(n);
+                t.exposure += n as f64 * index.set_weight(h.set);
+                let (population, coverage) = index.set_subjects(h.set);
+                if population != NO_POPULATION {
+                    part.solo_none[at + population as usize] *= 1.0 - coverage;
+                }
+            }
+            part.solo.push(t);
+            part.shared_at.push(part.shared.len() as u32);
+        }
+        part
+    }
+
+    fn has(&self, bits: Row, st: NodeId) -> bool {
+        let l = self.local[st as usize] as usize;
+        l != u32::MAX as usize && bits.bits[l / WORD] >> (l % WORD) & 1 == 1
+    }
+
+    fn shared_of(&self, i: usize) -> &[SetId] {
+        &self.shared[self.shared_at[i] as usize..self.shared_at[i + 1] as usize]
+    }
+}
+
+impl Beyond<'_> {
+    /// Whether the component reaches store `st`.
+    fn has(&self, chunk: &Chunk, part: &StoreChunk, st: NodeId) -> bool {
+        part.has(self.bits, st)
+            || !self.whole && self.base.is_some_and(|d| part.has(chunk.of(d), st))
+    }
+}
+
+impl Plan<'_> {
+    /// A component's figures over a chunk of stores. They start from those of its dominant
+    /// successor (`rows` holds every row's), and only what it reaches beyond that successor is
+    /// added: the solo sets of those stores, and their shared sets recounted over their copies
+    /// (a set's copies all sit in one chunk). Its per-population figures are written to
+    /// `none`.
+    pub(super) fn store_totals(
+        &self,
+        chunk: &Chunk,
+        rows: &StoreFigures,
+        part: &StoreChunk,
+        reached: Beyond,
+        none: &mut [f64],
+        s: &mut SetScratch,
+    ) -> StoreTotals {
+        let index = self.index;
+        let pops = none.len();
+        let base = reached.base;
+        let mut t = match base {
+            Some(d) => {
+                let r = chunk.row[d] as usize;
+                none.copy_from_slice(&rows.none[r * pops..(r + 1) * pops]);
+                rows.totals[r]
+            }
+            None => {
+                none.fill(1.0);
+                StoreTotals::default()
+            }
+        };
+        t.stores = reached.count;
+        if reached.count == base.map_or(0, |d| chunk.count_of(d)) {
+            return t;
+        }
+        s.sets.clear();
+        for (w, word) in reached.extra_words(chunk) {
+            let mut extra = word;
+            while extra != 0 {
+                let i = w * WORD + extra.trailing_zeros() as usize;
+                extra &= extra - 1;
+                let solo = &part.solo[i];
+                t.records = t.records.saturating_add(solo.records);
+                t.exposure += solo.exposure;
+                t.sinks += solo.sinks;
+                for (n, f) in none.iter_mut().zip(&part.solo_none[i * pops..]) {
+                    *n *= f;
+                }
+                s.sets.extend_from_slice(part.shared_of(i));
+            }
+        }
+        s.sets.sort_unstable();
+        s.sets.dedup();
+        let base_bits = base.map(|d| chunk.of(d));
+        for &set in &s.sets {
+            let with = index.set_records(set, |st| reached.has(chunk, part, st), &mut s.copies);
+            let without = base_bits.map_or(0, |b| {
+                index.set_records(set, |st| part.has(b, st), &mut s.copies)
+            });
+            if with == without {
+                continue;
+            }
+            let weight = index.set_weight(set);
+            t.records = t.records.saturating_add(with).saturating_sub(without);
+            t.exposure += with as f64 * weight - without as f64 * weight;
+            let (population, coverage) = index.set_subjects(set);
+            if without == 0 && population != NO_POPULATION {
+                none[population as usize] *= 1.0 - coverage;
+            }
+        }
+        t
+    }
+
+    /// One chunk of stores: the rows and their figures (into `rows`), then the leaves' figures
+    /// in parallel, in blocks of [`LEAF_BLOCK`].
+    pub(super) fn store_chunk(
+        &self,
+        chunk: &mut Chunk,
+        rows: &mut StoreFigures,
+        part: &StoreChunk,
+    ) -> Vec<StoreFigures> {
+        let cond = &self.cond;
+        let pops = self.index.populations.len();
+        let own = |c: usize, set: &mut dyn FnMut(usize)| {
+            for &st in self.store_of_comp.of(c) {
+                let l = part.local[st as usize];
+                if l != u32::MAX {
+                    set(l as usize);
+                }
+            }
+        };
+        let target = |_: usize| None;
+        let mut none = vec![1.0; pops];
+        let mut s = SetScratch::default();
+        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+            let r = chunk.row[c] as usize;
+            let reached = Beyond::whole(cond, chunk, c);
+            let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
+            rows.totals[r] = t;
+            rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
+        });
+        let (chunk, rows) = (&*chunk, &*rows);
+        self.leaves
+            .par_chunks(LEAF_BLOCK)
+            .map_init(
+                || (Scratch::new(chunk.stride), SetScratch::default()),
+                |(scratch, s), block| {
+                    let mut out = StoreFigures::new(block.len(), pops);
+                    for (i, &c) in block.iter().enumerate() {
+                        let c = c as usize;
+                        let reached = chunk.leaf(cond, c, &own, &target, scratch);
+                        let none = &mut out.none[i * pops..(i + 1) * pops];
+                        out.totals[i] = self.store_totals(chunk, rows, part, reached, none, s);
+                    }
+                    out
+                },
+            )
+            .collect()
+    }
+}
+
+/// The store pass: per source, records, exposure, stores and sink stores reached, and the
+/// chance each person is untouched (`pops` per source), summed (multiplied) over the chunks
+/// in chunk order, with rows of `words` words.
+pub(super) fn store_pass(
+    plan: &Plan,
+    model: &Model,
+    chunks: &[Vec<NodeId>],
+    words: usize,
+    places: &[Place],
+) -> (Vec<SourceTotals>, Vec<f64>) {
+    let pops = plan.index.populations.len();
+    let mut chunk = Chunk::new(plan, words);
+    let mut totals = vec![SourceTotals::default(); places.len()];
+    let mut none = vec![1.0f64; places.len() * pops];
+    let mut row_figures = StoreFigures::new(plan.rows, pops);
+    let mut local = vec![u32::MAX; model.node_count()];
+    for part in chunks {
+        for (i, &st) in part.iter().enumerate() {
+            local[st as usize] = i as u32;
+        }
+        let view = StoreChunk::new(plan, part, &local);
+        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
+        let at = |place: Place| match place {
+            Place::Row(r) => (
+                &row_figures.totals[r],
+                &row_figures.none[r * pops..][..pops],
+            ),
+            Place::Leaf(b, i) => (&leaves[b].totals[i], &leaves[b].none[i * pops..][..pops]),
+        };
+        totals
+            .par_iter_mut()
+            .zip(places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(acc, &place)| {
+                let t = at(place).0;
+                acc.records = acc.records.saturating_add(t.records);
+                acc.exposure += t.exposure;
+                acc.stores += t.stores;
+                acc.reach += t.sinks as u64;
+            });
+        if pops > 0 {
+            none.par_chunks_mut(pops)
+                .zip(places)
+                .with_min_len(FOLD_BLOCK)
+                .for_each(|(acc, &place)| {
+                    for (a, v) in acc.iter_mut().zip(at(place).1) {
+                        *a *= v;
+                    }
+                });
+        }
+        for &st in part {
+            local[st as usize] = u32::MAX;
+        }
+    }
+    (totals, none)
+}
+
+/// A source's figures, summed over the chunks.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct SourceTotals {
+    pub(super) records: u64,
+    pub(super) exposure: f64,
+    pub(super) stores: u32,
+    /// Nodes reached beyond the source's own tree.
+    pub(super) reach: u64,
+}
