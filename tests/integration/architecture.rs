@@ -551,7 +551,6 @@ fn functions(text: &str) -> Vec<(String, usize, usize, bool)> {
 }
 
 #[test]
-#[ignore = "until the redesign branches land"]
 fn no_two_files_import_each_other() {
     let files = source_files();
     let deps = dependencies(&files);
@@ -616,7 +615,6 @@ fn the_checker_sees_cycles_and_skips_lineage() {
 }
 
 #[test]
-#[ignore = "until the redesign branches land"]
 fn no_source_file_is_over_800_lines() {
     let long: Vec<String> = source_files()
         .iter()
@@ -631,7 +629,6 @@ fn no_source_file_is_over_800_lines() {
 }
 
 #[test]
-#[ignore = "until the redesign branches land"]
 fn long_functions_say_why() {
     let mut long = Vec::new();
     for f in source_files() {
