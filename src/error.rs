@@ -38,6 +38,35 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// A JSON syntax or schema error in `file`, located where serde_json stopped, worded for
+    /// a person: an empty file is "not `expected`" (e.g. "an OpenGraph document"), a cut-off
+    /// one "ends too early".
+    pub fn from_json(file: &str, e: &serde_json::Error, expected: &str) -> Diagnostic {
+        let text = e.to_string();
+        let bare = match text.rfind(" at line ") {
+            Some(i) if e.line() > 0 => text[..i].to_string(),
+            _ => text,
+        };
+        let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
+            format!("the file is empty, not {expected}")
+        } else if e.is_eof() {
+            format!("the JSON ends too early (is the file truncated?): {bare}")
+        } else if e.is_io() {
+            format!("cannot read: {bare}")
+        } else {
+            bare
+        };
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: (e.line() > 0).then_some(e.line()),
+            column: (e.line() > 0).then_some(e.column().max(1)),
+            message,
+        }
+    }
+}
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Diagnostic, Error, Result, Severity};
+use crate::error::{Diagnostic, Error, Result};
 use crate::results::report::{saved_kind, ReportData, Saved, REPORT_SCHEMA};
 use crate::results::{RunReport, SCHEMA};
 
@@ -17,26 +17,8 @@ struct Probe {
 }
 
 fn problem(file: &str, e: &serde_json::Error) -> Error {
-    let text = e.to_string();
-    let bare = match text.rfind(" at line ") {
-        Some(i) if e.line() > 0 => text[..i].to_string(),
-        _ => text,
-    };
-    let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
-        "the file is empty, not a blastradius result".to_string()
-    } else if e.is_eof() {
-        format!("the JSON ends too early (is the file truncated?): {bare}")
-    } else {
-        bare
-    };
     Error::Invalid {
-        problems: vec![Diagnostic {
-            severity: Severity::Error,
-            file: file.to_string(),
-            line: (e.line() > 0).then_some(e.line()),
-            column: (e.line() > 0).then_some(e.column().max(1)),
-            message,
-        }],
+        problems: vec![Diagnostic::from_json(file, e, "a blastradius result")],
     }
 }
 

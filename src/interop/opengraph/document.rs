@@ -285,29 +285,9 @@ impl Document {
     }
 }
 
-/// A serde_json error as a located diagnostic.
+/// A JSON error in an OpenGraph file.
 pub(super) fn json_problem(file: &str, e: &serde_json::Error) -> Diagnostic {
-    let text = e.to_string();
-    let bare = match text.rfind(" at line ") {
-        Some(i) if e.line() > 0 => text[..i].to_string(),
-        _ => text,
-    };
-    let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
-        "the file is empty, not an OpenGraph document".to_string()
-    } else if e.is_eof() {
-        format!("the JSON ends too early (is the file truncated?): {bare}")
-    } else if e.is_io() {
-        format!("cannot read: {bare}")
-    } else {
-        bare
-    };
-    Diagnostic {
-        severity: Severity::Error,
-        file: file.to_string(),
-        line: (e.line() > 0).then_some(e.line()),
-        column: (e.line() > 0).then_some(e.column().max(1)),
-        message,
-    }
+    Diagnostic::from_json(file, e, "an OpenGraph document")
 }
 
 /// An error in `file` with no line: serde keeps no positions past parsing, so the message
