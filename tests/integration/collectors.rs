@@ -870,3 +870,59 @@ fn mapping_extension_errors_are_located_with_suggestions() {
         "{e}"
     );
 }
+
+/// AnsibleHound publishes no sample here: a document in its format (kinds and edges as its
+/// `link.go` writes them, source kind `AnsibleBase`).
+#[test]
+fn ansiblehound_host_groups_are_systems_and_jobs_reach_their_hosts() {
+    let doc = r#"{"metadata": {"source_kind": "AnsibleBase"}, "graph": {"nodes": [
+        {"id": "u1", "kinds": ["ATUser", "AnsibleBase"]}, {"id": "u2", "kinds": ["ATUser", "AnsibleBase"]},
+        {"id": "team", "kinds": ["ATTeam", "AnsibleBase"]},
+        {"id": "org", "kinds": ["ATOrganization", "AnsibleBase"]},
+        {"id": "inv", "kinds": ["ATInventory", "AnsibleBase"]},
+        {"id": "web", "kinds": ["ATGroup", "AnsibleBase"]},
+        {"id": "h1", "kinds": ["ATHost", "AnsibleBase"]}, {"id": "h2", "kinds": ["ATHost", "AnsibleBase"]},
+        {"id": "jt", "kinds": ["ATJobTemplate", "AnsibleBase"]},
+        {"id": "proj", "kinds": ["ATProject", "AnsibleBase"]},
+        {"id": "ssh", "kinds": ["ATCredential", "AnsibleBase"]}],
+       "edges": [
+        {"kind": "ATMember", "start": {"value": "u1"}, "end": {"value": "team"}},
+        {"kind": "ATMember", "start": {"value": "u2"}, "end": {"value": "org"}},
+        {"kind": "ATExecute", "start": {"value": "team"}, "end": {"value": "jt"}},
+        {"kind": "ATUses", "start": {"value": "jt"}, "end": {"value": "inv"}},
+        {"kind": "ATUses", "start": {"value": "jt"}, "end": {"value": "ssh"}},
+        {"kind": "ATUses", "start": {"value": "jt"}, "end": {"value": "proj"}},
+        {"kind": "ATContains", "start": {"value": "org"}, "end": {"value": "inv"}},
+        {"kind": "ATContains", "start": {"value": "inv"}, "end": {"value": "web"}},
+        {"kind": "ATContains", "start": {"value": "web"}, "end": {"value": "h1"}},
+        {"kind": "ATContains", "start": {"value": "inv"}, "end": {"value": "h2"}},
+        {"kind": "ATRead", "start": {"value": "u2"}, "end": {"value": "inv"}}]}}"#;
+    let imported = import_text(&[("ansible.json", doc)], &Mapping::default());
+    assert_eq!(
+        imported.summary.profile_line(),
+        "profile: AnsibleHound (from metadata.source_kind)\n"
+    );
+    let a = Analysis::new(imported.model);
+    let m = &a.model;
+    let kind = |id: &str| m.kind(m.node_id(id).unwrap());
+    assert_eq!(
+        kind("web"),
+        NodeKind::System,
+        "a host group is no people group"
+    );
+    assert_eq!(kind("team"), NodeKind::Group);
+    assert_eq!(kind("ssh"), NodeKind::Store);
+    let reach = |id: &str| -> BTreeSet<String> {
+        let wc = a.worst_case(&[m.node_id(id).unwrap()]);
+        wc.controlled.iter().map(|&n| m.id(n).to_string()).collect()
+    };
+    let expected: BTreeSet<String> = ["u1", "team", "jt", "inv", "web", "h1", "h2", "ssh"]
+        .map(String::from)
+        .into();
+    assert_eq!(reach("u1"), expected);
+    assert_eq!(
+        reach("u2"),
+        BTreeSet::from(["u2".to_string()]),
+        "read and org membership reach nothing"
+    );
+}
