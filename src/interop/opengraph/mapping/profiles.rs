@@ -48,9 +48,9 @@ const BUILT_IN: [(&str, &str); 9] = [
 pub(in crate::interop::opengraph) struct Profile {
     pub(in crate::interop::opengraph) name: String,
     /// `metadata.source_kind` values its collector writes.
-    source_kinds: Vec<String>,
+    pub(super) source_kinds: Vec<String>,
     /// Node and edge kinds that are its own (`SNOW_*`).
-    claims: Vec<Pattern>,
+    pub(super) claims: Vec<Pattern>,
     pub(super) rules: Rules,
 }
 
