@@ -76,13 +76,14 @@ fn opengraph_report(s: &ImportSummary, model: &Model, dir: &Path, lints: usize) 
     let unknown: usize = s.unknown_kinds.values().sum();
     format!(
         "Imported {} OpenGraph document{} ({} nodes, {} edges) into {}\n\
-         nodes: {}{}\n\
+         {}nodes: {}{}\n\
          links: {} attack steps, {} write links, {} flows; {} edges not traversable ignored; {} edges with a dangling end and {} self-loops skipped\n{}",
         s.documents,
         if s.documents == 1 { "" } else { "s" },
         s.nodes_read,
         s.edges_read,
         shown(dir),
+        s.profile_line(),
         counts(model),
         if unknown > 0 {
             format!(" ({unknown} of unmapped kinds, as systems)")

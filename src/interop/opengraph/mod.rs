@@ -35,6 +35,6 @@ mod results;
 pub mod vocab;
 
 pub use document::{read_document, read_inputs, Document, Prop, Props, Scalar};
-pub use import::{import, ImportSummary, Imported};
+pub use import::{import, ImportSummary, Imported, ProfileUse};
 pub use mapping::{load_mapping, parse_mapping, Mapping, DEFAULT_MAPPING};
 pub use results::{load_result, ResultOverlay};

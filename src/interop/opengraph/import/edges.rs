@@ -9,7 +9,7 @@ use super::index::{End, Index, OgNode};
 use super::reader::Reader;
 use super::{list_counts, Draft, ImportSummary};
 use crate::interop::opengraph::document::{warning, Prop, RawEdge, Scalar};
-use crate::interop::opengraph::mapping::Native;
+use crate::interop::opengraph::mapping::{EdgeRule, EndKinds, Native};
 use crate::interop::opengraph::vocab::{br, CUSTOM_EDGE_KIND};
 use crate::model::counted as plural;
 use crate::model::{Flow, Label, Link, LinkKind, NodeId, NodeKind};
@@ -28,6 +28,8 @@ const RESERVED_KEYS: [&str; 7] = [
 /// What the pass over the edges keeps as it goes.
 struct EdgePass<'n> {
     index: Index<'n>,
+    /// The merged nodes, for the kinds of an edge's ends.
+    nodes: &'n [OgNode],
     /// Each merged node's id in the model (none for the settings node).
     ids: &'n [Option<NodeId>],
     /// The first edge with an end that matches no node, or several, for the warning.
@@ -51,6 +53,7 @@ impl Draft<'_> {
     ) {
         let mut pass = EdgePass {
             index: Index::new(nodes),
+            nodes,
             ids,
             first_dangling: None,
             unmarked: BTreeMap::new(),
@@ -75,26 +78,39 @@ impl Draft<'_> {
         let mapping = self.mapping;
         let file = self.files[d].as_str();
         let at = format!("graph.edges[{i}] (`{}`)", e.kind);
-        let rule = if e.kind == CUSTOM_EDGE_KIND {
-            None
-        } else {
-            mapping.edge_rule(&e.kind)
+        let profile = self.profiles[d];
+        let rule_for = |ends: EndKinds| {
+            if e.kind == CUSTOM_EDGE_KIND {
+                None
+            } else {
+                mapping.edge_rule(&e.kind, ends, profile)
+            }
         };
         let marked = match e.properties.get("traversable") {
             Some(Prop::One(Scalar::Bool(b))) => Some(*b),
             _ => None,
         };
-        let native = rule.and_then(|r| r.link);
-        let traversable = rule.and_then(|r| r.traversable).or(marked);
-        let wanted = native.is_some() || traversable == Some(true);
+        let wanted_by = |rule: Option<&EdgeRule>| {
+            rule.and_then(|r| r.link).is_some()
+                || rule.and_then(|r| r.traversable).or(marked) == Some(true)
+        };
         let mut r = Reader {
             file,
             at,
             problems: &mut self.problems,
         };
-        let Some((a, b)) = pass.ends(e, wanted, &mut r, &mut self.summary) else {
+        // Whether an edge that dangles would have counted is judged without end conditions.
+        let endless = wanted_by(rule_for(None));
+        let Some((a, b)) = pass.ends(e, endless, &mut r, &mut self.summary) else {
             return;
         };
+        let (na, nb) = (&pass.nodes[a], &pass.nodes[b]);
+        let ka: Vec<&str> = na.kinds.iter().map(String::as_str).collect();
+        let kb: Vec<&str> = nb.kinds.iter().map(String::as_str).collect();
+        let rule = rule_for(Some((&ka, &kb)));
+        let native = rule.and_then(|r| r.link);
+        let traversable = rule.and_then(|r| r.traversable).or(marked);
+        let wanted = wanted_by(rule);
         if !wanted {
             self.summary.ignored_edges += 1;
             if marked.is_none() && rule.is_none() {

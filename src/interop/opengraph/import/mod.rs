@@ -18,12 +18,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::document::Document;
 use super::mapping::Mapping;
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::{Model, NodeKind};
+use crate::interop::opengraph::mapping::ProfileChoice;
+use crate::model::{counted, Model, NodeKind};
 
 /// Figures of one import, for the summary the CLI prints.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportSummary {
     pub documents: usize,
+    /// The collector profiles the documents were read with, in order of first use.
+    pub profiles: Vec<ProfileUse>,
+    /// Documents no profile recognised, read with the generic rules alone.
+    pub generic_documents: usize,
     pub nodes_read: usize,
     pub edges_read: usize,
     /// Nodes of the model, by kind.
@@ -45,6 +50,72 @@ pub struct ImportSummary {
     pub duplicate_edges: usize,
     /// Traversable edges from a node to itself, which gain nothing and are dropped.
     pub self_loops: usize,
+}
+
+/// A collector profile used by an import: its name, how it was recognised and for how many
+/// documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileUse {
+    pub name: String,
+    /// Documents recognised by their `metadata.source_kind`.
+    pub by_source_kind: usize,
+    /// Documents recognised by the kinds they hold.
+    pub by_kinds: usize,
+}
+
+impl ProfileUse {
+    /// How the profile's documents were recognised, e.g. `from metadata.source_kind`.
+    fn how(&self, one_document: bool) -> String {
+        let (s, k) = (self.by_source_kind, self.by_kinds);
+        let (a, b) = (
+            ProfileChoice::SourceKind.describe(),
+            ProfileChoice::KindPrefixes.describe(),
+        );
+        match (s, k) {
+            _ if one_document => (if s > 0 { a } else { b }).to_string(),
+            (_, 0) => format!("{}, {a}", counted(s, "document", "documents")),
+            (0, _) => format!("{}, {b}", counted(k, "document", "documents")),
+            _ => format!(
+                "{}: {s} {a}, {k} {b}",
+                counted(s + k, "document", "documents")
+            ),
+        }
+    }
+}
+
+impl ImportSummary {
+    /// The line that names the profiles used, such as
+    /// `profile: SnowHound (from metadata.source_kind)`; empty when no document was of a known
+    /// collector (blastradius's own export, a hand-made graph), which the generic rules read.
+    pub fn profile_line(&self) -> String {
+        if self.profiles.is_empty() {
+            return String::new();
+        }
+        let mut parts: Vec<String> = self
+            .profiles
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.how(self.documents == 1)))
+            .collect();
+        if self.generic_documents > 0 {
+            parts.push(format!(
+                "no collector recognised{}, generic rules",
+                if self.documents == 1 {
+                    String::new()
+                } else {
+                    format!(
+                        " ({})",
+                        counted(self.generic_documents, "document", "documents")
+                    )
+                }
+            ));
+        }
+        let label = if self.profiles.len() > 1 {
+            "profiles"
+        } else {
+            "profile"
+        };
+        format!("{label}: {}\n", parts.join("; "))
+    }
 }
 
 /// A model made from OpenGraph documents, with what the import noticed.
@@ -81,6 +152,8 @@ enum Target {
 /// to it; problems are collected over every phase and reported at the end.
 struct Draft<'a> {
     mapping: &'a Mapping,
+    /// Each document's collector profile, by index (none: generic rules).
+    profiles: Vec<Option<usize>>,
     /// The documents' names, by index, for messages.
     files: Vec<String>,
     model: Model,
@@ -93,12 +166,35 @@ impl<'a> Draft<'a> {
     fn new(docs: &[Document], mapping: &'a Mapping) -> Draft<'a> {
         let mut model = Model::default();
         model.probabilities.edge = mapping.default_p;
+        let recognised = mapping.recognise(docs);
+        let mut uses: Vec<ProfileUse> = Vec::new();
+        for (i, how) in recognised.iter().flatten() {
+            let name = &mapping.profiles[*i].name;
+            let at = match uses.iter().position(|u| &u.name == name) {
+                Some(at) => at,
+                None => {
+                    uses.push(ProfileUse {
+                        name: name.clone(),
+                        by_source_kind: 0,
+                        by_kinds: 0,
+                    });
+                    uses.len() - 1
+                }
+            };
+            match how {
+                ProfileChoice::SourceKind => uses[at].by_source_kind += 1,
+                ProfileChoice::KindPrefixes => uses[at].by_kinds += 1,
+            }
+        }
         Draft {
             mapping,
+            profiles: recognised.iter().map(|r| r.map(|(i, _)| i)).collect(),
             files: docs.iter().map(|d| d.name.clone()).collect(),
             model,
             summary: ImportSummary {
                 documents: docs.len(),
+                profiles: uses,
+                generic_documents: recognised.iter().filter(|r| r.is_none()).count(),
                 ..ImportSummary::default()
             },
             problems: Vec::new(),

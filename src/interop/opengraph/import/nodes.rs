@@ -70,6 +70,7 @@ impl Draft<'_> {
     pub(super) fn classify(&mut self, nodes: &[OgNode]) -> Vec<Target> {
         let mapping = self.mapping;
         let summary = &mut self.summary;
+        let profiles = &self.profiles;
         nodes
             .iter()
             .map(|n| {
@@ -83,7 +84,7 @@ impl Draft<'_> {
                     return Target::Node(k, true);
                 }
                 let kinds: Vec<&str> = n.kinds.iter().map(String::as_str).collect();
-                match mapping.kind_rule(&kinds) {
+                match mapping.kind_rule(&kinds, profiles[n.doc]) {
                     Some(rule) => Target::Node(rule.kind, false),
                     None => {
                         let primary = n
@@ -118,7 +119,11 @@ impl Draft<'_> {
             ids[i] = Some(node);
             *self.summary.nodes.entry(kind.as_str()).or_default() += 1;
             let kinds: Vec<&str> = n.kinds.iter().map(String::as_str).collect();
-            let rule = if own { None } else { mapping.kind_rule(&kinds) };
+            let rule = if own {
+                None
+            } else {
+                mapping.kind_rule(&kinds, self.profiles[n.doc])
+            };
             let mut r = Reader {
                 file: &self.files[n.doc],
                 at: n.at(),

@@ -30,9 +30,14 @@ pub(super) fn read_records(
             br::RETENTION_DAYS,
         )
     } else {
+        // A kind's own count property (SnowHound's `rows`) before the mapping-wide name.
+        let count_key = rule
+            .and_then(|r| r.records_from.as_deref())
+            .filter(|k| props.get(k).is_some())
+            .unwrap_or(names.records.as_str());
         (
             names.category.as_str(),
-            names.records.as_str(),
+            count_key,
             names.per_day.as_str(),
             names.retention_days.as_str(),
         )
@@ -80,8 +85,12 @@ pub(super) fn read_records(
         }
         None => {
             let fallback = rule
-                .and_then(|r| r.records.first())
-                .map_or("unclassified".to_string(), |t| t.category.clone());
+                .and_then(|r| r.category.clone())
+                .or_else(|| {
+                    rule.and_then(|r| r.records.first())
+                        .map(|t| t.category.clone())
+                })
+                .unwrap_or_else(|| "unclassified".to_string());
             vec![fallback; n]
         }
     };

@@ -12,12 +12,20 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{did_you_mean, Error, Result};
+use crate::interop::opengraph::document::Document;
 use crate::load::model::flatten_weights;
 use crate::load::source::Source;
 use crate::model::{Access, Amount, LinkKind, Mfa, NodeKind};
 
+mod edge_rules;
+mod profiles;
+
+pub(crate) use edge_rules::EndKinds;
+use edge_rules::{find_edge, read_edge_rules};
+pub(super) use profiles::{Profile, ProfileChoice};
+
 /// The built-in mapping, in the format of a `--mapping` file.
-pub const DEFAULT_MAPPING: &str = include_str!("default_mapping.toml");
+pub const DEFAULT_MAPPING: &str = include_str!("../profiles/default.toml");
 
 /// A kind name, exact or with `*` wildcards.
 #[derive(Debug, Clone)]
@@ -74,6 +82,11 @@ pub(super) struct KindRule {
     pub(super) mfa: Option<Mfa>,
     pub(super) records: Vec<RecordTemplate>,
     pub(super) retention_days: Option<u32>,
+    /// The node property that holds the store's record count (SnowHound's `rows`), read
+    /// before the mapping-wide `[properties] records`.
+    pub(super) records_from: Option<String>,
+    /// The category of records counted from a property, when the node names none.
+    pub(super) category: Option<String>,
 }
 
 /// A blastradius link an edge kind may become.
@@ -176,6 +189,10 @@ pub(super) struct EdgeRule {
     pub(super) traversable: Option<bool>,
     pub(super) p: Option<f64>,
     pub(super) link: Option<Native>,
+    /// Kinds the start must have (any of them, patterns allowed); empty: any start.
+    from: Vec<Pattern>,
+    /// Kinds the end must have; empty: any end.
+    to: Vec<Pattern>,
 }
 
 /// Rules of one mapping file.
@@ -229,12 +246,16 @@ pub struct Mapping {
     pub(super) properties: PropertyNames,
     /// The mapping file's rules first, then the built-in ones.
     pub(super) tiers: Vec<Rules>,
+    /// The built-in collector profiles, consulted after the mapping file and before the
+    /// generic built-in rules.
+    pub(super) profiles: Vec<Profile>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMapping {
     org: Option<RawMapOrg>,
+    profile: Option<toml::Table>,
     categories: Option<toml::Table>,
     defaults: Option<RawDefaults>,
     properties: Option<RawPropertyNames>,
@@ -272,8 +293,15 @@ struct RawPropertyNames {
 impl Default for Mapping {
     /// The built-in mapping alone.
     fn default() -> Mapping {
-        parse_mapping_over(None, DEFAULT_MAPPING, "built-in mapping")
-            .expect("the built-in mapping is valid")
+        static BUILT_IN: std::sync::OnceLock<Mapping> = std::sync::OnceLock::new();
+        BUILT_IN
+            .get_or_init(|| {
+                let mut m = parse_mapping_over(None, DEFAULT_MAPPING, "built-in mapping")
+                    .expect("the built-in mapping is valid");
+                m.profiles = profiles::built_in();
+                m
+            })
+            .clone()
     }
 }
 
@@ -320,6 +348,17 @@ fn whole(src: &mut Source, v: &toml::Value, span: &Range<usize>, what: &str) -> 
     }
 }
 
+/// The fields a `[kinds]` rule may have.
+const KIND_FIELDS: [&str; 7] = [
+    "as",
+    "service",
+    "mfa",
+    "records",
+    "records_from",
+    "category",
+    "retention_days",
+];
+
 fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> Option<KindRule> {
     let span = value.span();
     let at = || Some(span.clone());
@@ -329,6 +368,8 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
         mfa: None,
         records: Vec::new(),
         retention_days: None,
+        records_from: None,
+        category: None,
     };
     let table = match value.get_ref() {
         toml::Value::String(s) => {
@@ -383,6 +424,12 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
                     whole(src, v, &span, &format!("[kinds] `{key}` retention_days"))
                         .map(|d| d.min(u32::MAX as u64) as u32)
             }
+            ("records_from", toml::Value::String(s)) if !s.trim().is_empty() => {
+                rule.records_from = Some(s.trim().to_string())
+            }
+            ("category", toml::Value::String(s)) if !s.trim().is_empty() => {
+                rule.category = Some(s.trim().to_string())
+            }
             ("records", toml::Value::Array(sets)) => {
                 for set in sets {
                     match read_template(src, key, set, &span) {
@@ -391,7 +438,7 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
                     }
                 }
             }
-            (f @ ("as" | "service" | "mfa" | "records"), v) => {
+            (f @ ("as" | "service" | "mfa" | "records" | "records_from" | "category"), v) => {
                 src.error(
                     at(),
                     format!(
@@ -405,8 +452,8 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
                 src.error(
                     at(),
                     format!(
-                        "[kinds] `{key}`: unknown field `{f}`; expected as, service, mfa, records or retention_days{}",
-                        did_you_mean(f, ["as", "service", "mfa", "records", "retention_days"])
+                        "[kinds] `{key}`: unknown field `{f}`; expected as, service, mfa, records, records_from, category or retention_days{}",
+                        did_you_mean(f, KIND_FIELDS)
                     ),
                 );
                 ok = false;
@@ -420,7 +467,8 @@ fn read_kind_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> 
         );
         ok = false;
     }
-    if !rule.records.is_empty() && rule.kind != NodeKind::Store {
+    let holds = !rule.records.is_empty() || rule.records_from.is_some() || rule.category.is_some();
+    if holds && rule.kind != NodeKind::Store {
         src.error(at(), format!("[kinds] `{key}`: only stores hold records"));
         ok = false;
     }
@@ -481,73 +529,13 @@ fn read_template(
     })
 }
 
-fn read_edge_rule(src: &mut Source, key: &str, value: &Spanned<toml::Value>) -> Option<EdgeRule> {
-    let span = value.span();
-    let Some(table) = value.get_ref().as_table() else {
-        src.error(
-            Some(span),
-            format!("[edges] `{key}` must be a table such as {{ traversable = true, p = 0.8 }}"),
-        );
-        return None;
-    };
-    let mut rule = EdgeRule::default();
-    let mut ok = true;
-    for (field, v) in table {
-        match (field.as_str(), v) {
-            ("traversable", toml::Value::Boolean(b)) => rule.traversable = Some(*b),
-            ("p", v) => match v.as_float().or(v.as_integer().map(|i| i as f64)) {
-                Some(p) if (0.0..=1.0).contains(&p) => rule.p = Some(p),
-                _ => {
-                    src.error(
-                        Some(span.clone()),
-                        format!(
-                            "[edges] `{key}`: p must be a probability between 0 and 1, not {v}"
-                        ),
-                    );
-                    ok = false;
-                }
-            },
-            ("link", toml::Value::String(s)) => match Native::parse(s) {
-                Some(n) => rule.link = Some(n),
-                None => {
-                    src.error(
-                        Some(span.clone()),
-                        format!(
-                            "[edges] `{key}`: unknown link `{s}`; expected one of {}{}",
-                            Native::NAMES.join(", "),
-                            did_you_mean(s, Native::NAMES)
-                        ),
-                    );
-                    ok = false;
-                }
-            },
-            (f, _) => {
-                let known = ["traversable", "p", "link"];
-                let msg = if known.contains(&f) {
-                    format!(
-                        "[edges] `{key}`: `{f}` has the wrong type ({})",
-                        v.type_str()
-                    )
-                } else {
-                    format!(
-                        "[edges] `{key}`: unknown field `{f}`; expected traversable, p or link{}",
-                        did_you_mean(f, known)
-                    )
-                };
-                src.error(Some(span.clone()), msg);
-                ok = false;
-            }
-        }
-    }
-    ok.then_some(rule)
-}
-
 fn parse_mapping_over(base: Option<Mapping>, text: &str, name: &str) -> Result<Mapping> {
     let mut src = Source::new(name, text.to_string());
     let raw: RawMapping = toml::from_str(text).map_err(|e| Error::Syntax {
         path: name.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;
+    let user_file = base.is_some();
     let mut m = base.unwrap_or(Mapping {
         name: None,
         program_age_days: None,
@@ -562,7 +550,14 @@ fn parse_mapping_over(base: Option<Mapping>, text: &str, name: &str) -> Result<M
             mfa: "mfa".into(),
         },
         tiers: Vec::new(),
+        profiles: Vec::new(),
     });
+    if user_file && raw.profile.is_some() {
+        src.error(
+            None,
+            "[profile] is read only in the built-in collector profiles; a mapping file's rules apply to every document".to_string(),
+        );
+    }
     if let Some(org) = raw.org {
         if org.name.is_some() {
             m.name = org.name;
@@ -627,7 +622,7 @@ fn parse_mapping_over(base: Option<Mapping>, text: &str, name: &str) -> Result<M
         }
     }
     for (key, value) in &raw.edges {
-        if let Some(rule) = read_edge_rule(&mut src, key, value) {
+        for rule in read_edge_rules(&mut src, key, value).unwrap_or_default() {
             rules.edges.push((Pattern { text: key.clone() }, rule));
         }
     }
@@ -641,83 +636,61 @@ fn parse_mapping_over(base: Option<Mapping>, text: &str, name: &str) -> Result<M
 }
 
 impl Mapping {
-    pub(super) fn kind_rule(&self, kinds: &[&str]) -> Option<&KindRule> {
-        self.tiers.iter().find_map(|t| Rules::find(&t.kinds, kinds))
+    /// The rule tiers in the order they are consulted for a document of `profile`: the
+    /// mapping file's, the document's profile, the profiles that claim one of `kinds`, then
+    /// the generic built-in rules.
+    fn tiers_for(&self, profile: Option<usize>, kinds: &[&str]) -> Vec<&Rules> {
+        let (generic, user) = match self.tiers.split_last() {
+            Some((g, u)) => (Some(g), u),
+            None => (None, &[][..]),
+        };
+        let own = profile.and_then(|p| self.profiles.get(p));
+        let claiming = self
+            .profiles
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| Some(*i) != profile && p.claims(kinds))
+            .map(|(_, p)| &p.rules);
+        user.iter()
+            .chain(own.map(|p| &p.rules))
+            .chain(claiming)
+            .chain(generic)
+            .collect()
     }
 
-    pub(super) fn edge_rule(&self, kind: &str) -> Option<&EdgeRule> {
-        self.tiers
-            .iter()
-            .find_map(|t| Rules::find(&t.edges, &[kind]))
+    /// The rule for a node of these kinds, in a document of `profile`.
+    pub(super) fn kind_rule(&self, kinds: &[&str], profile: Option<usize>) -> Option<&KindRule> {
+        self.tiers_for(profile, kinds)
+            .into_iter()
+            .find_map(|t| Rules::find(&t.kinds, kinds))
+    }
+
+    /// The rule for an edge of `kind` whose ends have these kinds (none when an end is not
+    /// known), in a document of `profile`. Profiles that claim the edge's kind or its ends'
+    /// kinds are consulted after the document's own (an AD `MemberOf` in a ConfigManBearPig
+    /// file is read by the Active Directory profile).
+    pub(super) fn edge_rule(
+        &self,
+        kind: &str,
+        ends: EndKinds,
+        profile: Option<usize>,
+    ) -> Option<&EdgeRule> {
+        let mut kinds = vec![kind];
+        if let Some((a, b)) = ends {
+            kinds.extend(a.iter().chain(b));
+        }
+        self.tiers_for(profile, &kinds)
+            .into_iter()
+            .find_map(|t| find_edge(&t.edges, kind, ends))
+    }
+
+    /// Each document's profile and how it was recognised (none: the generic rules alone).
+    pub(super) fn recognise(&self, docs: &[Document]) -> Vec<Option<(usize, ProfileChoice)>> {
+        docs.iter()
+            .map(|d| profiles::recognise(&self.profiles, d))
+            .collect()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_builtin_mapping_is_valid() {
-        let m = Mapping::default();
-        assert_eq!(m.kind_rule(&["GH_User"]).unwrap().kind, NodeKind::Account);
-        assert_eq!(
-            m.kind_rule(&["GH_RepoRole", "GH_Role"]).unwrap().kind,
-            NodeKind::Group
-        );
-        assert_eq!(
-            m.kind_rule(&["AZResourceGroup"]).unwrap().kind,
-            NodeKind::System
-        );
-        assert_eq!(
-            m.kind_rule(&["GH_OrgSecret", "GH_Secret"]).unwrap().kind,
-            NodeKind::Store
-        );
-        assert!(m.kind_rule(&["Printer"]).is_none());
-    }
-
-    #[test]
-    fn patterns_match_with_wildcards_anywhere() {
-        let p = |t: &str| Pattern { text: t.into() };
-        assert!(p("*User").matches("GH_User"));
-        assert!(!p("*User").matches("GH_Users"));
-        assert!(p("GH_*").matches("GH_"));
-        assert!(p("A*B*C").matches("AxxBxxC"));
-        assert!(!p("A*B*C").matches("AxxC"));
-        assert!(!p("AB*BA").matches("ABA"));
-    }
-
-    #[test]
-    fn a_mapping_file_wins_over_the_builtin_rules() {
-        let m = parse_mapping(
-            "[kinds]\nGH_Role = \"system\"\n\"Foo*\" = { as = \"store\", records = [{ category = \"x\", count = 3 }] }\n",
-            "map.toml",
-        )
-        .unwrap();
-        assert_eq!(
-            m.kind_rule(&["GH_RepoRole", "GH_Role"]).unwrap().kind,
-            NodeKind::System
-        );
-        assert_eq!(m.kind_rule(&["FooBar"]).unwrap().records.len(), 1);
-        assert_eq!(m.kind_rule(&["GH_User"]).unwrap().kind, NodeKind::Account);
-    }
-
-    #[test]
-    fn mapping_errors_have_lines_and_suggestions() {
-        let err = parse_mapping(
-            "[kinds]\nGH_User = \"acount\"\n[edges]\nX = { link = \"membr\" }\n",
-            "map.toml",
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("map.toml:2:11: error: [kinds] `GH_User`: unknown kind `acount`"),
-            "{err}"
-        );
-        assert!(err.contains("did you mean `account`?"), "{err}");
-        assert!(
-            err.contains("map.toml:4:5: error: [edges] `X`: unknown link `membr`"),
-            "{err}"
-        );
-        assert!(err.contains("did you mean `member`?"), "{err}");
-    }
-}
+mod tests;
