@@ -299,6 +299,14 @@ pub fn import_collection(
             problems: reading.problems,
         });
     }
+    let last_sharphound = reading
+        .docs
+        .iter_mut()
+        .rev()
+        .find(|d| d.source_kind.as_deref() == Some(sharphound::SOURCE_KIND));
+    if let Some(last) = last_sharphound {
+        reading.sharphound.finish(last);
+    }
     let mut imported = opengraph::import(reading.docs, mapping)?;
     let model = &mut imported.model;
     for id in reading.sharphound.service_accounts() {

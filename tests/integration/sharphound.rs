@@ -73,7 +73,10 @@ fn the_hand_made_lab_gives_exactly_the_steps_bloodhound_would_follow() {
         ids_of(&m, NodeKind::Account),
         set(&[&u("1101"), &u("1102"), &u("1103")])
     );
-    assert_eq!(ids_of(&m, NodeKind::Group), set(&[&u("512"), &u("1200")]));
+    assert_eq!(
+        ids_of(&m, NodeKind::Group),
+        set(&[&u("512"), &u("1200"), &u("1300")])
+    );
     assert_eq!(
         ids_of(&m, NodeKind::System),
         set(&[&u("2001"), &u("2002"), d, "GPO-1"])
@@ -89,11 +92,16 @@ fn the_hand_made_lab_gives_exactly_the_steps_bloodhound_would_follow() {
         step("ForceChangePassword", &u("1101"), &u("1102")),
         step("ReadLAPSPassword", &u("1101"), &u("2001")),
         step("WriteDACL", &u("1103"), "GPO-1"),
-        // HELPDESK holds GetChanges and GetChangesAll on the domain; ALICE only GetChanges.
+        // HELPDESK holds GetChanges and GetChangesAll on the domain. SVC_SQL holds GetChanges
+        // and gets GetChangesAll through REPLICATORS: a step of its own. ALICE (GetChanges) and
+        // OLD (HELPDESK as primary group) are in HELPDESK, which has both: MemberOf leads there.
         step("DCSync", &u("1200"), d),
+        step("DCSync", &u("1102"), d),
         // Members, local groups (v5 LocalAdmins; v6 RID 555; USERS and IGNOREME are not steps).
         step("MemberOf", &u("1102"), &u("512")),
+        step("MemberOf", &u("1102"), &u("1300")),
         step("MemberOf", &u("1101"), &u("1200")),
+        step("MemberOf", &u("1103"), &u("1200")),
         step("AdminTo", &u("1200"), &u("2001")),
         step("CanRDP", &u("1103"), &u("2002")),
         // Sessions (the same one in two lists counts once), delegation, SQL admin.
@@ -149,7 +157,7 @@ fn import_names_each_format_and_joins_sharphound_with_opengraph_by_sid() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stdout
-            .contains("sharphound.zip: SharpHound CE v5+v6: 6 files (9 objects"),
+            .contains("sharphound.zip: SharpHound CE v5+v6: 6 files (10 objects"),
         "{}",
         out.stdout
     );
@@ -159,9 +167,9 @@ fn import_names_each_format_and_joins_sharphound_with_opengraph_by_sid() {
         "{}",
         out.stdout
     );
-    // 9 SharpHound objects and the database: the user is one node.
+    // 10 SharpHound objects and the database: the user is one node.
     assert!(
-        out.stdout.contains("3 accounts, 2 groups, 5 systems"),
+        out.stdout.contains("3 accounts, 3 groups, 5 systems"),
         "{}",
         out.stdout
     );
@@ -421,6 +429,7 @@ fn expected_lab() -> Expected {
     let mut objects: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut steps = BTreeSet::new();
     let mut spn_users = BTreeSet::new();
+    let mut replication: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for (_, doc) in zip_json(&sharphound_zip()) {
         let ty = doc["meta"]["type"].as_str().unwrap().to_string();
         assert_eq!(doc["meta"]["version"], 6);
@@ -435,6 +444,9 @@ fn expected_lab() -> Expected {
             };
             for m in arr(&o["Members"]) {
                 add("MemberOf", s(&m["ObjectIdentifier"]).unwrap(), id.clone());
+            }
+            if let Some(g) = s(&o["PrimaryGroupSID"]) {
+                add("MemberOf", id.clone(), g);
             }
             if let Some(p) = s(&o["ContainedBy"]["ObjectIdentifier"]) {
                 add("Contains", p, id.clone());
@@ -493,7 +505,6 @@ fn expected_lab() -> Expected {
                     add("SQLAdmin", id.clone(), s(&t["ComputerSID"]).unwrap());
                 }
             }
-            let mut replication: HashMap<String, BTreeSet<String>> = HashMap::new();
             for a in arr(&o["Aces"]) {
                 let (p, r) = (s(&a["PrincipalSID"]).unwrap(), s(&a["RightName"]).unwrap());
                 if PATHFINDING_ACES.contains(&r.as_str()) {
@@ -505,16 +516,48 @@ fn expected_lab() -> Expected {
                     add(k, p.clone(), id.clone());
                 }
                 if ty == "domains" {
-                    replication.entry(p).or_default().insert(r);
-                }
-            }
-            for (p, rights) in replication {
-                if rights.contains("GetChanges") && rights.contains("GetChangesAll") {
-                    add("DCSync", p, id.clone());
+                    replication.entry((id.clone(), p)).or_default().insert(r);
                 }
             }
         }
     }
+    // DCSync: both replication rights, held directly or through groups (transitively); a
+    // principal whose one group already holds both gets no step of its own.
+    let mut groups_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, a, b) in &steps {
+        if k == "MemberOf" {
+            groups_of.entry(a.clone()).or_default().push(b.clone());
+        }
+    }
+    let domains: BTreeSet<String> = replication.keys().map(|(d, _)| d.clone()).collect();
+    let mut principals: BTreeSet<String> = groups_of.keys().cloned().collect();
+    principals.extend(replication.keys().map(|(_, p)| p.clone()));
+    let mut dcsync = Vec::new();
+    for p in &principals {
+        let mut closure = BTreeSet::from([p.clone()]);
+        let mut todo = vec![p.clone()];
+        while let Some(x) = todo.pop() {
+            for g in groups_of.get(&x).into_iter().flatten() {
+                if closure.insert(g.clone()) {
+                    todo.push(g.clone());
+                }
+            }
+        }
+        for d in &domains {
+            let rights = |x: &String| replication.get(&(d.clone(), x.clone()));
+            let both = |r: &BTreeSet<&String>| {
+                r.iter().any(|x| *x == "GetChanges") && r.iter().any(|x| *x == "GetChangesAll")
+            };
+            let all: BTreeSet<&String> = closure.iter().filter_map(rights).flatten().collect();
+            let via_one_group = closure
+                .iter()
+                .any(|x| x != p && rights(x).is_some_and(|r| both(&r.iter().collect())));
+            if both(&all) && !via_one_group {
+                dcsync.push(("DCSync".to_string(), p.clone(), d.clone()));
+            }
+        }
+    }
+    steps.extend(dcsync);
     // Steps between collected objects only (others dangle), and none from a node to itself.
     let all: BTreeSet<&String> = objects.values().flatten().collect();
     let steps = steps
@@ -562,9 +605,10 @@ fn the_mayyhem_sharphound_zip_imports_every_object_and_step_of_its_raw_json() {
         *by_kind.entry(k.as_str()).or_default() += 1;
     }
     eprintln!("{} steps: {by_kind:?}", steps.len());
-    // Memberships (35 raw, SOURCE.md) and the one DCSync principal (BUILTIN\Administrators).
-    assert_eq!(by_kind["MemberOf"], 35);
-    assert_eq!(by_kind["DCSync"], 1);
+    // Memberships: 35 listed in groups (SOURCE.md) and 24 primary groups (9 users, 15
+    // computers); and the one DCSync principal (BUILTIN\Administrators).
+    assert_eq!(by_kind["MemberOf"], 35 + 24);
+    assert_eq!(by_kind["DCSync"], 2);
 }
 
 /// Ids of the `MSSQL_Database` nodes in the OpenGraph files of the lab.

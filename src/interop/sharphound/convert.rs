@@ -51,11 +51,18 @@ pub(super) struct Converter<'r> {
 
 impl Converter<'_> {
     /// Adds an edge once per (kind, start, end) over every SharpHound file read so far.
-    fn edge(&mut self, kind: &str, start: &str, end: &str, traversable: bool) {
+    pub(super) fn edge(&mut self, kind: &str, start: &str, end: &str, traversable: bool) {
         let key = (kind.to_string(), start.to_string(), end.to_string());
         if !self.reader.seen.insert(key) {
             self.reader.summary.duplicate_edges += 1;
             return;
+        }
+        if kind == "MemberOf" {
+            self.reader
+                .member_of
+                .entry(start.to_string())
+                .or_default()
+                .push(end.to_string());
         }
         let counts = if traversable {
             &mut self.reader.summary.attack_edges
@@ -154,6 +161,14 @@ impl Converter<'_> {
         for m in o.members.iter().flatten().filter_map(id_of) {
             self.edge("MemberOf", m, id, true);
         }
+        // A user's or computer's primary group (Domain Users, Domain Computers, Domain
+        // Controllers) is not listed in the group's `Members`; BloodHound's ingest makes the
+        // same MemberOf edge from `PrimaryGroupSID`.
+        if let Some(group) = o.primary_group.as_deref().map(str::trim) {
+            if !group.is_empty() {
+                self.edge("MemberOf", id, group, true);
+            }
+        }
         if let Some(parent) = o.contained_by.as_ref().and_then(id_of) {
             self.edge("Contains", parent, id, true);
         }
@@ -215,10 +230,9 @@ impl Converter<'_> {
         self.aces(id, object_type, o);
     }
 
-    /// The ACEs: each right an edge from the principal; on a domain, GetChanges and
-    /// GetChangesAll held by the same principal make a DCSync step.
+    /// The ACEs: each right an edge from the principal. Replication rights on a domain are
+    /// kept for [`Reader::finish`], which combines them into DCSync steps.
     fn aces(&mut self, id: &str, object_type: &str, o: &RawObject) {
-        let mut replication: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for ace in o.aces.iter().flatten() {
             let (Some(principal), Some(right)) = (ace.principal.as_deref(), ace.right.as_deref())
             else {
@@ -230,17 +244,60 @@ impl Converter<'_> {
             }
             let (kind, traversable) = ace_edge(right);
             self.edge(kind, principal, id, traversable);
-            if object_type == "domains" && DCSYNC_PARTS.contains(&right) {
-                replication
-                    .entry(principal.to_string())
-                    .or_default()
-                    .insert(right.to_string());
-            }
-        }
-        for (principal, rights) in replication {
-            if DCSYNC_PARTS.iter().all(|r| rights.contains(*r)) {
-                self.edge("DCSync", &principal, id, true);
+            if object_type == "domains" {
+                if let Some(part) = DCSYNC_PARTS.iter().position(|p| *p == right) {
+                    self.reader
+                        .replication
+                        .insert((id.to_string(), principal.to_string(), part));
+                }
             }
         }
     }
+}
+
+/// The DCSync steps of everything read: a principal reaches a domain when it holds both
+/// [`DCSYNC_PARTS`] on it, itself or through the groups it is a member of (BloodHound's DCSync
+/// post-processing counts rights held through membership, edges/dcsync). A principal whose
+/// both rights come from one group it is in gets no step of its own: the group has it, and
+/// `MemberOf` leads there.
+pub(super) fn dcsync_steps(
+    replication: &BTreeSet<(String, String, usize)>,
+    member_of: &BTreeMap<String, Vec<String>>,
+) -> BTreeSet<(String, String)> {
+    // Rights held directly, by domain and principal: a bit per part.
+    let mut direct: BTreeMap<(&str, &str), u8> = BTreeMap::new();
+    for (domain, principal, part) in replication {
+        *direct
+            .entry((domain.as_str(), principal.as_str()))
+            .or_default() |= 1 << part;
+    }
+    let domains: BTreeSet<&str> = direct.keys().map(|(d, _)| *d).collect();
+    let both = (1u8 << DCSYNC_PARTS.len()) - 1;
+    let mut steps = BTreeSet::new();
+    let principals: BTreeSet<&str> = member_of
+        .keys()
+        .map(String::as_str)
+        .chain(direct.keys().map(|(_, p)| *p))
+        .collect();
+    for principal in principals {
+        // The principal and every group it is in, transitively.
+        let mut closure = BTreeSet::from([principal]);
+        let mut stack = vec![principal];
+        while let Some(x) = stack.pop() {
+            for g in member_of.get(x).into_iter().flatten() {
+                if closure.insert(g.as_str()) {
+                    stack.push(g.as_str());
+                }
+            }
+        }
+        for &domain in &domains {
+            let held = |p: &str| direct.get(&(domain, p)).copied().unwrap_or(0);
+            let combined = closure.iter().fold(0, |acc, p| acc | held(p));
+            let one_group_has_both = closure.iter().any(|p| *p != principal && held(p) == both);
+            if combined == both && !one_group_has_both {
+                steps.insert((principal.to_string(), domain.to_string()));
+            }
+        }
+    }
+    steps
 }

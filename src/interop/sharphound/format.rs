@@ -252,6 +252,8 @@ pub(super) struct RawObject {
     pub(super) aces: Option<Vec<RawAce>>,
     #[serde(default)]
     pub(super) members: Option<Vec<TypedId>>,
+    #[serde(rename = "PrimaryGroupSID", default)]
+    pub(super) primary_group: Option<String>,
     #[serde(default)]
     pub(super) contained_by: Option<TypedId>,
     #[serde(default)]

@@ -67,6 +67,10 @@ pub struct SharpHoundSummary {
 pub struct Reader {
     seen: HashSet<(String, String, String)>,
     service_accounts: BTreeSet<String>,
+    /// Replication rights on domains: (domain, principal, index in `DCSYNC_PARTS`).
+    replication: BTreeSet<(String, String, usize)>,
+    /// Every `MemberOf` made: member → groups.
+    member_of: BTreeMap<String, Vec<String>>,
     pub summary: SharpHoundSummary,
 }
 
@@ -97,6 +101,22 @@ impl Reader {
         } else {
             Err(c.problems)
         }
+    }
+
+    /// Adds to `last` (the last document this reader made) the steps that need every file
+    /// read first: DCSync, from replication rights held directly or through group membership.
+    pub fn finish(&mut self, last: &mut Document) {
+        let steps = convert::dcsync_steps(&self.replication, &self.member_of);
+        let name = last.name.clone();
+        let mut c = Converter {
+            reader: self,
+            doc: std::mem::replace(last, Document::new(&name, Some(SOURCE_KIND))),
+            problems: Vec::new(),
+        };
+        for (principal, domain) in &steps {
+            c.edge("DCSync", principal, domain, true);
+        }
+        *last = c.doc;
     }
 
     /// Ids of the users with an SPN: service accounts.

@@ -94,8 +94,8 @@ pub fn local_group_edge(group_sid: &str) -> Option<&'static str> {
 pub const IGNORED_LOCAL_GROUP: &str = "IGNOREME";
 
 // Every other edge this reader makes, each a BloodHound pathfinding edge:
-// - `MemberOf` (member → group, from `Members`): a member has the group's rights
-//   (edges/memberof).
+// - `MemberOf` (member → group, from `Members` and each user's and computer's
+//   `PrimaryGroupSID`): a member has the group's rights (edges/memberof).
 // - `HasSession` (computer → user, from `Sessions`, `PrivilegedSessions`,
 //   `RegistrySessions`): whoever controls the computer can take the logged-on user's
 //   credentials from memory (edges/hassession).
