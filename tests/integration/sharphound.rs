@@ -710,3 +710,32 @@ fn the_joined_mayyhem_lab_is_one_graph_in_which_domain_accounts_reach_the_sql_da
     let push = "S-1-5-21-3242052782-1287495003-4091326449-1121";
     assert_eq!(reached_by.get(push), Some(&dbs), "{reached_by:?}");
 }
+
+/// Imports `paths`, saves the model as `import` does, exports it as OpenGraph, imports the
+/// export, and checks the two saved models are the same bytes.
+fn assert_export_round_trip(paths: &[PathBuf]) {
+    use blastradius::interop::opengraph::{self, export};
+    use blastradius::output::model_files::save_model;
+    let m = import_paths(paths, Format::Auto).unwrap();
+    let first = tempfile::tempdir().unwrap();
+    save_model(&m, first.path(), false).unwrap();
+    let loaded = blastradius::load::load_model(first.path(), "first").unwrap();
+    let text = export::render(&loaded.model, None).unwrap();
+    let doc = opengraph::read_document(text.as_bytes(), "export.json").unwrap();
+    let again = opengraph::import(vec![doc], &Mapping::default()).unwrap();
+    let second = tempfile::tempdir().unwrap();
+    save_model(&again.model, second.path(), false).unwrap();
+    let text_of = |d: &Path| std::fs::read_to_string(d.join("model.toml")).unwrap();
+    assert_eq!(text_of(first.path()), text_of(second.path()));
+}
+
+#[test]
+fn the_hand_made_lab_survives_export_opengraph_and_import() {
+    assert_export_round_trip(&lab_files());
+}
+
+#[test]
+#[ignore = "needs ../shared/data/real"]
+fn the_mayyhem_lab_survives_export_opengraph_and_import() {
+    assert_export_round_trip(&[sharphound_zip()]);
+}
