@@ -274,6 +274,7 @@ fn a_file_without_its_data_array_or_meta_is_refused() {
         r#"{"data": [], "meta": {"version": 6}}"#,
         &["notype.json", "`meta.type`"],
     );
+    import_fails("array.json", "[1, 2]", &["array.json", "not a JSON object"]);
     import_fails(
         "other.json",
         r#"{"hello": 1}"#,

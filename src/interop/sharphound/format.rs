@@ -35,6 +35,7 @@ pub struct Meta {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a JSON object: an OpenGraph document or a SharpHound file")]
 struct Probe {
     #[serde(default)]
     graph: Option<IgnoredAny>,
@@ -108,9 +109,20 @@ pub(crate) fn json_problem(file: &str, e: &serde_json::Error) -> Diagnostic {
 /// and says which format it is. A SharpHound file without `data`, without `meta.type`, or of
 /// a version this reader does not understand is an error naming the JSON path.
 pub fn sniff(reader: impl Read, name: &str) -> Result<Shape, Diagnostic> {
-    let probe: Probe =
-        serde_json::from_reader(skip_bom(reader)).map_err(|e| json_problem(name, &e))?;
     let error = |m: String| located(name, None, None, m);
+    let mut reader = skip_bom(reader);
+    // Both formats are JSON objects; serde would take an array for a struct, field by field.
+    // Only peeked (serde counts the lines), within the first buffer.
+    if let Ok(head) = reader.fill_buf() {
+        if let Some(first) = head.iter().find(|b| !b.is_ascii_whitespace()) {
+            if *first != b'{' {
+                return Err(error(
+                    "not a JSON object: an OpenGraph document or a SharpHound file is one".into(),
+                ));
+            }
+        }
+    }
+    let probe: Probe = serde_json::from_reader(reader).map_err(|e| json_problem(name, &e))?;
     if probe.graph.is_some() {
         return Ok(Shape::OpenGraph);
     }
@@ -175,6 +187,7 @@ fn versions() -> String {
 
 /// A SharpHound file's objects; `meta` was read by [`sniff`].
 #[derive(Deserialize)]
+#[serde(expecting = "a SharpHound file: an object with a `data` array")]
 pub(super) struct RawFile {
     pub(super) data: Vec<RawObject>,
 }
@@ -242,6 +255,7 @@ pub(super) struct RawLocalGroup {
 
 /// One object of any type. Absent and `null` fields are both `None`.
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a SharpHound object (`ObjectIdentifier`, `Properties`, `Aces`, …)")]
 #[serde(rename_all = "PascalCase")]
 pub(super) struct RawObject {
     #[serde(default)]
