@@ -710,6 +710,14 @@ fn the_joined_mayyhem_lab_is_one_graph_in_which_domain_accounts_reach_the_sql_da
     // At merge, with MSSQL_Database a store: also assert these ids are stores.
     let push = "S-1-5-21-3242052782-1287495003-4091326449-1121";
     assert_eq!(reached_by.get(push), Some(&dbs), "{reached_by:?}");
+    // The join is what gives that path: the OpenGraph files alone lack SharpHound's
+    // membership of SCCM_PUSH_ACCOUNTS and its local admin right on PS1-DEV.
+    let alone = import_paths(&opengraph, Format::Auto).unwrap();
+    assert!(
+        alone.node_id(push).is_some(),
+        "ConfigManBearPig names SCCM_PUSH too"
+    );
+    assert!(reach(&alone, push).is_disjoint(&dbs));
 }
 
 /// Imports `paths`, saves the model as `import` does, exports it as OpenGraph, imports the
