@@ -47,11 +47,9 @@ pub enum Command {
     Paths(PathsArgs),
     /// Every person, account, group, system and store that can reach a store in the worst case
     WhoCanReach(WhoCanReachArgs),
-    /// Read another format into a model directory
-    Import {
-        #[command(subcommand)]
-        what: ImportCommand,
-    },
+    /// Read other tools' files into a model directory: OpenGraph and SharpHound files and
+    /// zips, each recognised, or a format named by a subcommand
+    Import(ImportArgs),
     /// Write a model in another format
     Export {
         #[command(subcommand)]
@@ -293,24 +291,36 @@ pub struct WhoCanReachArgs {
     pub out: OutputArgs,
 }
 
+/// The arguments of `import`: files of any recognised format, or a subcommand that names one.
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: Option<ImportCommand>,
+    #[command(flatten)]
+    pub graph: ImportGraphArgs,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
     /// BloodHound OpenGraph JSON files (or .zip archives of them) into a model directory
-    Opengraph(ImportOpengraphArgs),
+    Opengraph(ImportGraphArgs),
+    /// SharpHound CE JSON files (format 5 or 6, or the collector's .zip) into a model directory
+    Sharphound(ImportGraphArgs),
     /// `user permission` pair lists, optionally with a role decomposition, into a model
     /// directory where each user is an account and each permission a store
     Pairs(ImportPairsArgs),
 }
 
-/// The arguments of `import opengraph`.
+/// The arguments of `import`, `import opengraph` and `import sharphound`.
 #[derive(clap::Args, Debug)]
-pub struct ImportOpengraphArgs {
-    /// OpenGraph JSON files or .zip archives; together they form one graph
+pub struct ImportGraphArgs {
+    /// JSON files or .zip archives; together they form one graph
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// The model directory to write (model.toml, plus CSV side files with --csv)
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
+    #[arg(long, short = 'o', value_name = "DIR", required = true)]
+    pub output: Option<PathBuf>,
     /// Kind mapping (TOML), consulted before the built-in one
     #[arg(long, value_name = "MAP.toml")]
     pub mapping: Option<PathBuf>,

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use blastradius::error::Diagnostic;
+use blastradius::interop::collection::{self, Collection, Format as InputFormat};
 use blastradius::interop::graph;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
@@ -16,10 +17,11 @@ use blastradius::output::write::write_atomic;
 use blastradius::Error;
 
 use super::args::{
-    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportCommand,
-    ImportOpengraphArgs, ImportPairsArgs,
+    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportGraphArgs,
+    ImportPairsArgs,
 };
 use super::output::{shown, write_text, Failure};
+use super::requests::ImportRequest;
 
 fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
     if !quiet {
@@ -72,10 +74,15 @@ fn lint_line(lints: usize, dir: &Path) -> String {
 }
 
 fn opengraph_report(s: &ImportSummary, model: &Model, dir: &Path, lints: usize) -> String {
+    graph_report("OpenGraph document", s, model, dir, lints)
+}
+
+/// The import's figures; `what` names the documents read ("OpenGraph document").
+fn graph_report(what: &str, s: &ImportSummary, model: &Model, dir: &Path, lints: usize) -> String {
     let dangling: usize = s.dangling.values().sum();
     let unknown: usize = s.unknown_kinds.values().sum();
     format!(
-        "Imported {} OpenGraph document{} ({} nodes, {} edges) into {}\n\
+        "Imported {} {what}{} ({} nodes, {} edges) into {}\n\
          {}nodes: {}{}\n\
          links: {} attack steps, {} write links, {} flows; {} edges not traversable ignored; {} edges with a dangling end and {} self-loops skipped\n{}",
         s.documents,
@@ -121,19 +128,63 @@ fn pairs_report(s: &PairsSummary, dir: &Path, lints: usize) -> String {
     out
 }
 
-pub fn import(what: &ImportCommand) -> Result<(), Failure> {
-    match what {
-        ImportCommand::Opengraph(args) => import_opengraph(args),
-        ImportCommand::Pairs(args) => import_pairs(args),
+/// Lines about the SharpHound files: what they held and which relations became steps.
+fn sharphound_lines(c: &Collection) -> String {
+    let Some(s) = &c.sharphound else {
+        return String::new();
+    };
+    let list = |m: &std::collections::BTreeMap<String, usize>| {
+        let mut v: Vec<(&String, &usize)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        v.iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let steps: usize = s.attack_edges.values().sum();
+    let other: usize = s.other_edges.values().sum();
+    let mut out = format!(
+        "SharpHound: {} users ({} enabled, {} disabled, {} with an SPN as service accounts); {steps} attack steps ({}); {other} relations not followed ({})\n",
+        s.users_enabled + s.users_disabled,
+        s.users_enabled,
+        s.users_disabled,
+        s.service_accounts,
+        list(&s.attack_edges),
+        list(&s.other_edges),
+    );
+    if !s.unknown_types.is_empty() {
+        out.push_str(&format!(
+            "SharpHound object types without a BloodHound kind here, imported as systems: {}\n",
+            list(&s.unknown_types)
+        ));
+    }
+    out
+}
+
+pub fn import(args: &ImportArgs) -> Result<(), Failure> {
+    match args.request() {
+        ImportRequest::Graph(InputFormat::OpenGraph, a) => import_opengraph(a),
+        ImportRequest::Graph(format, a) => import_graph(format, a),
+        ImportRequest::Pairs(a) => import_pairs(a),
     }
 }
 
-fn import_opengraph(args: &ImportOpengraphArgs) -> Result<(), Failure> {
+/// The kind mapping, the inputs (path, name shown) and the output directory of a graph import.
+fn graph_inputs(args: &ImportGraphArgs) -> Result<(Mapping, Vec<String>, &Path), Failure> {
     let mapping = match &args.mapping {
         Some(path) => opengraph::load_mapping(path, &shown(path))?,
         None => Mapping::default(),
     };
     let names: Vec<String> = args.files.iter().map(|f| shown(f)).collect();
+    let output = args
+        .output
+        .as_deref()
+        .ok_or_else(|| Error::Input("import needs an output directory: -o DIR".into()))?;
+    Ok((mapping, names, output))
+}
+
+fn import_opengraph(args: &ImportGraphArgs) -> Result<(), Failure> {
+    let (mapping, names, output) = graph_inputs(args)?;
     let inputs: Vec<(&Path, &str)> = args
         .files
         .iter()
@@ -143,8 +194,36 @@ fn import_opengraph(args: &ImportOpengraphArgs) -> Result<(), Failure> {
     let docs = opengraph::read_inputs(&inputs)?;
     let imported = opengraph::import(docs, &mapping)?;
     print_warnings(&imported.warnings, args.quiet);
-    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
-    let text = opengraph_report(&imported.summary, &imported.model, &args.output, lints);
+    let lints = save_and_check(&imported.model, output, args.csv)?;
+    let text = opengraph_report(&imported.summary, &imported.model, output, lints);
+    write_text(None, &text)
+}
+
+/// `import` (each file recognised) and `import sharphound`.
+fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failure> {
+    let (mapping, names, output) = graph_inputs(args)?;
+    let inputs: Vec<(&Path, &str)> = args
+        .files
+        .iter()
+        .zip(&names)
+        .map(|(f, n)| (f.as_path(), n.as_str()))
+        .collect();
+    let c = collection::import_collection(&inputs, format, &mapping)?;
+    print_warnings(&c.imported.warnings, args.quiet);
+    let lints = save_and_check(&c.imported.model, output, args.csv)?;
+    let mut text = String::new();
+    for input in &c.inputs {
+        text.push_str(&format!("{}: {}\n", input.name, input.describe()));
+    }
+    text.push_str(&sharphound_lines(&c));
+    let model = &c.imported.model;
+    text.push_str(&graph_report(
+        "document",
+        &c.imported.summary,
+        model,
+        output,
+        lints,
+    ));
     write_text(None, &text)
 }
 

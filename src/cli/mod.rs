@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Validate(args) => commands::validate(args),
         Command::Paths(args) => commands::paths(args),
         Command::WhoCanReach(args) => commands::who_can_reach(args),
-        Command::Import { what } => interop::import(what),
+        Command::Import(args) => interop::import(args),
         Command::Export { what } => interop::export(what),
     }
 }

@@ -5,6 +5,7 @@
 
 use blastradius::engine::recommend::{Objective, Search};
 use blastradius::evaluate::Depth;
+use blastradius::interop::collection::Format as InputFormat;
 use blastradius::interop::pairs::Layout;
 use blastradius::model::NodeKind;
 use blastradius::output::{Format, RunCsv};
@@ -13,8 +14,8 @@ use blastradius::scenario::Scenario;
 use blastradius::Error;
 
 use super::args::{
-    CsvTable, FormatArg, LayoutArg, ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs,
-    SimulationArgs, SweepKind,
+    CsvTable, FormatArg, ImportArgs, ImportCommand, ImportGraphArgs, ImportPairsArgs, LayoutArg,
+    ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs, SimulationArgs, SweepKind,
 };
 
 impl From<FormatArg> for Format {
@@ -61,6 +62,25 @@ impl From<PairsLayoutArg> for Layout {
             PairsLayoutArg::Auto => Layout::Auto,
             PairsLayoutArg::Pairs => Layout::Pairs,
             PairsLayoutArg::Amazon => Layout::Amazon,
+        }
+    }
+}
+
+/// What `import` was asked to read.
+pub enum ImportRequest<'a> {
+    /// Graph files: recognised one by one (`Auto`), or of the format a subcommand named.
+    Graph(InputFormat, &'a ImportGraphArgs),
+    Pairs(&'a ImportPairsArgs),
+}
+
+impl ImportArgs {
+    /// The format to read, from the subcommand (none: recognise each file).
+    pub fn request(&self) -> ImportRequest<'_> {
+        match &self.what {
+            None => ImportRequest::Graph(InputFormat::Auto, &self.graph),
+            Some(ImportCommand::Opengraph(a)) => ImportRequest::Graph(InputFormat::OpenGraph, a),
+            Some(ImportCommand::Sharphound(a)) => ImportRequest::Graph(InputFormat::SharpHound, a),
+            Some(ImportCommand::Pairs(a)) => ImportRequest::Pairs(a),
         }
     }
 }

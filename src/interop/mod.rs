@@ -5,10 +5,15 @@
 //!
 //! - [`opengraph`]: BloodHound OpenGraph JSON, read through a kind mapping and written with
 //!   blastradius's own `BR_` vocabulary, which reads back to the same model.
+//! - [`sharphound`]: SharpHound CE (Active Directory) JSON files and zips, read into OpenGraph
+//!   documents with BloodHound's kinds, so they import (and join OpenGraph files) as one graph.
+//! - [`collection`]: `import`'s inputs of any of these formats, each recognised, into one model.
 //! - [`pairs`]: `user permission` pair lists (role-mining data sets), with role decompositions.
 //! - [`graph`]: the flat attack graph for graph libraries and the bench baselines (CSV pair,
 //!   GraphML); export only.
 
+pub mod collection;
 pub mod graph;
 pub mod opengraph;
 pub mod pairs;
+pub mod sharphound;

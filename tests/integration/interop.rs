@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::util::{assert_fails_with, files, root, run, run_in};
 
 /// A real data set's folder; the test fails when it is absent (it was asked for by name).
-pub(crate) fn real(name: &str) -> PathBuf {
+pub fn real(name: &str) -> PathBuf {
     let dir = root().join("../shared/data/real").join(name);
     assert!(
         dir.is_dir(),
@@ -265,7 +265,7 @@ fn export_with_results_adds_flat_br_properties_that_bloodhound_accepts() {
 }
 
 /// Writes a zip archive of (name, text) entries.
-fn zip_of(path: &Path, entries: &[(&str, &str)]) {
+pub fn zip_of(path: &Path, entries: &[(&str, &str)]) {
     let file = std::fs::File::create(path).unwrap();
     let mut z = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default()

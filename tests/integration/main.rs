@@ -18,5 +18,6 @@ mod properties;
 mod queries;
 mod report;
 mod safety;
+mod sharphound;
 mod sweep;
 mod util;

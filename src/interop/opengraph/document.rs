@@ -206,6 +206,11 @@ impl Props {
     pub(super) fn merge(&mut self, other: Props) {
         self.0.extend(other.0);
     }
+
+    /// Properties from `(key, value)` pairs, for readers of other formats that build documents.
+    pub fn from_pairs(pairs: Vec<(String, Prop)>) -> Props {
+        Props(pairs)
+    }
 }
 
 #[derive(Deserialize)]
@@ -276,6 +281,41 @@ pub struct Document {
 }
 
 impl Document {
+    /// An empty document, for readers of other formats (SharpHound) that build one in memory.
+    pub fn new(name: &str, source_kind: Option<&str>) -> Document {
+        Document {
+            name: name.to_string(),
+            source_kind: source_kind.map(str::to_string),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    /// Adds a node, as an OpenGraph `graph.nodes` entry would.
+    pub fn add_node(&mut self, id: String, kinds: Vec<String>, properties: Props) {
+        self.nodes.push(RawNode {
+            id,
+            kinds,
+            properties,
+        });
+    }
+
+    /// Adds an edge whose ends match nodes by `id`.
+    pub fn add_edge(&mut self, kind: &str, start: String, end: String, properties: Props) {
+        let end_by_id = |value: String| RawEnd {
+            match_by: Some("id".into()),
+            value: Some(value),
+            kind: None,
+            property_matchers: None,
+        };
+        self.edges.push(RawEdge {
+            start: end_by_id(start),
+            end: end_by_id(end),
+            kind: kind.to_string(),
+            properties,
+        });
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
