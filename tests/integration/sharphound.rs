@@ -693,9 +693,7 @@ fn the_joined_mayyhem_lab_is_one_graph_in_which_domain_accounts_reach_the_sql_da
         let n = m.node_id(db).unwrap();
         assert_eq!(find(&mut parent, n), root_of_domain, "{db}");
     }
-    // Which enabled domain users reach which databases, by this file's own search. The
-    // database nodes are whatever the OpenGraph mapping makes them (systems on this branch,
-    // stores once MSSQL_Database is a store); the test asks for reach by id.
+    // Which enabled domain users reach which databases, by this file's own search (by id).
     let mut reached_by: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for u in &objects["users"] {
         let r = reach(&m, u);
@@ -707,9 +705,21 @@ fn the_joined_mayyhem_lab_is_one_graph_in_which_domain_accounts_reach_the_sql_da
     eprintln!("users reaching databases: {reached_by:?}");
     // SCCM_PUSH (…-1121), a plain domain account that is no admin anywhere in the SharpHound
     // data, reaches every SQL database of the lab through AD, SCCM and MSSQL steps.
-    // At merge, with MSSQL_Database a store: also assert these ids are stores.
     let push = "S-1-5-21-3242052782-1287495003-4091326449-1121";
     assert_eq!(reached_by.get(push), Some(&dbs), "{reached_by:?}");
+    // MSSQLHound's profile makes the databases stores, so the engine's worst case from that
+    // account leaks every one of them.
+    for db in &dbs {
+        assert_eq!(m.kind(m.node_id(db).unwrap()), NodeKind::Store, "{db}");
+    }
+    let analysis = blastradius::Analysis::new(m.clone());
+    let worst = analysis.worst_case(&[m.node_id(push).unwrap()]);
+    let leaked: BTreeSet<String> = worst
+        .leaked_stores
+        .iter()
+        .map(|&n| m.id(n).to_string())
+        .collect();
+    assert!(dbs.is_subset(&leaked), "{leaked:?}");
     // The join is what gives that path: the OpenGraph files alone lack SharpHound's
     // membership of SCCM_PUSH_ACCOUNTS and its local admin right on PS1-DEV.
     let alone = import_paths(&opengraph, Format::Auto).unwrap();
