@@ -17,7 +17,7 @@ use blastradius::Error;
 
 use super::args::{
     ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportCommand,
-    ImportOpengraphArgs, ImportPairsArgs,
+    ImportOpengraphArgs, ImportPairsArgs, OverlayArgs,
 };
 use super::output::{shown, write_text, Failure};
 
@@ -49,6 +49,44 @@ fn save_and_check(model: &Model, dir: &Path, csv: bool) -> Result<usize, Failure
         ))
     })?;
     Ok(loaded.warnings.len())
+}
+
+/// Applies the `--overlay` files to an imported model, in order, printing their warnings.
+/// Every import command calls this between importing and saving.
+pub(super) fn with_overlays(
+    model: Model,
+    args: &OverlayArgs,
+    quiet: bool,
+) -> Result<Model, Failure> {
+    if args.overlays.is_empty() {
+        return Ok(model);
+    }
+    let paths: Vec<(&Path, String)> = args
+        .overlays
+        .iter()
+        .map(|p| (p.as_path(), shown(p)))
+        .collect();
+    let overlaid = blastradius::load::apply_overlays(model, &paths)?;
+    print_warnings(&overlaid.warnings, quiet);
+    Ok(overlaid.model)
+}
+
+/// The import summary's line about the `--overlay` files (empty without any).
+fn overlay_line(args: &OverlayArgs, model: &Model) -> String {
+    if args.overlays.is_empty() {
+        return String::new();
+    }
+    let stores: std::collections::BTreeSet<_> = model.record_sets.iter().map(|r| r.store).collect();
+    format!(
+        "overlays: {} applied; {} record sets in {} stores\n",
+        args.overlays
+            .iter()
+            .map(|p| shown(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        model.record_sets.len(),
+        stores.len()
+    )
 }
 
 fn counts(model: &Model) -> String {
@@ -142,8 +180,10 @@ fn import_opengraph(args: &ImportOpengraphArgs) -> Result<(), Failure> {
     let docs = opengraph::read_inputs(&inputs)?;
     let imported = opengraph::import(docs, &mapping)?;
     print_warnings(&imported.warnings, args.quiet);
-    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
-    let text = opengraph_report(&imported.summary, &imported.model, &args.output, lints);
+    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let mut text = opengraph_report(&imported.summary, &model, &args.output, lints);
+    text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
 }
 
@@ -159,8 +199,11 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
         &args.category,
     )?;
     print_warnings(&imported.warnings, args.quiet);
-    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
-    write_text(None, &pairs_report(&imported.summary, &args.output, lints))
+    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let mut text = pairs_report(&imported.summary, &args.output, lints);
+    text.push_str(&overlay_line(&args.overlay, &model));
+    write_text(None, &text)
 }
 
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {
