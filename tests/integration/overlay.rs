@@ -487,6 +487,82 @@ fn an_overlay_keeps_large_inventories_in_csv_side_files() {
         .any(|r| r.store == backups && r.category == "customer.contact"));
 }
 
+#[test]
+fn display_names_survive_toml_csv_and_opengraph_round_trips() {
+    use blastradius::interop::opengraph::{self, export as og_out, Mapping};
+    let model = overlaid(base(), INVENTORY);
+    let names = |m: &Model| -> Vec<(String, String)> {
+        m.names
+            .iter()
+            .map(|(&n, name)| (m.id(n).to_string(), name.clone()))
+            .collect()
+    };
+    let expected = vec![
+        ("alice-u".to_string(), "Alice".to_string()),
+        ("srv:1433\\crm-db".to_string(), "CRM".to_string()),
+    ];
+    assert_eq!(names(&model), expected);
+    for csv in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        save_model(&model, dir.path(), csv).unwrap();
+        let back = load_model(dir.path(), "saved").unwrap().model;
+        assert_eq!(names(&back), expected, "csv: {csv}");
+    }
+    // CSV node tables without a named node have no name column at all.
+    let dir = tempfile::tempdir().unwrap();
+    save_model(&model, dir.path(), true).unwrap();
+    let header = |f: &str| {
+        let text = std::fs::read_to_string(dir.path().join(f)).unwrap();
+        text.lines().next().unwrap().to_string()
+    };
+    assert_eq!(header("accounts.csv"), "id,kind,mfa,groups,name");
+    assert_eq!(header("people.csv"), "id,accounts");
+
+    let text = og_out::render(&model, None).unwrap();
+    let doc = opengraph::read_document(text.as_bytes(), "export.json").unwrap();
+    let imported = opengraph::import(vec![doc], &Mapping::default()).unwrap();
+    assert_eq!(names(&imported.model), expected);
+}
+
+/// The fuzz target's seeds (`fuzz/seeds/overlay/`) on its fixed model: each applies or is
+/// refused with located problems, and what applies saves and loads back.
+#[test]
+fn the_fuzz_seeds_apply_or_fail_cleanly() {
+    let fixture = std::fs::read_to_string(root().join("fuzz/src/fixture.toml")).unwrap();
+    let model = parse_model(&fixture, "model.toml").unwrap().model;
+    let mut applied = 0;
+    let mut seeds: Vec<_> = std::fs::read_dir(root().join("fuzz/seeds/overlay"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    seeds.sort();
+    for seed in seeds {
+        let text = std::fs::read_to_string(&seed).unwrap();
+        match parse_overlay(model.clone(), &text, "overlay.toml") {
+            Ok(o) => {
+                applied += 1;
+                let dir = tempfile::tempdir().unwrap();
+                save_model(&o.model, dir.path(), false).unwrap();
+                load_model(dir.path(), "saved").unwrap();
+            }
+            Err(Error::Invalid { problems }) => {
+                // Each problem is the overlay's; all but whole-model ones (a flow cycle, a
+                // category weight) have a line.
+                assert!(
+                    problems.iter().all(|p| p.file == "overlay.toml"
+                        && (p.line.is_some()
+                            || p.message.starts_with("flows form a cycle")
+                            || p.message.starts_with("[categories]"))),
+                    "{}: {problems:?}",
+                    seed.display()
+                );
+            }
+            Err(e) => panic!("{}: {e}", seed.display()),
+        }
+    }
+    assert!(applied >= 3, "inventory, names and repeats apply");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Real data: the MSSQLHound sample (one SQL Server of the mayyhem.com lab).
 // ---------------------------------------------------------------------------------------------
