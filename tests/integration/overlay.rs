@@ -392,6 +392,42 @@ fn include_equals_overlay_at_import_and_a_re_import_keeps_the_inventory() {
 }
 
 #[test]
+fn import_pairs_takes_overlays_too() {
+    // Each permission store holds one `permission` record; the overlay adds ten contacts to
+    // p1's store, so user 1 (who holds p1) reaches 11 records and user 2 (p2 only) 1.
+    let dir = files(&[
+        ("pairs.txt", "1 p1\n2 p2\n"),
+        (
+            "inv.toml",
+            "[[store]]\nid = \"perm-p1\"\nrecords = [{ category = \"customer.contact\", count = 10 }]\n",
+        ),
+    ]);
+    let d = dir.path();
+    let out = run_in(
+        d,
+        &[
+            "import",
+            "pairs",
+            "pairs.txt",
+            "-o",
+            "m",
+            "--overlay",
+            "inv.toml",
+            "-q",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("overlays: inv.toml applied; 3 record sets in 2 stores"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(leaked_from(&d.join("m"), "user-1"), 11);
+    assert_eq!(leaked_from(&d.join("m"), "user-2"), 1);
+}
+
+#[test]
 fn validate_and_import_show_overlay_problems_and_write_nothing() {
     let dir = files(&[
         ("g.json", &collection(false)),

@@ -41,10 +41,12 @@ pub(super) fn retype<'a, S: Selector + 'a>(
             if model.kind(n) != NodeKind::System {
                 return true;
             }
-            let own_access = model
-                .links
+            // The model is canonical: its links are in order of their source.
+            let first = model.links.partition_point(|l| l.from < n);
+            let own_access = model.links[first..]
                 .iter()
-                .filter(|l| l.from == n && matches!(l.kind, LinkKind::Access(_)))
+                .take_while(|l| l.from == n)
+                .filter(|l| matches!(l.kind, LinkKind::Access(_)))
                 .count();
             if own_access > 0 {
                 src.error(

@@ -115,10 +115,12 @@ impl Pending {
         if let Some(&i) = self.flow_at.get(&key) {
             return Some(&self.flows[i]);
         }
-        model
-            .flows
+        // The model is canonical: its flows are in order of their ends.
+        let first = model.flows.partition_point(|f| (f.from, f.to) < key);
+        model.flows[first..]
             .iter()
-            .find(|f| f.from == key.0 && f.to == key.1)
+            .take_while(|f| (f.from, f.to) == key)
+            .next()
     }
 
     /// The retention of store `n`, as the model and this overlay so far have it.
