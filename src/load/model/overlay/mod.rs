@@ -82,8 +82,8 @@ pub fn apply_overlays(mut model: Model, paths: &[(&Path, String)]) -> Result<Ove
     Ok(Overlaid { model, warnings })
 }
 
-// Long: the phases of an overlay in their order, each a call; splitting it would only pass
-// the same four values around.
+/// An overlay's phases in their order: read, side files, tables, systems made stores, the
+/// entries, then the whole model's checks.
 fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<Overlaid> {
     let mut model = model.canonical();
     let mut src = Source::new(name, text.to_string());
@@ -130,10 +130,8 @@ fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Re
     for r in &rows {
         e.side_row(r);
     }
-    let pending = e.pending;
-    pending.add_to(&mut model);
-    let model = model.canonical();
-    let mut model = model;
+    e.pending.add_to(&mut model);
+    let mut model = model.canonical();
     notification(&raw, &mut src, &mut model);
     if !src.has_errors() {
         check_flows(&mut src, &model);
