@@ -324,12 +324,23 @@ pub struct ImportGraphArgs {
     /// Kind mapping (TOML), consulted before the built-in one
     #[arg(long, value_name = "MAP.toml")]
     pub mapping: Option<PathBuf>,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
     /// Keep nodes and links in CSV files beside model.toml (for large graphs)
     #[arg(long)]
     pub csv: bool,
     /// Do not print warnings on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Data-inventory overlays, shared by every import command (flattened into each).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct OverlayArgs {
+    /// Data-inventory overlay (TOML: record sets, retention, flows, grants…) applied to the
+    /// imported model; repeatable, applied in the order given
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -359,6 +370,8 @@ pub struct ImportPairsArgs {
     /// The model directory to write
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
     /// Keep nodes and links in CSV files beside model.toml (for large data sets)
     #[arg(long)]
     pub csv: bool,

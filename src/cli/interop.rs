@@ -18,7 +18,7 @@ use blastradius::Error;
 
 use super::args::{
     ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportGraphArgs,
-    ImportPairsArgs,
+    ImportPairsArgs, OverlayArgs,
 };
 use super::output::{shown, write_text, Failure};
 use super::requests::ImportRequest;
@@ -51,6 +51,44 @@ fn save_and_check(model: &Model, dir: &Path, csv: bool) -> Result<usize, Failure
         ))
     })?;
     Ok(loaded.warnings.len())
+}
+
+/// Applies the `--overlay` files to an imported model, in order, printing their warnings.
+/// Every import command calls this between importing and saving.
+pub(super) fn with_overlays(
+    model: Model,
+    args: &OverlayArgs,
+    quiet: bool,
+) -> Result<Model, Failure> {
+    if args.overlays.is_empty() {
+        return Ok(model);
+    }
+    let paths: Vec<(&Path, String)> = args
+        .overlays
+        .iter()
+        .map(|p| (p.as_path(), shown(p)))
+        .collect();
+    let overlaid = blastradius::load::apply_overlays(model, &paths)?;
+    print_warnings(&overlaid.warnings, quiet);
+    Ok(overlaid.model)
+}
+
+/// The import summary's line about the `--overlay` files (empty without any).
+fn overlay_line(args: &OverlayArgs, model: &Model) -> String {
+    if args.overlays.is_empty() {
+        return String::new();
+    }
+    let stores: std::collections::BTreeSet<_> = model.record_sets.iter().map(|r| r.store).collect();
+    format!(
+        "overlays: {} applied; {} record sets in {} stores\n",
+        args.overlays
+            .iter()
+            .map(|p| shown(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        model.record_sets.len(),
+        stores.len()
+    )
 }
 
 fn counts(model: &Model) -> String {
@@ -194,8 +232,10 @@ fn import_opengraph(args: &ImportGraphArgs) -> Result<(), Failure> {
     let docs = opengraph::read_inputs(&inputs)?;
     let imported = opengraph::import(docs, &mapping)?;
     print_warnings(&imported.warnings, args.quiet);
-    let lints = save_and_check(&imported.model, output, args.csv)?;
-    let text = opengraph_report(&imported.summary, &imported.model, output, lints);
+    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, output, args.csv)?;
+    let mut text = opengraph_report(&imported.summary, &model, output, lints);
+    text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
 }
 
@@ -210,20 +250,21 @@ fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failu
         .collect();
     let c = collection::import_collection(&inputs, format, &mapping)?;
     print_warnings(&c.imported.warnings, args.quiet);
-    let lints = save_and_check(&c.imported.model, output, args.csv)?;
     let mut text = String::new();
     for input in &c.inputs {
         text.push_str(&format!("{}: {}\n", input.name, input.describe()));
     }
     text.push_str(&sharphound_lines(&c));
-    let model = &c.imported.model;
+    let model = with_overlays(c.imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, output, args.csv)?;
     text.push_str(&graph_report(
         "document",
         &c.imported.summary,
-        model,
+        &model,
         output,
         lints,
     ));
+    text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
 }
 
@@ -239,8 +280,11 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
         &args.category,
     )?;
     print_warnings(&imported.warnings, args.quiet);
-    let lints = save_and_check(&imported.model, &args.output, args.csv)?;
-    write_text(None, &pairs_report(&imported.summary, &args.output, lints))
+    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let mut text = pairs_report(&imported.summary, &args.output, lints);
+    text.push_str(&overlay_line(&args.overlay, &model));
+    write_text(None, &text)
 }
 
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {

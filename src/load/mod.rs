@@ -10,5 +10,7 @@ pub mod scenario;
 pub mod side_tables;
 pub mod source;
 
-pub use model::{load_model, parse_model, LoadedModel};
+pub use model::{
+    apply_overlay, apply_overlays, load_model, parse_model, parse_overlay, LoadedModel, Overlaid,
+};
 pub use scenario::{load_scenario, LoadedScenario};

@@ -42,13 +42,86 @@ pub(super) struct RawModel {
     pub(super) membership: Vec<RawMembership>,
     /// Side files: table name → CSV file beside the model.
     pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
+    /// Data-inventory overlays applied to the model once it is built.
+    pub(super) include: Option<RawInclude>,
+}
+
+/// `[include]`: overlay files, relative to the model file, applied in the order listed.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawInclude {
+    #[serde(default)]
+    pub(super) overlays: Vec<Spanned<String>>,
+}
+
+/// A data-inventory overlay (`load/model/overlay/`): the tables of a model that describe data
+/// and access, whose node references are selectors ([`Sel`]) of nodes the model already has.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOverlay {
+    pub(super) populations: Option<BTreeMap<String, Spanned<i64>>>,
+    pub(super) notification: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    pub(super) categories: Option<toml::Table>,
+    #[serde(default)]
+    pub(super) store: Vec<RawStore<Sel>>,
+    #[serde(default)]
+    pub(super) system: Vec<RawSystem<Sel>>,
+    #[serde(default)]
+    pub(super) grant: Vec<RawGrant<Sel>>,
+    #[serde(default)]
+    pub(super) flow: Vec<RawFlow<Sel>>,
+    #[serde(default)]
+    pub(super) edge: Vec<RawEdge<Sel>>,
+    #[serde(default)]
+    pub(super) membership: Vec<RawMembership<Sel>>,
+    /// Side files: table name → CSV file beside the overlay.
+    pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+/// A node selector of an overlay, with its position.
+pub(super) type Sel = Spanned<Selecting>;
+
+/// What a selector says: a node id, `kind:glob` or a glob (as text), or a property match
+/// (`{ name = "CM_PS1" }`, as key–value pairs).
+#[derive(Debug, Clone)]
+pub(super) enum Selecting {
+    Text(Text),
+    Props(Vec<(String, String)>),
+}
+
+impl<'de> Deserialize<'de> for Selecting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Selecting, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Selecting;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a node id, a `kind:glob` or a property match such as { name = \"CM_PS1\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Selecting, E> {
+                Ok(Selecting::Text(v.into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Selecting, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    pairs.push((k, v));
+                }
+                Ok(Selecting::Props(pairs))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawMembership {
-    pub(super) member: Id,
-    pub(super) group: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawMembership<R = Id> {
+    pub(super) member: R,
+    pub(super) group: R,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -66,7 +139,6 @@ pub(super) struct RawPerson {
     pub(super) id: Id,
     #[serde(default)]
     pub(super) accounts: Vec<Id>,
-    #[allow(dead_code)]
     pub(super) name: Option<String>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
@@ -80,7 +152,6 @@ pub(super) struct RawAccount {
     pub(super) mfa: Option<Spanned<Text>>,
     #[serde(default)]
     pub(super) groups: Vec<Id>,
-    #[allow(dead_code)]
     pub(super) name: Option<String>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
@@ -92,51 +163,48 @@ pub(super) struct RawGroup {
     pub(super) id: Id,
     #[serde(default)]
     pub(super) groups: Vec<Id>,
-    #[allow(dead_code)]
     pub(super) name: Option<String>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSystem {
-    pub(super) id: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawSystem<R = Id> {
+    pub(super) id: R,
     #[serde(default)]
-    pub(super) credentials: Vec<Id>,
+    pub(super) credentials: Vec<R>,
     #[serde(default)]
-    pub(super) access: Vec<RawAccess>,
-    #[allow(dead_code)]
+    pub(super) access: Vec<RawAccess<R>>,
     pub(super) name: Option<String>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawAccess {
-    pub(super) store: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawAccess<R = Id> {
+    pub(super) store: R,
     pub(super) access: Spanned<Text>,
     pub(super) p: Option<Spanned<f64>>,
     pub(super) time: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawStore {
-    pub(super) id: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawStore<R = Id> {
+    pub(super) id: R,
     pub(super) retention_days: Option<Spanned<i64>>,
     #[serde(default)]
     pub(super) records: Vec<RawRecordSet>,
     #[serde(default)]
-    pub(super) credentials: Vec<Id>,
-    #[allow(dead_code)]
+    pub(super) credentials: Vec<R>,
     pub(super) name: Option<String>,
     #[allow(dead_code)]
     pub(super) description: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRecordSet {
     pub(super) category: Spanned<Text>,
@@ -148,10 +216,10 @@ pub(super) struct RawRecordSet {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawGrant {
-    pub(super) principal: Id,
-    pub(super) target: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawGrant<R = Id> {
+    pub(super) principal: R,
+    pub(super) target: R,
     pub(super) access: Spanned<Text>,
     pub(super) last_used_days: Option<Spanned<i64>>,
     pub(super) p: Option<Spanned<f64>>,
@@ -159,18 +227,18 @@ pub(super) struct RawGrant {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawFlow {
-    pub(super) from: Id,
-    pub(super) to: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawFlow<R = Id> {
+    pub(super) from: R,
+    pub(super) to: R,
     pub(super) categories: Option<Vec<Spanned<Text>>>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawEdge {
-    pub(super) from: Id,
-    pub(super) to: Id,
+#[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
+pub(super) struct RawEdge<R = Id> {
+    pub(super) from: R,
+    pub(super) to: R,
     pub(super) kind: Spanned<Text>,
     pub(super) p: Option<Spanned<f64>>,
     pub(super) time: Option<Spanned<f64>>,

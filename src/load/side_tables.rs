@@ -4,7 +4,8 @@
 //! (`csv_files.rs`, `model/`), the model writer (`output::model_files`) and the CLI read these
 //! descriptions; none keeps a list of its own.
 //!
-//! Columns are the TOML keys; list cells separate items with `;`; empty cells mean "not given".
+//! Columns are the TOML keys (a node table's optional last column, `name`, is the node's display
+//! name, which overlays select by); list cells separate items with `;`; empty cells mean "not given".
 
 use std::ops::Range;
 
@@ -41,21 +42,21 @@ pub const SIDE_TABLES: [SideTable; 11] = [
     SideTable {
         name: "person",
         file: Some("people.csv"),
-        columns: &["id", "accounts"],
+        columns: &["id", "accounts", "name"],
         declares: Some(NodeKind::Person),
         parse: person,
     },
     SideTable {
         name: "account",
         file: Some("accounts.csv"),
-        columns: &["id", "kind", "mfa", "groups"],
+        columns: &["id", "kind", "mfa", "groups", "name"],
         declares: Some(NodeKind::Account),
         parse: account,
     },
     SideTable {
         name: "group",
         file: Some("groups.csv"),
-        columns: &["id", "groups"],
+        columns: &["id", "groups", "name"],
         declares: Some(NodeKind::Group),
         parse: group,
     },
@@ -69,7 +70,7 @@ pub const SIDE_TABLES: [SideTable; 11] = [
     SideTable {
         name: "system",
         file: Some("systems.csv"),
-        columns: &["id", "credentials"],
+        columns: &["id", "credentials", "name"],
         declares: Some(NodeKind::System),
         parse: system,
     },
@@ -83,7 +84,7 @@ pub const SIDE_TABLES: [SideTable; 11] = [
     SideTable {
         name: "store",
         file: Some("stores.csv"),
-        columns: &["id", "retention_days", "credentials"],
+        columns: &["id", "retention_days", "credentials", "name"],
         declares: Some(NodeKind::Store),
         parse: store,
     },
@@ -253,7 +254,7 @@ fn person(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
     Some(SideRow::Person(RawPerson {
         id: row.string("id")?,
         accounts: row.list("accounts"),
-        name: None,
+        name: row.string("name").map(|n| n.into_inner().to_string()),
         description: None,
     }))
 }
@@ -264,7 +265,7 @@ fn account(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         kind: row.string("kind"),
         mfa: row.string("mfa"),
         groups: row.list("groups"),
-        name: None,
+        name: row.string("name").map(|n| n.into_inner().to_string()),
         description: None,
     }))
 }
@@ -273,7 +274,7 @@ fn group(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
     Some(SideRow::Group(RawGroup {
         id: row.string("id")?,
         groups: row.list("groups"),
-        name: None,
+        name: row.string("name").map(|n| n.into_inner().to_string()),
         description: None,
     }))
 }
@@ -292,7 +293,7 @@ fn system(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         id: row.string("id")?,
         credentials: row.list("credentials"),
         access: Vec::new(),
-        name: None,
+        name: row.string("name").map(|n| n.into_inner().to_string()),
         description: None,
     }))
 }
@@ -322,7 +323,7 @@ fn store(src: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         retention_days,
         records: Vec::new(),
         credentials: row.list("credentials"),
-        name: None,
+        name: row.string("name").map(|n| n.into_inner().to_string()),
         description: None,
     }))
 }

@@ -85,6 +85,10 @@ impl Model {
             f.from = remap[f.from as usize];
             f.to = remap[f.to as usize];
         }
+        self.names = std::mem::take(&mut self.names)
+            .into_iter()
+            .map(|(n, name)| (remap[n as usize], name))
+            .collect();
     }
 }
 

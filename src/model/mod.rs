@@ -67,6 +67,10 @@ pub struct Model {
     pub times: Times,
     pub populations: BTreeMap<String, u64>,
     pub notification: BTreeMap<String, Vec<String>>,
+    /// Display names of the nodes that have one other than their id (a model entry's `name`,
+    /// an imported node's `name` property), by node: what data-inventory overlays select by
+    /// property match. Few nodes of a written model have one, so they are kept apart.
+    pub names: BTreeMap<NodeId, String>,
 }
 
 impl Model {
@@ -138,6 +142,18 @@ impl Model {
         self.account_kind.push(AccountKind::Human);
         self.store_policy.push_node();
         n
+    }
+
+    /// Makes node `n` a node of another kind (an overlay turning an imported system into a
+    /// store); the caller has checked its links suit the new kind.
+    pub fn set_kind(&mut self, n: NodeId, kind: NodeKind) {
+        self.nodes[n as usize].kind = kind;
+        self.kinds[n as usize] = kind;
+    }
+
+    /// The display name of node `n`, if it has one.
+    pub fn name_of(&self, n: NodeId) -> Option<&str> {
+        self.names.get(&n).map(String::as_str)
     }
 
     /// Success probability of a link: its own `p`, else the default for its kind (for

@@ -150,7 +150,10 @@ pub fn save_model(model: &Model, dir: &Path, csv: bool) -> Result<()> {
 
 /// The TOML entry of node `n`.
 fn toml_node(toml: &mut String, model: &Model, o: &Outgoing, n: NodeId) {
-    let id = q(model.id(n));
+    let mut id = q(model.id(n));
+    if let Some(name) = model.name_of(n) {
+        let _ = write!(id, "\nname = {}", q(name));
+    }
     match model.kind(n) {
         NodeKind::Person => {
             let _ = writeln!(
@@ -283,6 +286,8 @@ fn toml_link(toml: &mut String, model: &Model, l: &crate::model::Link) {
 /// A side file being written: its table's header, then rows of the table's columns.
 struct SideText {
     table: &'static SideTable,
+    /// How many of the table's columns are written.
+    width: usize,
     text: String,
 }
 
@@ -291,14 +296,27 @@ impl SideText {
         let table = side_table(name).expect("the writer writes side tables only");
         SideText {
             table,
+            width: table.columns.len(),
             text: format!("{}\n", table.columns.join(",")),
         }
     }
 
-    /// A row: `cells` (already written as CSV cells) in the order of the table's columns.
+    /// A table of nodes, with its last column (`name`) only when `named`.
+    fn of_nodes(name: &str, named: bool) -> SideText {
+        let mut t = SideText::new(name);
+        debug_assert_eq!(t.table.columns.last(), Some(&"name"));
+        if !named {
+            t.width -= 1;
+            t.text = format!("{}\n", t.table.columns[..t.width].join(","));
+        }
+        t
+    }
+
+    /// A row: `cells` (already written as CSV cells) in the order of the table's columns; a
+    /// table written without its last column leaves that cell out.
     fn row(&mut self, cells: &[&str]) {
         debug_assert_eq!(cells.len(), self.table.columns.len(), "{}", self.table.name);
-        for (i, c) in cells.iter().enumerate() {
+        for (i, c) in cells[..self.width].iter().enumerate() {
             if i > 0 {
                 self.text.push(',');
             }
@@ -330,28 +348,35 @@ fn save_csv(model: &Model, dir: &Path, mut toml: String, o: &Outgoing) -> Result
 /// The tables of nodes: people, accounts, groups, systems and stores, with the owns, member
 /// and credential links each lists.
 fn node_rows(model: &Model, o: &Outgoing) -> Vec<SideText> {
-    let mut people = SideText::new("person");
-    let mut accounts = SideText::new("account");
-    let mut groups = SideText::new("group");
-    let mut systems = SideText::new("system");
-    let mut stores = SideText::new("store");
+    // A table has a `name` column only when one of its nodes has a name.
+    let named = |kind: NodeKind| model.names.keys().any(|&n| model.kind(n) == kind);
+    let mut people = SideText::of_nodes("person", named(NodeKind::Person));
+    let mut accounts = SideText::of_nodes("account", named(NodeKind::Account));
+    let mut groups = SideText::of_nodes("group", named(NodeKind::Group));
+    let mut systems = SideText::of_nodes("system", named(NodeKind::System));
+    let mut stores = SideText::of_nodes("store", named(NodeKind::Store));
     for n in 0..model.node_count() as NodeId {
         let id = cell(model.id(n));
+        let name = model.name_of(n).map(cell).unwrap_or_default();
         let i = n as usize;
         match model.kind(n) {
-            NodeKind::Person => people.row(&[&id, &cell(&o.owns[i].join(";"))]),
+            NodeKind::Person => people.row(&[&id, &cell(&o.owns[i].join(";")), &name]),
             NodeKind::Account => accounts.row(&[
                 &id,
                 account_kind(model, n),
                 model.mfa[i].as_str(),
                 &cell(&o.member[i].join(";")),
+                &name,
             ]),
-            NodeKind::Group => groups.row(&[&id, &cell(&o.member[i].join(";"))]),
-            NodeKind::System => systems.row(&[&id, &cell(&o.credential[i].join(";"))]),
+            NodeKind::Group => groups.row(&[&id, &cell(&o.member[i].join(";")), &name]),
+            NodeKind::System => {
+                systems.row(&[&id, &cell(&o.credential[i].join(";")), &name]);
+            }
             NodeKind::Store => stores.row(&[
                 &id,
                 &opt(model.store_policy[i].retention_days),
                 &cell(&o.credential[i].join(";")),
+                &name,
             ]),
         }
     }

@@ -423,7 +423,7 @@ fn a_wrong_header_shows_its_first_problems_and_counts_the_rest() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert!(
-        lines[1].ends_with("accounts.csv:1:1: error: unknown column `ident` for account rows; expected id, kind, mfa, groups"),
+        lines[1].ends_with("accounts.csv:1:1: error: unknown column `ident` for account rows; expected id, kind, mfa, groups, name"),
         "{}",
         lines[1]
     );

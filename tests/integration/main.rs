@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod interop;
 mod models;
 mod monte_carlo;
+mod overlay;
 mod people;
 mod petgraph_view;
 mod properties;

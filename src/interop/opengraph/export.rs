@@ -275,7 +275,12 @@ pub fn render(model: &Model, results: Option<&ResultOverlay>) -> Result<String> 
     for (n, node) in model.nodes.iter().enumerate() {
         let n = n as u32;
         let mut props = Properties::new();
-        put(&mut props, "name", node.id.as_str());
+        // The display name when the node has one (so an import gives it back), else the id.
+        put(
+            &mut props,
+            "name",
+            model.name_of(n).unwrap_or(node.id.as_str()),
+        );
         put(&mut props, br::KIND, node.kind.as_str());
         match node.kind {
             NodeKind::Account => {

@@ -169,7 +169,7 @@ fn read_notification(raw: &RawModel, src: &mut Source, model: &mut Model) {
 
 /// Flows: copies into a store without retention need the programme age, and flows may not
 /// form a cycle.
-fn check_flows(src: &mut Source, model: &Model) {
+pub(super) fn check_flows(src: &mut Source, model: &Model) {
     if model.program_age_days.is_none() {
         let rate_sets = model
             .record_sets

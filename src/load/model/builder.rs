@@ -28,13 +28,15 @@ fn plain_link(from: NodeId, to: NodeId, kind: LinkKind) -> Link {
 /// added in file order afterwards.
 #[derive(Default)]
 pub(super) struct Additions {
-    links: Vec<Link>,
-    flows: Vec<Flow>,
-    record_sets: Vec<RecordSet>,
+    pub(super) links: Vec<Link>,
+    pub(super) flows: Vec<Flow>,
+    pub(super) record_sets: Vec<RecordSet>,
     /// Kind and MFA of each account entry.
-    accounts: Vec<(NodeId, AccountKind, Mfa)>,
+    pub(super) accounts: Vec<(NodeId, AccountKind, Mfa)>,
     /// Retention of each store entry.
-    retention: Vec<(NodeId, Option<u32>)>,
+    pub(super) retention: Vec<(NodeId, Option<u32>)>,
+    /// Display names of entries that give one.
+    pub(super) names: Vec<(NodeId, String)>,
 }
 
 impl Additions {
@@ -49,6 +51,7 @@ impl Additions {
         for (n, days) in self.retention {
             model.store_policy[n as usize].retention_days = days;
         }
+        model.names.extend(self.names);
     }
 }
 
@@ -73,6 +76,15 @@ impl<'m> Builder<'m> {
             model,
             out: Additions::default(),
             next: [0; 2],
+        }
+    }
+
+    /// Keeps the display name of node `n`, when it has one other than its id.
+    fn name(&mut self, n: NodeId, name: &Option<String>) {
+        if let Some(name) = name {
+            if !name.is_empty() && name != self.model.id(n) {
+                self.out.names.push((n, name.clone()));
+            }
         }
     }
 
@@ -151,6 +163,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(p.id.get_ref(), OWN_ID) else {
             return;
         };
+        self.name(from, &p.name);
         for a in &p.accounts {
             if let Some(to) = self.resolve(src, a, &[NodeKind::Account], "account") {
                 self.out.links.push(plain_link(from, to, LinkKind::Owns));
@@ -162,6 +175,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(a.id.get_ref(), OWN_ID) else {
             return;
         };
+        self.name(from, &a.name);
         let kind = match &a.kind {
             None => AccountKind::Human,
             Some(k) => match k.get_ref().as_str() {
@@ -207,6 +221,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(g.id.get_ref(), OWN_ID) else {
             return;
         };
+        self.name(from, &g.name);
         for parent in &g.groups {
             if let Some(to) = self.resolve(src, parent, &[NodeKind::Group], "group") {
                 if to == from {
@@ -258,13 +273,14 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
+        self.name(from, &s.name);
         self.credentials(src, from, &s.credentials);
         for a in &s.access {
             self.access(src, from, a);
         }
     }
 
-    fn access(&mut self, src: &mut impl Report, from: NodeId, a: &RawAccess) {
+    pub(super) fn access(&mut self, src: &mut impl Report, from: NodeId, a: &RawAccess) {
         let store = self.resolve(src, &a.store, &[NodeKind::Store], "store");
         let access = parse_access(src, &a.access);
         let p = a.p.as_ref().and_then(|p| probability(src, p, "p"));
@@ -301,6 +317,7 @@ impl<'m> Builder<'m> {
         let Some(store) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
+        self.name(store, &s.name);
         self.credentials(src, store, &s.credentials);
         let retention = s
             .retention_days
@@ -313,7 +330,7 @@ impl<'m> Builder<'m> {
     }
 
     /// A record set of `store`, whose own retention is `store_retention`.
-    fn record_set<R: Report>(
+    pub(super) fn record_set<R: Report>(
         &mut self,
         src: &mut R,
         store: NodeId,

@@ -13,6 +13,7 @@ mod build;
 mod builder;
 mod declare;
 mod lint;
+mod overlay;
 mod scalars;
 mod tables;
 
@@ -21,10 +22,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::csv_files::{open_side_files, SideFile};
-use super::raw::RawModel;
+use super::raw::{self, RawModel};
 use super::source::{Source, Suggestion};
 use crate::error::{did_you_mean, Diagnostic, Error, Result, SHOWN_PROBLEMS};
 use crate::model::Model;
+
+pub use overlay::{apply_overlay, apply_overlays, parse_overlay, Overlaid};
 
 /// The reader of a `[categories]` table, which the OpenGraph kind mapping shares.
 pub(crate) use tables::flatten_weights;
@@ -96,6 +99,7 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         message: e.to_string().trim_end().to_string(),
     })?;
     let side = side_files(&mut raw, &mut src, dir);
+    let include = raw.include.take();
     let mut model = build::build(raw, &side, &mut src);
     // The side files' header positions are no longer needed. (Their text stays: `src` holds it
     // to give problems their lines.)
@@ -104,16 +108,67 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
         model = model.canonical();
         lint::lint_duplicates(&model, &mut src);
     }
-    let (mut errors, suggestions, warnings) = in_reading_order(src);
+    let overlays = included(include, &mut src, dir);
+    let (mut errors, suggestions, mut warnings) = in_reading_order(src);
     if !errors.is_empty() {
         suggest_ids(&model, &mut errors, &suggestions);
         return Err(Error::Invalid { problems: errors });
+    }
+    if !overlays.is_empty() {
+        let paths: Vec<(&Path, String)> = overlays
+            .iter()
+            .map(|(p, s)| (p.as_path(), s.clone()))
+            .collect();
+        let o = apply_overlays(model, &paths)?;
+        model = o.model;
+        warnings.extend(o.warnings);
     }
     Ok(LoadedModel {
         model,
         path: name.to_string(),
         warnings,
     })
+}
+
+/// The overlay files `[include]` lists, as paths and as shown in messages (relative to the
+/// model's folder as the user wrote it); each must exist. Overlays are read only beside a model
+/// file on disk.
+fn included(
+    include: Option<raw::RawInclude>,
+    src: &mut Source,
+    dir: Option<(&Path, &str)>,
+) -> Vec<(PathBuf, String)> {
+    let Some(include) = include else {
+        return Vec::new();
+    };
+    let Some((dir, shown_dir)) = dir else {
+        if let Some(f) = include.overlays.first() {
+            src.error(
+                Some(f.span()),
+                "[include] overlays can only be read from a model file on disk",
+            );
+        }
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in &include.overlays {
+        let rel = f.get_ref();
+        let path = dir.join(rel);
+        let shown = if shown_dir.is_empty() {
+            rel.clone()
+        } else {
+            format!("{}/{rel}", shown_dir.trim_end_matches('/'))
+        };
+        if path.is_file() {
+            out.push((path, shown));
+        } else {
+            src.error(
+                Some(f.span()),
+                format!("[include] overlay `{shown}` is not a file"),
+            );
+        }
+    }
+    out
 }
 
 /// The side files the model's `[csv]` table names, opened with their headers checked; they can

@@ -117,6 +117,9 @@ impl Draft<'_> {
             };
             let node = self.model.add_node(&n.id, kind);
             ids[i] = Some(node);
+            if let Some(name) = display_name(&n.props).filter(|name| *name != n.id) {
+                self.model.names.insert(node, name.to_string());
+            }
             *self.summary.nodes.entry(kind.as_str()).or_default() += 1;
             let kinds: Vec<&str> = n.kinds.iter().map(String::as_str).collect();
             let rule = if own {
@@ -189,6 +192,17 @@ impl Draft<'_> {
             ));
         }
     }
+}
+
+/// A node's display name: BloodHound's `name` property, else `displayname` (what overlays
+/// select nodes by; the model keeps it when it is not the id itself).
+fn display_name(props: &Props) -> Option<&str> {
+    ["name", "displayname"]
+        .into_iter()
+        .find_map(|key| match props.get(key) {
+            Some(Prop::One(Scalar::Str(s))) if !s.trim().is_empty() => Some(s.as_str()),
+            _ => None,
+        })
 }
 
 /// Sets an account's MFA and kind from its properties or its kind's rule (none for our own
