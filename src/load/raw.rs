@@ -42,6 +42,17 @@ pub(super) struct RawModel {
     pub(super) membership: Vec<RawMembership>,
     /// Side files: table name → CSV file beside the model.
     pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
+    pub(super) money: Option<RawMoney>,
+}
+
+/// `[money]` (DESIGN.md "Money"), every figure with its position.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMoney {
+    pub(super) currency: Option<Spanned<String>>,
+    pub(super) per_incident: Option<Spanned<f64>>,
+    pub(super) per_record: Option<BTreeMap<String, Spanned<f64>>>,
+    pub(super) per_person: Option<BTreeMap<String, Spanned<f64>>>,
 }
 
 #[derive(Deserialize)]

@@ -10,6 +10,7 @@ mod formats;
 mod fuzz_regressions;
 mod interop;
 mod models;
+mod money;
 mod monte_carlo;
 mod people;
 mod petgraph_view;
