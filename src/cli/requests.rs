@@ -32,6 +32,7 @@ impl From<CsvTable> for RunCsv {
         match t {
             CsvTable::Leaks => RunCsv::Leaks,
             CsvTable::People => RunCsv::People,
+            CsvTable::Loss => RunCsv::Loss,
         }
     }
 }

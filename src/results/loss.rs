@@ -77,3 +77,84 @@ pub fn add_delta(
         delta.return_on_control = (cost > 0.0).then(|| net / cost);
     }
 }
+
+/// The loss of the baseline or a design, for flat outputs (`run --csv-table loss`).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct LossRow {
+    pub scenario: String,
+    pub design: String,
+    pub currency: String,
+    pub worst_case: f64,
+    /// Monte Carlo loss of one incident, when simulated.
+    pub mean: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    /// With a frequency: the loss in a year.
+    pub annual_mean: Option<f64>,
+    pub annual_p90: Option<f64>,
+    pub annual_p95: Option<f64>,
+    pub annual_p99: Option<f64>,
+    /// Designs only: the paired change of the mean loss, the cost, net benefit and return.
+    pub mean_change: Option<f64>,
+    pub cost_per_year: Option<f64>,
+    pub net_benefit_per_year: Option<f64>,
+    pub return_on_control: Option<f64>,
+}
+
+impl super::RunReport {
+    /// One row per variant with its loss (none without `[money]`).
+    pub fn loss_rows(&self) -> Vec<LossRow> {
+        let base = std::iter::once((
+            "baseline",
+            &self.baseline.deterministic,
+            &self.baseline.monte_carlo,
+            None,
+            None,
+        ));
+        let designs = self.designs.iter().map(|d| {
+            (
+                d.name.as_str(),
+                &d.deterministic,
+                &d.monte_carlo,
+                Some(&d.delta),
+                d.cost_per_year,
+            )
+        });
+        base.chain(designs)
+            .filter_map(|(design, det, mc, delta, cost)| {
+                let loss = det.loss?;
+                let mc = mc.as_ref();
+                let stats = mc.and_then(|m| m.loss);
+                let annual = mc.and_then(|m| m.annual_loss);
+                Some(LossRow {
+                    scenario: self.scenario.clone(),
+                    design: design.to_string(),
+                    currency: det.currency.clone().unwrap_or_default(),
+                    worst_case: loss,
+                    mean: stats.map(|s| s.mean),
+                    ci_low: stats.map(|s| s.ci95[0]),
+                    ci_high: stats.map(|s| s.ci95[1]),
+                    p50: stats.map(|s| s.p50),
+                    p90: stats.map(|s| s.p90),
+                    p95: stats.map(|s| s.p95),
+                    p99: stats.map(|s| s.p99),
+                    annual_mean: annual.map(|a| a.mean),
+                    annual_p90: annual.map(|a| a.p90),
+                    annual_p95: annual.map(|a| a.p95),
+                    annual_p99: annual.map(|a| a.p99),
+                    mean_change: delta
+                        .and_then(|d| d.loss)
+                        .and_then(|l| l.paired)
+                        .map(|p| p.mean),
+                    cost_per_year: cost,
+                    net_benefit_per_year: delta.and_then(|d| d.net_benefit_per_year),
+                    return_on_control: delta.and_then(|d| d.return_on_control),
+                })
+            })
+            .collect()
+    }
+}

@@ -279,6 +279,9 @@ pub struct DesignResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monte_carlo: Option<monte_carlo::MonteCarlo>,
     pub delta: delta::Delta,
+    /// The design's `cost_per_year`, in the model's currency, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_year: Option<f64>,
 }
 
 fn deterministic_of(v: &Variant) -> Deterministic {
@@ -354,6 +357,7 @@ impl RunReport {
                     deterministic: det,
                     monte_carlo: mc,
                     delta,
+                    cost_per_year: design.cost_per_year,
                 }
             })
             .collect();

@@ -279,3 +279,37 @@ fn bad_frequency_and_cost_are_reported_at_their_position() {
         ],
     );
 }
+
+#[test]
+fn tables_and_csv_show_money() {
+    let dir = files(&[("m.toml", MODEL), ("s.toml", &scenario(Some(FREQUENCY)))]);
+    let out = run_in(dir.path(), &["run", "s.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("Loss               EUR 99,200"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Frequency  1.2 incidents a year"));
+    // drop-health: 1.2 × 14,000 − 1,000 = 15,800 a year, 15.8 times its cost.
+    assert!(out
+        .stdout
+        .contains("net benefit a year +EUR 15,800 for EUR 1,000 a year, return 15.8× its cost"));
+    let out = run_in(dir.path(), &["compare", "s.toml"]);
+    assert!(out.stdout.contains("Loss in EUR"), "{}", out.stdout);
+    assert!(out.stdout.contains("+15,800"), "{}", out.stdout);
+    let csv = run_in(dir.path(), &["compare", "s.toml", "--format", "csv"]).stdout;
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",net_benefit_per_year,return_on_control"));
+    let csv = run_in(
+        dir.path(),
+        &["run", "s.toml", "--format", "csv", "--csv-table", "loss"],
+    )
+    .stdout;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[1].starts_with("money,baseline,EUR,99200.0,"), "{csv}");
+}
