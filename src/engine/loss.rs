@@ -85,7 +85,8 @@ pub fn annual_losses(losses: &[f64], frequency: f64, seed: u64, years: u32) -> V
                     // 53 uniform bits scaled to a trial: floor(u × trials), exactly.
                     losses[((u128::from(bits) * n) >> 53) as usize]
                 })
-                .sum()
+                // From +0: a year without incidents loses 0, not the −0 of an empty `sum`.
+                .fold(0.0, |a, b| a + b)
         })
         .collect()
 }

@@ -313,3 +313,22 @@ fn tables_and_csv_show_money() {
     assert_eq!(lines.len(), 4, "{csv}");
     assert!(lines[1].starts_with("money,baseline,EUR,99200.0,"), "{csv}");
 }
+
+#[test]
+fn the_demo_prints_its_loss_and_the_year() {
+    let out = crate::util::run(&["run", "scenarios/phished-manager.toml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "Frequency  0.2 incidents a year (about 1 every 5 years)",
+        "Loss               USD ",
+        "  loss (USD) ",
+        "  Loss in a year (incidents ~ Poisson(frequency), each a trial): mean USD ",
+        "net benefit a year ",
+    ] {
+        assert!(
+            out.stdout.contains(line),
+            "{line:?} missing:\n{}",
+            out.stdout
+        );
+    }
+}
