@@ -332,3 +332,25 @@ fn the_demo_prints_its_loss_and_the_year() {
         );
     }
 }
+
+#[test]
+fn the_report_opens_with_money_and_draws_the_loss_curves() {
+    let dir = files(&[("m.toml", MODEL), ("s.toml", &scenario(Some(FREQUENCY)))]);
+    let out = run_in(dir.path(), &["report", "s.toml", "-o", "out", "-q"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let page = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    // Mean loss A_ONLY + B_ADDS × q ≈ 59,200 (€59 k), p95 99,200 (€99 k); 1.2 incidents a
+    // year; remove-b nets 1.2 × 80,000 × q − 20,000 ≈ 28,000 a year, drop-health 15,800.
+    assert!(
+        page.contains("If p is compromised, the expected cost is €")
+            && page.contains("(95% of outcomes under €99 k); about 1 such incident is expected a year; remove-b saves €"),
+        "{}",
+        &page[page.find("id=\"answer\"").unwrap()..][..300]
+    );
+    for chart in ["loss-exceedance", "annual-loss-exceedance", "net-benefit"] {
+        assert!(
+            dir.path().join(format!("out/{chart}.svg")).exists(),
+            "{chart}"
+        );
+    }
+}
