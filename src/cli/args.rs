@@ -168,6 +168,8 @@ pub enum SweepKind {
 pub enum RankArg {
     Exposure,
     People,
+    /// Worst-case loss in money (models with [money])
+    Loss,
 }
 
 /// The arguments of `sweep`.

@@ -52,6 +52,7 @@ impl From<RankArg> for RankBy {
         match r {
             RankArg::Exposure => RankBy::Exposure,
             RankArg::People => RankBy::People,
+            RankArg::Loss => RankBy::Loss,
         }
     }
 }

@@ -5,8 +5,13 @@
 
 use super::monte_carlo::Trials;
 use super::random::{bits_to_uniform, draw_bits, trial_salt, INCIDENTS_KEY, YEAR_SALT};
-use super::tally::ExposureIndex;
+use rayon::prelude::*;
+
+use super::reach::forward;
+use super::tally::{ExposureIndex, Tally};
+use crate::graph::AttackGraph;
 use crate::model::money::Money;
+use crate::model::{Model, NodeId, NodeKind};
 
 /// Years simulated for the annual loss: the p99 of 50,000 years is the 500th largest, so its
 /// sampling error is small beside the spread of a year's loss.
@@ -88,6 +93,63 @@ pub fn annual_losses(losses: &[f64], frequency: f64, seed: u64, years: u32) -> V
                 // From +0: a year without incidents loses 0, not the −0 of an empty `sum`.
                 .fold(0.0, |a, b| a + b)
         })
+        .collect()
+}
+
+/// The worst-case loss of each source as the sole compromised node (`sweep --by loss`): one
+/// breadth-first search and tally per source, in parallel, each figure computed by one thread.
+/// The condensed sweep does not keep records by category or notifiable people, which the loss
+/// needs; this is the plain traversal the sweep's tests check it against.
+pub fn sweep_losses(
+    model: &Model,
+    graph: &AttackGraph,
+    index: &ExposureIndex,
+    money: &Money,
+    sources: &[NodeId],
+) -> Vec<f64> {
+    let per_record: Vec<f64> = index
+        .categories
+        .iter()
+        .map(|c| money.per_record(c))
+        .collect();
+    let pops = index.populations.len();
+    let per_person: Vec<f64> = index
+        .regimes
+        .iter()
+        .flat_map(|r| std::iter::repeat_n(money.per_person(r), pops))
+        .collect();
+    sources
+        .par_iter()
+        .map_init(
+            || Tally::new(index),
+            |tally, &x| {
+                let r = forward(graph, &[x]);
+                let stores = r
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&n| model.kind(n) == NodeKind::Store);
+                tally.count(index, stores);
+                let incident = if tally.records_total > 0 {
+                    money.per_incident
+                } else {
+                    0.0
+                };
+                let records: f64 = tally
+                    .records
+                    .iter()
+                    .zip(&per_record)
+                    .map(|(&n, &c)| n as f64 * c)
+                    .sum();
+                let people: f64 = tally
+                    .notifiable
+                    .iter()
+                    .zip(&per_person)
+                    .map(|(&n, &c)| n * c)
+                    .sum();
+                incident + records + people
+            },
+        )
         .collect()
 }
 

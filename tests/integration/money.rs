@@ -354,3 +354,36 @@ fn the_report_opens_with_money_and_draws_the_loss_curves() {
         );
     }
 }
+
+#[test]
+fn sweep_by_loss_ranks_by_the_worst_case_loss() {
+    let dir = files(&[("m.toml", MODEL)]);
+    let r = run_json(
+        dir.path(),
+        &[
+            "sweep", "m.toml", "--kind", "person", "--by", "loss", "--format", "json",
+        ],
+    );
+    assert_eq!(r["by"], "loss");
+    assert_eq!(r["entries"][0]["id"], "p");
+    assert_eq!(f(&r["entries"][0]["loss"]), A_ONLY + B_ADDS);
+    // The demo: the admin token's sweep loss is its scenario's worst-case loss.
+    let s = crate::util::run_json(&["sweep", "data/tracking-program", "--by", "loss"]);
+    let run = crate::util::run_json(&[
+        "run",
+        "scenarios/stolen-it-admin-token.toml",
+        "--worst-case-only",
+    ]);
+    let entry = s["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "kofi-mensah-adm")
+        .unwrap();
+    assert_eq!(entry["loss"], run["baseline"]["deterministic"]["loss"]);
+    // Without [money] there is nothing to rank by.
+    let plain = MODEL.split("[money]").next().unwrap();
+    let dir = files(&[("m.toml", plain)]);
+    let out = run_in(dir.path(), &["sweep", "m.toml", "--by", "loss"]);
+    assert_fails_with(&out, &["--by loss needs a [money] table in `m.toml`"]);
+}
