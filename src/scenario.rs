@@ -115,4 +115,7 @@ pub struct Scenario {
     pub designs: Vec<Design>,
     /// `[costs]` over the defaults.
     pub costs: Costs,
+    /// `[attack] frequency_per_year`: incidents of this kind expected a year (FAIR's loss event
+    /// frequency), for the annual loss.
+    pub frequency_per_year: Option<f64>,
 }

@@ -97,7 +97,8 @@ pub struct SimulationArgs {
     /// BLASTRADIUS_REDACT_KEY when set); drops the scenario's and designs' descriptions
     #[arg(long)]
     pub redact: bool,
-    /// With --format csv: leaked stores by category, or people affected and to notify
+    /// With --format csv: leaked stores by category, people affected and to notify, or the
+    /// loss in money (models with [money])
     #[arg(long, value_enum, default_value_t = CsvTable::Leaks)]
     pub csv_table: CsvTable,
 }
@@ -106,6 +107,7 @@ pub struct SimulationArgs {
 pub enum CsvTable {
     Leaks,
     People,
+    Loss,
 }
 
 /// The arguments of `run` and of `compare`, which take the same.
@@ -164,6 +166,8 @@ pub enum SweepKind {
 pub enum RankArg {
     Exposure,
     People,
+    /// Worst-case loss in money (models with [money])
+    Loss,
 }
 
 /// The arguments of `sweep`.

@@ -14,7 +14,7 @@ use blastradius::results::compare::Comparison;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
-use blastradius::results::sweep::SweepReport;
+use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::PathReport;
 use blastradius::{Analysis, Error};
 
@@ -55,16 +55,39 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let loaded = load_model(model, &shown(model))?;
     let mut analysis = Analysis::new(loaded.model);
     let kind = NodeKind::from(args.kind);
+    let by = RankBy::from(args.by);
+    // The loss needs each source's records by category and notifiable people, which the
+    // condensed sweep does not keep: one traversal per source, before the graph is let go.
+    let losses = match (by, analysis.model.money.as_ref()) {
+        (RankBy::Loss, None) => {
+            return Err(Failure::Error(Error::Input(format!(
+                "--by loss needs a [money] table in `{}` (see README, \"Money\")",
+                shown(model)
+            ))))
+        }
+        (RankBy::Loss, Some(money)) => {
+            let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
+            Some(blastradius::engine::loss::sweep_losses(
+                &analysis.model,
+                &analysis.graph,
+                analysis.index(),
+                money,
+                &sources,
+            ))
+        }
+        _ => None,
+    };
     let rows = analysis.sweep_releasing(kind);
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let report = SweepReport::of(
+    let report = SweepReport::with_losses(
         &analysis.model,
         analysis.index(),
         kind.as_str(),
         &rows,
-        args.by.into(),
+        by,
         top,
+        losses.as_deref(),
     );
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),

@@ -33,6 +33,7 @@ impl From<CsvTable> for RunCsv {
         match t {
             CsvTable::Leaks => RunCsv::Leaks,
             CsvTable::People => RunCsv::People,
+            CsvTable::Loss => RunCsv::Loss,
         }
     }
 }
@@ -52,6 +53,7 @@ impl From<RankArg> for RankBy {
         match r {
             RankArg::Exposure => RankBy::Exposure,
             RankArg::People => RankBy::People,
+            RankArg::Loss => RankBy::Loss,
         }
     }
 }

@@ -40,7 +40,16 @@ pub fn evaluate_scenario(
     let mut s = loaded.scenario;
     sim.override_simulation(&mut s);
     add_designs(&mut s, sim, &loaded.model)?;
-    lint_note(loaded.warnings.len(), &s.model_path, quiet);
+    // The scenario file's own warnings (a frequency with no `[money]` to use it) are printed;
+    // the model's lints are counted, as `validate` lists them.
+    let file = shown(scenario);
+    let (own, lints): (Vec<_>, Vec<_>) = loaded.warnings.iter().partition(|w| w.file == file);
+    if !quiet {
+        for w in own {
+            eprintln!("{w}");
+        }
+    }
+    lint_note(lints.len(), &s.model_path, quiet);
     let depth = sim.depth();
     if depth == Depth::MonteCarlo {
         let per_run = blastradius::engine::monte_carlo::trial_bytes(
@@ -99,6 +108,12 @@ fn add_designs(
                 .join(" + "),
             description: Some("every design's changes together, in order".into()),
             changes: s.designs.iter().flat_map(|d| d.changes.clone()).collect(),
+            // Running every control costs what each costs, when any says.
+            cost_per_year: s
+                .designs
+                .iter()
+                .filter_map(|d| d.cost_per_year)
+                .reduce(|a, b| a + b),
         };
         s.designs.push(combined);
     }

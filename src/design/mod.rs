@@ -249,6 +249,9 @@ pub struct Design {
     pub description: Option<String>,
     /// Model changes and simulation overrides, in the design's order (reports list them so).
     pub changes: Vec<Entry>,
+    /// What running the control costs a year, in the model's `[money]` currency: a property of
+    /// the design, not a change to the model.
+    pub cost_per_year: Option<f64>,
 }
 
 impl Design {

@@ -4,6 +4,7 @@
 
 pub mod batch_reach;
 pub mod exposure;
+pub mod loss;
 pub mod monte_carlo;
 pub mod paths;
 pub mod random;

@@ -8,6 +8,11 @@ use crate::graph::mix64;
 pub const TIME_SALT: u64 = 0x5d58_8b65_6c07_8965;
 /// Key of a trial's detection-time draw.
 pub const DETECTION_KEY: u64 = 0x2545_f491_4f6c_dd1d;
+/// Salt of the seed for the compound Poisson years of the annual loss: a year's draws are
+/// keyed by (seed ^ this, year, key), apart from every trial's draws.
+pub const YEAR_SALT: u64 = 0x3c6e_f372_fe94_f82b;
+/// Key of a year's number of incidents; incident `i` (from 0) is keyed `this + 1 + i`.
+pub const INCIDENTS_KEY: u64 = 0x1f83_d9ab_fb41_bd6b;
 
 /// The part of every draw of trial `trial` that does not depend on the key: computed once per
 /// trial so that the inner loop mixes only once per draw.

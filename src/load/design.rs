@@ -21,6 +21,7 @@ pub(crate) struct RawDesign {
     pub description: Option<String>,
     #[serde(default)]
     pub changes: Vec<Spanned<toml::Value>>,
+    pub cost_per_year: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -481,10 +482,22 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
                 }
             }
         }
+        let cost_per_year = d.cost_per_year.as_ref().and_then(|c| {
+            let x = *c.get_ref();
+            let ok = x.is_finite() && x >= 0.0;
+            if !ok {
+                src.error(
+                    Some(c.span()),
+                    format!("design `{name}`: cost_per_year must be a finite amount, 0 or more, not {x}"),
+                );
+            }
+            ok.then_some(x)
+        });
         out.push(Design {
             name,
             description: d.description,
             changes,
+            cost_per_year,
         });
     }
     out

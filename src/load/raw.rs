@@ -44,6 +44,17 @@ pub(super) struct RawModel {
     pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
     /// Data-inventory overlays applied to the model once it is built.
     pub(super) include: Option<RawInclude>,
+    pub(super) money: Option<RawMoney>,
+}
+
+/// `[money]` (DESIGN.md "Money"), every figure with its position.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMoney {
+    pub(super) currency: Option<Spanned<String>>,
+    pub(super) per_incident: Option<Spanned<f64>>,
+    pub(super) per_record: Option<BTreeMap<String, Spanned<f64>>>,
+    pub(super) per_person: Option<BTreeMap<String, Spanned<f64>>>,
 }
 
 /// `[include]`: overlay files, relative to the model file, applied in the order listed.

@@ -36,6 +36,31 @@ struct RawScenario {
 #[serde(deny_unknown_fields)]
 struct RawAttack {
     compromised: Vec<Spanned<String>>,
+    frequency_per_year: Option<Spanned<f64>>,
+}
+
+/// The largest `frequency_per_year`: an incident a day. The compound Poisson year draws each
+/// incident, so this also bounds its work.
+pub const MAX_FREQUENCY: f64 = 365.0;
+
+/// `[attack] frequency_per_year`, checked; a warning when the model has no `[money]` to use it.
+fn read_frequency(src: &mut Source, model: &Model, raw: Option<&Spanned<f64>>) -> Option<f64> {
+    let f = raw?;
+    let x = *f.get_ref();
+    if !(0.0..=MAX_FREQUENCY).contains(&x) {
+        src.error(
+            Some(f.span()),
+            format!("[attack] frequency_per_year must be from 0 to {MAX_FREQUENCY} (incidents a year), not {x}"),
+        );
+        return None;
+    }
+    if model.money.is_none() {
+        src.warning(
+            Some(f.span()),
+            "[attack] frequency_per_year has no effect: the model has no [money] table to give an annual loss",
+        );
+    }
+    Some(x)
 }
 
 #[derive(Deserialize)]
@@ -107,6 +132,8 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
     let simulation = read_simulation(&mut src, raw.simulation.as_ref());
     let designs = read_designs(&mut src, &model, raw.design);
     let costs = read_costs(&mut src, raw.costs.as_ref());
+    let frequency_per_year =
+        read_frequency(&mut src, &model, raw.attack.frequency_per_year.as_ref());
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -133,6 +160,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             simulation,
             designs,
             costs,
+            frequency_per_year,
         },
         model,
         warnings,

@@ -9,10 +9,12 @@
 //! links and their kinds, `stores.rs` record sets, flows and store policies, `tables.rs` the
 //! default probabilities and times, `ids.rs` the id index used while a model is built,
 //! `canonical.rs` the canonical order, `categories.rs` category weights, `records.rs` what each
-//! store holds, and `grouping.rs` the counting sort by node they share.
+//! store holds, `money.rs` the loss of an outcome in a currency, and `grouping.rs` the counting
+//! sort by node they share.
 
 pub mod categories;
 pub mod grouping;
+pub mod money;
 pub mod records;
 
 mod canonical;
@@ -71,6 +73,8 @@ pub struct Model {
     /// an imported node's `name` property), by node: what data-inventory overlays select by
     /// property match. Few nodes of a written model have one, so they are kept apart.
     pub names: BTreeMap<NodeId, String>,
+    /// `[money]`: what an outcome costs; `None` when the model gives no money figures.
+    pub money: Option<money::Money>,
 }
 
 impl Model {

@@ -94,6 +94,60 @@ pub fn about(x: f64) -> String {
     figure((x / unit).round() * unit)
 }
 
+/// A sum of money for tables: the currency code and the whole amount, `USD 17,323,250`.
+pub fn money(x: f64, currency: &str) -> String {
+    if x < 0.0 {
+        format!("−{currency} {}", figure((-x).round()))
+    } else {
+        format!("{currency} {}", figure(x.round()))
+    }
+}
+
+/// A change of money for tables: `+USD 1,200`, `−USD 35`, `USD 0`.
+pub fn signed_money(x: f64, currency: &str) -> String {
+    let r = x.round();
+    if r > 0.0 {
+        format!("+{currency} {}", figure(r))
+    } else if r < 0.0 {
+        format!("−{currency} {}", figure(-r))
+    } else {
+        format!("{currency} 0")
+    }
+}
+
+/// A sum of money for prose, to two significant digits with a scale: `$4.1 M`, `$310 k`,
+/// `€40 k`, `CHF 950`. The common currencies have their symbol; others their code.
+pub fn money_prose(x: f64, currency: &str) -> String {
+    let sign = if x < 0.0 { "−" } else { "" };
+    let symbol = match currency {
+        "USD" => "$".to_string(),
+        "EUR" => "€".to_string(),
+        "GBP" => "£".to_string(),
+        "JPY" => "¥".to_string(),
+        other => format!("{other} "),
+    };
+    let x = x.abs();
+    let (scaled, unit) = if x >= 1e9 {
+        (x / 1e9, " B")
+    } else if x >= 1e6 {
+        (x / 1e6, " M")
+    } else if x >= 1e3 {
+        (x / 1e3, " k")
+    } else {
+        (x, "")
+    };
+    // Two significant digits: one decimal below 10 (4.1 M), none above (310 k).
+    let digits = if scaled < 10.0 && !unit.is_empty() {
+        format!("{scaled:.1}")
+    } else if scaled < 100.0 {
+        format!("{}", scaled.round())
+    } else {
+        let unit10 = 10f64.powi(scaled.log10().floor() as i32 - 1);
+        format!("{}", (scaled / unit10).round() * unit10)
+    };
+    format!("{sign}{symbol}{digits}{unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +172,17 @@ mod tests {
         assert_eq!(signed_percent_tenths(-41.64), "-41.6%");
         assert_eq!(signed_figure(-1234.4), "−1,234");
         assert_eq!(signed_figure(0.4), "0");
+    }
+
+    #[test]
+    fn money_in_tables_and_prose() {
+        assert_eq!(money(17_323_250.4, "USD"), "USD 17,323,250");
+        assert_eq!(signed_money(-310_000.0, "EUR"), "−EUR 310,000");
+        assert_eq!(money_prose(4_130_000.0, "USD"), "$4.1 M");
+        assert_eq!(money_prose(6_000_000.0, "USD"), "$6.0 M");
+        assert_eq!(money_prose(312_000.0, "USD"), "$310 k");
+        assert_eq!(money_prose(40_000.0, "EUR"), "€40 k");
+        assert_eq!(money_prose(950.0, "CHF"), "CHF 950");
+        assert_eq!(money_prose(-2_500_000_000.0, "GBP"), "−£2.5 B");
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::{self, Write};
 
 use super::charts::data::BASELINE;
 use super::charts::{Missing, Rendered};
-use super::figures::{about, figure, share, signed_figure, signed_percent};
+use super::figures::{about, figure, money_prose, share, signed_figure, signed_percent};
 use super::table::path_line;
 use crate::results::monte_carlo::MonteCarlo;
 use crate::results::report::ReportData;
@@ -58,6 +58,9 @@ pub fn best_design(r: &RunReport) -> Option<(&str, f64)> {
 /// are the expected people affected summed over the declared populations (taken as disjoint);
 /// the cut is in expected weighted exposure when Monte Carlo ran, else in the worst case's.
 pub fn headline(r: &RunReport) -> String {
+    if let Some(s) = money_headline(r) {
+        return s;
+    }
     let entry = if r.entry_points.is_empty() || r.entry_points.len() > 3 {
         format!("the entry points of “{}”", r.scenario)
     } else {
@@ -117,6 +120,95 @@ pub fn headline(r: &RunReport) -> String {
     }
     s.push('.');
     s
+}
+
+/// The one-sentence answer in money, when the model has `[money]` (DESIGN.md "Money"): "If
+/// dana-okafor is compromised, the expected cost is $4.1 M (95% of outcomes under $6.0 M);
+/// about 1 such incident is expected every 5 years; retention-90d saves $310 k a year for
+/// $40 k." The design named is the one with the largest net benefit a year when designs have
+/// costs, else the largest cut of the expected (or worst-case) loss.
+fn money_headline(r: &RunReport) -> Option<String> {
+    let d = &r.baseline.deterministic;
+    let (loss, cur) = (d.loss?, d.currency.as_deref()?);
+    let entry = if r.entry_points.is_empty() || r.entry_points.len() > 3 {
+        format!("the entry points of “{}”", r.scenario)
+    } else {
+        and_list(&r.entry_points)
+    };
+    let verb = if r.entry_points.len() == 1 {
+        "is"
+    } else {
+        "are"
+    };
+    let mc_loss = r.baseline.monte_carlo.as_ref().and_then(|m| m.loss);
+    let mut s = match mc_loss {
+        Some(l) => format!(
+            "If {entry} {verb} compromised, the expected cost is {} (95% of outcomes under {})",
+            money_prose(l.mean, cur),
+            money_prose(l.p95, cur)
+        ),
+        None => format!(
+            "If {entry} {verb} compromised, the worst-case cost is {}",
+            money_prose(loss, cur)
+        ),
+    };
+    if let Some(f) = r.frequency_per_year.filter(|f| *f > 0.0) {
+        if f < 1.0 {
+            let years = figure((1.0 / f).round());
+            s.push_str(&format!(
+                "; about 1 such incident is expected every {years} years"
+            ));
+        } else if f.round() == 1.0 {
+            s.push_str("; about 1 such incident is expected a year");
+        } else {
+            s.push_str(&format!(
+                "; about {} such incidents are expected a year",
+                figure(f.round())
+            ));
+        }
+    }
+    let net = r
+        .designs
+        .iter()
+        .filter_map(|x| Some((x, x.delta.net_benefit_per_year?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.name.cmp(&a.0.name)));
+    let cut = |x: &crate::results::DesignResult| {
+        let l = x.delta.loss?;
+        Some(l.paired.map_or(l.worst_case, |p| p.mean))
+    };
+    if let Some((best, net)) = net {
+        let saved = best.delta.loss.and_then(|l| l.annual_mean).unwrap_or(0.0);
+        let cost = best.cost_per_year.unwrap_or(0.0);
+        if net > 0.0 {
+            s.push_str(&format!(
+                "; {} saves {} a year for {}",
+                best.name,
+                money_prose(-saved, cur),
+                money_prose(cost, cur)
+            ));
+        } else {
+            s.push_str(&format!(
+                "; no design saves more a year than it costs (the closest, {}, saves {} for {})",
+                best.name,
+                money_prose(-saved, cur),
+                money_prose(cost, cur)
+            ));
+        }
+    } else if let Some((best, change)) = r
+        .designs
+        .iter()
+        .filter_map(|x| Some((x, cut(x)?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))
+        .filter(|(_, c)| *c < 0.0)
+    {
+        s.push_str(&format!(
+            "; {} cuts the cost of an incident by {}",
+            best.name,
+            money_prose(-change, cur)
+        ));
+    }
+    s.push('.');
+    Some(s)
 }
 
 const STYLE: &str = r#"
@@ -209,6 +301,20 @@ fn tiles(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -> fmt::Res
         &format!("{}", d.leaked_stores.len()),
         "stores leak in the worst case",
     )?;
+    if let (Some(loss), Some(cur)) = (d.loss, d.currency.as_deref()) {
+        tile(s, &money_prose(loss, cur), "loss in the worst case")?;
+    }
+    if let Some(a) = mc.and_then(|m| m.annual_loss) {
+        let cur = d.currency.as_deref().unwrap_or("");
+        tile(
+            s,
+            &money_prose(a.mean, cur),
+            &format!(
+                "expected loss a year (99th percentile {})",
+                money_prose(a.p99, cur)
+            ),
+        )?;
+    }
     s.push_str("</div>\n");
     Ok(())
 }

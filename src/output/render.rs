@@ -15,6 +15,8 @@ pub enum RunCsv {
     Leaks,
     /// People affected and to notify, one row per design, population and regime.
     People,
+    /// The loss in money, one row per design (`[money]` models only).
+    Loss,
 }
 
 /// A run's report with the CSV table chosen for it.
@@ -35,6 +37,30 @@ impl Render for RunOutput<'_> {
         match self.csv {
             RunCsv::Leaks => csv::render_rows(self.report.leak_rows()),
             RunCsv::People => csv::render_rows(self.report.people_rows()),
+            RunCsv::Loss => csv::render_with_header(
+                &[
+                    "scenario",
+                    "design",
+                    "currency",
+                    "worst_case",
+                    "mean",
+                    "ci_low",
+                    "ci_high",
+                    "p50",
+                    "p90",
+                    "p95",
+                    "p99",
+                    "annual_mean",
+                    "annual_p90",
+                    "annual_p95",
+                    "annual_p99",
+                    "mean_change",
+                    "cost_per_year",
+                    "net_benefit_per_year",
+                    "return_on_control",
+                ],
+                self.report.loss_rows(),
+            ),
         }
     }
 }
@@ -47,7 +73,11 @@ impl Render for Comparison {
         json::render(self)
     }
     fn csv(&self) -> String {
-        csv::render_rows(self.csv_rows())
+        if self.currency.is_some() {
+            csv::render_rows(self.money_csv_rows())
+        } else {
+            csv::render_rows(self.csv_rows())
+        }
     }
 }
 

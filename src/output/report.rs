@@ -3,7 +3,7 @@
 //! `index.html`. The page comes last so a writer that goes in order replaces it only once
 //! everything it shows is in place.
 
-use super::charts::{self, data::CHART_NAMES};
+use super::charts::{self, data::CHART_NAMES, data::MONEY_CHART_NAMES};
 use super::{html, json};
 use crate::error::Result;
 use crate::results::report::ReportData;
@@ -37,6 +37,7 @@ pub fn files(data: &ReportData, page: bool) -> Result<Vec<File>> {
 pub fn stale(files: &[File]) -> Vec<String> {
     CHART_NAMES
         .iter()
+        .chain(&MONEY_CHART_NAMES)
         .flat_map(|n| [format!("{n}.svg"), format!("{n}.png")])
         .filter(|f| !files.iter().any(|(name, _)| name == f))
         .collect()

@@ -28,6 +28,55 @@ pub struct ComparisonRow {
     pub expected_change: Option<PairedDifference>,
     /// Breach probability of the baseline's most breached stores.
     pub breach_probability: BTreeMap<String, f64>,
+    /// With `[money]`: the loss, in the comparison's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<MoneyColumns>,
+}
+
+/// A row's money figures (DESIGN.md "Money").
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+pub struct MoneyColumns {
+    pub worst_case_loss: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_loss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_loss_ci95: Option<[f64; 2]>,
+    /// Mean loss in a year (with a frequency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_loss: Option<f64>,
+    /// Designs only: paired change of the expected loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_loss_change: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_benefit_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_on_control: Option<f64>,
+}
+
+impl MoneyColumns {
+    fn of(
+        d: &super::Deterministic,
+        mc: Option<&super::monte_carlo::MonteCarlo>,
+        delta: Option<&super::delta::Delta>,
+        cost_per_year: Option<f64>,
+    ) -> Option<MoneyColumns> {
+        let loss = mc.and_then(|m| m.loss);
+        Some(MoneyColumns {
+            worst_case_loss: d.loss?,
+            expected_loss: loss.map(|l| l.mean),
+            expected_loss_ci95: loss.map(|l| l.ci95),
+            annual_loss: mc.and_then(|m| m.annual_loss).map(|a| a.mean),
+            expected_loss_change: delta
+                .and_then(|d| d.loss)
+                .and_then(|l| l.paired)
+                .map(|p| p.mean),
+            cost_per_year,
+            net_benefit_per_year: delta.and_then(|d| d.net_benefit_per_year),
+            return_on_control: delta.and_then(|d| d.return_on_control),
+        })
+    }
 }
 
 /// The comparison table.
@@ -38,6 +87,9 @@ pub struct Comparison {
     pub seed: Option<u64>,
     pub top_stores: Vec<String>,
     pub rows: Vec<ComparisonRow>,
+    /// With `[money]`: the currency of the rows' money figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl Comparison {
@@ -78,6 +130,7 @@ impl Comparison {
             p95_exposure: base.monte_carlo.as_ref().map(|m| m.exposure.p95),
             expected_change: None,
             breach_probability: breach(base.monte_carlo.as_ref()),
+            money: MoneyColumns::of(&base.deterministic, base.monte_carlo.as_ref(), None, None),
         }];
         for d in &r.designs {
             rows.push(ComparisonRow {
@@ -90,6 +143,12 @@ impl Comparison {
                 p95_exposure: d.monte_carlo.as_ref().map(|m| m.exposure.p95),
                 expected_change: d.delta.monte_carlo.as_ref().map(|m| m.exposure),
                 breach_probability: breach(d.monte_carlo.as_ref()),
+                money: MoneyColumns::of(
+                    &d.deterministic,
+                    d.monte_carlo.as_ref(),
+                    Some(&d.delta),
+                    d.cost_per_year,
+                ),
             });
         }
         Comparison {
@@ -98,6 +157,7 @@ impl Comparison {
             seed: base.monte_carlo.as_ref().map(|m| m.seed),
             top_stores,
             rows,
+            currency: base.deterministic.currency.clone(),
         }
     }
 }
@@ -138,6 +198,72 @@ impl Comparison {
                 expected_change_ci_low: r.expected_change.map(|c| c.ci95[0]),
                 expected_change_ci_high: r.expected_change.map(|c| c.ci95[1]),
                 expected_change_percent: r.expected_change.map(|c| c.percent),
+            })
+            .collect()
+    }
+}
+
+/// A flat CSV row of a comparison with money: the row's columns, then the money's.
+#[derive(Debug, Serialize)]
+pub struct ComparisonMoneyCsvRow {
+    pub scenario: String,
+    pub design: String,
+    pub worst_case_exposure: f64,
+    pub worst_case_records: u64,
+    pub worst_case_change_percent: f64,
+    pub expected_exposure: Option<f64>,
+    pub expected_exposure_ci_low: Option<f64>,
+    pub expected_exposure_ci_high: Option<f64>,
+    pub p95_exposure: Option<f64>,
+    pub expected_change: Option<f64>,
+    pub expected_change_ci_low: Option<f64>,
+    pub expected_change_ci_high: Option<f64>,
+    pub expected_change_percent: Option<f64>,
+    pub currency: String,
+    pub worst_case_loss: Option<f64>,
+    pub expected_loss: Option<f64>,
+    pub expected_loss_ci_low: Option<f64>,
+    pub expected_loss_ci_high: Option<f64>,
+    pub annual_loss: Option<f64>,
+    pub expected_loss_change: Option<f64>,
+    pub cost_per_year: Option<f64>,
+    pub net_benefit_per_year: Option<f64>,
+    pub return_on_control: Option<f64>,
+}
+
+impl Comparison {
+    /// The CSV rows with money columns, for a comparison that has a currency.
+    pub fn money_csv_rows(&self) -> Vec<ComparisonMoneyCsvRow> {
+        self.csv_rows()
+            .into_iter()
+            .zip(&self.rows)
+            .map(|(c, r)| {
+                let m = r.money.unwrap_or_default();
+                ComparisonMoneyCsvRow {
+                    scenario: c.scenario,
+                    design: c.design,
+                    worst_case_exposure: c.worst_case_exposure,
+                    worst_case_records: c.worst_case_records,
+                    worst_case_change_percent: c.worst_case_change_percent,
+                    expected_exposure: c.expected_exposure,
+                    expected_exposure_ci_low: c.expected_exposure_ci_low,
+                    expected_exposure_ci_high: c.expected_exposure_ci_high,
+                    p95_exposure: c.p95_exposure,
+                    expected_change: c.expected_change,
+                    expected_change_ci_low: c.expected_change_ci_low,
+                    expected_change_ci_high: c.expected_change_ci_high,
+                    expected_change_percent: c.expected_change_percent,
+                    currency: self.currency.clone().unwrap_or_default(),
+                    worst_case_loss: r.money.map(|m| m.worst_case_loss),
+                    expected_loss: m.expected_loss,
+                    expected_loss_ci_low: m.expected_loss_ci95.map(|c| c[0]),
+                    expected_loss_ci_high: m.expected_loss_ci95.map(|c| c[1]),
+                    annual_loss: m.annual_loss,
+                    expected_loss_change: m.expected_loss_change,
+                    cost_per_year: m.cost_per_year,
+                    net_benefit_per_year: m.net_benefit_per_year,
+                    return_on_control: m.return_on_control,
+                }
             })
             .collect()
     }

@@ -47,6 +47,27 @@ pub struct Delta {
     pub notifiable: BTreeMap<String, BTreeMap<String, f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monte_carlo: Option<MonteCarloDelta>,
+    /// With `[money]`: the change of the loss (design − baseline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<LossDelta>,
+    /// With a frequency and the design's `cost_per_year`: frequency × (baseline mean loss −
+    /// design mean loss) − cost_per_year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_benefit_per_year: Option<f64>,
+    /// Net benefit ÷ cost_per_year (absent when the cost is 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_on_control: Option<f64>,
+}
+
+/// `delta.loss`: the worst case's change, and the mean change paired on the same draws.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+pub struct LossDelta {
+    pub worst_case: f64,
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub paired: Option<PairedDifference>,
+    /// With a frequency: the change of the mean annual loss (frequency × the paired mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_mean: Option<f64>,
 }
 
 fn percent(change: f64, base: f64) -> f64 {
@@ -153,6 +174,9 @@ impl Delta {
             people_affected: people,
             notifiable,
             monte_carlo,
+            loss: None,
+            net_benefit_per_year: None,
+            return_on_control: None,
         }
     }
 }

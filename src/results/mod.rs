@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod delta;
+pub mod loss;
 pub mod monte_carlo;
 pub mod number;
 pub mod queries;
@@ -143,6 +144,11 @@ pub struct Deterministic {
     pub people_affected: BTreeMap<String, PeopleReport>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub notifiable: BTreeMap<String, BTreeMap<String, f64>>,
+    /// With `[money]`: the loss of this outcome, in `currency` (DESIGN.md "Money").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// What each leaked store holds on its own, by category (not deduplicated across stores).
     pub store_records: BTreeMap<String, BTreeMap<String, u64>>,
     /// The shortest attack path to each leaked store that is not itself an entry point.
@@ -216,6 +222,8 @@ impl Deterministic {
                 .collect(),
             people_affected: people_report(e),
             notifiable: e.notifiable.clone(),
+            loss: None,
+            currency: None,
             store_records,
             paths: shortest_paths(model, graph, &wc.reach, &wc.leaked_stores),
         }
@@ -245,6 +253,9 @@ pub struct RunReport {
     pub designs: Vec<DesignResult>,
     /// Category weights used, for readers that recompute exposure per category.
     pub weights: BTreeMap<String, f64>,
+    /// The scenario's `[attack] frequency_per_year`, when it has one and the model `[money]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_per_year: Option<f64>,
 }
 
 /// Which model a result is about.
@@ -268,6 +279,9 @@ pub struct DesignResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monte_carlo: Option<monte_carlo::MonteCarlo>,
     pub delta: delta::Delta,
+    /// The design's `cost_per_year`, in the model's currency, when it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_year: Option<f64>,
 }
 
 fn deterministic_of(v: &Variant) -> Deterministic {
@@ -286,8 +300,17 @@ impl RunReport {
     /// The report of an evaluated scenario: baseline and designs.
     pub fn of(scenario: &Scenario, e: &Evaluation) -> RunReport {
         let Analysis { model, graph, .. } = &e.baseline.analysis;
-        let deterministic = deterministic_of(&e.baseline);
-        let base_mc = monte_carlo_of(&e.baseline, scenario);
+        let money = model.money.as_ref();
+        let frequency = scenario.frequency_per_year.filter(|_| money.is_some());
+        let mut deterministic = deterministic_of(&e.baseline);
+        let mut base_mc = monte_carlo_of(&e.baseline, scenario);
+        let base_losses = loss::of_trials(&e.baseline);
+        if let Some(money) = money {
+            loss::add_deterministic(&mut deterministic, money);
+            if let (Some(mc), Some(l)) = (base_mc.as_mut(), &base_losses) {
+                loss::add_monte_carlo(mc, money, l, frequency, e.baseline.simulation.seed);
+            }
+        }
         let mut weights: BTreeMap<String, f64> = BTreeMap::new();
         let mut add_weights = |d: &Deterministic| {
             for c in d.store_records.values().flat_map(|cats| cats.keys()) {
@@ -299,18 +322,30 @@ impl RunReport {
             .designs
             .iter()
             .map(|v| {
-                let det = deterministic_of(v);
+                let mut det = deterministic_of(v);
                 add_weights(&det);
-                let mc = monte_carlo_of(v, scenario);
+                let mut mc = monte_carlo_of(v, scenario);
+                let losses = loss::of_trials(v);
+                if let Some(money) = money {
+                    loss::add_deterministic(&mut det, money);
+                    if let (Some(mc), Some(l)) = (mc.as_mut(), &losses) {
+                        loss::add_monte_carlo(mc, money, l, frequency, v.simulation.seed);
+                    }
+                }
                 let paired = match (&base_mc, &mc, &e.baseline.trials, &v.trials) {
                     (Some(bm), Some(dm), Some(bt), Some(dt)) => Some((bm, dm, bt, dt)),
                     _ => None,
                 };
-                let delta = delta::Delta::of(&deterministic, &det, paired);
+                let mut delta = delta::Delta::of(&deterministic, &det, paired);
                 let design = v
                     .design
                     .as_ref()
                     .expect("design variants carry their design");
+                if money.is_some() {
+                    let trials = base_losses.as_deref().zip(losses.as_deref());
+                    let cost = design.cost_per_year;
+                    loss::add_delta(&mut delta, &deterministic, &det, trials, frequency, cost);
+                }
                 DesignResult {
                     name: design.name.clone(),
                     description: design.description.clone(),
@@ -322,6 +357,7 @@ impl RunReport {
                     deterministic: det,
                     monte_carlo: mc,
                     delta,
+                    cost_per_year: design.cost_per_year,
                 }
             })
             .collect();
@@ -342,6 +378,7 @@ impl RunReport {
             },
             designs,
             weights,
+            frequency_per_year: frequency,
         }
     }
 }

@@ -69,6 +69,21 @@ pub struct CurvePoint {
 pub struct Exceedance {
     pub records: Vec<CurvePoint>,
     pub exposure: Vec<CurvePoint>,
+    /// With `[money]`: the loss of one incident, and of a year when there is a frequency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loss: Vec<CurvePoint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annual_loss: Vec<CurvePoint>,
+}
+
+/// `monte_carlo.annual_loss`: the loss in a year. The mean is frequency × the mean loss of an
+/// incident; the percentiles come from compound Poisson years.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+pub struct AnnualLoss {
+    pub mean: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
 }
 
 /// Mean records and exposure leaked if the attacker is detected at day `days`.
@@ -110,6 +125,14 @@ pub struct MonteCarlo {
     pub notifiable: BTreeMap<String, BTreeMap<String, NotifyStats>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_model: Option<TimeModel>,
+    /// With `[money]` (DESIGN.md "Money"): the loss of one incident across trials, and with a
+    /// frequency the loss in a year, in `currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<Stats>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annual_loss: Option<AnnualLoss>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 /// Column `i` of a trial-major table `width` wide.
@@ -140,7 +163,7 @@ fn mean_p95(values: &[f64]) -> MeanP95 {
     }
 }
 
-fn curve(values: &[f64]) -> Vec<CurvePoint> {
+pub(crate) fn curve(values: &[f64]) -> Vec<CurvePoint> {
     exceedance(values, CURVE_POINTS)
         .into_iter()
         .map(|(x, p)| CurvePoint { x, p })
@@ -241,10 +264,14 @@ impl MonteCarlo {
             exceedance: Exceedance {
                 records: curve(&records),
                 exposure: curve(&t.exposure),
+                ..Default::default()
             },
             people_affected,
             notifiable,
             time_model,
+            loss: None,
+            annual_loss: None,
+            currency: None,
         }
     }
 }

@@ -20,6 +20,9 @@ pub struct SweepEntry {
     /// Expected people affected in the largest declared population.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<f64>,
+    /// `--by loss`: the worst-case loss in the model's `[money]` currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
 }
 
 /// What the ranking is by.
@@ -28,6 +31,8 @@ pub struct SweepEntry {
 pub enum RankBy {
     Exposure,
     People,
+    /// Worst-case loss in money (models with `[money]`).
+    Loss,
 }
 
 /// The ranking.
@@ -54,6 +59,20 @@ impl SweepReport {
         by: RankBy,
         top: Option<usize>,
     ) -> SweepReport {
+        SweepReport::with_losses(model, index, kind, rows, by, top, None)
+    }
+
+    /// [`SweepReport::of`] with each row's worst-case loss (in row order), which `RankBy::Loss`
+    /// ranks by and the entries show.
+    pub fn with_losses(
+        model: &Model,
+        index: &ExposureIndex,
+        kind: &str,
+        rows: &[SweepRow],
+        by: RankBy,
+        top: Option<usize>,
+        losses: Option<&[f64]>,
+    ) -> SweepReport {
         let largest = index
             .sizes
             .iter()
@@ -63,14 +82,18 @@ impl SweepReport {
         // Ranked by index, ids read in place: a sweep has a row per account (135,000 at 100k
         // people) and a table shows a handful, so only the shown ones become entries. Ids are
         // unique, so the order is total and the top is the same as in a full sort.
-        let key = |r: &SweepRow| match by {
-            RankBy::Exposure => r.exposure,
-            RankBy::People => largest.map_or(0.0, |i| r.people[i]),
+        let key = |i: usize| {
+            let r = &rows[i];
+            match by {
+                RankBy::Exposure => r.exposure,
+                RankBy::People => largest.map_or(0.0, |i| r.people[i]),
+                RankBy::Loss => losses.map_or(0.0, |l| l[i]),
+            }
         };
         let cmp = |a: &usize, b: &usize| {
             let (x, y) = (&rows[*a], &rows[*b]);
-            key(y)
-                .total_cmp(&key(x))
+            key(*b)
+                .total_cmp(&key(*a))
                 .then(y.exposure.total_cmp(&x.exposure))
                 .then_with(|| model.id(x.node).cmp(model.id(y.node)))
         };
@@ -88,8 +111,8 @@ impl SweepReport {
         let entries: Vec<SweepEntry> = order
             .iter()
             .enumerate()
-            .map(|(i, &r)| {
-                let r = &rows[r];
+            .map(|(i, &ri)| {
+                let r = &rows[ri];
                 SweepEntry {
                     rank: i + 1,
                     id: model.id(r.node).to_string(),
@@ -99,6 +122,7 @@ impl SweepReport {
                     leaked_stores: r.stores,
                     reach: r.reach,
                     people: largest.map(|i| r.people[i]),
+                    loss: losses.map(|l| l[ri]),
                 }
             })
             .collect();
@@ -149,6 +173,7 @@ mod tests {
                 let key = |e: &SweepEntry| match by {
                     RankBy::Exposure => (e.exposure, 0.0),
                     RankBy::People => (e.people.unwrap(), e.exposure),
+                    RankBy::Loss => (e.loss.unwrap(), e.exposure),
                 };
                 assert!(key(&w[0]) >= key(&w[1]));
             }

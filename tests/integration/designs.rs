@@ -192,6 +192,7 @@ fn scenario_for(
         },
         designs,
         costs: Default::default(),
+        frequency_per_year: None,
     }
 }
 
@@ -205,6 +206,7 @@ fn set_mfa_lowers_the_credential_probability() {
             &m,
             r#"{ op = "set_mfa", accounts = "svc", mfa = "phishing_resistant" }"#,
         )],
+        cost_per_year: None,
     };
     let s = scenario_for(&m, vec![d], None);
     let e = evaluate(&s, m, Depth::MonteCarlo, &NoProgress);
@@ -244,6 +246,7 @@ fn set_detection_changes_the_detection_time() {
         name: "faster".into(),
         description: None,
         changes: vec![change(&m, r#"{ op = "set_detection", mean_days = 0.1 }"#)],
+        cost_per_year: None,
     };
     let s = scenario_for(&m, vec![d], Some(30.0));
     let e = evaluate(&s, m, Depth::MonteCarlo, &NoProgress);
@@ -261,6 +264,7 @@ fn an_empty_design_equals_the_baseline_exactly() {
         name: "nothing".into(),
         description: None,
         changes: vec![],
+        cost_per_year: None,
     };
     let s = scenario_for(&m, vec![d], None);
     let e = evaluate(&s, m, Depth::MonteCarlo, &NoProgress);

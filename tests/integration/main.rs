@@ -11,6 +11,7 @@ mod formats;
 mod fuzz_regressions;
 mod interop;
 mod models;
+mod money;
 mod monte_carlo;
 mod overlay;
 mod people;

@@ -160,8 +160,10 @@ fn a_design_that_drops_the_only_notifiable_set() {
             name: "no-health".into(),
             description: None,
             changes: vec![change],
+            cost_per_year: None,
         }],
         costs: Default::default(),
+        frequency_per_year: None,
     };
     let r = RunReport::of(&s, &evaluate(&s, m, Depth::MonteCarlo, &NoProgress));
     let d = &r.designs[0];

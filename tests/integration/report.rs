@@ -51,8 +51,12 @@ fn report(scenario: &Path, out: &Path, extra: &[&str]) {
     assert_eq!(o.code, 0, "report failed:\n{}", o.stderr);
 }
 
-const ALL_CHARTS: [&str; 8] = [
+/// Every chart, the demo having `[money]` and frequencies.
+const ALL_CHARTS: [&str; 11] = [
     "design-comparison",
+    "loss-exceedance",
+    "annual-loss-exceedance",
+    "net-benefit",
     "records-by-category",
     "records-exceedance",
     "exposure-exceedance",
@@ -75,10 +79,9 @@ fn report_writes_the_page_its_data_and_every_chart() {
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{c}.png");
     }
     let html = read(&out.join("index.html"));
-    // 17,223,250 records counted once, the largest share app usage (7,650,000).
-    assert!(html.contains(
-        "If dana-okafor is compromised, about 17,000,000 records, most of them user.behavior.app_usage, of about"
-    ));
+    // The demo has [money]: the answer leads with the expected cost and the year.
+    assert!(html.contains("If dana-okafor is compromised, the expected cost is $"));
+    assert!(html.contains("; about 1 such incident is expected every 5 years; "));
     assert_eq!(html.matches("<svg").count(), ALL_CHARTS.len());
     for section in [
         "Key figures",

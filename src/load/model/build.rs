@@ -10,6 +10,7 @@ use crate::model::{Amount, Categories, Model};
 use super::builder::Builder;
 use super::declare::declare_nodes;
 use super::lint::lint;
+use super::money::read_money;
 use super::scalars::{days, non_negative, span};
 use super::tables::{flatten_weights, read_probabilities, read_times};
 
@@ -32,6 +33,7 @@ pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model
     check_entries(&raw, src, &mut model);
     check_side_rows(side, src, &mut model);
     read_notification(&raw, src, &mut model);
+    read_money(raw.money.as_ref(), src, &mut model);
     check_flows(src, &model);
     if !src.has_errors() {
         lint(&model, src);

@@ -7,12 +7,14 @@
 //! nearest known one. This module holds the entry points and the order problems are reported
 //! in; `build.rs` the phases of a build, `declare.rs` the node declarations, `builder.rs` the
 //! checks of each entry, `tables.rs` the `[categories]`, `[probabilities]` and `[times]` tables,
-//! `scalars.rs` the checks of single numbers, and `lint.rs` the warnings about a valid model.
+//! `scalars.rs` the checks of single numbers, `money.rs` the `[money]` table, and `lint.rs`
+//! the warnings about a valid model.
 
 mod build;
 mod builder;
 mod declare;
 mod lint;
+mod money;
 mod overlay;
 mod scalars;
 mod tables;

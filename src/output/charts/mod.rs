@@ -103,6 +103,7 @@ access = "read"
             description: Some("alice is phished".into()),
             model_path: "fixture.toml".into(),
             costs: Default::default(),
+            frequency_per_year: None,
             compromised: vec![alice],
             simulation: Simulation {
                 trials: 400,
@@ -124,11 +125,13 @@ access = "read"
                         category: None,
                         days: 30,
                     })],
+                    cost_per_year: None,
                 },
                 Design {
                     name: "detect-5d".into(),
                     description: None,
                     changes: vec![Entry::Detection(SetDetection { mean_days: 5.0 })],
+                    cost_per_year: None,
                 },
             ],
         };

@@ -1,6 +1,6 @@
 //! The table of `compare`: the baseline and every design side by side.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use super::written;
 use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
@@ -78,6 +78,9 @@ pub fn comparison(c: &Comparison) -> String {
                 "  Last columns: breach probability of the baseline's most breached stores."
             )?;
         }
+        if let Some(cur) = &c.currency {
+            money(s, c, cur, w)?;
+        }
         Ok(())
     })
 }
@@ -90,4 +93,45 @@ fn truncate(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// The money block: each row's loss, the loss a year, and each design's cost, net benefit a
+/// year and return on the control.
+fn money(s: &mut String, c: &Comparison, cur: &str, w: usize) -> fmt::Result {
+    writeln!(s)?;
+    writeln!(s, "  Loss in {cur} (expected: the Monte Carlo mean; a year: frequency × the mean; net benefit: a year's loss avoided − cost)")?;
+    writeln!(
+        s,
+        "  {:<w$} {:>16} {:>16} {:>33} {:>14} {:>14} {:>16} {:>8}",
+        "design",
+        "worst case",
+        "expected",
+        "95% interval",
+        "a year",
+        "cost a year",
+        "net benefit/yr",
+        "return"
+    )?;
+    let opt = |x: Option<f64>| x.map_or("—".to_string(), |v| figure(v.max(0.0).round()));
+    for r in &c.rows {
+        let Some(m) = &r.money else { continue };
+        let interval = m.expected_loss_ci95.map_or("—".to_string(), |[a, b]| {
+            format!("{} … {}", figure(a.max(0.0).round()), figure(b.round()))
+        });
+        writeln!(
+            s,
+            "  {:<w$} {:>16} {:>16} {:>33} {:>14} {:>14} {:>16} {:>8}",
+            r.design,
+            figure(m.worst_case_loss.round()),
+            opt(m.expected_loss),
+            interval,
+            opt(m.annual_loss),
+            opt(m.cost_per_year),
+            m.net_benefit_per_year
+                .map_or("—".to_string(), signed_figure),
+            m.return_on_control
+                .map_or("—".to_string(), |x| format!("{x:.1}×"))
+        )?;
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@
 use std::fmt::{self, Write};
 
 use super::{name_width, path_line, path_to, written, TABLE_ROWS};
-use crate::output::figures::{figure, thousands};
+use crate::output::figures::{figure, money, thousands};
 use crate::results::monte_carlo::{MonteCarlo, Stats};
 
 /// The Monte Carlo section of a `run` table.
@@ -48,8 +48,21 @@ fn summary(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
     )?;
     writeln!(s, "{}", stats_line("exposure", &mc.exposure))?;
     writeln!(s, "{}", stats_line("records", &mc.records))?;
+    if let (Some(loss), Some(currency)) = (&mc.loss, &mc.currency) {
+        writeln!(s, "{}", stats_line(&format!("loss ({currency})"), loss))?;
+    }
     if let Some(first) = mc.exceedance.records.first() {
         writeln!(s, "  P(any record leaks) = {:.3}", first.p)?;
+    }
+    if let (Some(a), Some(currency)) = (&mc.annual_loss, &mc.currency) {
+        writeln!(
+            s,
+            "  Loss in a year (incidents ~ Poisson(frequency), each a trial): mean {}, p90 {}, p95 {}, p99 {}",
+            money(a.mean, currency),
+            money(a.p90, currency),
+            money(a.p95, currency),
+            money(a.p99, currency)
+        )?;
     }
     writeln!(s)?;
     Ok(())

@@ -134,6 +134,7 @@ pub fn sweep(r: &SweepReport) -> String {
             match r.by {
                 RankBy::Exposure => "exposure",
                 RankBy::People => "people affected",
+                RankBy::Loss => "worst-case loss",
             }
         )?;
         let w = r
@@ -156,6 +157,10 @@ pub fn sweep(r: &SweepReport) -> String {
         if let Some(p) = &people {
             write!(s, " {:>pw$}", p)?;
         }
+        let loss = r.entries.iter().any(|e| e.loss.is_some());
+        if loss {
+            write!(s, " {:>16}", "loss")?;
+        }
         writeln!(s)?;
         for e in &r.entries {
             write!(
@@ -170,6 +175,9 @@ pub fn sweep(r: &SweepReport) -> String {
             )?;
             if let Some(p) = e.people {
                 write!(s, " {:>pw$}", figure(p.round()))?;
+            }
+            if let Some(l) = e.loss {
+                write!(s, " {:>16}", figure(l.round()))?;
             }
             writeln!(s)?;
         }

@@ -10,8 +10,10 @@ use std::fmt::{self, Write};
 use super::{
     monte_carlo, name_width, path_line, path_to, wrap_some_ids, written, TABLE_IDS, TABLE_ROWS,
 };
-use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
-use crate::results::{Deterministic, PathReport, RunReport};
+use crate::output::figures::{
+    figure, money, signed_figure, signed_money, signed_percent_tenths, thousands,
+};
+use crate::results::{DesignResult, Deterministic, PathReport, RunReport};
 
 /// The table of a `run`.
 pub fn run(r: &RunReport) -> String {
@@ -52,8 +54,20 @@ fn header(s: &mut String, r: &RunReport) -> fmt::Result {
         thousands(r.model.edges as u64)
     )?;
     writeln!(s, "Entry      {}", r.entry_points.join(", "))?;
+    if let Some(f) = r.frequency_per_year {
+        writeln!(s, "Frequency  {} incidents a year{}", f, every(f))?;
+    }
     writeln!(s)?;
     Ok(())
+}
+
+/// How often a frequency means, in words: "(about 1 every 5 years)".
+pub fn every(f: f64) -> String {
+    if f > 0.0 && f < 1.0 {
+        format!(" (about 1 every {} years)", figure((1.0 / f).round()))
+    } else {
+        String::new()
+    }
 }
 
 /// The worst case's heading and the nodes the attacker controls, by kind.
@@ -192,6 +206,9 @@ fn records_by_category(s: &mut String, r: &RunReport, d: &Deterministic) -> fmt:
     }
     writeln!(s, "Weighted exposure  {}", figure(d.exposure.0))?;
     writeln!(s, "Records leaked     {}", thousands(d.records_total))?;
+    if let (Some(loss), Some(currency)) = (d.loss, &d.currency) {
+        writeln!(s, "Loss               {}", money(loss, currency))?;
+    }
     Ok(())
 }
 
@@ -298,6 +315,7 @@ pub fn designs(r: &RunReport) -> String {
                     signed_figure(m.exposure.ci95[1])
                 )?;
             }
+            loss_lines(s, d)?;
             for (pop, change) in &d.delta.people_affected {
                 if change.abs() >= 0.5 {
                     writeln!(s, "    people affected, {pop}: {}", signed_figure(*change))?;
@@ -306,4 +324,49 @@ pub fn designs(r: &RunReport) -> String {
         }
         Ok(())
     })
+}
+
+/// A design's loss: the worst case and its change, the paired expected change, and with a
+/// frequency and a cost the net benefit a year and the return on the control.
+fn loss_lines(s: &mut String, d: &DesignResult) -> fmt::Result {
+    let (Some(loss), Some(delta), Some(cur)) = (
+        d.deterministic.loss,
+        d.delta.loss.as_ref(),
+        d.deterministic.currency.as_deref(),
+    ) else {
+        return Ok(());
+    };
+    writeln!(
+        s,
+        "    loss: worst case {} ({})",
+        money(loss, cur),
+        signed_money(delta.worst_case, cur)
+    )?;
+    if let Some(p) = &delta.paired {
+        writeln!(
+            s,
+            "    expected loss change {} ({}), 95% interval {} … {}",
+            signed_money(p.mean, cur),
+            signed_percent_tenths(p.percent),
+            signed_money(p.ci95[0], cur),
+            signed_money(p.ci95[1], cur)
+        )?;
+    }
+    if let Some(a) = delta.annual_mean {
+        writeln!(s, "    expected loss a year {}", signed_money(a, cur))?;
+    }
+    if let Some(net) = d.delta.net_benefit_per_year {
+        let cost = d.cost_per_year.unwrap_or(0.0);
+        let ret = d
+            .delta
+            .return_on_control
+            .map_or(String::new(), |r| format!(", return {r:.1}× its cost"));
+        writeln!(
+            s,
+            "    net benefit a year {} for {} a year{ret}",
+            signed_money(net, cur),
+            money(cost, cur)
+        )?;
+    }
+    Ok(())
 }

@@ -14,6 +14,7 @@ mod categories;
 mod comparison;
 mod dwell;
 mod exceedance;
+mod money;
 mod people;
 mod riskiest;
 
@@ -22,6 +23,7 @@ pub use categories::{records_by_category, roll_up};
 pub use comparison::design_comparison;
 pub use dwell::{dwell, plateau_day};
 pub use exceedance::{exceedance, Measure};
+pub use money::{loss_exceedance, net_benefit, MONEY_CHART_NAMES};
 pub use people::people_affected;
 pub use riskiest::riskiest;
 
@@ -157,6 +159,21 @@ pub fn charts(data: &ReportData) -> (Vec<Chart>, Vec<Missing>) {
     ];
     let mut shown = Vec::new();
     let mut left_out = Vec::new();
+    // The money charts come after the design comparison, and only with `[money]`: a model
+    // without it has no loss to chart and its page stays as it was.
+    let money = [
+        loss_exceedance(r, false),
+        loss_exceedance(r, true),
+        net_benefit(r),
+    ];
+    let mut candidates = candidates.into_iter();
+    if let Some(first) = candidates.next() {
+        match first {
+            Ok(c) => shown.push(c),
+            Err(m) => left_out.push(m),
+        }
+    }
+    shown.extend(money.into_iter().flatten());
     for c in candidates {
         match c {
             Ok(c) => shown.push(c),
