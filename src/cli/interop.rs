@@ -2,7 +2,7 @@
 //! model directory and read it back through the model loader, so what they write is what `run`
 //! and `validate` will see.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use blastradius::error::Diagnostic;
 use blastradius::interop::collection::{self, Collection, Format as InputFormat};
@@ -221,14 +221,18 @@ fn graph_inputs(args: &ImportGraphArgs) -> Result<(Mapping, Vec<String>, &Path),
     Ok((mapping, names, output))
 }
 
+/// Each input path beside the name it is shown by.
+fn named<'a>(files: &'a [PathBuf], names: &'a [String]) -> Vec<(&'a Path, &'a str)> {
+    files
+        .iter()
+        .zip(names)
+        .map(|(f, n)| (f.as_path(), n.as_str()))
+        .collect()
+}
+
 fn import_opengraph(args: &ImportGraphArgs) -> Result<(), Failure> {
     let (mapping, names, output) = graph_inputs(args)?;
-    let inputs: Vec<(&Path, &str)> = args
-        .files
-        .iter()
-        .zip(&names)
-        .map(|(f, n)| (f.as_path(), n.as_str()))
-        .collect();
+    let inputs = named(&args.files, &names);
     let docs = opengraph::read_inputs(&inputs)?;
     let imported = opengraph::import(docs, &mapping)?;
     print_warnings(&imported.warnings, args.quiet);
@@ -242,12 +246,7 @@ fn import_opengraph(args: &ImportGraphArgs) -> Result<(), Failure> {
 /// `import` (each file recognised) and `import sharphound`.
 fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failure> {
     let (mapping, names, output) = graph_inputs(args)?;
-    let inputs: Vec<(&Path, &str)> = args
-        .files
-        .iter()
-        .zip(&names)
-        .map(|(f, n)| (f.as_path(), n.as_str()))
-        .collect();
+    let inputs = named(&args.files, &names);
     let c = collection::import_collection(&inputs, format, &mapping)?;
     print_warnings(&c.imported.warnings, args.quiet);
     let mut text = String::new();

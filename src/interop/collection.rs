@@ -109,20 +109,6 @@ fn problem(file: &str, message: String) -> Diagnostic {
     }
 }
 
-/// Whether the file starts like a zip archive.
-fn is_zip(path: &Path) -> std::io::Result<bool> {
-    let mut head = [0u8; 4];
-    let mut f = File::open(path)?;
-    let mut got = 0;
-    while got < 4 {
-        match f.read(&mut head[got..])? {
-            0 => break,
-            n => got += n,
-        }
-    }
-    Ok(got == 4 && (head == *b"PK\x03\x04" || head == *b"PK\x05\x06"))
-}
-
 impl Reading {
     /// What a JSON text is: `None` when the format is forced to OpenGraph (read as is).
     fn shape(&mut self, reader: impl Read, name: &str) -> Option<Option<Shape>> {
@@ -188,7 +174,7 @@ impl Reading {
         };
         let open =
             |path: &Path| File::open(path).map_err(|e| problem(shown, format!("cannot read: {e}")));
-        match is_zip(path) {
+        match opengraph::is_zip(path) {
             Err(e) => self
                 .problems
                 .push(problem(shown, format!("cannot read: {e}"))),

@@ -368,8 +368,8 @@ pub fn read_document(reader: impl Read, name: &str) -> std::result::Result<Docum
     })
 }
 
-/// Whether the file starts like a zip archive.
-fn is_zip(path: &Path) -> std::io::Result<bool> {
+/// Whether the file starts like a zip archive (its magic number, whatever its name).
+pub(crate) fn is_zip(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 4];
     let mut f = std::fs::File::open(path)?;
     let mut got = 0;

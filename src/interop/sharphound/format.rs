@@ -82,27 +82,7 @@ pub(crate) fn located(
 
 /// A serde_json error as a located diagnostic (the position serde_json reports).
 pub(crate) fn json_problem(file: &str, e: &serde_json::Error) -> Diagnostic {
-    let text = e.to_string();
-    let bare = match text.rfind(" at line ") {
-        Some(i) if e.line() > 0 => text[..i].to_string(),
-        _ => text,
-    };
-    let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
-        "the file is empty, not a JSON document".to_string()
-    } else if e.is_eof() {
-        format!("the JSON ends too early (is the file truncated?): {bare}")
-    } else if e.is_io() {
-        format!("cannot read: {bare}")
-    } else {
-        bare
-    };
-    let at = e.line() > 0;
-    located(
-        file,
-        at.then_some(e.line()),
-        at.then_some(e.column().max(1)),
-        message,
-    )
+    Diagnostic::from_json(file, e, "a JSON document")
 }
 
 /// Reads the whole document once, keeping only its top-level keys and SharpHound's `meta`,
