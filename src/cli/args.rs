@@ -222,8 +222,8 @@ pub struct GenerateArgs {
 pub enum ObjectiveArg {
     WorstCase,
     Expected,
-    /// Expected annual loss in money (needs [money] and a frequency; fix costs from
-    /// [costs_per_year])
+    /// Expected annual loss in money (needs [money] and a frequency; fix costs a year from
+    /// [costs_per_year], else [costs] effort × 1,000)
     Loss,
 }
 
@@ -233,7 +233,7 @@ pub struct RecommendArgs {
     /// Scenario file (TOML)
     pub scenario: PathBuf,
     /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs]) [default:
-    /// 10]; with --objective loss, money a year (costs from [costs_per_year]) [default: no limit]
+    /// 10]; with --objective loss, money a year [default: no limit]
     #[arg(long)]
     pub budget: Option<f64>,
     /// Minimise the worst-case or the expected (Monte Carlo) exposure, or the expected annual
