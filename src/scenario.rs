@@ -66,7 +66,47 @@ impl Default for Costs {
     }
 }
 
+/// Money a year per unit of `[costs]` effort, for `recommend --objective loss` when
+/// `[costs_per_year]` does not price a fix kind: an assumption (a one-unit access change, made
+/// and kept, about a thousand a year of staff time), stated in the output and overridable.
+pub const MONEY_A_YEAR_PER_EFFORT: f64 = 1000.0;
+
 impl Costs {
+    /// What each fix kind costs a year in money: `[costs_per_year]` where it prices the kind,
+    /// else the kind's `[costs]` effort times [`MONEY_A_YEAR_PER_EFFORT`].
+    pub fn per_year(&self, priced: Option<&Costs>) -> Costs {
+        let mut out = self.clone();
+        for name in Costs::NAMES {
+            let given = priced.and_then(|p| p.get(name)).filter(|x| x.is_finite());
+            if let Some(slot) = out.slot(name) {
+                *slot = given.unwrap_or(*slot * MONEY_A_YEAR_PER_EFFORT);
+            }
+        }
+        out
+    }
+
+    /// Whether every fix kind's cost a year comes from `[costs_per_year]`.
+    pub fn all_priced(priced: Option<&Costs>) -> bool {
+        priced.is_some_and(|p| {
+            Costs::NAMES
+                .iter()
+                .all(|n| p.get(n).is_some_and(f64::is_finite))
+        })
+    }
+
+    /// Every fix kind without a price (infinite cost: never searched), for `[costs_per_year]`
+    /// to fill in.
+    pub fn unpriced() -> Costs {
+        Costs {
+            remove_grant: f64::INFINITY,
+            remove_member: f64::INFINITY,
+            remove_credential: f64::INFINITY,
+            set_mfa: f64::INFINITY,
+            set_retention: f64::INFINITY,
+            drop_category: f64::INFINITY,
+        }
+    }
+
     /// The fix kinds, as `[costs]` names them.
     pub const NAMES: [&'static str; 6] = [
         "remove_grant",
@@ -88,6 +128,11 @@ impl Costs {
             "drop_category" => &mut self.drop_category,
             _ => return None,
         })
+    }
+
+    /// The cost of the fix kind `[costs]` calls `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.clone().slot(name).map(|x| *x)
     }
 
     /// The cost of a fix `recommend` makes.
@@ -115,6 +160,10 @@ pub struct Scenario {
     pub designs: Vec<Design>,
     /// `[costs]` over the defaults.
     pub costs: Costs,
+    /// `[costs_per_year]`: what each kind of fix costs a year in the model's currency, for
+    /// `recommend --objective loss`; kinds it leaves out are infinite here (see
+    /// [`Costs::per_year`] for what they cost then).
+    pub costs_per_year: Option<Costs>,
     /// `[attack] frequency_per_year`: incidents of this kind expected a year (FAIR's loss event
     /// frequency), for the annual loss.
     pub frequency_per_year: Option<f64>,

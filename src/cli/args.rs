@@ -222,6 +222,9 @@ pub struct GenerateArgs {
 pub enum ObjectiveArg {
     WorstCase,
     Expected,
+    /// Expected annual loss in money (needs [money] and a frequency; fix costs a year from
+    /// [costs_per_year], else [costs] effort × 1,000)
+    Loss,
 }
 
 /// The arguments of `recommend`.
@@ -229,15 +232,18 @@ pub enum ObjectiveArg {
 pub struct RecommendArgs {
     /// Scenario file (TOML)
     pub scenario: PathBuf,
-    /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs])
-    #[arg(long, default_value_t = 10.0)]
-    pub budget: f64,
-    /// Minimise the worst-case or the expected (Monte Carlo) exposure
+    /// Total cost the fixes may take (costs per fix: defaults or the scenario's [costs]) [default:
+    /// 10]; with --objective loss, money a year [default: no limit]
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Minimise the worst-case or the expected (Monte Carlo) exposure, or the expected annual
+    /// loss in money
     #[arg(long, value_enum, default_value_t = ObjectiveArg::WorstCase)]
     pub objective: ObjectiveArg,
-    /// Trials per candidate for the expected objective
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
-    pub trials: u32,
+    /// Trials per candidate for the simulated objectives [default: 1000 for expected, the
+    /// scenario's [simulation] trials for loss]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub trials: Option<u32>,
     /// A retention cut sets a store's retention to this many days
     #[arg(long, default_value_t = 30)]
     pub retention_days: u32,

@@ -2,7 +2,7 @@
 //! [`emit`] the report. (`report` and `chart` are in `report.rs`, `import` and `export` in
 //! `interop.rs`.)
 
-use blastradius::engine::recommend::{self, ChokeSampling};
+use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
 use blastradius::load::side_tables::SIDE_TABLES;
@@ -16,6 +16,7 @@ use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, SweepReport};
 use blastradius::results::PathReport;
+use blastradius::scenario::Costs;
 use blastradius::{Analysis, Error};
 
 use super::args::{
@@ -140,12 +141,13 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
     let s = loaded.scenario;
     lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
-    let search = args.search(&s);
-    let bar = Bar::new(
-        "search steps",
-        args.budget.ceil().max(1.0) as u64,
-        args.quiet,
-    );
+    let search = args.search(&s, &loaded.model)?;
+    // One tick a search step: the budget bounds the steps of the unit costs, not of money.
+    let steps = match search.objective {
+        Objective::Loss { .. } => 10.0,
+        _ => search.budget.ceil().max(1.0),
+    };
+    let bar = Bar::new("search steps", steps as u64, args.quiet);
     let found = recommend::recommend(&loaded.model, &s.compromised, &search, &bar);
     bar.finish();
     let analysis = Analysis::new(loaded.model);
@@ -156,7 +158,11 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
             recommend::choke_points_all_accounts(&analysis, ChokeSampling::default(), args.top);
         choke_rows(&analysis.model, &analysis.graph, &points)
     });
-    let report = RecommendReport::of(&s.name, &search, &found, chokes, all);
+    let currency = analysis.model.money.as_ref().map(|m| m.currency.as_str());
+    let mut report = RecommendReport::of(&s.name, currency, &search, &found, chokes, all);
+    if report.costs_per_year.is_some() {
+        report.costs_assumed = Some(!Costs::all_priced(s.costs_per_year.as_ref()));
+    }
     emit(&args.out, &report)
 }
 

@@ -7,10 +7,10 @@ use blastradius::engine::recommend::{Objective, Search};
 use blastradius::evaluate::Depth;
 use blastradius::interop::collection::Format as InputFormat;
 use blastradius::interop::pairs::Layout;
-use blastradius::model::NodeKind;
+use blastradius::model::{Model, NodeKind};
 use blastradius::output::{Format, RunCsv};
 use blastradius::results::sweep::RankBy;
-use blastradius::scenario::Scenario;
+use blastradius::scenario::{Costs, Scenario};
 use blastradius::Error;
 
 use super::args::{
@@ -122,31 +122,70 @@ impl SimulationArgs {
 impl RecommendArgs {
     /// Refuses a budget that is negative or not a number (before the scenario is read).
     pub fn check(&self) -> Result<(), Error> {
-        if !(self.budget >= 0.0 && self.budget.is_finite()) {
-            return Err(Error::Input(format!(
-                "--budget must be 0 or more, not {}",
-                self.budget
-            )));
+        if let Some(b) = self.budget.filter(|b| !(*b >= 0.0 && b.is_finite())) {
+            return Err(Error::Input(format!("--budget must be 0 or more, not {b}")));
         }
         Ok(())
     }
 
-    /// The search on `scenario`: the flags' budget and objective, the scenario's `[costs]`
-    /// over the default costs, the expected objective on the scenario's seed.
-    pub fn search(&self, scenario: &Scenario) -> Search {
-        let objective = match self.objective {
-            ObjectiveArg::WorstCase => Objective::WorstCase,
-            ObjectiveArg::Expected => Objective::Expected {
-                trials: self.trials,
-                seed: scenario.simulation.seed,
-            },
+    /// The search on `scenario` and its `model`: the flags' budget and objective, the
+    /// scenario's `[costs]` over the default costs, the simulated objectives on the scenario's
+    /// seed. The loss objective needs the model's `[money]` and the scenario's frequency; its
+    /// costs are money a year ([`Costs::per_year`]), its budget money a year (unlimited by
+    /// default), and its trials default to the scenario's.
+    pub fn search(&self, scenario: &Scenario, model: &Model) -> Result<Search, Error> {
+        let (objective, costs) = match self.objective {
+            ObjectiveArg::WorstCase => (Objective::WorstCase, scenario.costs.clone()),
+            ObjectiveArg::Expected => (
+                Objective::Expected {
+                    trials: self.trials.unwrap_or(1000),
+                    seed: scenario.simulation.seed,
+                },
+                scenario.costs.clone(),
+            ),
+            ObjectiveArg::Loss => loss_objective(self.trials, scenario, model)?,
         };
-        Search {
+        let budget = match (self.budget, self.objective) {
+            (Some(b), _) => b,
+            (None, ObjectiveArg::Loss) => f64::INFINITY,
+            (None, _) => 10.0,
+        };
+        Ok(Search {
             objective,
-            budget: self.budget,
-            costs: scenario.costs.clone(),
+            budget,
+            costs,
             retention_days: self.retention_days,
             include_entry_links: self.include_entry_links,
-        }
+        })
     }
+}
+
+/// The loss objective and its costs a year, or what the scenario or model lacks for it.
+fn loss_objective(
+    trials: Option<u32>,
+    scenario: &Scenario,
+    model: &Model,
+) -> Result<(Objective, Costs), Error> {
+    let lacks = |what: &str| {
+        Err(Error::Input(format!(
+            "recommend --objective loss needs {what}; see README \"Money\""
+        )))
+    };
+    if model.money.is_none() {
+        return lacks(&format!(
+            "a [money] table in the model {} (currency, per_incident, per_record, per_person)",
+            scenario.model_path
+        ));
+    }
+    let Some(frequency) = scenario.frequency_per_year else {
+        return lacks("[attack] frequency_per_year in the scenario (incidents expected a year)");
+    };
+    let costs = scenario.costs.per_year(scenario.costs_per_year.as_ref());
+    let objective = Objective::Loss {
+        trials: trials.unwrap_or(scenario.simulation.trials),
+        seed: scenario.simulation.seed,
+        frequency,
+        detection: scenario.simulation.detection,
+    };
+    Ok((objective, costs))
 }

@@ -6,16 +6,20 @@
 //! node), so only tree steps are candidates, evaluated by a search that skips the one step, on
 //! the graph already built. Retention cuts and dropped categories leave the reach alone and only
 //! change what leaked stores hold. For the expected objective every candidate is simulated on
-//! the same keyed draws as the current state (common random numbers).
+//! the same keyed draws as the current state (common random numbers). The loss objective
+//! (DESIGN.md "Money") does the same with the scenario's simulation settings and scores a state
+//! by its expected annual loss (frequency × mean loss of the draws); its fix costs are money a
+//! year, and it takes a fix only when the annual loss it removes exceeds what it costs.
 
 use crate::design::{apply, Change, Selector};
+use crate::engine::loss::trial_losses;
 use crate::engine::monte_carlo::{simulate, SimulationSpec};
 use crate::engine::tally::{ExposureIndex, Tally};
 use crate::engine::{NoProgress, Progress};
 use crate::graph::{AttackGraph, EdgeId};
 use crate::model::records::Holdings;
 use crate::model::{Amount, Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
-use crate::scenario::Costs;
+use crate::scenario::{Costs, Detection};
 use crate::Analysis;
 
 /// How many leaked stores (those holding the most exposure) get data-fix candidates per step.
@@ -30,6 +34,55 @@ pub enum Objective {
         trials: u32,
         seed: u64,
     },
+    /// Expected annual loss in the model's `[money]` currency: `frequency` (incidents a year)
+    /// times the mean loss of `trials` keyed trials from `seed`, simulated as `run` simulates
+    /// the scenario (its detection and the model's edge times), so the starting figure is
+    /// `run`'s `annual_loss.mean` for the same trials and seed.
+    Loss {
+        trials: u32,
+        seed: u64,
+        frequency: f64,
+        detection: Option<Detection>,
+    },
+}
+
+/// The draws a simulated objective scores a state on.
+#[derive(Debug, Clone, Copy)]
+struct Draws {
+    trials: u32,
+    seed: u64,
+    detection: Option<Detection>,
+    edge_times: Distribution,
+    /// The loss objective's frequency: score by annual loss instead of mean exposure.
+    frequency: Option<f64>,
+}
+
+impl Objective {
+    /// The draws of a simulated objective on `model` (none for the worst case).
+    fn draws(self, model: &Model) -> Option<Draws> {
+        match self {
+            Objective::WorstCase => None,
+            Objective::Expected { trials, seed } => Some(Draws {
+                trials,
+                seed,
+                detection: None,
+                edge_times: Distribution::Fixed,
+                frequency: None,
+            }),
+            Objective::Loss {
+                trials,
+                seed,
+                frequency,
+                detection,
+            } => Some(Draws {
+                trials,
+                seed,
+                detection,
+                edge_times: model.times.distribution,
+                frequency: Some(frequency),
+            }),
+        }
+    }
 }
 
 /// Settings of a search.
@@ -164,23 +217,30 @@ fn worst_exposure(index: &ExposureIndex, tally: &mut Tally, stores: &[NodeId]) -
     tally.exposure
 }
 
-fn expected_exposure(
+/// A simulated objective on `graph`: the mean exposure of the draws, or for the loss objective
+/// the frequency times their mean loss (0 without `[money]`, which the command refuses).
+fn simulated(
     model: &Model,
     graph: &AttackGraph,
     index: &ExposureIndex,
     sources: &[NodeId],
-    trials: u32,
-    seed: u64,
+    d: Draws,
 ) -> f64 {
     let spec = SimulationSpec {
         sources,
-        trials,
-        seed,
-        detection: None,
-        edge_times: Distribution::Fixed,
+        trials: d.trials,
+        seed: d.seed,
+        detection: d.detection,
+        edge_times: d.edge_times,
     };
     let t = simulate(model, graph, index, &spec, &NoProgress);
-    t.exposure.iter().sum::<f64>() / trials.max(1) as f64
+    let n = d.trials.max(1) as f64;
+    match d.frequency {
+        None => t.exposure.iter().sum::<f64>() / n,
+        Some(f) => model.money.as_ref().map_or(0.0, |money| {
+            f * trial_losses(money, index, &t).iter().sum::<f64>() / n
+        }),
+    }
 }
 
 /// Candidate fixes on the current state, each with the objective after it: cut attack steps
@@ -197,9 +257,9 @@ fn evaluate_candidates(
         let change = removal(&a.model, &a.graph, e)?;
         (search.include_entry_links || !entry[a.graph.edge(e).from as usize]).then_some(change)
     };
-    let mut out = match search.objective {
-        Objective::WorstCase => tree_cuts(a, sources, ev, &removable),
-        Objective::Expected { trials, seed } => expected_cuts(a, sources, trials, seed, &removable),
+    let mut out = match search.objective.draws(&a.model) {
+        None => tree_cuts(a, sources, ev, &removable),
+        Some(d) => expected_cuts(a, sources, d, &removable),
     };
     out.extend(data_fixes(a, sources, search, &leaked));
     out
@@ -230,14 +290,13 @@ fn tree_cuts(
     out
 }
 
-/// For the expected objective: every removable step leaving a reached node (any may matter in
+/// For the simulated objectives: every removable step leaving a reached node (any may matter in
 /// some trial), once per link, and phishing-resistant MFA on each reached account whose
 /// credentials can be stolen, each simulated on the same draws.
 fn expected_cuts(
     a: &Analysis,
     sources: &[NodeId],
-    trials: u32,
-    seed: u64,
+    d: Draws,
     removable: &dyn Fn(EdgeId) -> Option<Change>,
 ) -> Vec<(Change, f64)> {
     let model = &a.model;
@@ -252,10 +311,7 @@ fn expected_cuts(
             }
             let mut g = a.graph.clone();
             g.set_p(e, 0.0);
-            out.push((
-                change,
-                expected_exposure(model, &g, a.index(), sources, trials, seed),
-            ));
+            out.push((change, simulated(model, &g, a.index(), sources, d)));
         }
         if model.kind(n) == NodeKind::Account && model.mfa[n as usize] != Mfa::PhishingResistant {
             let stolen: Vec<EdgeId> = a
@@ -277,10 +333,7 @@ fn expected_cuts(
                     accounts: single(model, n),
                     mfa: Mfa::PhishingResistant,
                 };
-                out.push((
-                    change,
-                    expected_exposure(model, &g, a.index(), sources, trials, seed),
-                ));
+                out.push((change, simulated(model, &g, a.index(), sources, d)));
             }
         }
     }
@@ -320,14 +373,12 @@ fn data_fixes(
             m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
             let holdings = Holdings::compute(&m);
             let index = ExposureIndex::new(&m, &holdings);
-            let value = match search.objective {
-                Objective::WorstCase => {
+            let value = match search.objective.draws(&m) {
+                None => {
                     let mut t = Tally::new(&index);
                     worst_exposure(&index, &mut t, leaked)
                 }
-                Objective::Expected { trials, seed } => {
-                    expected_exposure(&m, &a.graph, &index, sources, trials, seed)
-                }
+                Some(d) => simulated(&m, &a.graph, &index, sources, d),
             };
             m.store_policy[s as usize] = saved;
             out.push((change, value));
@@ -372,25 +423,25 @@ fn data_options(a: &Analysis, s: NodeId, retention_days: u32) -> Vec<Change> {
 
 /// The objective on the current state.
 fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
-    match objective {
-        Objective::WorstCase => a.worst_case(sources).exposure.exposure,
-        Objective::Expected { trials, seed } => {
-            expected_exposure(&a.model, &a.graph, a.index(), sources, trials, seed)
-        }
+    match objective.draws(&a.model) {
+        None => a.worst_case(sources).exposure.exposure,
+        Some(d) => simulated(&a.model, &a.graph, a.index(), sources, d),
     }
 }
 
 /// What a search found: the objective before any fix, and the fixes chosen in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
-    /// The objective on the model as given (the worst-case exposure, or the mean exposure of
-    /// the expected objective's trials).
+    /// The objective on the model as given (the worst-case exposure, the mean exposure of
+    /// the expected objective's trials, or the loss objective's expected annual loss).
     pub start: f64,
     pub steps: Vec<Step>,
 }
 
 /// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
-/// the remaining budget (ties: the cheaper, then the first in description order).
+/// the remaining budget (ties: the cheaper, then the first in description order). Fix kinds
+/// without a finite cost are not searched; under the loss objective a fix must also pay for
+/// itself (the annual loss it removes exceeds its cost a year).
 pub fn recommend(
     model: &Model,
     sources: &[NodeId],
@@ -408,6 +459,7 @@ pub fn recommend(
     let mut steps: Vec<Step> = Vec::new();
     let start = objective_of(&current, sources, search.objective);
     let mut now = start;
+    let must_pay = matches!(search.objective, Objective::Loss { .. });
     loop {
         let candidates = evaluate_candidates(&current, sources, search, &mut ev);
         progress.inc(1);
@@ -417,7 +469,12 @@ pub fn recommend(
                 let cost = search.costs.of(&c);
                 (c, after, cost)
             })
-            .filter(|(_, after, cost)| *after < now - 1e-9 && spent + cost <= search.budget + 1e-9)
+            .filter(|(_, after, cost)| {
+                *after < now - 1e-9
+                    && cost.is_finite()
+                    && spent + cost <= search.budget + 1e-9
+                    && (!must_pay || now - after > *cost)
+            })
             .max_by(|a, b| {
                 let ra = (now - a.1) / a.2.max(1e-12);
                 let rb = (now - b.1) / b.2.max(1e-12);

@@ -30,6 +30,7 @@ struct RawScenario {
     #[serde(default)]
     design: Vec<RawDesign>,
     costs: Option<std::collections::BTreeMap<String, Spanned<f64>>>,
+    costs_per_year: Option<std::collections::BTreeMap<String, Spanned<f64>>>,
 }
 
 #[derive(Deserialize)]
@@ -131,7 +132,12 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
     let compromised = resolve_compromised(&mut src, &model, &raw.attack.compromised);
     let simulation = read_simulation(&mut src, raw.simulation.as_ref());
     let designs = read_designs(&mut src, &model, raw.design);
-    let costs = read_costs(&mut src, raw.costs.as_ref());
+    let costs = read_costs(&mut src, "costs", Costs::default(), raw.costs.as_ref());
+    // Money a year per fix kind (`recommend --objective loss`); kinds left out stay infinite.
+    let costs_per_year = raw
+        .costs_per_year
+        .as_ref()
+        .map(|t| read_costs(&mut src, "costs_per_year", Costs::unpriced(), Some(t)));
     let frequency_per_year =
         read_frequency(&mut src, &model, raw.attack.frequency_per_year.as_ref());
     if src.has_errors() {
@@ -160,6 +166,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             simulation,
             designs,
             costs,
+            costs_per_year,
             frequency_per_year,
         },
         model,
@@ -254,27 +261,31 @@ fn read_simulation(src: &mut Source, raw: Option<&RawSimulation>) -> Simulation 
     sim
 }
 
-/// `[costs]` over the default costs; a name that is no fix kind, or a cost that is not more
-/// than 0, is a problem in `src`.
+/// `[costs]` (or `[costs_per_year]`, named `table`) over `costs`; a name that is no fix kind,
+/// or a cost that is not more than 0, is a problem in `src`.
 fn read_costs(
     src: &mut Source,
+    table: &str,
+    mut costs: Costs,
     raw: Option<&std::collections::BTreeMap<String, Spanned<f64>>>,
 ) -> Costs {
-    let mut costs = Costs::default();
     for (op, cost) in raw.into_iter().flatten() {
         let names = Costs::NAMES;
         match costs.slot(op) {
             None => src.error(
                 Some(cost.span()),
                 format!(
-                    "[costs] `{op}` is not a fix recommend searches; expected one of {}{}",
+                    "[{table}] `{op}` is not a fix recommend searches; expected one of {}{}",
                     names.join(", "),
                     did_you_mean(op, names)
                 ),
             ),
             Some(_) if !(*cost.get_ref() > 0.0 && cost.get_ref().is_finite()) => src.error(
                 Some(cost.span()),
-                format!("[costs] `{op}` must be more than 0, not {}", cost.get_ref()),
+                format!(
+                    "[{table}] `{op}` must be more than 0, not {}",
+                    cost.get_ref()
+                ),
             ),
             Some(slot) => *slot = *cost.get_ref(),
         }

@@ -83,6 +83,22 @@ fn header(model: &Model) -> String {
             let _ = writeln!(s, "{} = {}", q(k), list(v));
         }
     }
+    if let Some(m) = &model.money {
+        let _ = writeln!(
+            s,
+            "\n[money]\ncurrency = {}\nper_incident = {}",
+            q(&m.currency),
+            num(m.per_incident)
+        );
+        let _ = writeln!(s, "[money.per_record]");
+        for (k, x) in &m.per_record {
+            let _ = writeln!(s, "{} = {}", q(k), num(*x));
+        }
+        let _ = writeln!(s, "[money.per_person]");
+        for (k, x) in &m.per_person {
+            let _ = writeln!(s, "{} = {}", q(k), num(*x));
+        }
+    }
     let _ = writeln!(s, "\n[categories]");
     for (k, w) in model.categories.declared() {
         let _ = writeln!(s, "{} = {}", q(k), num(*w));

@@ -1,4 +1,7 @@
 //! `recommend`: the fixes found, in order, with the exposure after each; and choke points.
+//! Under the loss objective the objective figures (`exposure_before`, `exposure_after`, each
+//! fix's `exposure_after` and `reduction`) are expected annual loss in `currency`, costs are
+//! money a year, and each fix carries its net benefit a year and return.
 
 use serde::Serialize;
 
@@ -19,6 +22,12 @@ pub struct FixRow {
     pub reduction: f64,
     /// Cumulative reduction against the starting exposure, in percent.
     pub cumulative_reduction_percent: f64,
+    /// Loss objective: the annual loss this fix removes less its cost a year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub net_benefit_per_year: Option<f64>,
+    /// Loss objective: net benefit ÷ cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_on_control: Option<f64>,
 }
 
 /// One choke point.
@@ -37,7 +46,17 @@ pub struct ChokeRow {
 pub struct RecommendReport {
     pub scenario: String,
     pub objective: String,
-    pub budget: f64,
+    /// Loss objective: the model's currency (the figures below are money a year).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// None: no limit (the loss objective's default).
+    pub budget: Option<f64>,
+    /// Loss objective: what each fix kind costs a year, and whether any of it is the assumed
+    /// 1,000 a year per unit of `[costs]` effort (kinds `[costs_per_year]` leaves out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub costs_per_year: Option<std::collections::BTreeMap<String, f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub costs_assumed: Option<bool>,
     pub spent: f64,
     pub include_entry_links: bool,
     pub exposure_before: f64,
@@ -78,6 +97,12 @@ fn objective_name(objective: Objective) -> String {
     match objective {
         Objective::WorstCase => "worst-case".to_string(),
         Objective::Expected { trials, seed } => format!("expected ({trials} trials, seed {seed})"),
+        Objective::Loss {
+            trials,
+            seed,
+            frequency,
+            ..
+        } => format!("annual loss ({frequency} a year, {trials} trials, seed {seed})"),
     }
 }
 
@@ -86,12 +111,14 @@ impl RecommendReport {
     /// choke points found beside it.
     pub fn of(
         scenario: &str,
+        currency: Option<&str>,
         search: &Search,
         found: &Recommendation,
         choke_points: Vec<ChokeRow>,
         all: Option<Vec<ChokeRow>>,
     ) -> RecommendReport {
         let (start, steps) = (found.start, &found.steps);
+        let loss = matches!(search.objective, Objective::Loss { .. });
         let mut spent = 0.0;
         let fixes: Vec<FixRow> = steps
             .iter()
@@ -107,13 +134,23 @@ impl RecommendReport {
                     exposure_after: s.after,
                     reduction: s.before - s.after,
                     cumulative_reduction_percent: percent(start - s.after, start),
+                    net_benefit_per_year: loss.then_some(s.before - s.after - s.cost),
+                    return_on_control: loss.then(|| (s.before - s.after - s.cost) / s.cost),
                 }
             })
             .collect();
         RecommendReport {
             scenario: scenario.to_string(),
             objective: objective_name(search.objective),
-            budget: search.budget,
+            currency: loss.then(|| currency.unwrap_or_default().to_string()),
+            budget: search.budget.is_finite().then_some(search.budget),
+            costs_per_year: loss.then(|| {
+                crate::scenario::Costs::NAMES
+                    .iter()
+                    .filter_map(|&n| Some((n.to_string(), search.costs.get(n)?)))
+                    .collect()
+            }),
+            costs_assumed: None,
             spent,
             include_entry_links: search.include_entry_links,
             exposure_before: start,

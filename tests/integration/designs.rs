@@ -192,6 +192,7 @@ fn scenario_for(
         },
         designs,
         costs: Default::default(),
+        costs_per_year: None,
         frequency_per_year: None,
     }
 }

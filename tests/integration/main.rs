@@ -18,6 +18,7 @@ mod people;
 mod petgraph_view;
 mod properties;
 mod queries;
+mod recommend_loss;
 mod report;
 mod safety;
 mod sharphound;

@@ -387,3 +387,77 @@ fn sweep_by_loss_ranks_by_the_worst_case_loss() {
     let out = run_in(dir.path(), &["sweep", "m.toml", "--by", "loss"]);
     assert_fails_with(&out, &["--by loss needs a [money] table in `m.toml`"]);
 }
+
+#[test]
+fn money_survives_saving_and_the_opengraph_round_trip() {
+    let dir = files(&[("m.toml", MODEL)]);
+    let out = run_in(
+        dir.path(),
+        &["export", "opengraph", "m.toml", "-o", "g.json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(dir.path().join("g.json")).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let settings = |doc: &Value| -> usize {
+        let nodes = doc["graph"]["nodes"].as_array().unwrap();
+        nodes
+            .iter()
+            .position(|n| n["kinds"].as_array().unwrap().contains(&"BR_Model".into()))
+            .expect("a BR_Model node")
+    };
+    let i = settings(&doc);
+    let props = doc["graph"]["nodes"][i]["properties"].clone();
+    // The model's own [money], as flat properties (the record costs sorted by category).
+    assert_eq!(props["br_money_currency"], "EUR");
+    assert_eq!(f(&props["br_money_per_incident"]), 5000.0);
+    assert_eq!(
+        props["br_money_record_categories"],
+        serde_json::json!(["user", "user.health"])
+    );
+    assert_eq!(
+        props["br_money_record_costs"],
+        serde_json::json!([2.0, 50.0])
+    );
+    assert_eq!(
+        props["br_money_person_regimes"],
+        serde_json::json!(["health"])
+    );
+    assert_eq!(props["br_money_person_costs"], serde_json::json!([30.0]));
+
+    // Imported and saved, the model costs what the hand computation says.
+    let out = run_in(dir.path(), &["import", "opengraph", "g.json", "-o", "back"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let saved = std::fs::read_to_string(dir.path().join("back/model.toml")).unwrap();
+    assert!(
+        saved.contains("[money]\ncurrency = \"EUR\"\nper_incident = 5000.0\n"),
+        "{saved}"
+    );
+    let s = scenario(None).replace("m.toml", "back/model.toml");
+    std::fs::write(dir.path().join("back.toml"), s).unwrap();
+    let r = run_json(
+        dir.path(),
+        &["run", "back.toml", "--format", "json", "--worst-case-only"],
+    );
+    assert_eq!(f(&r["baseline"]["deterministic"]["loss"]), A_ONLY + B_ADDS);
+    assert_eq!(r["baseline"]["deterministic"]["currency"], "EUR");
+
+    // Bad money on the node is reported as the model file's would be, and nothing is written.
+    let p = &mut doc["graph"]["nodes"][i]["properties"];
+    p["br_money_currency"] = "eur".into();
+    p["br_money_per_incident"] = (-1.0).into();
+    p["br_money_person_regimes"] = serde_json::json!(["helth"]);
+    std::fs::write(dir.path().join("bad.json"), doc.to_string()).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["import", "opengraph", "bad.json", "-o", "worse"],
+    );
+    assert_fails_with(
+        &out,
+        &[
+            "three capital letters, not \"eur\"",
+            "money per incident must be a finite amount, 0 or more, not -1",
+            "regime `helth`, which the model does not declare; did you mean `health`?",
+        ],
+    );
+    assert!(!dir.path().join("worse").exists());
+}

@@ -163,6 +163,7 @@ fn a_design_that_drops_the_only_notifiable_set() {
             cost_per_year: None,
         }],
         costs: Default::default(),
+        costs_per_year: None,
         frequency_per_year: None,
     };
     let r = RunReport::of(&s, &evaluate(&s, m, Depth::MonteCarlo, &NoProgress));

@@ -118,6 +118,23 @@ fn settings(model: &Model, results: Option<&ResultOverlay>) -> Properties {
         put(&mut props, br::NOTIFICATION_REGIMES, regimes);
         put(&mut props, br::NOTIFICATION_PREFIXES, prefixes);
     }
+    if let Some(m) = &model.money {
+        // `[money]`: present exactly when the currency is; the tables as aligned arrays.
+        put(&mut props, br::MONEY_CURRENCY, m.currency.as_str());
+        put(&mut props, br::MONEY_PER_INCIDENT, m.per_incident);
+        put_pairs(
+            &mut props,
+            br::MONEY_RECORD_CATEGORIES,
+            br::MONEY_RECORD_COSTS,
+            m.per_record.iter().map(|(c, x)| (c.as_str(), *x)),
+        );
+        put_pairs(
+            &mut props,
+            br::MONEY_PERSON_REGIMES,
+            br::MONEY_PERSON_COSTS,
+            m.per_person.iter().map(|(r, x)| (r.as_str(), *x)),
+        );
+    }
     let p = &model.probabilities;
     for (key, x) in [
         ("owns", p.owns),

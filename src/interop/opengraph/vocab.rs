@@ -61,6 +61,12 @@ pub mod br {
     pub const POPULATION_SIZES: &str = "br_population_sizes";
     pub const NOTIFICATION_REGIMES: &str = "br_notification_regimes";
     pub const NOTIFICATION_PREFIXES: &str = "br_notification_prefixes";
+    pub const MONEY_CURRENCY: &str = "br_money_currency";
+    pub const MONEY_PER_INCIDENT: &str = "br_money_per_incident";
+    pub const MONEY_RECORD_CATEGORIES: &str = "br_money_record_categories";
+    pub const MONEY_RECORD_COSTS: &str = "br_money_record_costs";
+    pub const MONEY_PERSON_REGIMES: &str = "br_money_person_regimes";
+    pub const MONEY_PERSON_COSTS: &str = "br_money_person_costs";
     pub const P_PREFIX: &str = "br_p_";
     pub const TIME_PREFIX: &str = "br_time_";
     pub const CUSTOM_KINDS: &str = "custom_kinds";

@@ -103,6 +103,7 @@ access = "read"
             description: Some("alice is phished".into()),
             model_path: "fixture.toml".into(),
             costs: Default::default(),
+            costs_per_year: None,
             frequency_per_year: None,
             compromised: vec![alice],
             simulation: Simulation {

@@ -1,14 +1,16 @@
 //! The model-wide settings of blastradius's own export (its one `BR_Model` node): name,
 //! programme age, category weights, populations, notification regimes and the probability and
-//! time defaults.
+//! time defaults, and `[money]`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::OgNode;
 use super::reader::Reader;
 use super::{Draft, Target};
+use crate::error::did_you_mean;
 use crate::interop::opengraph::document::Props;
 use crate::interop::opengraph::vocab::br;
+use crate::model::money::{is_currency_code, Money};
 use crate::model::{Categories, Distribution, Model};
 
 impl Draft<'_> {
@@ -65,6 +67,58 @@ impl Draft<'_> {
     }
 }
 
+/// `[money]` from a `BR_Model` node, checked as the model file's `[money]` is: a currency of
+/// three capital letters, amounts finite and 0 or more, per-person regimes the model declares.
+fn read_money(
+    model: &mut Model,
+    currency: String,
+    mut per_record: Vec<(String, f64)>,
+    per_person: Vec<(String, f64)>,
+    props: &Props,
+    r: &mut Reader,
+) {
+    let before = r.problems.len();
+    if !is_currency_code(&currency) {
+        r.fail(format!(
+            "property `{}` must be an ISO 4217 code of three capital letters, not \"{currency}\"",
+            br::MONEY_CURRENCY
+        ));
+    }
+    let amount = |r: &mut Reader, x: f64, what: &str| {
+        if !(x.is_finite() && x >= 0.0) {
+            r.fail(format!(
+                "{what} must be a finite amount, 0 or more, not {x}"
+            ));
+        }
+        x
+    };
+    let per_incident = r
+        .num(props, br::MONEY_PER_INCIDENT)
+        .map_or(0.0, |x| amount(r, x, "money per incident"));
+    for (c, x) in &per_record {
+        amount(r, *x, &format!("money per record of `{c}`"));
+    }
+    for (regime, x) in &per_person {
+        amount(r, *x, &format!("money per person of `{regime}`"));
+        if !model.notification.contains_key(regime) {
+            let near = did_you_mean(regime, model.notification.keys().map(String::as_str));
+            r.fail(format!(
+                "money per person names the notification regime `{regime}`, which the model does not declare{near}"
+            ));
+        }
+    }
+    let ok = r.problems.len() == before;
+    if ok {
+        per_record.sort_by(|a, b| a.0.cmp(&b.0));
+        model.money = Some(Money {
+            currency,
+            per_incident,
+            per_record,
+            per_person: per_person.into_iter().collect(),
+        });
+    }
+}
+
 /// Reads the model-wide settings of a `BR_Model` node into `model`.
 fn read_model_node(model: &mut Model, props: &Props, r: &mut Reader) {
     if let Some(name) = r.str(props, "name") {
@@ -104,6 +158,11 @@ fn read_model_node(model: &mut Model, props: &Props, r: &mut Reader) {
     }
     for (regime, prefix) in pairs_s(r, br::NOTIFICATION_REGIMES, br::NOTIFICATION_PREFIXES) {
         model.notification.entry(regime).or_default().push(prefix);
+    }
+    if let Some(currency) = r.str(props, br::MONEY_CURRENCY) {
+        let per_record = pairs_n(r, br::MONEY_RECORD_CATEGORIES, br::MONEY_RECORD_COSTS);
+        let per_person = pairs_n(r, br::MONEY_PERSON_REGIMES, br::MONEY_PERSON_COSTS);
+        read_money(model, currency, per_record, per_person, props, r);
     }
     let p = &mut model.probabilities;
     for (key, slot) in [
