@@ -11,6 +11,7 @@ use blastradius::model::{Model, NodeId, NodeKind};
 use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, RunOutput};
 use blastradius::results::compare::Comparison;
+use blastradius::results::diff::DiffReport;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
@@ -19,7 +20,8 @@ use blastradius::results::PathReport;
 use blastradius::{Analysis, Error};
 
 use super::args::{
-    GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs, WhoCanReachArgs,
+    DiffArgs, GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
+    WhoCanReachArgs,
 };
 use super::output::{emit, keep_until_exit, shown, Failure};
 use super::progress::Bar;
@@ -96,6 +98,30 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let emitted = emit(&args.out, &report);
     keep_until_exit((analysis, rows, report));
     emitted
+}
+
+pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
+    let kind = NodeKind::from(args.kind);
+    let mut loaded = Vec::new();
+    for path in [&args.old, &args.new] {
+        limits::check(
+            limits::model_bytes(path),
+            &format!("loading `{}`", shown(path)),
+            "split the model or use a larger machine",
+        )?;
+        loaded.push(load_model(path, &shown(path))?.model);
+    }
+    let (old, new) = (&loaded[0], &loaded[1]);
+    let d = blastradius::engine::diff::diff(old, new, kind).map_err(|e| {
+        Failure::Error(Error::Input(format!(
+            "`{}` and `{}`: {e}",
+            shown(&args.old),
+            shown(&args.new)
+        )))
+    })?;
+    let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
+    let report = DiffReport::of(&shown(&args.old), &shown(&args.new), &d, top);
+    emit(&args.out, &report)
 }
 
 pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {

@@ -3,6 +3,7 @@
 //! clock, no global randomness.
 
 pub mod batch_reach;
+pub mod diff;
 pub mod exposure;
 pub mod loss;
 pub mod monte_carlo;

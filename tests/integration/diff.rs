@@ -1,0 +1,290 @@
+//! `diff`: per-source figures against two separate sweeps (one traversal per source), each
+//! change's effect against the model with that change alone written by hand (and, where a
+//! design can make the change, against `design::apply`), and the command's contract.
+
+use std::collections::BTreeMap;
+
+use blastradius::design::apply;
+use blastradius::engine::diff::diff;
+use blastradius::engine::sweep::sweep_by_traversal;
+use blastradius::load::{design::parse_change, load_model, parse_model};
+use blastradius::model::{Model, NodeKind};
+use blastradius::Analysis;
+
+use crate::util::{files, root, run, run_json};
+
+/// (exposure, records, stores) of every account, one traversal per source.
+fn by_traversal(model: Model) -> BTreeMap<String, (f64, u64, u32)> {
+    let a = Analysis::new(model);
+    let sources: Vec<_> = a.model.nodes_of(NodeKind::Account).collect();
+    sweep_by_traversal(&a.model, &a.graph, a.index(), &sources)
+        .iter()
+        .map(|r| {
+            (
+                a.model.id(r.node).to_string(),
+                (r.exposure, r.records, r.stores),
+            )
+        })
+        .collect()
+}
+
+fn total(s: &BTreeMap<String, (f64, u64, u32)>) -> f64 {
+    s.values().map(|f| f.0).sum()
+}
+
+/// Σ change in exposure and sources changed, from `old` to `with`.
+fn effect_of(
+    old: &BTreeMap<String, (f64, u64, u32)>,
+    with: &BTreeMap<String, (f64, u64, u32)>,
+) -> (f64, usize) {
+    let changed = with
+        .iter()
+        .filter(|(id, f)| old.get(*id).map_or(0.0, |o| o.0) != f.0)
+        .count();
+    (total(with) - total(old), changed)
+}
+
+fn close(x: f64, y: f64) -> bool {
+    (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+}
+
+/// A small organisation with four switches: Bob in `eng`, engineering's grant on the clinic,
+/// a vendor grant on the badge log, the admin's MFA, and the badge log's retention.
+fn small(bob_in_eng: bool, eng_clinic: bool, vendor: bool, mfa: &str, retention: u32) -> String {
+    let mut s = format!(
+        r#"
+[org]
+program_age_days = 730
+[categories]
+"user.location" = 8
+"user.health" = 20
+[[person]]
+id = "alice"
+accounts = ["alice-u"]
+[[person]]
+id = "bob"
+accounts = ["bob-u"]
+[[account]]
+id = "alice-u"
+groups = ["eng"]
+[[account]]
+id = "bob-u"
+groups = [{bob}]
+[[account]]
+id = "vendor-u"
+[[account]]
+id = "admin-u"
+mfa = "{mfa}"
+groups = ["admins"]
+[[group]]
+id = "eng"
+[[group]]
+id = "admins"
+[[system]]
+id = "build"
+credentials = ["admin-u"]
+[[store]]
+id = "badge"
+retention_days = {retention}
+records = [{{ category = "user.location", per_day = 100 }}]
+[[store]]
+id = "clinic"
+retention_days = 365
+records = [{{ category = "user.health", count = 50 }}]
+[[grant]]
+principal = "eng"
+target = "build"
+access = "admin"
+[[grant]]
+principal = "admins"
+target = "badge"
+access = "read"
+"#,
+        bob = if bob_in_eng { "\"eng\"" } else { "" }
+    );
+    if eng_clinic {
+        s += "[[grant]]\nprincipal = \"eng\"\ntarget = \"clinic\"\naccess = \"read\"\n";
+    }
+    if vendor {
+        s += "[[grant]]\nprincipal = \"vendor-u\"\ntarget = \"badge\"\naccess = \"read\"\n";
+    }
+    s
+}
+
+fn parse(text: &str) -> Model {
+    parse_model(text, "model.toml").expect("valid model").model
+}
+
+#[test]
+fn per_source_figures_equal_two_separate_sweeps() {
+    let pairs = [
+        (
+            parse(&small(true, true, false, "none", 365)),
+            parse(&small(false, false, true, "otp", 730)),
+        ),
+        (
+            load_model(&root().join("data/tracking-program"), "old")
+                .unwrap()
+                .model,
+            load_model(&root().join("data/tracking-program-next-quarter"), "new")
+                .unwrap()
+                .model,
+        ),
+    ];
+    for (old, new) in pairs {
+        let d = diff(&old, &new, NodeKind::Account).unwrap();
+        for (side, mine) in [
+            (&d.old, by_traversal(old.clone())),
+            (&d.new, by_traversal(new)),
+        ] {
+            assert_eq!(side.len(), mine.len());
+            for (id, f) in side {
+                let m = mine[id];
+                assert!(close(f.exposure, m.0), "{id}: {} vs {}", f.exposure, m.0);
+                assert_eq!((f.records, f.stores), (m.1, m.2), "{id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn each_change_alone_equals_the_model_with_that_change_alone() {
+    let old_text = small(true, true, false, "none", 365);
+    let new_text = small(false, false, true, "otp", 730);
+    let (old, new) = (parse(&old_text), parse(&new_text));
+    let d = diff(&old, &new, NodeKind::Account).unwrap();
+    let base = by_traversal(old.clone());
+    // Each change written by hand into the old model's text, and (where a design can make it)
+    // as a design applied to the old model.
+    let cases: [(&str, String, Option<&str>); 5] = [
+        (
+            "member bob-u → eng",
+            small(false, true, false, "none", 365),
+            Some(r#"{ op = "remove_member", member = "bob-u", group = "eng" }"#),
+        ),
+        (
+            "grant read eng → clinic",
+            small(true, false, false, "none", 365),
+            Some(r#"{ op = "remove_grant", principal = "eng", target = "clinic" }"#),
+        ),
+        (
+            "grant read vendor-u → badge",
+            small(true, true, true, "none", 365),
+            None,
+        ),
+        (
+            "mfa admin-u: none → otp",
+            small(true, true, false, "otp", 365),
+            Some(r#"{ op = "set_mfa", accounts = "admin-u", mfa = "otp" }"#),
+        ),
+        (
+            "retention badge: 365 days → 730 days",
+            small(true, true, false, "none", 730),
+            None,
+        ),
+    ];
+    assert_eq!(d.changes.len(), cases.len(), "{:#?}", d.changes);
+    let mut attributed = 0.0;
+    for (description, text, design) in cases {
+        let i = d
+            .changes
+            .iter()
+            .position(|c| c.description == description)
+            .unwrap_or_else(|| panic!("no change `{description}` in {:#?}", d.changes));
+        let (exposure, changed) = effect_of(&base, &by_traversal(parse(&text)));
+        let got = d.effects[i];
+        assert!(
+            close(got.exposure, exposure),
+            "{description}: {got:?} vs {exposure}"
+        );
+        assert_eq!(got.sources_changed, changed, "{description}");
+        attributed += got.exposure;
+        if let Some(design) = design {
+            let value: toml::Value = toml::from_str(&format!("c = {design}")).unwrap();
+            let entry = parse_change(&old, &value["c"]).unwrap();
+            let blastradius::design::Entry::Model(change) = entry else {
+                panic!("a model change");
+            };
+            let (e, n) = effect_of(&base, &by_traversal(apply(&old, [&change])));
+            assert!(
+                close(e, exposure) && n == changed,
+                "{description}: design {e} {n}"
+            );
+        }
+    }
+    // The report's remainder is what the changes do together and not alone.
+    let report = blastradius::results::diff::DiffReport::of("old", "new", &d, None);
+    let delta = total(&by_traversal(new)) - total(&base);
+    assert!(close(report.total.delta, delta));
+    assert!(close(report.total.remainder, delta - attributed));
+}
+
+#[test]
+fn identical_models_give_an_empty_diff_and_exit_0() {
+    let j = run_json(&["diff", "data/tracking-program", "data/tracking-program"]);
+    assert_eq!(j["schema"], "blastradius/diff/v1");
+    assert_eq!(j["sources"].as_array().unwrap().len(), 0);
+    assert_eq!(j["changes"].as_array().unwrap().len(), 0);
+    assert_eq!(j["total"]["old_exposure"], j["total"]["new_exposure"]);
+    let out = run(&["diff", "data/tracking-program", "data/tracking-program"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("no changes"), "{}", out.stdout);
+}
+
+#[test]
+fn the_next_quarter_demo_adds_a_vendor_grant_a_nesting_and_a_longer_retention() {
+    let j = run_json(&[
+        "diff",
+        "data/tracking-program",
+        "data/tracking-program-next-quarter",
+    ]);
+    let changes: Vec<(String, String)> = j["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["change"].as_str().unwrap().to_string(),
+                c["element"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = changes.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            ("added".into(), "grant".into()),
+            ("added".into(), "member".into()),
+            ("changed".into(), "retention".into())
+        ],
+        "{changes:?}"
+    );
+    // Every listed source's delta is new − old, and the list is ranked by its size.
+    let sources = j["sources"].as_array().unwrap();
+    assert!(!sources.is_empty());
+    let mut last = f64::INFINITY;
+    for s in sources {
+        let (o, n) = (
+            s["old"]["exposure"].as_f64().unwrap(),
+            s["new"]["exposure"].as_f64().unwrap(),
+        );
+        assert!(close(s["delta"]["exposure"].as_f64().unwrap(), n - o));
+        assert!((n - o).abs() <= last);
+        last = (n - o).abs();
+    }
+}
+
+#[test]
+fn ids_that_change_kind_between_versions_are_an_input_error() {
+    let old = small(true, true, false, "none", 365);
+    let new = old
+        .replace("[[group]]\nid = \"admins\"", "[[group]]\nid = \"admins-g\"")
+        .replace("groups = [\"admins\"]", "groups = [\"admins-g\"]")
+        .replace("principal = \"admins\"", "principal = \"admins-g\"")
+        .replace("id = \"vendor-u\"", "id = \"admins\"");
+    let dir = files(&[("old/model.toml", &old), ("new/model.toml", &new)]);
+    let out = crate::util::run_in(dir.path(), &["diff", "old", "new"]);
+    crate::util::assert_fails_with(&out, &["`admins` is group in OLD and account in NEW"]);
+    assert_eq!(out.code, 1);
+}
