@@ -288,3 +288,119 @@ fn ids_that_change_kind_between_versions_are_an_input_error() {
     crate::util::assert_fails_with(&out, &["`admins` is group in OLD and account in NEW"]);
     assert_eq!(out.code, 1);
 }
+
+/// `diff` of the demo and its next quarter with the given conditions.
+fn gate(conditions: &[&str]) -> crate::util::Outcome {
+    let mut args = vec![
+        "diff",
+        "data/tracking-program",
+        "data/tracking-program-next-quarter",
+        "--format",
+        "json",
+    ];
+    for c in conditions {
+        args.extend(["--fail-if", c]);
+    }
+    run(&args)
+}
+
+#[test]
+fn the_gate_exits_3_with_its_reasons_when_a_condition_holds() {
+    // The demo's next quarter: +1.3% in total; three accounts grow by 20% or more; Quantivo
+    // newly reaches the managers' reports (user.behavior.attendance and productivity), and no
+    // account newly reaches health records.
+    for (conditions, code, said) in [
+        (&["exposure_increase > 5%"][..], 0, &[][..]),
+        (
+            &["exposure_increase > 1%"],
+            3,
+            &["exposure_increase > 1%", "+1.3%"][..],
+        ),
+        (&["exposure_increase > 200000000"], 0, &[]),
+        (
+            &["exposure_increase >= 118964600"],
+            3,
+            &["exposure_increase >= 118964600"],
+        ),
+        (
+            &["source_increase >= 20%"],
+            3,
+            &["source_increase >= 20%: 3 accounts", "priya-raman-u"],
+        ),
+        (&["source_increase > 100%"], 0, &[]),
+        (&["new_reach:user.health"], 0, &[]),
+        (
+            &["new_reach:user.behavior", "exposure_increase > 50%"],
+            3,
+            &[
+                "new_reach:user.behavior: 2 accounts",
+                "svc-quantivo → workforce-reports",
+            ],
+        ),
+    ] {
+        let out = gate(conditions);
+        assert_eq!(out.code, code, "{conditions:?}: {}", out.stderr);
+        // The report is written either way.
+        let j: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+        assert_eq!(j["schema"], "blastradius/diff/v1");
+        for s in said {
+            assert!(
+                out.stderr.contains(s),
+                "{conditions:?}: {s:?} in\n{}",
+                out.stderr
+            );
+        }
+        if code == 0 {
+            assert!(out.stderr.is_empty(), "{}", out.stderr);
+        }
+    }
+    // Identical models pass every condition.
+    let out = run(&[
+        "diff",
+        "data/tracking-program",
+        "data/tracking-program",
+        "--fail-if",
+        "exposure_increase > 0",
+        "--fail-if",
+        "new_reach:user",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn a_bad_condition_says_what_was_expected_and_a_bad_category_suggests_one() {
+    for bad in [
+        "exposure_increse > 5%",
+        "exposure_increase < 5%",
+        "exposure_increase > lots",
+        "new_reach:",
+    ] {
+        let out = gate(&[bad]);
+        crate::util::assert_fails_with(&out, &[bad, "expected `exposure_increase > 5%`"]);
+        assert_eq!(out.code, 1);
+    }
+    let out = gate(&["new_reach:user.helth"]);
+    crate::util::assert_fails_with(&out, &["`user.helth`", "did you mean `user.health`?"]);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn new_reach_names_each_source_and_store_newly_reached() {
+    // The vendor grant on the badge log is the only change: vendor-u, which reached nothing,
+    // now reaches the badge log (user.location) and nothing holding user.health.
+    let old = parse(&small(true, true, false, "none", 365));
+    let new = parse(&small(true, true, true, "none", 365));
+    use blastradius::engine::gate::new_reach;
+    assert_eq!(
+        new_reach(&old, &new, NodeKind::Account, "user.location"),
+        [("vendor-u".to_string(), "badge".to_string())]
+    );
+    assert_eq!(
+        new_reach(&old, &new, NodeKind::Account, "user"),
+        [("vendor-u".to_string(), "badge".to_string())]
+    );
+    assert!(new_reach(&old, &new, NodeKind::Account, "user.health").is_empty());
+    // Removing Bob from eng takes reach away; nothing is newly reached.
+    let fewer = parse(&small(false, true, false, "none", 365));
+    assert!(new_reach(&old, &fewer, NodeKind::Account, "user").is_empty());
+}
