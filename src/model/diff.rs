@@ -49,6 +49,51 @@ impl ModelChange {
     }
 }
 
+/// The nodes whose attackers a change alone can affect: only a source that reaches one of them
+/// in the old model can see its worst case change. `None` when every source may (a weight).
+impl ModelChange {
+    pub fn anchors(&self, old: &Model) -> Option<Vec<super::NodeId>> {
+        let ids: Vec<&str> = match &self.op {
+            Op::AddNode(..) | Op::Population(..) | Op::Regime(..) => vec![],
+            Op::Weight(..) => return None,
+            // The new link starts at `from`: only who reaches `from` can use it.
+            Op::AddLink(l) => vec![&l.from.0],
+            Op::RemoveLink(f, ..) | Op::SetLink(f, ..) => vec![f],
+            Op::RemoveNode(id) => vec![id],
+            // MFA sets the default p of the credentials of the account: their holders, whose
+            // attackers may not reach the account in the old model when that p was 0.
+            Op::Mfa(id, _) => {
+                let mut v = vec![id.as_str()];
+                if let Some(a) = old.node_id(id) {
+                    v.extend(
+                        old.links
+                            .iter()
+                            .filter(|l| l.to == a && l.kind == LinkKind::Credential)
+                            .map(|l| old.id(l.from)),
+                    );
+                }
+                v
+            }
+            Op::Retention(id, _) | Op::AddSet(IdSet { store: id, .. }) => vec![id],
+            Op::RemoveSet(id, ..) | Op::SetSet(id, ..) => vec![id],
+            Op::AddFlow(_, _, to, ..) | Op::RemoveFlow(_, to) | Op::SetFlow(_, to, _) => vec![to],
+        };
+        let mut nodes: Vec<super::NodeId> = ids.iter().filter_map(|id| old.node_id(id)).collect();
+        // What a store holds flows on to the stores its flows copy into, and so on.
+        let mut i = 0;
+        while i < nodes.len() {
+            let n = nodes[i];
+            for f in old.flows.iter().filter(|f| f.from == n) {
+                if !nodes.contains(&f.to) {
+                    nodes.push(f.to);
+                }
+            }
+            i += 1;
+        }
+        Some(nodes)
+    }
+}
+
 /// A link by ids, with what it carries.
 #[derive(Debug, Clone)]
 struct IdLink {

@@ -467,3 +467,58 @@ fn models_in_csv_side_files_are_matched_row_by_row() {
     assert!(close(j["total"]["old_exposure"].as_f64().unwrap(), to));
     assert!(close(j["total"]["new_exposure"].as_f64().unwrap(), tn));
 }
+
+#[test]
+fn effects_from_the_affected_sources_only_equal_full_sweeps_of_each_change_alone() {
+    // diff sweeps a change only from the sources that reach what it touches; here every
+    // change's effect is checked against a full sweep of OLD with that change alone.
+    use blastradius::engine::diff::{effect, sweep_by_id};
+    use blastradius::model::diff::{apply_one, changes};
+    use blastradius::model::{Access, Link, LinkKind, Mfa};
+    for (people, seed) in [(400, 5), (900, 11)] {
+        let old = blastradius::generate::generate(people, seed);
+        let mut new = old.clone();
+        let step = new.links.len() / 8;
+        let mut i = 0;
+        new.links.retain(|_| {
+            i += 1;
+            i % step != 0
+        });
+        let accounts: Vec<_> = new.nodes_of(NodeKind::Account).collect();
+        let stores: Vec<_> = new.nodes_of(NodeKind::Store).collect();
+        for k in 0..6 {
+            let (a, s) = (
+                accounts[k * accounts.len() / 6],
+                stores[(k * 5) % stores.len()],
+            );
+            new.links
+                .push(Link::new(a, s, LinkKind::Grant(Access::Read)));
+        }
+        for k in 0..4 {
+            let a = accounts[(k * 13 + 3) % accounts.len()] as usize;
+            new.mfa[a] = match new.mfa[a] {
+                Mfa::None => Mfa::PhishingResistant,
+                _ => Mfa::None,
+            };
+        }
+        let s = stores[1] as usize;
+        new.store_policy[s].retention_days =
+            Some(new.store_policy[s].retention_days.unwrap_or(30) * 3);
+        if !new.flows.is_empty() {
+            new.flows.remove(0);
+        }
+        let d = diff(&old, &new, NodeKind::Account).unwrap();
+        assert!(d.changes.len() >= 12, "{}", d.changes.len());
+        assert_eq!(d.changes.len(), changes(&old, &new).unwrap().len());
+        let moving = d.effects.iter().filter(|e| e.exposure != 0.0).count();
+        assert!(moving >= 3, "only {moving} changes move exposure");
+        for (c, got) in d.changes.iter().zip(&d.effects) {
+            let full = effect(&d.old, &sweep_by_id(apply_one(&old, c), NodeKind::Account));
+            assert!(
+                close(got.exposure, full.exposure) && got.sources_changed == full.sources_changed,
+                "{}: {got:?} vs {full:?}",
+                c.description
+            );
+        }
+    }
+}
