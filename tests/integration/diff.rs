@@ -522,3 +522,47 @@ fn effects_from_the_affected_sources_only_equal_full_sweeps_of_each_change_alone
         }
     }
 }
+
+#[test]
+fn csv_lists_every_source_and_change_and_kind_picks_the_sources() {
+    let out = run(&[
+        "diff",
+        "data/tracking-program",
+        "data/tracking-program-next-quarter",
+        "--format",
+        "csv",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("section,id,status,element,old_exposure,new_exposure,delta_exposure")
+    );
+    // CSV ignores --top: all five accounts, then the three changes.
+    assert_eq!(lines.iter().filter(|l| l.starts_with("source,")).count(), 5);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("change,")).count(), 3);
+    let j = run_json(&[
+        "diff",
+        "data/tracking-program",
+        "data/tracking-program-next-quarter",
+        "--kind",
+        "person",
+    ]);
+    assert_eq!(j["kind"], "person");
+    let old = load_model(&root().join("data/tracking-program"), "old")
+        .unwrap()
+        .model;
+    let a = Analysis::new(old);
+    let people: Vec<_> = a.model.nodes_of(NodeKind::Person).collect();
+    let total: f64 = sweep_by_traversal(&a.model, &a.graph, a.index(), &people)
+        .iter()
+        .map(|r| r.exposure)
+        .sum();
+    assert!(close(j["total"]["old_exposure"].as_f64().unwrap(), total));
+    assert!(j["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["kind"] == "person"));
+}
