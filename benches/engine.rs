@@ -87,6 +87,44 @@ fn sweep_accounts(c: &mut Criterion) {
     g.finish();
 }
 
+/// `diff` of two models 50 links apart (25 removed, 25 read grants added from accounts to
+/// stores): both sweeps and each change's sweep alone.
+fn diff_50_links(c: &mut Criterion) {
+    use blastradius::model::{Access, Link, LinkKind};
+    let mut g = c.benchmark_group("diff_50_links");
+    g.sample_size(10);
+    for p in sizes() {
+        let old = generate(p, 1);
+        let mut new = old.clone();
+        let step = new.links.len() / 25;
+        let mut i = 0;
+        new.links.retain(|_| {
+            i += 1;
+            i % step != 0 || i / step > 25
+        });
+        let accounts: Vec<NodeId> = new.nodes_of(NodeKind::Account).collect();
+        let stores: Vec<NodeId> = new.nodes_of(NodeKind::Store).collect();
+        for k in 0..25 {
+            let (a, s) = (
+                accounts[k * accounts.len() / 25],
+                stores[(k * 7) % stores.len()],
+            );
+            new.links
+                .push(Link::new(a, s, LinkKind::Grant(Access::Read)));
+        }
+        g.bench_function(BenchmarkId::new("accounts", p), |b| {
+            b.iter(|| {
+                black_box(blastradius::engine::diff::diff(
+                    &old,
+                    &new,
+                    NodeKind::Account,
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
 fn monte_carlo(c: &mut Criterion) {
     let mut g = c.benchmark_group("monte_carlo_1000_trials_10_accounts");
     g.sample_size(10);
@@ -131,6 +169,7 @@ criterion_group!(
     load,
     worst_case,
     sweep_accounts,
+    diff_50_links,
     monte_carlo,
     recommend
 );

@@ -45,6 +45,12 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
+        Err(cli::output::Failure::Gate(reasons)) => {
+            for r in reasons {
+                eprintln!("fail-if: {r}");
+            }
+            ExitCode::from(3)
+        }
     }
 }
 

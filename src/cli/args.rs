@@ -37,6 +37,9 @@ pub enum Command {
     Chart(ChartArgs),
     /// Every account (or system, or person) as the sole compromised node, ranked
     Sweep(SweepArgs),
+    /// Two versions of a model: what changed, whose blast radius changed, and which change did
+    /// it (exit status 3 when a --fail-if condition holds)
+    Diff(DiffArgs),
     /// Write a synthetic organisation, deterministic from its seed
     Generate(GenerateArgs),
     /// The fixes that buy the most exposure reduction under a budget, and choke points
@@ -187,6 +190,27 @@ pub struct SweepArgs {
     /// Replace person and account ids by stable pseudonyms (see `run --redact`)
     #[arg(long)]
     pub redact: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// The arguments of `diff`.
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The old model: a file, or a folder holding model.toml
+    pub old: PathBuf,
+    /// The new model: a file, or a folder holding model.toml
+    pub new: PathBuf,
+    /// Which nodes are the sources swept on each side
+    #[arg(long, value_enum, default_value_t = SweepKind::Account)]
+    pub kind: SweepKind,
+    /// Sources listed in the table and JSON (CSV lists every one)
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Exit with status 3 when this holds, e.g. 'exposure_increase > 5%',
+    /// 'source_increase > 1000', 'new_reach:user.health' (repeatable)
+    #[arg(long = "fail-if", value_name = "CONDITION")]
+    pub fail_if: Vec<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -2,15 +2,17 @@
 //! [`emit`] the report. (`report` and `chart` are in `report.rs`, `import` and `export` in
 //! `interop.rs`.)
 
+use blastradius::engine::gate::{self, Condition};
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
 use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
-use blastradius::model::{Model, NodeId, NodeKind};
+use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, RunOutput};
 use blastradius::results::compare::Comparison;
+use blastradius::results::diff::DiffReport;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
@@ -20,7 +22,8 @@ use blastradius::scenario::Costs;
 use blastradius::{Analysis, Error};
 
 use super::args::{
-    GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs, WhoCanReachArgs,
+    DiffArgs, GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
+    WhoCanReachArgs,
 };
 use super::output::{emit, keep_until_exit, shown, Failure};
 use super::progress::Bar;
@@ -97,6 +100,60 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let emitted = emit(&args.out, &report);
     keep_until_exit((analysis, rows, report));
     emitted
+}
+
+pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
+    let kind = NodeKind::from(args.kind);
+    // Conditions are checked before any model is read: a typo fails at once.
+    let conditions = args
+        .fail_if
+        .iter()
+        .map(|c| Condition::parse(c))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Error(Error::Input(e)))?;
+    let mut loaded = Vec::new();
+    for path in [&args.old, &args.new] {
+        limits::check(
+            limits::model_bytes(path),
+            &format!("loading `{}`", shown(path)),
+            "split the model or use a larger machine",
+        )?;
+        loaded.push(load_model(path, &shown(path))?.model);
+    }
+    let (old, new) = (&loaded[0], &loaded[1]);
+    let d = blastradius::engine::diff::diff(old, new, kind).map_err(|e| {
+        Failure::Error(Error::Input(format!(
+            "`{}` and `{}`: {e}",
+            shown(&args.old),
+            shown(&args.new)
+        )))
+    })?;
+    let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
+    let mut reasons = Vec::new();
+    for c in &conditions {
+        let reach = match c {
+            Condition::NewReach(category) => {
+                let known = || gate::categories(old).chain(gate::categories(new));
+                if !known().any(|k| category_matches(k, category)) {
+                    return Err(Failure::Error(Error::Input(format!(
+                        "--fail-if `new_reach:{category}`: neither model has a record of category `{category}`{}",
+                        did_you_mean(category, known())
+                    ))));
+                }
+                gate::new_reach(old, new, kind, category)
+            }
+            _ => Vec::new(),
+        };
+        reasons.extend(gate::reasons(&d, c, &reach));
+    }
+    let report = DiffReport::of(&shown(&args.old), &shown(&args.new), &d, top);
+    // The gate's status stands even when standard output was closed early.
+    let emitted = emit(&args.out, &report);
+    match (reasons.is_empty(), emitted) {
+        (true, emitted) => emitted,
+        (false, Err(Failure::Error(e))) => Err(Failure::Error(e)),
+        (false, _) => Err(Failure::Gate(reasons)),
+    }
 }
 
 pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {

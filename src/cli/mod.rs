@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(args) => report::report(args),
         Command::Chart(args) => report::chart(args),
         Command::Sweep(args) => commands::sweep(args),
+        Command::Diff(args) => commands::diff(args),
         Command::Generate(args) => commands::generate(args),
         Command::Recommend(args) => commands::recommend(args),
         Command::Validate(args) => commands::validate(args),

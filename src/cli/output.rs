@@ -15,6 +15,8 @@ pub enum Failure {
     /// Standard output was closed (`| head`): not an error.
     BrokenPipe,
     Error(Error),
+    /// A `diff --fail-if` condition held (exit status 3): the reasons, one a line.
+    Gate(Vec<String>),
 }
 
 impl From<Error> for Failure {

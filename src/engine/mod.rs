@@ -3,7 +3,9 @@
 //! clock, no global randomness.
 
 pub mod batch_reach;
+pub mod diff;
 pub mod exposure;
+pub mod gate;
 pub mod loss;
 pub mod monte_carlo;
 pub mod paths;

@@ -13,6 +13,7 @@
 //! sort by node they share.
 
 pub mod categories;
+pub mod diff;
 pub mod grouping;
 pub mod money;
 pub mod records;

@@ -3,6 +3,7 @@
 
 use super::{csv, json, table, Render};
 use crate::results::compare::Comparison;
+use crate::results::diff::DiffReport;
 use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::recommend::RecommendReport;
 use crate::results::sweep::SweepReport;
@@ -163,5 +164,17 @@ impl Render for WhoCanReachReport {
                 path: table::path_line(&row.path),
             }),
         )
+    }
+}
+
+impl Render for DiffReport {
+    fn table(&self) -> String {
+        table::diff(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_rows(self.csv_rows())
     }
 }

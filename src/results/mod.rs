@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod delta;
+pub mod diff;
 pub mod loss;
 pub mod monte_carlo;
 pub mod number;

@@ -7,6 +7,7 @@ mod bad_input;
 mod collectors;
 mod demo;
 mod designs;
+mod diff;
 mod formats;
 mod fuzz_regressions;
 mod interop;

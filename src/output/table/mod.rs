@@ -9,12 +9,14 @@ use super::figures::thousands;
 use crate::results::PathReport;
 
 mod compare;
+mod diff;
 mod monte_carlo;
 mod queries;
 mod recommend;
 mod run;
 
 pub use compare::comparison;
+pub use diff::diff;
 pub use monte_carlo::monte_carlo;
 pub use queries::{paths, sweep, validation, who_can_reach};
 pub use recommend::recommend;
