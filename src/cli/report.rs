@@ -36,10 +36,16 @@ fn model_digest(scenario: &Path, model_path: &str) -> Option<String> {
             .collect();
         names.sort();
         for n in names {
-            parts.push((n.clone(), std::fs::read(path.join(&n)).ok()?));
+            parts.push((
+                n.clone(),
+                blastradius::load::input::read_bytes(&path.join(&n)).ok()?,
+            ));
         }
     } else {
-        parts.push((String::new(), std::fs::read(&path).ok()?));
+        parts.push((
+            String::new(),
+            blastradius::load::input::read_bytes(&path).ok()?,
+        ));
     }
     let slices: Vec<&[u8]> = parts
         .iter()

@@ -4,6 +4,7 @@
 mod architecture;
 mod attack_graph;
 mod bad_input;
+mod bounded_input;
 mod collectors;
 mod demo;
 mod designs;
