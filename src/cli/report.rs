@@ -10,7 +10,7 @@ use blastradius::load::load_scenario;
 use blastradius::load::saved::load_saved;
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::report::{files, stale, File};
-use blastradius::output::write::write_atomic;
+use blastradius::output::write::write_all_atomic;
 use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::report::{generator, ReportData, REPORT_SCHEMA};
 use blastradius::results::sweep::{RankBy, SweepReport};
@@ -70,12 +70,15 @@ fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
     ))
 }
 
-/// Writes the files in order, then removes chart files of an earlier report that this one no
+/// Writes the files as one set (all written beside their targets, then all renamed, so a
+/// failure replaces none), then removes chart files of an earlier report that this one no
 /// longer draws.
 fn write_all(dir: &Path, list: &[File]) -> Result<(), Failure> {
-    for (name, bytes) in list {
-        write_atomic(&dir.join(name), bytes)?;
-    }
+    let set: Vec<(std::path::PathBuf, &[u8])> = list
+        .iter()
+        .map(|(name, bytes)| (dir.join(name), bytes.as_slice()))
+        .collect();
+    write_all_atomic(&set)?;
     for name in stale(list) {
         let path = dir.join(&name);
         if path.is_file() {

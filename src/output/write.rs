@@ -38,35 +38,37 @@ fn track(tmp: &Path, add: bool) {
     }
 }
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if missing. The file is
-/// readable by its owner only (0600 on Unix, unless [`set_file_mode`] says otherwise): results
-/// map who can reach what. The temporary file lives beside the target, never elsewhere.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display().to_string();
-    let err = |source| Error::Write {
-        path: shown.clone(),
-        source,
-    };
-    let dir = match path.parent() {
+/// Creates `dir` (and its parents) owner-only when it is missing.
+fn make_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// The folder a path is written into (`.` for a bare file name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    if !dir.exists() {
-        // Folders the tool creates are owner-only too.
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).map_err(err)?;
     }
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, synced; returns its path. On failure
+/// the temporary file is removed.
+fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = parent(path).join(format!(".{name}.{}.tmp", std::process::id()));
     track(&tmp, true);
     let result = (|| {
         let mut opts = std::fs::OpenOptions::new();
@@ -78,12 +80,58 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         let mut f = opts.open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        f.sync_all()
     })();
-    if result.is_err() {
+    if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
+        track(&tmp, false);
+        return Err(e);
     }
-    track(&tmp, false);
-    result.map_err(err)
+    Ok(tmp)
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if missing. The file is
+/// readable by its owner only (0600 on Unix, unless [`set_file_mode`] says otherwise): results
+/// map who can reach what. The temporary file lives beside the target, never elsewhere.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_all_atomic(&[(path.to_path_buf(), bytes)])
+}
+
+/// Writes several files as one: every file goes to its temporary file first, and only when all
+/// are written and synced are they renamed into place, so a full disk or any other failure
+/// leaves every earlier file as it was (no file of the set replaced, no temporary file left).
+/// The error names the file that could not be written.
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
+    let err = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::Write {
+            path: shown,
+            source,
+        }
+    };
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let discard = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+            track(t, false);
+        }
+    };
+    for (path, bytes) in files {
+        let written = make_dir(parent(path)).and_then(|()| write_temp(path, bytes));
+        match written {
+            Ok(t) => temps.push(t),
+            Err(e) => {
+                discard(&temps);
+                return Err(err(path)(e));
+            }
+        }
+    }
+    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            discard(&temps[i..]);
+            return Err(err(path)(e));
+        }
+        track(tmp, false);
+    }
+    Ok(())
 }

@@ -8,6 +8,7 @@ mod bounded_input;
 mod collectors;
 mod demo;
 mod designs;
+mod disk_full;
 mod formats;
 mod fuzz_regressions;
 mod interop;
