@@ -10,7 +10,7 @@ use blastradius::load::load_scenario;
 use blastradius::load::saved::load_saved;
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::report::{files, stale, File};
-use blastradius::output::write::write_all_atomic;
+use blastradius::output::write::{write_all_atomic, FolderLock};
 use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::report::{generator, ReportData, REPORT_SCHEMA};
 use blastradius::results::sweep::{RankBy, SweepReport};
@@ -72,8 +72,10 @@ fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
 
 /// Writes the files as one set (all written beside their targets, then all renamed, so a
 /// failure replaces none), then removes chart files of an earlier report that this one no
-/// longer draws.
+/// longer draws. The folder's lock is held throughout, so two runs into one folder never mix:
+/// the later one waits, and the folder ends as one whole report.
 fn write_all(dir: &Path, list: &[File]) -> Result<(), Failure> {
+    let _lock = FolderLock::take(dir)?;
     let set: Vec<(std::path::PathBuf, &[u8])> = list
         .iter()
         .map(|(name, bytes)| (dir.join(name), bytes.as_slice()))

@@ -135,3 +135,66 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
     }
     Ok(())
 }
+
+/// A lock on an output folder, held while a run writes a set of files into it, so two runs
+/// into one folder never mix their files: the second waits until the first is done (up to
+/// [`LOCK_WAIT`]), then writes its own set whole. The lock is a file created exclusively in the
+/// folder, removed when the guard drops (and by the interrupt handler).
+pub struct FolderLock {
+    path: PathBuf,
+}
+
+/// How long a run waits for another run's lock on the same folder before giving up.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The lock file's name inside a folder.
+pub const LOCK_NAME: &str = ".blastradius.lock";
+
+impl FolderLock {
+    /// Takes the lock of `dir` (created if missing), waiting for another run to release it.
+    pub fn take(dir: &Path) -> Result<FolderLock> {
+        let path = dir.join(LOCK_NAME);
+        let shown = path.display().to_string();
+        make_dir(dir).map_err(|source| Error::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let start = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => {
+                    track(&path, true);
+                    return Ok(FolderLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() > LOCK_WAIT {
+                        return Err(Error::Input(format!(
+                            "another run has been writing into `{}` for over {} s (its lock is `{shown}`); \
+                             if no other blastradius is running, remove that file",
+                            dir.display(),
+                            LOCK_WAIT.as_secs()
+                        )));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(source) => {
+                    return Err(Error::Write {
+                        path: shown,
+                        source,
+                    })
+                }
+            }
+        }
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        track(&self.path, false);
+    }
+}

@@ -6,6 +6,7 @@ mod attack_graph;
 mod bad_input;
 mod bounded_input;
 mod collectors;
+mod concurrent_report;
 mod demo;
 mod designs;
 mod disk_full;
