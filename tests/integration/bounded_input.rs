@@ -222,6 +222,16 @@ fn long_ids_and_property_strings_in_imports_are_located() {
     assert_fails_with(&out, &["prop.json:2:", "property string"]);
     let out = run_env(dir.path(), &["import", "pairs", "p.txt", "-o", "o"], &[]);
     assert_fails_with(&out, &["p.txt:2:1", "5000 bytes"]);
+    let sharphound = format!(
+        "{{\"data\": [\n{{\"ObjectIdentifier\": \"{long_id}\"}}\n], \"meta\": {{\"type\": \"users\", \"count\": 1, \"version\": 6}}}}"
+    );
+    std::fs::write(dir.path().join("users.json"), sharphound).unwrap();
+    let out = run_env(
+        dir.path(),
+        &["import", "sharphound", "users.json", "-o", "o"],
+        &[],
+    );
+    assert_fails_with(&out, &["users.json:2:", "5000 bytes"]);
     assert!(!dir.path().join("o").exists());
 }
 

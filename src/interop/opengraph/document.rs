@@ -87,7 +87,10 @@ fn bounded_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
         .collect())
 }
 
-fn bounded_optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+/// An optional [`bounded_name`] (for other formats' readers too: SharpHound's ids).
+pub(crate) fn bounded_optional<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     struct Name(#[serde(deserialize_with = "bounded_name")] String);
     Ok(Option::<Name>::deserialize(d)?.map(|n| n.0))
