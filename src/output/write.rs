@@ -110,6 +110,7 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
         }
     };
     let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let mut created: Vec<PathBuf> = Vec::new();
     let discard = |temps: &[PathBuf]| {
         for t in temps {
             let _ = std::fs::remove_file(t);
@@ -117,11 +118,23 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
         }
     };
     for (path, bytes) in files {
-        let written = make_dir(parent(path)).and_then(|()| write_temp(path, bytes));
+        let dir = parent(path);
+        // The folders this call creates, deepest first, to remove again if it fails.
+        created.extend(
+            dir.ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf),
+        );
+        let written = make_dir(dir).and_then(|()| write_temp(path, bytes));
         match written {
             Ok(t) => temps.push(t),
             Err(e) => {
                 discard(&temps);
+                created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+                for d in &created {
+                    // Only empty folders go: never anything another writer put there.
+                    let _ = std::fs::remove_dir(d);
+                }
                 return Err(err(path)(e));
             }
         }

@@ -178,6 +178,28 @@ fn every_writer_fails_cleanly_on_a_full_disk() {
         );
     }
 
+    // Into folders that do not exist yet: the folders made for the output go again.
+    for args in [
+        vec![
+            "run",
+            scenario,
+            "--worst-case-only",
+            "-o",
+            "mnt/new/deeper/run.txt",
+        ],
+        vec!["generate", "--people", "50", "-o", "mnt/new-model"],
+        vec!["export", "graph", model, "-o", "mnt/new-graph"],
+    ] {
+        let out = run_in(work.path(), &args);
+        assert_fails_with(&out, &["cannot write `", "mnt/new"]);
+        assert!(
+            !mnt.join("new").exists()
+                && !mnt.join("new-model").exists()
+                && !mnt.join("new-graph").exists(),
+            "{args:?} left a folder it made"
+        );
+    }
+
     // A disk that fills part-way through a set of files: free half of what the writer needs,
     // so its first files fit and a later one does not. None may replace an earlier file.
     for (name, args, _) in &cases {
