@@ -13,7 +13,7 @@ use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::load_model;
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
-use blastradius::output::write::write_atomic;
+use blastradius::output::write::{write_all_atomic, write_atomic};
 use blastradius::Error;
 
 use super::args::{
@@ -300,8 +300,10 @@ fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
         GraphFormat::Csv => {
             // Both files are rendered before the first is written.
             let flat = graph::flat_csv(&analysis);
-            write_atomic(&args.output.join("nodes.csv"), flat.nodes.as_bytes())?;
-            write_atomic(&args.output.join("edges.csv"), flat.edges.as_bytes())?
+            write_all_atomic(&[
+                (args.output.join("nodes.csv"), flat.nodes.as_bytes()),
+                (args.output.join("edges.csv"), flat.edges.as_bytes()),
+            ])?
         }
         GraphFormat::Graphml => write_atomic(&args.output, graph::graphml(&analysis).as_bytes())?,
     }

@@ -10,7 +10,7 @@ use blastradius::load::load_scenario;
 use blastradius::load::saved::load_saved;
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::report::{files, stale, File};
-use blastradius::output::write::write_atomic;
+use blastradius::output::write::{write_all_atomic, FolderLock};
 use blastradius::results::redact::{redact_run, redact_sweep};
 use blastradius::results::report::{generator, ReportData, REPORT_SCHEMA};
 use blastradius::results::sweep::{RankBy, SweepReport};
@@ -36,10 +36,16 @@ fn model_digest(scenario: &Path, model_path: &str) -> Option<String> {
             .collect();
         names.sort();
         for n in names {
-            parts.push((n.clone(), std::fs::read(path.join(&n)).ok()?));
+            parts.push((
+                n.clone(),
+                blastradius::load::input::read_bytes(&path.join(&n)).ok()?,
+            ));
         }
     } else {
-        parts.push((String::new(), std::fs::read(&path).ok()?));
+        parts.push((
+            String::new(),
+            blastradius::load::input::read_bytes(&path).ok()?,
+        ));
     }
     let slices: Vec<&[u8]> = parts
         .iter()
@@ -64,12 +70,17 @@ fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
     ))
 }
 
-/// Writes the files in order, then removes chart files of an earlier report that this one no
-/// longer draws.
+/// Writes the files as one set (all written beside their targets, then all renamed, so a
+/// failure replaces none), then removes chart files of an earlier report that this one no
+/// longer draws. The folder's lock is held throughout, so two runs into one folder never mix:
+/// the later one waits, and the folder ends as one whole report.
 fn write_all(dir: &Path, list: &[File]) -> Result<(), Failure> {
-    for (name, bytes) in list {
-        write_atomic(&dir.join(name), bytes)?;
-    }
+    let _lock = FolderLock::take(dir)?;
+    let set: Vec<(std::path::PathBuf, &[u8])> = list
+        .iter()
+        .map(|(name, bytes)| (dir.join(name), bytes.as_slice()))
+        .collect();
+    write_all_atomic(&set)?;
     for name in stale(list) {
         let path = dir.join(&name);
         if path.is_file() {

@@ -7,7 +7,6 @@
 //! are one node of the model.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -172,8 +171,9 @@ impl Reading {
             name: shown.to_string(),
             ..InputSummary::default()
         };
-        let open =
-            |path: &Path| File::open(path).map_err(|e| problem(shown, format!("cannot read: {e}")));
+        let open = |path: &Path| {
+            crate::load::input::open(path).map_err(|e| problem(shown, format!("cannot read: {e}")))
+        };
         match opengraph::is_zip(path) {
             Err(e) => self
                 .problems
@@ -203,7 +203,7 @@ impl Reading {
 
     /// Every `.json` entry of a zip archive, each recognised on its own.
     fn zip(&mut self, path: &Path, shown: &str, summary: &mut InputSummary) {
-        let file = match File::open(path) {
+        let file = match crate::load::input::open(path) {
             Ok(f) => f,
             Err(e) => {
                 return self
@@ -237,7 +237,7 @@ impl Reading {
             found += 1;
             let name = format!("{shown}/{entry_name}");
             let shape = match archive.by_index(i) {
-                Ok(entry) => self.shape(entry, &name),
+                Ok(entry) => self.shape(crate::load::input::capped(entry), &name),
                 Err(e) => {
                     self.problems
                         .push(problem(&name, format!("cannot read: {e}")));
@@ -248,7 +248,7 @@ impl Reading {
                 continue;
             };
             match archive.by_index(i) {
-                Ok(entry) => self.read(shape, entry, &name, summary),
+                Ok(entry) => self.read(shape, crate::load::input::capped(entry), &name, summary),
                 Err(e) => self
                     .problems
                     .push(problem(&name, format!("cannot read: {e}"))),

@@ -198,6 +198,12 @@ impl PairList {
     }
 }
 
+/// Why `id` is too long to be an id, when it is.
+fn too_long(id: &str) -> Option<String> {
+    let max = crate::load::input::MAX_NAME_BYTES;
+    (id.len() > max).then(|| format!("an id of {} bytes; ids are at most {max} bytes", id.len()))
+}
+
 /// Reads a pair file (`shown` is its name in messages).
 pub fn read_pairs(reader: impl Read, shown: &str, layout: Layout) -> Result<PairList> {
     let mut list = PairList::default();
@@ -251,6 +257,13 @@ pub fn read_pairs(reader: impl Read, shown: &str, layout: Layout) -> Result<Pair
                 }
             }
         };
+        if let Some(&(column, long)) = cols[..2]
+            .iter()
+            .find(|c| c.1.len() > crate::load::input::MAX_NAME_BYTES)
+        {
+            problems.at(shown, line, column, too_long(long).unwrap_or_default());
+            return;
+        }
         let u = list.users.intern(cols[0].1);
         let p = list.permissions.intern(cols[1].1);
         if !seen.insert((u, p)) {
@@ -365,7 +378,9 @@ pub fn read_roles(reader: impl Read, shown: &str) -> Result<Vec<Role>> {
         match key {
             "role" => {
                 let id = rest.trim();
-                if id.is_empty() || id.contains(char::is_whitespace) {
+                if let Some(message) = too_long(id) {
+                    problems.at(shown, line, value_column, message);
+                } else if id.is_empty() || id.contains(char::is_whitespace) {
                     problems.at(
                         shown,
                         line,
@@ -647,7 +662,7 @@ pub fn import_pairs(
     category: &str,
 ) -> Result<PairsImport> {
     let open = |p: &Path, s: &str| {
-        std::fs::File::open(p).map_err(|source| Error::Read {
+        crate::load::input::open(p).map_err(|source| Error::Read {
             path: s.to_string(),
             source,
         })

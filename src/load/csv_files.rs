@@ -62,7 +62,7 @@ pub(super) fn open_side_files(
     let mut read: Vec<Option<std::io::Result<String>>> = files
         .par_iter()
         .map(|(table, file)| {
-            side_table(table).map(|_| std::fs::read_to_string(dir.join(file.get_ref())))
+            side_table(table).map(|_| crate::load::input::read_text(&dir.join(file.get_ref())))
         })
         .collect();
     let mut out = Vec::new();

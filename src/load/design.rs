@@ -505,7 +505,7 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
 
 /// Reads a design file (`[[design]]` tables) against a loaded model.
 pub fn load_design_file(path: &Path, shown: &str, model: &Model) -> Result<Vec<Design>> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;

@@ -3,6 +3,7 @@
 
 pub mod csv_files;
 pub mod design;
+pub mod input;
 pub mod model;
 mod raw;
 pub mod saved;

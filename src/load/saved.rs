@@ -69,7 +69,7 @@ pub fn parse_saved(text: &str, shown: &str) -> Result<ReportData> {
 
 /// Reads a saved result from a file.
 pub fn load_saved(path: &Path, shown: &str) -> Result<ReportData> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;

@@ -88,7 +88,7 @@ pub struct LoadedScenario {
 
 /// Reads a scenario file and the model it names. `shown` is the path as the user wrote it.
 pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;

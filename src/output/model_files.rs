@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::load::side_tables::{side_table, SideTable, SIDE_TABLES};
 use crate::model::{AccountKind, Amount, LinkKind, Model, NodeId, NodeKind};
 use crate::output::csv::cell;
-use crate::output::write::write_atomic;
+use crate::output::write::{write_all_atomic, write_atomic};
 
 /// A TOML basic string. JSON's escaping is TOML's, except that TOML also forbids a raw DEL
 /// (U+007F), which JSON leaves as it is.
@@ -353,12 +353,15 @@ fn save_csv(model: &Model, dir: &Path, mut toml: String, o: &Outgoing) -> Result
         SIDE_TABLES.iter().filter(|t| t.file.is_some()).count()
     );
     let _ = writeln!(toml, "\n[csv]");
+    let mut set = Vec::with_capacity(files.len() + 1);
     for f in &files {
         let file = f.table.file.expect("tables the writer writes have a file");
         let _ = writeln!(toml, "{} = {}", f.table.name, q(file));
-        write_atomic(&dir.join(file), f.text.as_bytes())?;
+        set.push((dir.join(file), f.text.as_bytes()));
     }
-    write_atomic(&dir.join("model.toml"), toml.as_bytes())
+    // One set: a failure (a full disk) leaves the earlier model's files all as they were.
+    set.push((dir.join("model.toml"), toml.as_bytes()));
+    write_all_atomic(&set)
 }
 
 /// The tables of nodes: people, accounts, groups, systems and stores, with the owns, member

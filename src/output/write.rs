@@ -38,35 +38,37 @@ fn track(tmp: &Path, add: bool) {
     }
 }
 
-/// Writes `bytes` to `path` atomically, creating the parent folder if missing. The file is
-/// readable by its owner only (0600 on Unix, unless [`set_file_mode`] says otherwise): results
-/// map who can reach what. The temporary file lives beside the target, never elsewhere.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display().to_string();
-    let err = |source| Error::Write {
-        path: shown.clone(),
-        source,
-    };
-    let dir = match path.parent() {
+/// Creates `dir` (and its parents) owner-only when it is missing.
+fn make_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// The folder a path is written into (`.` for a bare file name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    if !dir.exists() {
-        // Folders the tool creates are owner-only too.
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(dir).map_err(err)?;
     }
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, synced; returns its path. On failure
+/// the temporary file is removed.
+fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp = parent(path).join(format!(".{name}.{}.tmp", std::process::id()));
     track(&tmp, true);
     let result = (|| {
         let mut opts = std::fs::OpenOptions::new();
@@ -78,12 +80,134 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         let mut f = opts.open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        f.sync_all()
     })();
-    if result.is_err() {
+    if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
+        track(&tmp, false);
+        return Err(e);
     }
-    track(&tmp, false);
-    result.map_err(err)
+    Ok(tmp)
+}
+
+/// Writes `bytes` to `path` atomically, creating the parent folder if missing. The file is
+/// readable by its owner only (0600 on Unix, unless [`set_file_mode`] says otherwise): results
+/// map who can reach what. The temporary file lives beside the target, never elsewhere.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_all_atomic(&[(path.to_path_buf(), bytes)])
+}
+
+/// Writes several files as one: every file goes to its temporary file first, and only when all
+/// are written and synced are they renamed into place, so a full disk or any other failure
+/// leaves every earlier file as it was (no file of the set replaced, no temporary file left).
+/// The error names the file that could not be written.
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
+    let err = |path: &Path| {
+        let shown = path.display().to_string();
+        move |source| Error::Write {
+            path: shown,
+            source,
+        }
+    };
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let mut created: Vec<PathBuf> = Vec::new();
+    let discard = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+            track(t, false);
+        }
+    };
+    for (path, bytes) in files {
+        let dir = parent(path);
+        // The folders this call creates, deepest first, to remove again if it fails.
+        created.extend(
+            dir.ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf),
+        );
+        let written = make_dir(dir).and_then(|()| write_temp(path, bytes));
+        match written {
+            Ok(t) => temps.push(t),
+            Err(e) => {
+                discard(&temps);
+                created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+                for d in &created {
+                    // Only empty folders go: never anything another writer put there.
+                    let _ = std::fs::remove_dir(d);
+                }
+                return Err(err(path)(e));
+            }
+        }
+    }
+    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            discard(&temps[i..]);
+            return Err(err(path)(e));
+        }
+        track(tmp, false);
+    }
+    Ok(())
+}
+
+/// A lock on an output folder, held while a run writes a set of files into it, so two runs
+/// into one folder never mix their files: the second waits until the first is done (up to
+/// [`LOCK_WAIT`]), then writes its own set whole. The lock is a file created exclusively in the
+/// folder, removed when the guard drops (and by the interrupt handler).
+pub struct FolderLock {
+    path: PathBuf,
+}
+
+/// How long a run waits for another run's lock on the same folder before giving up.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The lock file's name inside a folder.
+pub const LOCK_NAME: &str = ".blastradius.lock";
+
+impl FolderLock {
+    /// Takes the lock of `dir` (created if missing), waiting for another run to release it.
+    pub fn take(dir: &Path) -> Result<FolderLock> {
+        let path = dir.join(LOCK_NAME);
+        let shown = path.display().to_string();
+        make_dir(dir).map_err(|source| Error::Write {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let start = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => {
+                    track(&path, true);
+                    return Ok(FolderLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if start.elapsed() > LOCK_WAIT {
+                        return Err(Error::Input(format!(
+                            "another run has been writing into `{}` for over {} s (its lock is `{shown}`); \
+                             if no other blastradius is running, remove that file",
+                            dir.display(),
+                            LOCK_WAIT.as_secs()
+                        )));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(source) => {
+                    return Err(Error::Write {
+                        path: shown,
+                        source,
+                    })
+                }
+            }
+        }
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        track(&self.path, false);
+    }
 }

@@ -4,10 +4,13 @@
 mod architecture;
 mod attack_graph;
 mod bad_input;
+mod bounded_input;
 mod collectors;
+mod concurrent_report;
 mod demo;
 mod designs;
 mod diff;
+mod disk_full;
 mod formats;
 mod fuzz_regressions;
 mod interop;

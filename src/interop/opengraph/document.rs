@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result, Severity};
+use crate::load::input::MAX_NAME_BYTES;
 
 /// A primitive property value.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,52 @@ impl fmt::Display for Scalar {
     }
 }
 
+/// The longest property string an import accepts, in bytes: far above any real property
+/// (descriptions, distinguished names, certificate fields), far below what could exhaust memory.
+pub const MAX_PROPERTY_BYTES: usize = 1 << 20;
+
+/// `v`, or an error (located by serde_json) when it is longer than [`MAX_PROPERTY_BYTES`].
+fn bounded_value<E: de::Error>(v: &str) -> Result<&str, E> {
+    if v.len() > MAX_PROPERTY_BYTES {
+        return Err(E::custom(format!(
+            "a property string of {} bytes; property strings are at most {MAX_PROPERTY_BYTES} bytes",
+            v.len()
+        )));
+    }
+    Ok(v)
+}
+
+/// An id, kind or property name: at most [`MAX_NAME_BYTES`] bytes, or an error serde_json locates.
+fn bounded_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = String::deserialize(d)?;
+    if v.len() > MAX_NAME_BYTES {
+        return Err(de::Error::custom(format!(
+            "an id or kind of {} bytes (it starts {:?}); ids and kinds are at most {MAX_NAME_BYTES} bytes",
+            v.len(),
+            v.chars().take(40).collect::<String>()
+        )));
+    }
+    Ok(v)
+}
+
+fn bounded_names<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Name(#[serde(deserialize_with = "bounded_name")] String);
+    Ok(Vec::<Name>::deserialize(d)?
+        .into_iter()
+        .map(|n| n.0)
+        .collect())
+}
+
+/// An optional [`bounded_name`] (for other formats' readers too: SharpHound's ids).
+pub(crate) fn bounded_optional<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    struct Name(#[serde(deserialize_with = "bounded_name")] String);
+    Ok(Option::<Name>::deserialize(d)?.map(|n| n.0))
+}
+
 struct ScalarVisitor;
 
 impl<'de> Visitor<'de> for ScalarVisitor {
@@ -68,10 +115,11 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
         Ok(Scalar::Num(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Str(v.to_string()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(bounded_value(v)?.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        bounded_value(&v)?;
         Ok(Scalar::Str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Scalar, A::Error> {
@@ -125,10 +173,11 @@ impl<'de> Visitor<'de> for PropVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<Prop, E> {
         Ok(Prop::One(Scalar::Num(v)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Prop, E> {
-        Ok(Prop::One(Scalar::Str(v.to_string())))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Prop, E> {
+        Ok(Prop::One(Scalar::Str(bounded_value(v)?.to_string())))
     }
-    fn visit_string<E>(self, v: String) -> Result<Prop, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Prop, E> {
+        bounded_value(&v)?;
         Ok(Prop::One(Scalar::Str(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Prop, A::Error> {
@@ -180,6 +229,12 @@ impl<'de> Visitor<'de> for PropsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Props, A::Error> {
         let mut out = Vec::new();
         while let Some((k, v)) = map.next_entry::<String, Prop>()? {
+            if k.len() > MAX_NAME_BYTES {
+                return Err(de::Error::custom(format!(
+                    "a property name of {} bytes; property names are at most {MAX_NAME_BYTES} bytes",
+                    k.len()
+                )));
+            }
             out.push((k, v));
         }
         Ok(Props(out))
@@ -236,7 +291,9 @@ struct RawGraph {
 
 #[derive(Deserialize)]
 pub(super) struct RawNode {
+    #[serde(deserialize_with = "bounded_name")]
     pub(super) id: String,
+    #[serde(deserialize_with = "bounded_names")]
     pub(super) kinds: Vec<String>,
     #[serde(default)]
     pub(super) properties: Props,
@@ -246,6 +303,7 @@ pub(super) struct RawNode {
 pub(super) struct RawEdge {
     pub(super) start: RawEnd,
     pub(super) end: RawEnd,
+    #[serde(deserialize_with = "bounded_name")]
     pub(super) kind: String,
     #[serde(default)]
     pub(super) properties: Props,
@@ -255,9 +313,9 @@ pub(super) struct RawEdge {
 pub(super) struct RawEnd {
     #[serde(default)]
     pub(super) match_by: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_optional")]
     pub(super) value: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_optional")]
     pub(super) kind: Option<String>,
     #[serde(default)]
     pub(super) property_matchers: Option<Vec<RawMatcher>>,
@@ -371,7 +429,7 @@ pub fn read_document(reader: impl Read, name: &str) -> std::result::Result<Docum
 /// Whether the file starts like a zip archive (its magic number, whatever its name).
 pub(crate) fn is_zip(path: &Path) -> std::io::Result<bool> {
     let mut head = [0u8; 4];
-    let mut f = std::fs::File::open(path)?;
+    let mut f = crate::load::input::open(path)?;
     let mut got = 0;
     while got < 4 {
         match f.read(&mut head[got..])? {
@@ -384,7 +442,7 @@ pub(crate) fn is_zip(path: &Path) -> std::io::Result<bool> {
 
 /// Reads every `.json` entry of a zip archive.
 fn read_zip(path: &Path, shown: &str, docs: &mut Vec<Document>, problems: &mut Vec<Diagnostic>) {
-    let file = match std::fs::File::open(path) {
+    let file = match crate::load::input::open(path) {
         Ok(f) => f,
         Err(e) => return problems.push(problem(shown, format!("cannot read: {e}"))),
     };
@@ -407,7 +465,7 @@ fn read_zip(path: &Path, shown: &str, docs: &mut Vec<Document>, problems: &mut V
         }
         found += 1;
         let name = format!("{shown}/{entry_name}");
-        match read_document(entry, &name) {
+        match read_document(crate::load::input::capped(entry), &name) {
             Ok(d) => docs.push(d),
             Err(p) => problems.push(p),
         }
@@ -429,7 +487,7 @@ pub fn read_inputs(inputs: &[(&Path, &str)]) -> Result<Vec<Document>> {
         match is_zip(path) {
             Err(e) => problems.push(problem(shown, format!("cannot read: {e}"))),
             Ok(true) => read_zip(path, shown, &mut docs, &mut problems),
-            Ok(false) => match std::fs::File::open(path) {
+            Ok(false) => match crate::load::input::open(path) {
                 Ok(f) => match read_document(f, shown) {
                     Ok(d) => docs.push(d),
                     Err(p) => problems.push(p),

@@ -34,7 +34,7 @@ mod mapping;
 mod results;
 pub mod vocab;
 
-pub(crate) use document::is_zip;
+pub(crate) use document::{bounded_optional, is_zip};
 pub use document::{read_document, read_inputs, Document, Prop, Props, Scalar};
 pub use import::{import, ImportSummary, Imported, ProfileUse};
 pub use mapping::{load_mapping, parse_mapping, Mapping, DEFAULT_MAPPING};

@@ -63,7 +63,7 @@ struct RawMonteCarlo {
 
 /// Reads a JSON result of `run` (schema `blastradius/result/v1`) for export.
 pub fn load_result(path: &Path, shown: &str) -> Result<ResultOverlay> {
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+    let file = crate::load::input::open(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;

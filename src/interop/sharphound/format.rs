@@ -176,14 +176,21 @@ pub(super) struct RawFile {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub(super) struct TypedId {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) object_identifier: Option<String>,
 }
 
 /// An access control entry: `PrincipalSID` holds `RightName` over the object.
 #[derive(Deserialize)]
 pub(super) struct RawAce {
-    #[serde(rename = "PrincipalSID", default)]
+    #[serde(
+        rename = "PrincipalSID",
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) principal: Option<String>,
     #[serde(rename = "RightName", default)]
     pub(super) right: Option<String>,
@@ -208,9 +215,17 @@ pub(super) struct RawSpnTarget {
 /// A logged-on user.
 #[derive(Deserialize)]
 pub(super) struct RawSession {
-    #[serde(rename = "UserSID", default)]
+    #[serde(
+        rename = "UserSID",
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) user: Option<String>,
-    #[serde(rename = "ComputerSID", default)]
+    #[serde(
+        rename = "ComputerSID",
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) computer: Option<String>,
 }
 
@@ -225,7 +240,11 @@ pub(super) struct Results<T> {
 /// A computer's local group (v5 and v6 `LocalGroups`).
 #[derive(Deserialize)]
 pub(super) struct RawLocalGroup {
-    #[serde(rename = "ObjectIdentifier", default)]
+    #[serde(
+        rename = "ObjectIdentifier",
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) id: Option<String>,
     #[serde(rename = "Name", default)]
     pub(super) name: Option<String>,
@@ -238,7 +257,10 @@ pub(super) struct RawLocalGroup {
 #[serde(expecting = "a SharpHound object (`ObjectIdentifier`, `Properties`, `Aces`, …)")]
 #[serde(rename_all = "PascalCase")]
 pub(super) struct RawObject {
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) object_identifier: Option<String>,
     #[serde(default)]
     pub(super) properties: Option<BTreeMap<String, serde_json::Value>>,
@@ -246,7 +268,11 @@ pub(super) struct RawObject {
     pub(super) aces: Option<Vec<RawAce>>,
     #[serde(default)]
     pub(super) members: Option<Vec<TypedId>>,
-    #[serde(rename = "PrimaryGroupSID", default)]
+    #[serde(
+        rename = "PrimaryGroupSID",
+        default,
+        deserialize_with = "crate::interop::opengraph::bounded_optional"
+    )]
     pub(super) primary_group: Option<String>,
     #[serde(default)]
     pub(super) contained_by: Option<TypedId>,

@@ -6,6 +6,7 @@ use toml::Spanned;
 
 use crate::error::did_you_mean;
 use crate::load::csv_files::PieceSize;
+use crate::load::input::MAX_NAME_BYTES;
 use crate::load::raw::{
     Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
     RawRecordSet, RawStore, RawSystem,
@@ -340,6 +341,16 @@ impl<'m> Builder<'m> {
         let model = self.model;
         let store_id = model.id(store);
         let category = r.category.get_ref().trim().to_string();
+        if category.len() > MAX_NAME_BYTES {
+            src.error(
+                span(&r.category),
+                format!(
+                    "record category in store `{store_id}` is {} bytes long; categories are at most {MAX_NAME_BYTES} bytes",
+                    category.len()
+                ),
+            );
+            return;
+        }
         if category.is_empty() || category.split('.').any(|part| part.is_empty()) {
             src.error(
                 span(&r.category),
@@ -474,6 +485,16 @@ impl<'m> Builder<'m> {
         let label = e.kind.get_ref().trim();
         if label.is_empty() {
             src.error(span(&e.kind), "an [[edge]] needs a non-empty `kind` label");
+            return;
+        }
+        if label.len() > MAX_NAME_BYTES {
+            src.error(
+                span(&e.kind),
+                format!(
+                    "an [[edge]] `kind` label is {} bytes long; labels are at most {MAX_NAME_BYTES} bytes",
+                    label.len()
+                ),
+            );
             return;
         }
         if let (Some(from), Some(to)) = (from, to) {

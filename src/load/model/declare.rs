@@ -6,6 +6,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::load::csv_files::{par_rows, SideFile};
+use crate::load::input::MAX_NAME_BYTES;
 use crate::load::raw::{Id, RawModel, Text};
 use crate::load::side_tables::declared_id;
 use crate::load::source::{Report, Source};
@@ -25,6 +26,18 @@ fn declarable(src: &mut impl Report, id: &Id, kind: NodeKind) -> bool {
     let name = id.get_ref();
     if name.trim().is_empty() {
         src.error(span(id), format!("{} has an empty id", kind.with_article()));
+        return false;
+    }
+    if name.len() > MAX_NAME_BYTES {
+        src.error(
+            span(id),
+            format!(
+                "the id of {} is {} bytes long (it starts {:?}); ids are at most {MAX_NAME_BYTES} bytes",
+                kind.with_article(),
+                name.len(),
+                name.chars().take(40).collect::<String>()
+            ),
+        );
         return false;
     }
     if name.chars().any(char::is_control) {

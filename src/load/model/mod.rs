@@ -68,7 +68,7 @@ pub fn load_model(path: &Path, shown: &str) -> Result<LoadedModel> {
     } else {
         shown.to_string()
     };
-    let text = std::fs::read_to_string(&file).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(&file).map_err(|source| Error::Read {
         path: shown_file.clone(),
         source,
     })?;

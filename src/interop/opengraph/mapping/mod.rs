@@ -307,7 +307,7 @@ impl Default for Mapping {
 
 /// Reads a mapping file; its rules are consulted before the built-in ones.
 pub fn load_mapping(path: &Path, shown: &str) -> Result<Mapping> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;

@@ -53,7 +53,7 @@ const NOT_IN_OVERLAYS: [&str; 3] = ["person", "account", "group"];
 /// Applies the overlay file at `path` (`shown` in messages, as the user wrote it) to `model`;
 /// its CSV side files are read beside it.
 pub fn apply_overlay(model: Model, path: &Path, shown: &str) -> Result<Overlaid> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;
