@@ -495,3 +495,41 @@ fn bad_fides_input_is_located_and_explained() {
     );
     assert!(!out.exists(), "no output after bad input");
 }
+
+/// Every line-prefix of a real systems file and of a dataset (cut mid-mapping, mid-list) reads
+/// or is refused with a located error; none panics, and whatever reads imports and applies.
+#[test]
+#[ignore = "needs ../shared/data/real"]
+fn cut_manifests_read_or_fail_cleanly() {
+    use blastradius::interop::fides;
+    let set = real("fides-cookie-house-sample");
+    for file in ["sample_systems.yml", "mongo_example_test_dataset.yml"] {
+        let text = std::fs::read_to_string(set.join(file)).unwrap();
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for cut in 0..=lines.len() {
+            let prefix: String = lines[..cut].concat();
+            // A cut mid-line too: half of the next line.
+            let half = lines
+                .get(cut)
+                .map(|l| &l[..l.len() / 2])
+                .unwrap_or_default();
+            for t in [prefix.clone(), format!("{prefix}{half}")] {
+                match fides::parse_manifests(&[(file, &t)]) {
+                    Ok(m) => {
+                        if let Ok((model, _)) = fides::import(&m) {
+                            let _ = blastradius::load::apply_overlays_with_datasets(
+                                model,
+                                &[],
+                                &m.datasets,
+                            );
+                        }
+                    }
+                    Err(e) => {
+                        let shown = e.to_string();
+                        assert!(shown.contains(&format!("{file}:")), "{shown}");
+                    }
+                }
+            }
+        }
+    }
+}
