@@ -533,3 +533,34 @@ fn cut_manifests_read_or_fail_cleanly() {
         }
     }
 }
+
+/// YAML nested thousands deep (block or flow) is refused with a location, not a stack
+/// overflow.
+#[test]
+fn deeply_nested_yaml_is_refused() {
+    let mut block = String::from("dataset:\n");
+    let mut indent = String::new();
+    for _ in 0..3000 {
+        block.push_str(&format!("{indent}- a:\n"));
+        indent.push_str("  ");
+    }
+    let flow = format!("dataset: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let dir = files(&[("block.yml", &block), ("flow.yml", &flow)]);
+    let o = dir.path().join("out").display().to_string();
+    let b = run(&[
+        "import",
+        "fides",
+        &dir.path().join("block.yml").display().to_string(),
+        "-o",
+        &o,
+    ]);
+    assert_fails_with(&b, &["block.yml:202:", "more than 400 columns is refused"]);
+    let f = run(&[
+        "import",
+        "fides",
+        &dir.path().join("flow.yml").display().to_string(),
+        "-o",
+        &o,
+    ]);
+    assert_fails_with(&f, &["flow.yml:1:", "YAML syntax"]);
+}

@@ -37,8 +37,31 @@ pub(super) struct File<'p> {
     pub(super) problems: &'p mut Vec<Diagnostic>,
 }
 
+/// Deepest block indentation read (in columns, counting a line's leading spaces and `-`). The
+/// loader and the nodes it builds recurse once per level, so YAML nested thousands deep would
+/// overflow the stack; block nesting can go no deeper than its indentation (flow nesting is
+/// bounded by the parser itself), and real manifests indent a few dozen columns.
+const MAX_INDENT: usize = 400;
+
 /// The documents of `text`, or the syntax error where the parser stopped.
 pub(super) fn parse(name: &str, text: &str) -> Result<Vec<Node>, Diagnostic> {
+    for (i, line) in text.lines().enumerate() {
+        let indent = line
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'-'))
+            .count();
+        if indent > MAX_INDENT {
+            return Err(Diagnostic {
+                severity: Severity::Error,
+                file: name.to_string(),
+                line: Some(i + 1),
+                column: Some(indent + 1),
+                message: format!(
+                    "indented {indent} columns: a Fides manifest nests a few levels, and more than {MAX_INDENT} columns is refused"
+                ),
+            });
+        }
+    }
     Node::load_from_str(text).map_err(|e| Diagnostic {
         severity: Severity::Error,
         file: name.to_string(),
