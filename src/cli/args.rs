@@ -344,6 +344,29 @@ pub enum ImportCommand {
     /// `user permission` pair lists, optionally with a role decomposition, into a model
     /// directory where each user is an account and each permission a store
     Pairs(ImportPairsArgs),
+    /// Fides manifests (systems and datasets, YAML) into a model directory; an overlay's
+    /// `[fides]` table gives each collection's rows
+    Fides(ImportFidesArgs),
+}
+
+/// The arguments of `import fides`.
+#[derive(clap::Args, Debug)]
+pub struct ImportFidesArgs {
+    /// Fides manifest files (YAML): `system` lists with privacy declarations, `dataset` lists,
+    /// custom `data_category` lists
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The model directory to write
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
+    /// Keep nodes and links in CSV files beside model.toml
+    #[arg(long)]
+    pub csv: bool,
+    /// Do not print warnings on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// The arguments of `import`, `import opengraph` and `import sharphound`.

@@ -6,19 +6,20 @@ use std::path::{Path, PathBuf};
 
 use blastradius::error::Diagnostic;
 use blastradius::interop::collection::{self, Collection, Format as InputFormat};
+use blastradius::interop::fides;
 use blastradius::interop::graph;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
-use blastradius::load::load_model;
+use blastradius::load::{apply_overlays_with_datasets, load_model};
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
 use blastradius::output::write::{write_all_atomic, write_atomic};
 use blastradius::Error;
 
 use super::args::{
-    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportGraphArgs,
-    ImportPairsArgs, OverlayArgs,
+    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportFidesArgs,
+    ImportGraphArgs, ImportPairsArgs, OverlayArgs,
 };
 use super::output::{shown, write_text, Failure};
 use super::requests::ImportRequest;
@@ -204,6 +205,7 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
         ImportRequest::Graph(InputFormat::OpenGraph, a) => import_opengraph(a),
         ImportRequest::Graph(format, a) => import_graph(format, a),
         ImportRequest::Pairs(a) => import_pairs(a),
+        ImportRequest::Fides(a) => import_fides(a),
     }
 }
 
@@ -284,6 +286,65 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
     let mut text = pairs_report(&imported.summary, &args.output, lints);
     text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
+}
+
+/// `import fides`: systems and datasets into a model, the datasets' record sets with the rows
+/// the overlays' `[fides]` table gives.
+fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
+    let names: Vec<String> = args.files.iter().map(|f| shown(f)).collect();
+    let inputs = named(&args.files, &names);
+    let manifests = fides::read_manifests(&inputs)?;
+    print_warnings(&manifests.warnings, args.quiet);
+    let (model, s) = fides::import(&manifests)?;
+    let paths: Vec<(&Path, String)> = args
+        .overlay
+        .overlays
+        .iter()
+        .map(|p| (p.as_path(), shown(p)))
+        .collect();
+    let overlaid = apply_overlays_with_datasets(model, &paths, &manifests.datasets)?;
+    print_warnings(&overlaid.warnings, args.quiet);
+    let model = overlaid.model;
+    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let stores: std::collections::BTreeSet<_> = model.record_sets.iter().map(|r| r.store).collect();
+    let text = format!(
+        "Imported {} Fides systems and {} datasets ({} collections, {} fields, {} with categories, {} distinct categories) into {}\n\
+         nodes: {}\n\
+         links: {} service accounts, {} data access links, {} write links, {} flows from {} data movements ({} flows left out as cycles, {} ends at users skipped)\n\
+         records: {} record sets in {} stores{}\n{}",
+        s.systems,
+        s.datasets,
+        s.collections,
+        s.fields,
+        s.categorised_fields,
+        s.categories,
+        shown(&args.output),
+        counts(&model),
+        s.systems,
+        s.access_links,
+        s.write_links,
+        s.flows,
+        s.movements,
+        s.cyclic_flows,
+        s.user_ends,
+        model.record_sets.len(),
+        stores.len(),
+        if paths.is_empty() {
+            " (no overlay: every collection holds 1 row)".to_string()
+        } else {
+            format!("; overlays: {}", names_of(&paths))
+        },
+        lint_line(lints, &args.output)
+    );
+    write_text(None, &text)
+}
+
+fn names_of(paths: &[(&Path, String)]) -> String {
+    paths
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {

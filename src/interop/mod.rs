@@ -8,11 +8,14 @@
 //! - [`sharphound`]: SharpHound CE (Active Directory) JSON files and zips, read into OpenGraph
 //!   documents with BloodHound's kinds, so they import (and join OpenGraph files) as one graph.
 //! - [`collection`]: `import`'s inputs of any of these formats, each recognised, into one model.
+//! - [`fides`]: Fides manifests (systems, datasets with field categories) into a model and,
+//!   through an overlay's `[fides]` table, into record sets.
 //! - [`pairs`]: `user permission` pair lists (role-mining data sets), with role decompositions.
 //! - [`graph`]: the flat attack graph for graph libraries and the bench baselines (CSV pair,
 //!   GraphML); export only.
 
 pub mod collection;
+pub mod fides;
 pub mod graph;
 pub mod opengraph;
 pub mod pairs;

@@ -87,6 +87,22 @@ pub(super) struct RawOverlay {
     pub(super) membership: Vec<RawMembership<Sel>>,
     /// Side files: table name → CSV file beside the overlay.
     pub(super) csv: Option<BTreeMap<String, Spanned<String>>>,
+    /// Fides datasets whose collections become record sets (`overlay/fides.rs`).
+    pub(super) fides: Option<RawFides>,
+}
+
+/// `[fides]`: Fides dataset files (relative to the overlay), the store each dataset maps to
+/// (by its key when not listed), rows per `dataset.collection`, and the rows of the others.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFides {
+    #[serde(default)]
+    pub(super) datasets: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) stores: BTreeMap<String, Sel>,
+    #[serde(default)]
+    pub(super) rows: BTreeMap<String, Spanned<i64>>,
+    pub(super) default_rows: Option<Spanned<i64>>,
 }
 
 /// A node selector of an overlay, with its position.

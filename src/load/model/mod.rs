@@ -29,7 +29,9 @@ use super::source::{Source, Suggestion};
 use crate::error::{did_you_mean, Diagnostic, Error, Result, SHOWN_PROBLEMS};
 use crate::model::Model;
 
-pub use overlay::{apply_overlay, apply_overlays, parse_overlay, Overlaid};
+pub use overlay::{
+    apply_overlay, apply_overlays, apply_overlays_with_datasets, parse_overlay, Overlaid,
+};
 
 /// The reader of a `[categories]` table, which the OpenGraph kind mapping shares.
 pub(crate) use tables::flatten_weights;

@@ -12,13 +12,15 @@
 //! entry then becomes, per selected node, the entry a model file would give (`entries.rs`),
 //! checked by the model's own builder and merged under the overlay rules (`merge.rs`): an
 //! overlay adds to the model and may repeat what the model already says, never change it.
-//! `[[store]]` entries may select systems, which then become stores.
+//! `[[store]]` entries may select systems, which then become stores. A `[fides]` table adds
+//! Fides datasets' collections as record sets (`fides.rs`), through the same `[[store]]` path.
 //!
 //! Overlays apply in order (`--overlay` flags in the order given, `[include] overlays` in the
 //! order listed), each selector resolved on the model the earlier overlays left. Every problem
 //! of an overlay is reported at once; an overlay with errors changes nothing.
 
 mod entries;
+mod fides;
 mod merge;
 mod select;
 
@@ -31,6 +33,7 @@ use super::build::check_flows;
 use super::scalars::{non_negative, span};
 use super::{flatten_weights, in_reading_order, suggest_ids};
 use crate::error::{Diagnostic, Error, Result};
+use crate::interop::fides::Dataset;
 use crate::load::csv_files::{open_side_files, par_rows};
 use crate::load::raw::{RawOverlay, RawStore};
 use crate::load::side_tables::{declared_id, SideRow};
@@ -53,6 +56,12 @@ const NOT_IN_OVERLAYS: [&str; 3] = ["person", "account", "group"];
 /// Applies the overlay file at `path` (`shown` in messages, as the user wrote it) to `model`;
 /// its CSV side files are read beside it.
 pub fn apply_overlay(model: Model, path: &Path, shown: &str) -> Result<Overlaid> {
+    apply_file(model, path, shown, &[])
+}
+
+/// [`apply_overlay`], with Fides datasets read elsewhere (`extra`) added as if its `[fides]`
+/// table listed them.
+fn apply_file(model: Model, path: &Path, shown: &str, extra: &[Dataset]) -> Result<Overlaid> {
     let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
@@ -62,13 +71,13 @@ pub fn apply_overlay(model: Model, path: &Path, shown: &str) -> Result<Overlaid>
         .parent()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    apply(model, &text, shown, Some((dir, &shown_dir)))
+    apply(model, &text, shown, Some((dir, &shown_dir)), extra)
 }
 
 /// Applies overlay text (`name` in messages) to `model`. CSV side files cannot be read from
 /// text alone: use [`apply_overlay`] for an overlay that has them.
 pub fn parse_overlay(model: Model, text: &str, name: &str) -> Result<Overlaid> {
-    apply(model, text, name, None)
+    apply(model, text, name, None, &[])
 }
 
 /// Applies the overlay files at `paths` in order (each with the name to show).
@@ -82,9 +91,48 @@ pub fn apply_overlays(mut model: Model, paths: &[(&Path, String)]) -> Result<Ove
     Ok(Overlaid { model, warnings })
 }
 
+/// [`apply_overlays`] for `import fides`: the `datasets` it read become record sets with the
+/// rows of the first overlay that has a `[fides]` table (or of the last overlay, or, without
+/// any, `default_rows` of 1, warned of), then every overlay applies as usual.
+pub fn apply_overlays_with_datasets(
+    mut model: Model,
+    paths: &[(&Path, String)],
+    datasets: &[Dataset],
+) -> Result<Overlaid> {
+    let has_table = |path: &Path| {
+        crate::load::input::read_text(path)
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .is_some_and(|t| t.contains_key("fides"))
+    };
+    let at = paths
+        .iter()
+        .position(|(p, _)| has_table(p))
+        .or(paths.len().checked_sub(1));
+    let mut warnings = Vec::new();
+    if at.is_none() && !datasets.is_empty() {
+        let o = apply(model, "", "(no overlay)", None, datasets)?;
+        model = o.model;
+        warnings.extend(o.warnings);
+    }
+    for (i, (path, shown)) in paths.iter().enumerate() {
+        let extra = if Some(i) == at { datasets } else { &[] };
+        let o = apply_file(model, path, shown, extra)?;
+        model = o.model;
+        warnings.extend(o.warnings);
+    }
+    Ok(Overlaid { model, warnings })
+}
+
 /// An overlay's phases in their order: read, side files, tables, systems made stores, the
 /// entries, then the whole model's checks.
-fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<Overlaid> {
+fn apply(
+    model: Model,
+    text: &str,
+    name: &str,
+    dir: Option<(&Path, &str)>,
+    extra: &[Dataset],
+) -> Result<Overlaid> {
     let mut model = model.canonical();
     let mut src = Source::new(name, text.to_string());
     let mut raw: RawOverlay = toml::from_str(text).map_err(|e| Error::Syntax {
@@ -93,6 +141,8 @@ fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Re
     })?;
     let rows = side_rows(raw.csv.take(), &mut src, dir);
     tables(&raw, &mut src, &mut model);
+    let (fides_stores, fides_warnings) =
+        fides::store_entries(raw.fides.as_ref(), extra, &mut src, dir)?;
 
     // Systems become stores first, so that every later selector sees them as stores.
     let csv_stores: Vec<&RawStore> = rows
@@ -104,6 +154,7 @@ fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Re
         .collect();
     let toml_nodes = retype(&mut model, &mut src, raw.store.iter().map(|s| &s.id));
     let csv_nodes = retype(&mut model, &mut src, csv_stores.iter().map(|s| &s.id));
+    let fides_nodes = retype(&mut model, &mut src, fides_stores.iter().map(|s| &s.id));
 
     let mut e = Entries::new(&model, &mut src);
     for (s, nodes) in raw.store.iter().zip(&toml_nodes) {
@@ -111,6 +162,9 @@ fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Re
     }
     for (s, nodes) in csv_stores.iter().zip(&csv_nodes) {
         e.store(*s, nodes);
+    }
+    for (s, nodes) in fides_stores.iter().zip(&fides_nodes) {
+        e.store(s, nodes);
     }
     for s in &raw.system {
         e.system(s);
@@ -137,11 +191,12 @@ fn apply(model: Model, text: &str, name: &str, dir: Option<(&Path, &str)>) -> Re
         check_flows(&mut src, &model);
     }
 
-    let (mut errors, suggestions, warnings) = in_reading_order(src);
+    let (mut errors, suggestions, mut warnings) = in_reading_order(src);
     if !errors.is_empty() {
         suggest_ids(&model, &mut errors, &suggestions);
         return Err(Error::Invalid { problems: errors });
     }
+    warnings.extend(fides_warnings);
     Ok(Overlaid { model, warnings })
 }
 
