@@ -18,6 +18,8 @@ use crate::model::Model;
 
 /// How many stores a run's drawing shows at most (the rest are summed in one "more" node).
 pub const TOP_STORES: usize = 12;
+/// Past this many steps on its longest drawn path, a run's drawing folds its chains.
+pub const FOLD_DEPTH: usize = 8;
 /// How many nodes a `who-can-reach` drawing shows at most besides its "more" nodes.
 pub const TOP_REACHERS: usize = 24;
 
@@ -321,6 +323,11 @@ impl AttackDrawing {
             b.nodes[n].role = Role::Entry;
         }
         let shown: Vec<&(&str, f64)> = stores.iter().take(TOP_STORES).collect();
+        let depth = shown
+            .iter()
+            .filter_map(|(s, _)| by_target.get(s).map(|p| p.steps.len()))
+            .max()
+            .unwrap_or(0);
         for &&(store, x) in &shown {
             let t = match by_target.get(store) {
                 Some(p) => b.path(p, x, &kind),
@@ -366,8 +373,11 @@ impl AttackDrawing {
                 if mc { "most likely" } else { "shortest worst-case" },
             )
         };
-        b.finish(format!("Attack graph: {}", run.scenario), note)
-            .fold_chains()
+        let drawing = b.finish(format!("Attack graph: {}", run.scenario), note);
+        match depth > FOLD_DEPTH {
+            true => drawing.fold_chains(),
+            false => drawing,
+        }
     }
 
     /// Folds every chain of two or more steps' nodes that have one way in and one way out
@@ -458,5 +468,91 @@ impl AttackDrawing {
             edges,
             ..self
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Step;
+
+    fn path(target: &str, steps: &[(&str, &str, f64)]) -> PathReport {
+        PathReport {
+            target: target.into(),
+            probability: steps.iter().map(|s| s.2).product(),
+            steps: steps
+                .iter()
+                .map(|&(from, to, p)| Step {
+                    from: from.into(),
+                    to: to.into(),
+                    kind: "read".into(),
+                    p,
+                })
+                .collect(),
+        }
+    }
+
+    /// a → b → c → d → s1 and a → b → s2, weighted 3 and 1: a → b carries all 4 (choke), the
+    /// chain c, d folds into one node whose way out carries 0.5 × 0.8 × 0.9.
+    #[test]
+    fn chokes_carry_half_the_weight_and_chains_fold_into_their_joint_probability() {
+        let mut b = Builder::new();
+        let a = b.node("a", "account");
+        b.nodes[a].role = Role::Entry;
+        let s1 = b.path(
+            &path(
+                "s1",
+                &[
+                    ("a", "b", 1.0),
+                    ("b", "c", 0.5),
+                    ("c", "d", 0.8),
+                    ("d", "s1", 0.9),
+                ],
+            ),
+            3.0,
+            &|id: &str| {
+                if id.starts_with('s') {
+                    "store"
+                } else {
+                    "group"
+                }
+                .into()
+            },
+        );
+        let s2 = b.path(
+            &path("s2", &[("a", "b", 1.0), ("b", "s2", 0.7)]),
+            1.0,
+            &|id: &str| {
+                if id.starts_with('s') {
+                    "store"
+                } else {
+                    "group"
+                }
+                .into()
+            },
+        );
+        b.nodes[s1].role = Role::Target;
+        b.nodes[s2].role = Role::Target;
+        let d = b.finish("t".into(), "n".into());
+        let chokes: Vec<(&str, &str)> = d
+            .edges
+            .iter()
+            .filter(|e| e.choke)
+            .map(|e| (d.nodes[e.from].id.as_str(), d.nodes[e.to].id.as_str()))
+            .collect();
+        // b → c … carry 3 of 4 but lie on one path only; a → b lies on both.
+        assert_eq!(chokes, vec![("a", "b")]);
+        let f = d.fold_chains();
+        let ids: Vec<&str> = f.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, vec!["a", "b", "s1", "s2", "2 steps: c … d"]);
+        let out = f
+            .edges
+            .iter()
+            .find(|e| f.nodes[e.from].role == Role::More)
+            .unwrap();
+        assert_eq!(f.nodes[out.to].id, "s1");
+        assert_eq!(out.kind, "3 steps");
+        assert!((out.p.unwrap() - 0.5 * 0.8 * 0.9).abs() < 1e-15);
+        assert_eq!(f.edges.len(), 4);
     }
 }
