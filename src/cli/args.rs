@@ -67,6 +67,31 @@ pub enum FormatArg {
     Csv,
 }
 
+/// Output format of `paths` and `who-can-reach`: a report format, or the attack graph drawn.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryFormatArg {
+    Table,
+    Json,
+    Csv,
+    /// The attack graph in Graphviz DOT
+    Dot,
+    /// The attack graph as a Mermaid flowchart
+    Mermaid,
+    /// The attack graph drawn as SVG (layered, left to right)
+    Svg,
+}
+
+/// Where the results of `paths` and `who-can-reach` go.
+#[derive(clap::Args, Debug, Clone)]
+pub struct QueryOutputArgs {
+    /// Output format (dot, mermaid and svg draw the attack graph)
+    #[arg(long, short = 'f', value_enum, default_value_t = QueryFormatArg::Table)]
+    pub format: QueryFormatArg,
+    /// Write to this file (atomically, owner-only) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// Where results go.
 #[derive(clap::Args, Debug, Clone)]
 pub struct OutputArgs {
@@ -311,7 +336,7 @@ pub struct PathsArgs {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: u32,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub out: QueryOutputArgs,
 }
 
 /// The arguments of `who-can-reach`.
@@ -322,7 +347,7 @@ pub struct WhoCanReachArgs {
     /// The store (any node id works)
     pub store: String,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub out: QueryOutputArgs,
 }
 
 /// The arguments of `import`: files of any recognised format, or a subcommand that names one.

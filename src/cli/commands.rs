@@ -13,6 +13,7 @@ use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
+use blastradius::results::drawing::AttackDrawing;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
@@ -25,7 +26,7 @@ use super::args::{
     DiffArgs, GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
     WhoCanReachArgs,
 };
-use super::output::{emit, keep_until_exit, shown, Failure};
+use super::output::{emit, emit_query, keep_until_exit, shown, Failure};
 use super::progress::Bar;
 use super::scenario::{evaluate_scenario, lint_note};
 use super::{limits, redact};
@@ -262,7 +263,7 @@ pub fn paths(args: &PathsArgs) -> Result<(), Failure> {
             .map(|p| PathReport::of(m, &analysis.graph, b, &p.edges))
             .collect(),
     };
-    emit(&args.out, &report)
+    emit_query(&args.out, &report, || AttackDrawing::of_paths(m, &report))
 }
 
 pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
@@ -272,5 +273,7 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     let target = node(m, &args.store, "STORE")?;
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
-    emit(&args.out, &report)
+    emit_query(&args.out, &report, || {
+        AttackDrawing::of_reachers(m, &report)
+    })
 }

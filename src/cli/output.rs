@@ -5,10 +5,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use blastradius::output::{write::write_atomic, Render};
+use blastradius::output::{render_query, write::write_atomic, Render};
+use blastradius::results::drawing::AttackDrawing;
 use blastradius::Error;
 
-use super::args::OutputArgs;
+use super::args::{OutputArgs, QueryOutputArgs};
 
 /// Why a command did not succeed.
 pub enum Failure {
@@ -28,6 +29,19 @@ impl From<Error> for Failure {
 /// Renders `report` in the chosen format and sends it where [`OutputArgs`] says.
 pub fn emit(out: &OutputArgs, report: &impl Render) -> Result<(), Failure> {
     write_text(out.output.as_deref(), &report.render(out.format.into()))
+}
+
+/// Renders a query's `report` in the chosen format, or draws it (`drawing` is made only then),
+/// and sends it where [`QueryOutputArgs`] says.
+pub fn emit_query(
+    out: &QueryOutputArgs,
+    report: &impl Render,
+    drawing: impl FnOnce() -> AttackDrawing,
+) -> Result<(), Failure> {
+    write_text(
+        out.output.as_deref(),
+        &render_query(report, drawing, out.format.into()),
+    )
 }
 
 /// Writes text to `path` (atomically, owner-only), or to standard output without one.

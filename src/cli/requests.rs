@@ -8,15 +8,16 @@ use blastradius::evaluate::Depth;
 use blastradius::interop::collection::Format as InputFormat;
 use blastradius::interop::pairs::Layout;
 use blastradius::model::{Model, NodeKind};
-use blastradius::output::{Format, RunCsv};
+use blastradius::output::drawing::DrawFormat;
+use blastradius::output::{Format, QueryFormat, RunCsv};
 use blastradius::results::sweep::RankBy;
 use blastradius::scenario::{Costs, Scenario};
 use blastradius::Error;
 
 use super::args::{
     CsvTable, FormatArg, ImportArgs, ImportCommand, ImportFidesArgs, ImportGraphArgs,
-    ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs,
-    SimulationArgs, SweepKind,
+    ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, QueryFormatArg, RankArg,
+    RecommendArgs, SimulationArgs, SweepKind,
 };
 
 impl From<FormatArg> for Format {
@@ -25,6 +26,19 @@ impl From<FormatArg> for Format {
             FormatArg::Table => Format::Table,
             FormatArg::Json => Format::Json,
             FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+impl From<QueryFormatArg> for QueryFormat {
+    fn from(f: QueryFormatArg) -> QueryFormat {
+        match f {
+            QueryFormatArg::Table => QueryFormat::Report(Format::Table),
+            QueryFormatArg::Json => QueryFormat::Report(Format::Json),
+            QueryFormatArg::Csv => QueryFormat::Report(Format::Csv),
+            QueryFormatArg::Dot => QueryFormat::Drawing(DrawFormat::Dot),
+            QueryFormatArg::Mermaid => QueryFormat::Drawing(DrawFormat::Mermaid),
+            QueryFormatArg::Svg => QueryFormat::Drawing(DrawFormat::Svg),
         }
     }
 }

@@ -641,20 +641,31 @@ fn methods(s: &mut String, data: &ReportData) -> fmt::Result {
 }
 
 /// The whole page.
-pub fn page(data: &ReportData, rendered: &[Rendered], missing: &[Missing]) -> String {
+pub fn page(data: &ReportData, rendered: &[Rendered], missing: &[Missing], graph: &str) -> String {
     let mut s =
         String::with_capacity(64 * 1024 + rendered.iter().map(|c| c.svg.len()).sum::<usize>());
-    write_page(&mut s, data, rendered, missing).expect("writing to a String cannot fail");
+    write_page(&mut s, data, rendered, missing, graph).expect("writing to a String cannot fail");
     s
 }
 
-/// The page's sections in order: head, heading and answer, key figures, charts, attack paths,
-/// designs, methods.
+/// The attack graph (`output::drawing`), inline, with links to its files.
+fn attack_graph(s: &mut String, svg: &str) -> fmt::Result {
+    s.push_str("<h2 id=\"attack-graph\">Attack graph</h2>\n");
+    write!(
+        s,
+        "<figure id=\"figure-attack-graph\" class=\"chart\">\n{}\n<figcaption>Entry points on the left, leaked stores on the right. Files: <a href=\"attack-graph.svg\">attack-graph.svg</a>, <a href=\"attack-graph.png\">attack-graph.png</a>.</figcaption>\n</figure>\n",
+        inline_svg(svg)
+    )
+}
+
+/// The page's sections in order: head, heading and answer, key figures, attack graph, charts,
+/// attack paths, designs, methods.
 fn write_page(
     s: &mut String,
     data: &ReportData,
     rendered: &[Rendered],
     missing: &[Missing],
+    graph: &str,
 ) -> fmt::Result {
     let r = &data.run;
     write!(
@@ -674,6 +685,7 @@ fn write_page(
         escape(&headline(r))
     )?;
     key_figures(s, r)?;
+    attack_graph(s, graph)?;
     charts(s, rendered, missing)?;
     paths(s, r)?;
     designs(s, r)?;
@@ -750,9 +762,14 @@ mod tests {
             .iter()
             .map(|c| crate::output::charts::render(c).unwrap())
             .collect();
-        let page = page(&data, &rendered, &missing);
+        let page = page(
+            &data,
+            &rendered,
+            &missing,
+            "<svg class=\"attack-graph\"></svg>",
+        );
         assert!(page.starts_with("<!DOCTYPE html>"));
-        assert_eq!(page.matches("<svg").count(), rendered.len());
+        assert_eq!(page.matches("<svg").count(), rendered.len() + 1);
         for banned in [
             "<script",
             "<link",

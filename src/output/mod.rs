@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod csv;
+pub mod drawing;
 pub mod figures;
 pub mod html;
 pub mod json;
@@ -21,6 +22,26 @@ pub enum Format {
 }
 
 pub use render::{RunCsv, RunOutput};
+
+/// Output format of a query that can also be drawn (`paths`, `who-can-reach`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryFormat {
+    Report(Format),
+    Drawing(drawing::DrawFormat),
+}
+
+/// A query's report in `format`: rendered as any report, or its attack graph (made only when
+/// asked for) drawn.
+pub fn render_query(
+    report: &impl Render,
+    drawing: impl FnOnce() -> crate::results::drawing::AttackDrawing,
+    format: QueryFormat,
+) -> String {
+    match format {
+        QueryFormat::Report(f) => report.render(f),
+        QueryFormat::Drawing(f) => drawing::render(&drawing(), f),
+    }
+}
 
 /// A result a command prints, rendered in each output format (hyperfine's exporters turned
 /// around: one report type, three formats). Every command ends in one call to

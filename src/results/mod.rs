@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod delta;
 pub mod diff;
+pub mod drawing;
 pub mod loss;
 pub mod monte_carlo;
 pub mod number;

@@ -11,6 +11,7 @@ mod demo;
 mod designs;
 mod diff;
 mod disk_full;
+mod drawings;
 mod fides;
 mod formats;
 mod fuzz_regressions;

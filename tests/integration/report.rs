@@ -82,9 +82,11 @@ fn report_writes_the_page_its_data_and_every_chart() {
     // The demo has [money]: the answer leads with the expected cost and the year.
     assert!(html.contains("If dana-okafor is compromised, the expected cost is $"));
     assert!(html.contains("; about 1 such incident is expected every 5 years; "));
-    assert_eq!(html.matches("<svg").count(), ALL_CHARTS.len());
+    // Every chart and the attack graph.
+    assert_eq!(html.matches("<svg").count(), ALL_CHARTS.len() + 1);
     for section in [
         "Key figures",
+        "Attack graph",
         "Most likely attack paths",
         "Control designs",
         "Methods",
@@ -103,7 +105,8 @@ fn report_writes_the_page_its_data_and_every_chart() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 2 * ALL_CHARTS.len() + 2, "{names:?}");
+    assert_eq!(names.len(), 2 * (ALL_CHARTS.len() + 1) + 2, "{names:?}");
+    assert!(names.contains(&"attack-graph.png".to_string()));
 }
 
 #[test]
@@ -328,7 +331,13 @@ fn the_page_renders_in_headless_chromium() {
         console.join("\n")
     );
     let svgs: Vec<&str> = dom.split("<svg ").skip(1).collect();
-    assert_eq!(svgs.len(), ALL_CHARTS.len());
+    assert_eq!(svgs.len(), ALL_CHARTS.len() + 1);
+    // The attack graph is in the page, with its nodes and steps.
+    let graph = svgs
+        .iter()
+        .find(|s| s.contains("class=\"attack-graph\""))
+        .expect("the attack graph's SVG is in the page");
+    assert!(graph.contains("data-id=\"dana-okafor\"") && graph.contains("class=\"edge"));
     for svg in svgs {
         let attr = |name: &str| -> u32 {
             let key = format!("{name}=\"");
@@ -367,4 +376,47 @@ fn the_page_renders_in_headless_chromium() {
     if let Ok(keep) = std::env::var("BLASTRADIUS_KEEP_SCREENSHOT") {
         std::fs::copy(&shot, keep).unwrap();
     }
+    attack_graph_renders(&chromium, &out, dir.path(), limit);
+}
+
+/// The report's attack graph, opened on its own in Chromium at its own size, is drawn: no
+/// console errors and a good share of its pixels inked.
+fn attack_graph_renders(chromium: &Path, out: &Path, dir: &Path, limit: Duration) {
+    let svg = read(&out.join("attack-graph.svg"));
+    let size = |name: &str| -> u32 {
+        let key = format!("{name}=\"");
+        let start = svg.find(&key).expect("size attribute") + key.len();
+        svg[start..start + svg[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let (w, h) = (size("width"), size("height"));
+    let shot = dir.join("graph.png");
+    let (_, log) = run_with_timeout(
+        headless(chromium, &dir.join("profile-graph"))
+            .arg(format!("--window-size={w},{h}"))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", out.join("attack-graph.svg").display())),
+        dir,
+        limit,
+    );
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "errors:\n{}", console.join("\n"));
+    let bytes = std::fs::read(&shot).unwrap_or_else(|_| panic!("no screenshot:\n{log}"));
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (w, h));
+    let px = info.line_size / info.width as usize;
+    let inked = buf[..info.buffer_size()]
+        .chunks(px)
+        .filter(|p| p[..3].iter().any(|&c| c < 200))
+        .count();
+    let share = inked as f64 / (w * h) as f64;
+    assert!(
+        share > 0.02,
+        "the attack graph is nearly blank ({share:.3} inked)"
+    );
 }
