@@ -16,13 +16,13 @@ use blastradius::results::diff::DiffReport;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
-use blastradius::results::sweep::{RankBy, SweepReport};
+use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
 use blastradius::results::PathReport;
 use blastradius::scenario::Costs;
 use blastradius::{Analysis, Error};
 
 use super::args::{
-    DiffArgs, GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
+    DiffArgs, GenerateArgs, PathsArgs, RankArg, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
     WhoCanReachArgs,
 };
 use super::output::{emit, keep_until_exit, shown, Failure};
@@ -56,10 +56,31 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         &format!("loading `{}`", shown(model)),
         "split the model or use a larger machine",
     )?;
-    let loaded = load_model(model, &shown(model))?;
-    let mut analysis = Analysis::new(loaded.model);
+    let mut loaded = load_model(model, &shown(model))?;
+    if let Some(days) = args.horizon_days {
+        loaded.model.program_age_days = Some(days);
+    }
     let kind = NodeKind::from(args.kind);
-    let by = RankBy::from(args.by);
+    let by = RankBy::from(&args.by);
+    let entry = sweep_entry(&loaded.model, args, kind, by)?;
+    let population = match &args.by {
+        RankArg::People(Some(p)) => Some(
+            loaded
+                .model
+                .populations
+                .keys()
+                .position(|x| x == p)
+                .ok_or_else(|| {
+                    input_error(format!(
+                        "--by people:{p}: `{}` declares no population `{p}`{}",
+                        shown(model),
+                        did_you_mean(p, loaded.model.populations.keys().map(String::as_str))
+                    ))
+                })?,
+        ),
+        _ => None,
+    };
+    let mut analysis = Analysis::new(loaded.model);
     // The loss needs each source's records by category and notifiable people, which the
     // condensed sweep does not keep: one traversal per source, before the graph is let go.
     let losses = match (by, analysis.model.money.as_ref()) {
@@ -84,14 +105,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let rows = analysis.sweep_releasing(kind);
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let report = SweepReport::with_losses(
+    let ranking = Ranking {
+        by,
+        top,
+        losses: losses.as_deref(),
+        population,
+        entry: entry.as_ref().map(|(v, p)| (v.as_str(), p.as_slice())),
+    };
+    let report = SweepReport::ranked(
         &analysis.model,
         analysis.index(),
         kind.as_str(),
         &rows,
-        by,
-        top,
-        losses.as_deref(),
+        &ranking,
     );
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
@@ -100,6 +126,48 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let emitted = emit(&args.out, &report);
     keep_until_exit((analysis, rows, report));
     emitted
+}
+
+fn input_error(message: String) -> Failure {
+    Failure::Error(Error::Input(message))
+}
+
+/// `sweep --vector`: the vector's name and each source's entry probability (in the order the
+/// sweep's rows come, [`Model::nodes_of`]); an error for an unknown vector, for systems and
+/// stores (no vector applies to them), and for `--by expected` without a vector.
+fn sweep_entry(
+    model: &Model,
+    args: &SweepArgs,
+    kind: NodeKind,
+    by: RankBy,
+) -> Result<Option<(String, Vec<f64>)>, Failure> {
+    let Some(v) = &args.vector else {
+        return match by {
+            RankBy::Expected => Err(input_error(
+                "--by expected needs --vector VECTOR: the attack vector whose entry probabilities weigh the worst case".into(),
+            )),
+            _ => Ok(None),
+        };
+    };
+    let Some(table) = model.entry.get(v) else {
+        return Err(input_error(if model.entry.is_empty() {
+            format!("--vector {v}: `{}` has no [entry] table to give entry probabilities (see README, \"Entry likelihood\")", shown(&args.model))
+        } else {
+            format!(
+                "unknown --vector `{v}`; the model's [entry] has {}{}",
+                model.entry.names().collect::<Vec<_>>().join(", "),
+                did_you_mean(v, model.entry.names())
+            )
+        }));
+    };
+    match blastradius::engine::entry::probabilities(model, table, kind) {
+        Some(p) => Ok(Some((v.clone(), p))),
+        None => Err(input_error(format!(
+            "--vector applies to accounts and people, not {}s: an attack vector takes an account by its MFA, while a compromised {} is taken as a whole",
+            kind.as_str(),
+            kind.as_str()
+        ))),
+    }
 }
 
 pub fn diff(args: &DiffArgs) -> Result<(), Failure> {

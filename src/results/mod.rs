@@ -290,10 +290,10 @@ fn deterministic_of(v: &Variant) -> Deterministic {
     Deterministic::of(&a.model, &a.graph, &a.holdings, &v.worst_case)
 }
 
-fn monte_carlo_of(v: &Variant, scenario: &Scenario) -> Option<monte_carlo::MonteCarlo> {
+fn monte_carlo_of(v: &Variant) -> Option<monte_carlo::MonteCarlo> {
     v.trials.as_ref().map(|t| {
         v.analysis
-            .monte_carlo_result(&scenario.compromised, &v.simulation, t)
+            .monte_carlo_result(&v.entry.nodes, &v.simulation, t)
     })
 }
 
@@ -304,7 +304,7 @@ impl RunReport {
         let money = model.money.as_ref();
         let frequency = scenario.frequency_per_year.filter(|_| money.is_some());
         let mut deterministic = deterministic_of(&e.baseline);
-        let mut base_mc = monte_carlo_of(&e.baseline, scenario);
+        let mut base_mc = monte_carlo_of(&e.baseline);
         let base_losses = loss::of_trials(&e.baseline);
         if let Some(money) = money {
             loss::add_deterministic(&mut deterministic, money);
@@ -325,7 +325,7 @@ impl RunReport {
             .map(|v| {
                 let mut det = deterministic_of(v);
                 add_weights(&det);
-                let mut mc = monte_carlo_of(v, scenario);
+                let mut mc = monte_carlo_of(v);
                 let losses = loss::of_trials(v);
                 if let Some(money) = money {
                     loss::add_deterministic(&mut det, money);
