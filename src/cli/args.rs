@@ -221,6 +221,13 @@ pub struct SweepArgs {
     /// Evaluate as if the programme were N days old (see `run --horizon-days`)
     #[arg(long, value_name = "N")]
     pub horizon_days: Option<u32>,
+    /// With --vector: also the Monte Carlo expectation of one attempt on each listed source
+    /// (entry and every attack step drawn), from N trials each
+    #[arg(long, value_name = "N", requires = "vector", value_parser = clap::value_parser!(u32).range(2..))]
+    pub trials: Option<u32>,
+    /// Seed of the keyed draws for --trials
+    #[arg(long, default_value_t = 1, requires = "trials")]
+    pub seed: u64,
     /// Replace person and account ids by stable pseudonyms (see `run --redact`)
     #[arg(long)]
     pub redact: bool,

@@ -102,7 +102,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let rows = analysis.sweep_releasing(kind);
+    // --trials simulates the listed sources afterwards, on the graph the releasing sweep frees.
+    let rows = match args.trials {
+        None => analysis.sweep_releasing(kind),
+        Some(_) => {
+            let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
+            blastradius::engine::sweep::sweep(
+                &analysis.model,
+                &analysis.graph,
+                analysis.index(),
+                &sources,
+            )
+        }
+    };
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
     let ranking = Ranking {
@@ -119,6 +131,25 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         &rows,
         &ranking,
     );
+    let mut report = report;
+    let vector = args
+        .vector
+        .as_ref()
+        .and_then(|v| analysis.model.entry.get(v).copied());
+    if let (Some(trials), Some(vector)) = (args.trials, vector) {
+        let listed: Vec<NodeId> = report
+            .entries
+            .iter()
+            .filter_map(|e| analysis.model.node_id(&e.id))
+            .collect();
+        let means = blastradius::engine::entry::simulated_expectations(
+            &analysis, &vector, &listed, trials, args.seed,
+        );
+        for (e, m) in report.entries.iter_mut().zip(means) {
+            e.expected_exposure_monte_carlo = Some(m);
+        }
+        report.trials = Some(trials);
+    }
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,

@@ -103,3 +103,36 @@ pub fn probabilities(model: &Model, vector: &Vector, kind: NodeKind) -> Option<V
         _ => None,
     }
 }
+
+/// The Monte Carlo expectation of each source attacked once by `vector`: the mean exposure over
+/// `trials` trials in which the source's accounts are taken by their entry draws and every
+/// attack step by its own (no time model). A source the vector cannot take expects 0.
+pub fn simulated_expectations(
+    analysis: &crate::Analysis,
+    vector: &Vector,
+    sources: &[NodeId],
+    trials: u32,
+    seed: u64,
+) -> Vec<f64> {
+    let simulation = crate::scenario::Simulation {
+        trials,
+        seed,
+        detection: None,
+    };
+    sources
+        .iter()
+        .map(|&s| {
+            let entry = entry_points(&analysis.model, Some(vector), &[s]);
+            if entry.nodes.is_empty() || trials == 0 {
+                return 0.0;
+            }
+            let t = analysis.simulate_entry(
+                &entry.nodes,
+                Some(&entry.p),
+                &simulation,
+                &super::NoProgress,
+            );
+            t.exposure.iter().sum::<f64>() / trials as f64
+        })
+        .collect()
+}

@@ -257,6 +257,14 @@ pub struct RunReport {
     /// The scenario's `[attack] frequency_per_year`, when it has one and the model `[money]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_per_year: Option<f64>,
+    /// The scenario's `[attack] vector` (DESIGN.md "Entry likelihood"), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+    /// With a vector: every node the attack can start from in the baseline (a compromised
+    /// person's accounts in their place) and the probability it is taken; nodes it can never
+    /// take are left out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub entry_probabilities: BTreeMap<String, f64>,
 }
 
 /// Which model a result is about.
@@ -380,6 +388,15 @@ impl RunReport {
             designs,
             weights,
             frequency_per_year: frequency,
+            vector: scenario.vector.clone(),
+            entry_probabilities: match scenario.vector {
+                Some(_) => {
+                    let entry = &e.baseline.entry;
+                    let ids = entry.nodes.iter().map(|&n| model.id(n).to_string());
+                    ids.zip(entry.p.iter().copied()).collect()
+                }
+                None => BTreeMap::new(),
+            },
         }
     }
 }

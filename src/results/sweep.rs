@@ -37,6 +37,10 @@ pub struct SweepEntry {
     /// `--vector`: entry probability × worst-case exposure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_exposure: Option<f64>,
+    /// `--vector` with `--trials`: the Monte Carlo mean exposure of one attempt of the vector
+    /// on this source (entry and every attack step drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_exposure_monte_carlo: Option<f64>,
     /// Expected people affected in each declared population (CSV: a `people:POPULATION`
     /// column each).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -87,6 +91,9 @@ pub struct SweepReport {
     /// `--vector`: the attack vector entry probabilities are of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vector: Option<String>,
+    /// `--trials`: the trials of each entry's Monte Carlo expectation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u32>,
     pub entries: Vec<SweepEntry>,
 }
 
@@ -192,6 +199,7 @@ impl SweepReport {
                     people_total: (!r.people.is_empty()).then(|| r.people.iter().sum()),
                     entry_probability: entry.map(|p| p[ri]),
                     expected_exposure: entry.map(|p| p[ri] * r.exposure),
+                    expected_exposure_monte_carlo: None,
                     people_by_population: index
                         .populations
                         .iter()
@@ -210,6 +218,7 @@ impl SweepReport {
             by_population: ranking.population.is_some(),
             swept,
             vector: ranking.entry.map(|(v, _)| v.to_string()),
+            trials: None,
             entries,
         }
     }

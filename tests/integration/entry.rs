@@ -575,3 +575,78 @@ fn entry_vectors_survive_a_save_and_load() {
     assert_eq!(b.entry.get("phishing").unwrap().service, Some(0.0));
     assert_eq!(b.entry.get("insider").unwrap().by_mfa, [1.0; 3]);
 }
+
+#[test]
+fn the_run_names_its_vector_and_each_entry_probability() {
+    let dir = files(&[("model.toml", MODEL), ("s.toml", SCENARIO)]);
+    let out = run_in(
+        dir.path(),
+        &["run", "s.toml", "--trials", "64", "-q", "--format", "json"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(j["vector"], "phishing");
+    assert_eq!(
+        j["entry_probabilities"],
+        serde_json::json!({ "alice-adm": 0.002, "alice-u": 0.3, "bob-u": 0.08 })
+    );
+    let table = run_in(dir.path(), &["run", "s.toml", "--trials", "64", "-q"]);
+    assert!(
+        table
+            .stdout
+            .contains("Vector     phishing: Monte Carlo takes each entry point with its probability (the worst case takes all): 0.3 alice-u; 0.08 bob-u; 0.002 alice-adm"),
+        "{}",
+        table.stdout
+    );
+}
+
+/// `sweep --trials`: one attempt on alice-u leaks `a` when she is phished and staff's grant
+/// opens (0.3 × 0.9 × 2,000 = 540 expected); on bob-u, `b` (0.08 × 0.6 × 1,800 = 86.4).
+#[test]
+fn sweep_trials_give_each_sources_monte_carlo_expectation() {
+    let dir = files(&[("model.toml", MODEL)]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            "model.toml",
+            "--vector",
+            "phishing",
+            "--trials",
+            "40000",
+            "--seed",
+            "5",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(j["trials"], 40000);
+    let mc = |id: &str| {
+        j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()["expected_exposure_monte_carlo"]
+            .as_f64()
+            .unwrap()
+    };
+    // Each a Bernoulli(q) × value: five standard errors of its mean.
+    for (id, q, value) in [
+        ("alice-u", 0.3 * 0.9, 2000.0),
+        ("bob-u", 0.08 * 0.6, 1800.0),
+    ] {
+        let se = value * (q * (1.0 - q) / 40000.0_f64).sqrt();
+        let got = mc(id);
+        assert!(
+            (got - q * value).abs() <= 5.0 * se,
+            "{id}: {got} vs {}",
+            q * value
+        );
+    }
+    assert_eq!(mc("svc-x"), 0.0, "phishing cannot take a service account");
+    let out = run_in(dir.path(), &["sweep", "model.toml", "--trials", "100"]);
+    assert_eq!(out.code, 2, "--trials needs --vector: {}", out.stderr);
+}

@@ -178,6 +178,13 @@ pub fn sweep(r: &SweepReport) -> String {
         if entry {
             write!(s, " {:>8} {:>18}", "entry p", "expected")?;
         }
+        let simulated = r
+            .entries
+            .iter()
+            .any(|e| e.expected_exposure_monte_carlo.is_some());
+        if simulated {
+            write!(s, " {:>18}", "expected (MC)")?;
+        }
         writeln!(s)?;
         for e in &r.entries {
             write!(
@@ -202,6 +209,9 @@ pub fn sweep(r: &SweepReport) -> String {
             if let (Some(p), Some(x)) = (e.entry_probability, e.expected_exposure) {
                 write!(s, " {:>8} {:>18}", probability(p), figure(x))?;
             }
+            if let Some(x) = e.expected_exposure_monte_carlo {
+                write!(s, " {:>18}", figure(x.round()))?;
+            }
             writeln!(s)?;
         }
         if let Some(p) = &r.population {
@@ -213,6 +223,13 @@ pub fn sweep(r: &SweepReport) -> String {
                 } else {
                     " (the model's largest)"
                 }
+            )?;
+        }
+        if simulated {
+            writeln!(
+                s,
+                "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn",
+                r.trials.map_or(String::new(), |t| thousands(t as u64))
             )?;
         }
         if total {
