@@ -297,6 +297,11 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
     let s = loaded.scenario;
     lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
+    if let (Some(v), false) = (&s.vector, args.quiet) {
+        eprintln!(
+            "note: recommend takes every compromised node for certain; the scenario's [attack] vector `{v}` is not weighed here (run and compare weigh it)"
+        );
+    }
     let search = args.search(&s, &loaded.model)?;
     // One tick a search step: the budget bounds the steps of the unit costs, not of money.
     let steps = match search.objective {

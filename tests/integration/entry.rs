@@ -650,3 +650,16 @@ fn sweep_trials_give_each_sources_monte_carlo_expectation() {
     let out = run_in(dir.path(), &["sweep", "model.toml", "--trials", "100"]);
     assert_eq!(out.code, 2, "--trials needs --vector: {}", out.stderr);
 }
+
+#[test]
+fn recommend_says_it_does_not_weigh_the_vector() {
+    let dir = files(&[("model.toml", MODEL), ("s.toml", SCENARIO)]);
+    let out = run_in(dir.path(), &["recommend", "s.toml", "--budget", "2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("the scenario's [attack] vector `phishing` is not weighed here"),
+        "{}",
+        out.stderr
+    );
+}
