@@ -6,12 +6,15 @@
 
 use std::hint::black_box;
 
+use blastradius::engine::entry;
 use blastradius::engine::sweep::{sweep, sweep_by_traversal};
 use blastradius::engine::NoProgress;
 use blastradius::generate::generate;
 use blastradius::load::load_model;
+use blastradius::model::entry::Vector;
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::model_files::save_model;
+use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
 use blastradius::scenario::Simulation;
 use blastradius::Analysis;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -71,6 +74,37 @@ fn sweep_accounts(c: &mut Criterion) {
         let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
         g.bench_with_input(BenchmarkId::new("condensation", p), &a, |b, a| {
             b.iter(|| black_box(sweep(&a.model, &a.graph, a.index(), &sources)))
+        });
+        // `sweep --top 20` against `sweep --vector phishing --by expected --top 20`: the sweep
+        // and its ranking, the second with each account's entry probability (the goal: within
+        // 1.5× of the first).
+        let ranked = |a: &Analysis, entry: Option<&[f64]>| {
+            let rows = sweep(&a.model, &a.graph, a.index(), &sources);
+            let ranking = Ranking {
+                by: if entry.is_some() {
+                    RankBy::Expected
+                } else {
+                    RankBy::Exposure
+                },
+                top: Some(20),
+                losses: None,
+                population: None,
+                entry: entry.map(|p| ("phishing", p)),
+            };
+            SweepReport::ranked(&a.model, a.index(), "account", &rows, &ranking)
+        };
+        g.bench_with_input(BenchmarkId::new("ranked_by_exposure", p), &a, |b, a| {
+            b.iter(|| black_box(ranked(a, None)))
+        });
+        let phishing = Vector {
+            by_mfa: [0.068, 0.0027, 0.0],
+            service: Some(0.0),
+        };
+        g.bench_with_input(BenchmarkId::new("expected_phishing", p), &a, |b, a| {
+            b.iter(|| {
+                let p = entry::probabilities(&a.model, &phishing, NodeKind::Account).unwrap();
+                black_box(ranked(a, Some(&p)))
+            })
         });
         if p <= 10_000 {
             g.bench_with_input(

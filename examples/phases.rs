@@ -105,7 +105,7 @@ fn main() {
         .unwrap_or(vec![1000, 10_000]);
     let t = Instant::now();
     let kinds = m.kinds();
-    let plan = blastradius::engine::batch_reach::BatchPlan::new(&g, kinds, &seeds);
+    let plan = blastradius::engine::batch_reach::BatchPlan::new(&g, kinds, &seeds, &[]);
     eprintln!(
         "batch plan {:?} ({} nodes in the sources' reach)",
         t.elapsed(),
@@ -115,6 +115,7 @@ fn main() {
     for trials in list {
         let spec = blastradius::engine::monte_carlo::SimulationSpec {
             sources: &seeds,
+            entry: None,
             trials,
             seed: 12345,
             detection: None,

@@ -2,6 +2,7 @@
 //! keyed draws, ready to be reported. Pure: no I/O, no printing.
 
 use crate::design::{apply, Design};
+use crate::engine::entry::{entry_points, EntryPoints};
 use crate::engine::monte_carlo::Trials;
 use crate::engine::{Progress, WorstCase};
 use crate::model::Model;
@@ -12,6 +13,8 @@ use crate::Analysis;
 pub struct Variant {
     /// `None` for the baseline.
     pub design: Option<Design>,
+    /// Where the attack starts in this variant, and how likely each entry point is taken.
+    pub entry: EntryPoints,
     pub analysis: Analysis,
     pub simulation: Simulation,
     pub worst_case: WorstCase,
@@ -39,12 +42,21 @@ fn variant(
     depth: Depth,
     progress: &dyn Progress,
 ) -> Variant {
+    // With a vector, the entry probabilities follow this variant's MFA.
+    let vector = scenario
+        .vector
+        .as_deref()
+        .and_then(|v| model.entry.get(v).copied());
+    let entry = entry_points(&model, vector.as_ref(), &scenario.compromised);
     let analysis = Analysis::new(model);
-    let worst_case = analysis.worst_case(&scenario.compromised);
-    let trials = (depth == Depth::MonteCarlo)
-        .then(|| analysis.simulate(&scenario.compromised, &simulation, progress));
+    let worst_case = analysis.worst_case(&entry.nodes);
+    let trials = (depth == Depth::MonteCarlo).then(|| {
+        let p = (!entry.certain()).then_some(entry.p.as_slice());
+        analysis.simulate_entry(&entry.nodes, p, &simulation, progress)
+    });
     Variant {
         design,
+        entry,
         analysis,
         simulation,
         worst_case,

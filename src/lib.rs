@@ -118,8 +118,21 @@ impl Analysis {
         simulation: &scenario::Simulation,
         progress: &dyn engine::Progress,
     ) -> engine::monte_carlo::Trials {
+        self.simulate_entry(compromised, None, simulation, progress)
+    }
+
+    /// [`Analysis::simulate`] from entry points taken each with its own probability (in the
+    /// order of `sources`; `None`: always), as `engine::entry::entry_points` gives them.
+    pub fn simulate_entry(
+        &self,
+        sources: &[NodeId],
+        entry: Option<&[f64]>,
+        simulation: &scenario::Simulation,
+        progress: &dyn engine::Progress,
+    ) -> engine::monte_carlo::Trials {
         let spec = engine::monte_carlo::SimulationSpec {
-            sources: compromised,
+            sources,
+            entry,
             trials: simulation.trials,
             seed: simulation.seed,
             detection: simulation.detection,

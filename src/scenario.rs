@@ -167,4 +167,7 @@ pub struct Scenario {
     /// `[attack] frequency_per_year`: incidents of this kind expected a year (FAIR's loss event
     /// frequency), for the annual loss.
     pub frequency_per_year: Option<f64>,
+    /// `[attack] vector`: the model's `[entry]` vector the attack starts with (DESIGN.md "Entry
+    /// likelihood"); `None` takes every compromised node for certain.
+    pub vector: Option<String>,
 }

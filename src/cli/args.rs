@@ -129,6 +129,10 @@ pub struct SimulationArgs {
     /// loss in money (models with [money])
     #[arg(long, value_enum, default_value_t = CsvTable::Leaks)]
     pub csv_table: CsvTable,
+    /// Evaluate as if the programme were N days old: every retention window is capped at N
+    /// days in place of [org] program_age_days ("what will this hold at maturity?")
+    #[arg(long, value_name = "N")]
+    pub horizon_days: Option<u32>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,12 +194,33 @@ pub enum SweepKind {
     Person,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+/// What `sweep --by` ranks by.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RankArg {
     Exposure,
-    People,
+    /// People affected: all populations together, or one named population.
+    People(Option<String>),
     /// Worst-case loss in money (models with [money])
     Loss,
+    /// Entry probability × worst-case exposure (with --vector)
+    Expected,
+}
+
+/// `--by`: exposure, people, people:POPULATION, loss or expected.
+fn parse_rank(s: &str) -> Result<RankArg, String> {
+    match s {
+        "exposure" => Ok(RankArg::Exposure),
+        "people" => Ok(RankArg::People(None)),
+        "loss" => Ok(RankArg::Loss),
+        "expected" => Ok(RankArg::Expected),
+        _ => match s.strip_prefix("people:") {
+            Some(p) if !p.is_empty() => Ok(RankArg::People(Some(p.to_string()))),
+            _ => Err(format!(
+                "expected exposure, people, people:POPULATION, loss or expected{}",
+                blastradius::error::did_you_mean(s, ["exposure", "people", "loss", "expected"])
+            )),
+        },
+    }
 }
 
 /// The arguments of `sweep`.
@@ -209,9 +234,25 @@ pub struct SweepArgs {
     /// Rows in the table and JSON (CSV lists every node)
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Rank by worst-case exposure or by people affected (largest population)
-    #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
+    /// Rank by worst-case exposure, people affected (all populations, or `people:POPULATION`
+    /// for one), worst-case loss, or expected exposure (entry probability × worst case; needs
+    /// --vector)
+    #[arg(long, default_value = "exposure", value_parser = parse_rank)]
     pub by: RankArg,
+    /// An attack vector of the model's [entry] table: adds each source's entry probability and
+    /// expected exposure (accounts and people only)
+    #[arg(long, value_name = "VECTOR")]
+    pub vector: Option<String>,
+    /// Evaluate as if the programme were N days old (see `run --horizon-days`)
+    #[arg(long, value_name = "N")]
+    pub horizon_days: Option<u32>,
+    /// With --vector: also the Monte Carlo expectation of one attempt on each listed source
+    /// (entry and every attack step drawn), from N trials each
+    #[arg(long, value_name = "N", requires = "vector", value_parser = clap::value_parser!(u32).range(2..))]
+    pub trials: Option<u32>,
+    /// Seed of the keyed draws for --trials
+    #[arg(long, default_value_t = 1, requires = "trials")]
+    pub seed: u64,
     /// Replace person and account ids by stable pseudonyms (see `run --redact`)
     #[arg(long)]
     pub redact: bool,

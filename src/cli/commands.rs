@@ -17,13 +17,13 @@ use blastradius::results::drawing::AttackDrawing;
 use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
-use blastradius::results::sweep::{RankBy, SweepReport};
+use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
 use blastradius::results::PathReport;
 use blastradius::scenario::Costs;
 use blastradius::{Analysis, Error};
 
 use super::args::{
-    DiffArgs, GenerateArgs, PathsArgs, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
+    DiffArgs, GenerateArgs, PathsArgs, RankArg, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
     WhoCanReachArgs,
 };
 use super::output::{emit, emit_query, keep_until_exit, shown, Failure};
@@ -57,10 +57,31 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         &format!("loading `{}`", shown(model)),
         "split the model or use a larger machine",
     )?;
-    let loaded = load_model(model, &shown(model))?;
-    let mut analysis = Analysis::new(loaded.model);
+    let mut loaded = load_model(model, &shown(model))?;
+    if let Some(days) = args.horizon_days {
+        loaded.model.program_age_days = Some(days);
+    }
     let kind = NodeKind::from(args.kind);
-    let by = RankBy::from(args.by);
+    let by = RankBy::from(&args.by);
+    let entry = sweep_entry(&loaded.model, args, kind, by)?;
+    let population = match &args.by {
+        RankArg::People(Some(p)) => Some(
+            loaded
+                .model
+                .populations
+                .keys()
+                .position(|x| x == p)
+                .ok_or_else(|| {
+                    input_error(format!(
+                        "--by people:{p}: `{}` declares no population `{p}`{}",
+                        shown(model),
+                        did_you_mean(p, loaded.model.populations.keys().map(String::as_str))
+                    ))
+                })?,
+        ),
+        _ => None,
+    };
+    let mut analysis = Analysis::new(loaded.model);
     // The loss needs each source's records by category and notifiable people, which the
     // condensed sweep does not keep: one traversal per source, before the graph is let go.
     let losses = match (by, analysis.model.money.as_ref()) {
@@ -82,18 +103,54 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let rows = analysis.sweep_releasing(kind);
+    // --trials simulates the listed sources afterwards, on the graph the releasing sweep frees.
+    let rows = match args.trials {
+        None => analysis.sweep_releasing(kind),
+        Some(_) => {
+            let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
+            blastradius::engine::sweep::sweep(
+                &analysis.model,
+                &analysis.graph,
+                analysis.index(),
+                &sources,
+            )
+        }
+    };
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let report = SweepReport::with_losses(
+    let ranking = Ranking {
+        by,
+        top,
+        losses: losses.as_deref(),
+        population,
+        entry: entry.as_ref().map(|(v, p)| (v.as_str(), p.as_slice())),
+    };
+    let report = SweepReport::ranked(
         &analysis.model,
         analysis.index(),
         kind.as_str(),
         &rows,
-        by,
-        top,
-        losses.as_deref(),
+        &ranking,
     );
+    let mut report = report;
+    let vector = args
+        .vector
+        .as_ref()
+        .and_then(|v| analysis.model.entry.get(v).copied());
+    if let (Some(trials), Some(vector)) = (args.trials, vector) {
+        let listed: Vec<NodeId> = report
+            .entries
+            .iter()
+            .filter_map(|e| analysis.model.node_id(&e.id))
+            .collect();
+        let means = blastradius::engine::entry::simulated_expectations(
+            &analysis, &vector, &listed, trials, args.seed,
+        );
+        for (e, m) in report.entries.iter_mut().zip(means) {
+            e.expected_exposure_monte_carlo = Some(m);
+        }
+        report.trials = Some(trials);
+    }
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,
@@ -101,6 +158,48 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let emitted = emit(&args.out, &report);
     keep_until_exit((analysis, rows, report));
     emitted
+}
+
+fn input_error(message: String) -> Failure {
+    Failure::Error(Error::Input(message))
+}
+
+/// `sweep --vector`: the vector's name and each source's entry probability (in the order the
+/// sweep's rows come, [`Model::nodes_of`]); an error for an unknown vector, for systems and
+/// stores (no vector applies to them), and for `--by expected` without a vector.
+fn sweep_entry(
+    model: &Model,
+    args: &SweepArgs,
+    kind: NodeKind,
+    by: RankBy,
+) -> Result<Option<(String, Vec<f64>)>, Failure> {
+    let Some(v) = &args.vector else {
+        return match by {
+            RankBy::Expected => Err(input_error(
+                "--by expected needs --vector VECTOR: the attack vector whose entry probabilities weigh the worst case".into(),
+            )),
+            _ => Ok(None),
+        };
+    };
+    let Some(table) = model.entry.get(v) else {
+        return Err(input_error(if model.entry.is_empty() {
+            format!("--vector {v}: `{}` has no [entry] table to give entry probabilities (see README, \"Entry likelihood\")", shown(&args.model))
+        } else {
+            format!(
+                "unknown --vector `{v}`; the model's [entry] has {}{}",
+                model.entry.names().collect::<Vec<_>>().join(", "),
+                did_you_mean(v, model.entry.names())
+            )
+        }));
+    };
+    match blastradius::engine::entry::probabilities(model, table, kind) {
+        Some(p) => Ok(Some((v.clone(), p))),
+        None => Err(input_error(format!(
+            "--vector applies to accounts and people, not {}s: an attack vector takes an account by its MFA, while a compromised {} is taken as a whole",
+            kind.as_str(),
+            kind.as_str()
+        ))),
+    }
 }
 
 pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
@@ -199,6 +298,11 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
     let s = loaded.scenario;
     lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
+    if let (Some(v), false) = (&s.vector, args.quiet) {
+        eprintln!(
+            "note: recommend takes every compromised node for certain; the scenario's [attack] vector `{v}` is not weighed here (run and compare weigh it)"
+        );
+    }
     let search = args.search(&s, &loaded.model)?;
     // One tick a search step: the budget bounds the steps of the unit costs, not of money.
     let steps = match search.objective {

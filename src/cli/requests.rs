@@ -63,12 +63,13 @@ impl From<SweepKind> for NodeKind {
     }
 }
 
-impl From<RankArg> for RankBy {
-    fn from(r: RankArg) -> RankBy {
+impl From<&RankArg> for RankBy {
+    fn from(r: &RankArg) -> RankBy {
         match r {
             RankArg::Exposure => RankBy::Exposure,
-            RankArg::People => RankBy::People,
+            RankArg::People(_) => RankBy::People,
             RankArg::Loss => RankBy::Loss,
+            RankArg::Expected => RankBy::Expected,
         }
     }
 }

@@ -36,7 +36,10 @@ pub fn evaluate_scenario(
     sim: &SimulationArgs,
     quiet: bool,
 ) -> Result<(RunReport, Evaluation), Failure> {
-    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let mut loaded = load_scenario(scenario, &shown(scenario))?;
+    if let Some(days) = sim.horizon_days {
+        loaded.model.program_age_days = Some(days);
+    }
     let mut s = loaded.scenario;
     sim.override_simulation(&mut s);
     add_designs(&mut s, sim, &loaded.model)?;

@@ -8,6 +8,7 @@
 //! changes. The draws are the same keyed draws a one-trial traversal makes, so the reached
 //! sets are exactly those of one traversal per trial; only the work is shared: one pass over an
 //! edge serves up to 64 trials, and only the bits of trials not yet at its target are drawn.
+//! With an attack vector, a source starts with the trials whose keyed entry draw takes it.
 
 use super::random::{draw_bits, trial_salt, ALWAYS};
 use crate::graph::scc::strong_components;
@@ -33,13 +34,21 @@ pub struct BatchPlan {
     to: Vec<u32>,
     threshold: Vec<u64>,
     key: Vec<u64>,
-    sources: Vec<u32>,
+    /// Local sources with the threshold and key of their entry draw (`ALWAYS` when certain).
+    sources: Vec<(u32, u64, u64)>,
     /// Local nodes that are stores, by graph node id.
     stores: Vec<u32>,
 }
 
 impl BatchPlan {
-    pub fn new(graph: &AttackGraph, kinds: &[NodeKind], sources: &[NodeId]) -> BatchPlan {
+    /// The plan from `sources`; `entry` gives each source's entry draw (threshold and key, in
+    /// the order of `sources`), or is empty when every source is always taken.
+    pub fn new(
+        graph: &AttackGraph,
+        kinds: &[NodeKind],
+        sources: &[NodeId],
+        entry: &[(u64, u64)],
+    ) -> BatchPlan {
         let n = graph.node_count;
         // Worst-case reach of the sources, in discovery order.
         let mut local = vec![UNSEEN; n];
@@ -86,9 +95,16 @@ impl BatchPlan {
             }
             offsets.push(to.len() as u32);
         }
-        let mut local_sources: Vec<u32> = sources.iter().map(|&s| local[s as usize]).collect();
+        let mut local_sources: Vec<(u32, u64, u64)> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let (threshold, key) = entry.get(i).copied().unwrap_or((ALWAYS, 0));
+                (local[s as usize], threshold, key)
+            })
+            .collect();
         local_sources.sort_unstable();
-        local_sources.dedup();
+        local_sources.dedup_by_key(|s| s.0);
         let mut stores: Vec<(NodeId, u32)> = nodes
             .iter()
             .enumerate()
@@ -191,8 +207,8 @@ pub fn reach_batch(
     for j in 0..lanes {
         s.salts[j] = trial_salt(seed, first + j as u64);
     }
-    for &src in &plan.sources {
-        s.mask[src as usize] = valid;
+    for &(src, threshold, key) in &plan.sources {
+        s.mask[src as usize] |= open_lanes(valid, threshold, key, &s.salts);
     }
     let mut examined = 0u64;
     for c in 0..plan.components.len() - 1 {

@@ -1,9 +1,10 @@
 //! The computations: worst-case blast radius, exposure of leaked stores, attack paths and
-//! reverse reach. Pure functions of a model and its attack graph: no I/O, no printing, no
+//! reverse reach, and where attacks start (`entry.rs`, entry likelihood by vector and MFA). Pure functions of a model and its attack graph: no I/O, no printing, no
 //! clock, no global randomness.
 
 pub mod batch_reach;
 pub mod diff;
+pub mod entry;
 pub mod exposure;
 pub mod gate;
 pub mod loss;

@@ -7,7 +7,8 @@
 //! per-trial results, and everything aggregated from them in trial order, are identical for any
 //! thread count and any order of the model file. Edges are sampled lazily (only edges leaving
 //! reached nodes towards unreached ones are drawn) and p = 1 edges cost no draw. Scratch space
-//! is per worker and epoch-stamped: no allocation per trial.
+//! is per worker and epoch-stamped: no allocation per trial. With an attack vector each source
+//! is taken in a trial by a keyed entry draw of its own (`engine::entry`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -15,8 +16,10 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::batch_reach::{reach_batch, BatchPlan, BatchScratch, LANES};
+use super::entry::entry_key;
 use super::random::{
-    bits_to_uniform, draw_bits, exponential, trial_salt, uniform, DETECTION_KEY, TIME_SALT,
+    bits_to_uniform, draw_bits, exponential, threshold, trial_salt, uniform, ALWAYS, DETECTION_KEY,
+    TIME_SALT,
 };
 use super::tally::{BatchTally, ExposureIndex, Tally};
 use super::Progress;
@@ -38,6 +41,9 @@ pub const DWELL_GRID: [f64; 16] = [
 #[derive(Debug, Clone)]
 pub struct SimulationSpec<'a> {
     pub sources: &'a [NodeId],
+    /// The probability each source is taken (`engine::entry`), in the order of `sources`;
+    /// `None` when every source is always taken.
+    pub entry: Option<&'a [f64]>,
     pub trials: u32,
     pub seed: u64,
     pub detection: Option<Detection>,
@@ -126,6 +132,7 @@ fn timed_trial(
     seed: u64,
     t: u64,
     sources: &[NodeId],
+    entry: &[(u64, u64)],
     distribution: Distribution,
     horizon: f64,
     s: &mut Scratch,
@@ -135,7 +142,12 @@ fn timed_trial(
     s.heap.clear();
     // `seen` marks nodes with a tentative arrival this trial; `arrival` is valid only then.
     let salt = trial_salt(seed, t);
-    for &n in sources {
+    for (i, &n) in sources.iter().enumerate() {
+        if let Some(&(threshold, key)) = entry.get(i) {
+            if threshold < ALWAYS && draw_bits(salt, key) >= threshold {
+                continue; // the entry attempt fails this trial
+            }
+        }
         s.seen[n as usize] = s.epoch;
         s.arrival[n as usize] = 0.0;
         s.heap.push(Reverse((TimeKey(0.0), n)));
@@ -241,8 +253,9 @@ pub fn simulate(
     let ranges: Vec<(u32, u32)> = (0..spec.trials.div_ceil(BLOCK))
         .map(|b| (b * BLOCK, ((b + 1) * BLOCK).min(spec.trials)))
         .collect();
+    let entry = entry_draws(model, spec);
     let mode = match &spec.detection {
-        None => Mode::Batched(Box::new(BatchPlan::new(graph, kinds, spec.sources))),
+        None => Mode::Batched(Box::new(BatchPlan::new(graph, kinds, spec.sources, &entry))),
         Some(d) => Mode::Timed(d),
     };
     let store_slots = store_slots(&mode, kinds);
@@ -258,9 +271,23 @@ pub fn simulate(
     };
     let results = match mode {
         Mode::Batched(ref plan) => blocks.batched(plan),
-        Mode::Timed(d) => blocks.timed(model.node_count(), d),
+        Mode::Timed(d) => blocks.timed(model.node_count(), d, &entry),
     };
     blocks.gather(model.node_count(), results)
+}
+
+/// Each source's entry draw (threshold and key), in the order of the sources; empty when
+/// every source is always taken, so a run without a vector makes no extra draw.
+fn entry_draws(model: &Model, spec: &SimulationSpec) -> Vec<(u64, u64)> {
+    match spec.entry {
+        Some(p) if p.iter().any(|&x| x < 1.0) => spec
+            .sources
+            .iter()
+            .zip(p)
+            .map(|(&n, &x)| (threshold(x), entry_key(model.id(n))))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The stores whose breaches are counted, by slot: those the batch plan reaches, or every
@@ -365,7 +392,7 @@ impl Blocks<'_> {
 
     /// The blocks with a time model: an earliest-arrival search per trial, over a graph of
     /// `n` nodes.
-    fn timed(&self, n: usize, d: &Detection) -> Vec<Block> {
+    fn timed(&self, n: usize, d: &Detection, entry: &[(u64, u64)]) -> Vec<Block> {
         let (index, spec) = (self.index, self.spec);
         let mut slot_of = vec![u32::MAX; n];
         for (i, &st) in self.store_slots.iter().enumerate() {
@@ -388,6 +415,7 @@ impl Blocks<'_> {
                             spec.seed,
                             t,
                             spec.sources,
+                            entry,
                             spec.edge_times,
                             horizon,
                             s,

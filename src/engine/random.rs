@@ -6,6 +6,9 @@ use crate::graph::mix64;
 
 /// Salt that separates an edge's time draw from its success draw.
 pub const TIME_SALT: u64 = 0x5d58_8b65_6c07_8965;
+/// Salt of an entry draw's key (`engine::entry::entry_key`): an account's entry is keyed by a
+/// hash of its id xor this, apart from every edge's success and time draws.
+pub const ENTRY_SALT: u64 = 0x8ebc_6af0_9c88_c6e3;
 /// Key of a trial's detection-time draw.
 pub const DETECTION_KEY: u64 = 0x2545_f491_4f6c_dd1d;
 /// Salt of the seed for the compound Poisson years of the annual loss: a year's draws are

@@ -228,6 +228,7 @@ fn simulated(
 ) -> f64 {
     let spec = SimulationSpec {
         sources,
+        entry: None,
         trials: d.trials,
         seed: d.seed,
         detection: d.detection,

@@ -45,6 +45,8 @@ pub(super) struct RawModel {
     /// Data-inventory overlays applied to the model once it is built.
     pub(super) include: Option<RawInclude>,
     pub(super) money: Option<RawMoney>,
+    /// `[entry]`: attack vectors, each a probability or a table by MFA.
+    pub(super) entry: Option<BTreeMap<String, Spanned<toml::Value>>>,
 }
 
 /// `[money]` (DESIGN.md "Money"), every figure with its position.

@@ -38,6 +38,27 @@ struct RawScenario {
 struct RawAttack {
     compromised: Vec<Spanned<String>>,
     frequency_per_year: Option<Spanned<f64>>,
+    vector: Option<Spanned<String>>,
+}
+
+/// `[attack] vector`, checked against the model's `[entry]` vectors.
+fn read_vector(src: &mut Source, model: &Model, raw: Option<&Spanned<String>>) -> Option<String> {
+    let v = raw?;
+    let name = v.get_ref();
+    if model.entry.get(name).is_some() {
+        return Some(name.clone());
+    }
+    let message = if model.entry.is_empty() {
+        format!("[attack] vector `{name}`: the model has no [entry] table to give its entry probabilities (see README, \"Entry likelihood\")")
+    } else {
+        format!(
+            "unknown [attack] vector `{name}`; the model's [entry] has {}{}",
+            model.entry.names().collect::<Vec<_>>().join(", "),
+            did_you_mean(name, model.entry.names())
+        )
+    };
+    src.error(Some(v.span()), message);
+    None
 }
 
 /// The largest `frequency_per_year`: an incident a day. The compound Poisson year draws each
@@ -140,6 +161,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
         .map(|t| read_costs(&mut src, "costs_per_year", Costs::unpriced(), Some(t)));
     let frequency_per_year =
         read_frequency(&mut src, &model, raw.attack.frequency_per_year.as_ref());
+    let vector = read_vector(&mut src, &model, raw.attack.vector.as_ref());
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -168,6 +190,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             costs,
             costs_per_year,
             frequency_per_year,
+            vector,
         },
         model,
         warnings,

@@ -9,11 +9,12 @@
 //! links and their kinds, `stores.rs` record sets, flows and store policies, `tables.rs` the
 //! default probabilities and times, `ids.rs` the id index used while a model is built,
 //! `canonical.rs` the canonical order, `categories.rs` category weights, `records.rs` what each
-//! store holds, `money.rs` the loss of an outcome in a currency, and `grouping.rs` the counting
+//! store holds, `money.rs` the loss of an outcome in a currency, `entry.rs` the `[entry]` vectors, and `grouping.rs` the counting
 //! sort by node they share.
 
 pub mod categories;
 pub mod diff;
+pub mod entry;
 pub mod grouping;
 pub mod money;
 pub mod records;
@@ -76,6 +77,8 @@ pub struct Model {
     pub names: BTreeMap<NodeId, String>,
     /// `[money]`: what an outcome costs; `None` when the model gives no money figures.
     pub money: Option<money::Money>,
+    /// `[entry]`: per attack vector, the chance an attempt takes an account, by its MFA.
+    pub entry: entry::EntryVectors,
 }
 
 impl Model {

@@ -129,9 +129,14 @@ pub fn flow_order(model: &Model) -> Result<Vec<NodeId>, Vec<NodeId>> {
 impl Holdings {
     /// Computes what every store holds. Flows must be acyclic (the loader checks).
     pub fn compute(model: &Model) -> Holdings {
+        Holdings::compute_at(model, model.program_age_days)
+    }
+
+    /// [`Holdings::compute`] as if the programme were `age` days old (`None`: windows uncapped,
+    /// as the programme-age lint reads them).
+    pub fn compute_at(model: &Model, age: Option<u32>) -> Holdings {
         let n = model.node_count();
         let mut by_store: Vec<Vec<Holding>> = vec![Vec::new(); n];
-        let age = model.program_age_days;
         let cap = |days: Option<u32>| match (days, age) {
             (Some(d), Some(a)) => d.min(a),
             (Some(d), None) => d,

@@ -62,3 +62,62 @@ pub fn render_with_header<T: Serialize>(
         body
     }
 }
+
+/// One value serialised as CSV cells, read back as a record.
+fn cells_of<T: Serialize>(value: &T) -> csv::StringRecord {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.serialize(value).expect("CSV rows serialise to memory");
+    let line = w.into_inner().expect("in-memory writer flushes");
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_slice())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default()
+}
+
+/// Serialises rows with a header and, after each row's own columns, extra columns by name
+/// (`extra(i)` gives row `i`'s values in the order of `extra_header`, written as serde writes
+/// numbers): for columns a report has one of per population, which a flat serde row cannot
+/// hold.
+pub fn render_rows_with<T: Serialize>(
+    rows: &[T],
+    extra_header: &[String],
+    extra: impl Fn(usize) -> Vec<Option<f64>>,
+) -> String {
+    let Some(first) = rows.first() else {
+        return String::new();
+    };
+    // The rows' own header, as serde writes it.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.serialize(first).expect("CSV rows serialise to memory");
+    let head = w.into_inner().expect("in-memory writer flushes");
+    let mut header = csv::Reader::from_reader(head.as_slice())
+        .headers()
+        .cloned()
+        .unwrap_or_default();
+    for h in extra_header {
+        header.push_field(h);
+    }
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(&header)
+        .expect("CSV rows serialise to memory");
+    for (i, row) in rows.iter().enumerate() {
+        let mut record = cells_of(row);
+        let extra = extra(i);
+        if !extra.is_empty() {
+            for cell in cells_of(&extra).iter() {
+                record.push_field(cell);
+            }
+        }
+        w.write_record(&record)
+            .expect("CSV rows serialise to memory");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory writer flushes"))
+        .expect("CSV of UTF-8 strings is UTF-8")
+}

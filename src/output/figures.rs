@@ -15,6 +15,16 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A probability in a table: to four decimal places, no trailing zeros ("0.08", "0.0012", "1").
+pub fn probability(p: f64) -> String {
+    let r = (p * 1e4).round() / 1e4;
+    if r == 0.0 && p > 0.0 {
+        "<0.0001".to_string()
+    } else {
+        format!("{r}")
+    }
+}
+
 /// A figure with thousands separators; decimals only when it is not whole.
 pub fn figure(x: f64) -> String {
     if x.fract() == 0.0 && (0.0..1.8e19).contains(&x) {

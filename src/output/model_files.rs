@@ -99,6 +99,23 @@ fn header(model: &Model) -> String {
             let _ = writeln!(s, "{} = {}", q(k), num(*x));
         }
     }
+    if !model.entry.is_empty() {
+        let _ = writeln!(s, "\n[entry]");
+        for (k, v) in &model.entry.by_name {
+            let [none, otp, pr] = v.by_mfa;
+            let service = v
+                .service
+                .map_or(String::new(), |x| format!(", service = {}", num(x)));
+            let _ = writeln!(
+                s,
+                "{} = {{ none = {}, otp = {}, phishing_resistant = {}{service} }}",
+                q(k),
+                num(none),
+                num(otp),
+                num(pr)
+            );
+        }
+    }
     let _ = writeln!(s, "\n[categories]");
     for (k, w) in model.categories.declared() {
         let _ = writeln!(s, "{} = {}", q(k), num(*w));

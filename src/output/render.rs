@@ -6,7 +6,7 @@ use crate::results::compare::Comparison;
 use crate::results::diff::DiffReport;
 use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::recommend::RecommendReport;
-use crate::results::sweep::SweepReport;
+use crate::results::sweep::{SweepEntry, SweepReport};
 use crate::results::RunReport;
 
 /// Which of a run's CSV tables `--format csv` writes.
@@ -90,7 +90,25 @@ impl Render for SweepReport {
         json::render(self)
     }
     fn csv(&self) -> String {
-        csv::render_rows(&self.entries)
+        // A column of people affected per population, after the entry's own columns.
+        let populations: Vec<String> = self
+            .entries
+            .first()
+            .map(|e| e.people_by_population.keys().cloned().collect())
+            .unwrap_or_default();
+        let header: Vec<String> = populations.iter().map(|p| format!("people:{p}")).collect();
+        let flat: Vec<SweepEntry> = self
+            .entries
+            .iter()
+            .map(|e| SweepEntry {
+                people_by_population: Default::default(),
+                ..e.clone()
+            })
+            .collect();
+        csv::render_rows_with(&flat, &header, |i| {
+            let by = &self.entries[i].people_by_population;
+            populations.iter().map(|p| by.get(p).copied()).collect()
+        })
     }
 }
 

@@ -258,6 +258,14 @@ pub struct RunReport {
     /// The scenario's `[attack] frequency_per_year`, when it has one and the model `[money]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency_per_year: Option<f64>,
+    /// The scenario's `[attack] vector` (DESIGN.md "Entry likelihood"), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+    /// With a vector: every node the attack can start from in the baseline (a compromised
+    /// person's accounts in their place) and the probability it is taken; nodes it can never
+    /// take are left out.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub entry_probabilities: BTreeMap<String, f64>,
 }
 
 /// Which model a result is about.
@@ -291,10 +299,10 @@ fn deterministic_of(v: &Variant) -> Deterministic {
     Deterministic::of(&a.model, &a.graph, &a.holdings, &v.worst_case)
 }
 
-fn monte_carlo_of(v: &Variant, scenario: &Scenario) -> Option<monte_carlo::MonteCarlo> {
+fn monte_carlo_of(v: &Variant) -> Option<monte_carlo::MonteCarlo> {
     v.trials.as_ref().map(|t| {
         v.analysis
-            .monte_carlo_result(&scenario.compromised, &v.simulation, t)
+            .monte_carlo_result(&v.entry.nodes, &v.simulation, t)
     })
 }
 
@@ -305,7 +313,7 @@ impl RunReport {
         let money = model.money.as_ref();
         let frequency = scenario.frequency_per_year.filter(|_| money.is_some());
         let mut deterministic = deterministic_of(&e.baseline);
-        let mut base_mc = monte_carlo_of(&e.baseline, scenario);
+        let mut base_mc = monte_carlo_of(&e.baseline);
         let base_losses = loss::of_trials(&e.baseline);
         if let Some(money) = money {
             loss::add_deterministic(&mut deterministic, money);
@@ -326,7 +334,7 @@ impl RunReport {
             .map(|v| {
                 let mut det = deterministic_of(v);
                 add_weights(&det);
-                let mut mc = monte_carlo_of(v, scenario);
+                let mut mc = monte_carlo_of(v);
                 let losses = loss::of_trials(v);
                 if let Some(money) = money {
                     loss::add_deterministic(&mut det, money);
@@ -381,6 +389,15 @@ impl RunReport {
             designs,
             weights,
             frequency_per_year: frequency,
+            vector: scenario.vector.clone(),
+            entry_probabilities: match scenario.vector {
+                Some(_) => {
+                    let entry = &e.baseline.entry;
+                    let ids = entry.nodes.iter().map(|&n| model.id(n).to_string());
+                    ids.zip(entry.p.iter().copied()).collect()
+                }
+                None => BTreeMap::new(),
+            },
         }
     }
 }

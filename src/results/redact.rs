@@ -205,6 +205,13 @@ pub fn redact_run(report: &RunReport, p: &Pseudonymiser) -> RunReport {
     r.description = None;
     r.scenario = map.text(&r.scenario);
     map.ids(&mut r.entry_points);
+    r.entry_probabilities = std::mem::take(&mut r.entry_probabilities)
+        .into_iter()
+        .map(|(mut id, p)| {
+            map.id(&mut id);
+            (id, p)
+        })
+        .collect();
     map.deterministic(&mut r.baseline.deterministic);
     map.monte_carlo(&mut r.baseline.monte_carlo);
     for d in &mut r.designs {

@@ -1,5 +1,7 @@
 //! `sweep`: every node of a kind as the sole compromised node, ranked.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,12 +19,32 @@ pub struct SweepEntry {
     pub records: u64,
     pub leaked_stores: u32,
     pub reach: u64,
-    /// Expected people affected in the largest declared population.
+    /// Expected people affected in the population the report names (the largest declared one
+    /// unless `--by people:POPULATION` names another).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<f64>,
     /// `--by loss`: the worst-case loss in the model's `[money]` currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<f64>,
+    /// Expected people affected in every population together (the sum of
+    /// `people_by_population`; a person in two populations counts in each).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub people_total: Option<f64>,
+    /// `--vector`: the probability an attempt of the vector takes this source (an account's
+    /// own; for a person, that at least one of their accounts is taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_probability: Option<f64>,
+    /// `--vector`: entry probability × worst-case exposure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_exposure: Option<f64>,
+    /// `--vector` with `--trials`: the Monte Carlo mean exposure of one attempt of the vector
+    /// on this source (entry and every attack step drawn).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_exposure_monte_carlo: Option<f64>,
+    /// Expected people affected in each declared population (CSV: a `people:POPULATION`
+    /// column each).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub people_by_population: BTreeMap<String, f64>,
 }
 
 /// What the ranking is by.
@@ -33,6 +55,23 @@ pub enum RankBy {
     People,
     /// Worst-case loss in money (models with `[money]`).
     Loss,
+    /// Entry probability × worst-case exposure (`--vector`).
+    Expected,
+}
+
+/// How a sweep is ranked and what it shows besides the worst case.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranking<'a> {
+    pub by: RankBy,
+    /// Entries kept (all with `None`).
+    pub top: Option<usize>,
+    /// Each row's worst-case loss (in row order), which `RankBy::Loss` ranks by.
+    pub losses: Option<&'a [f64]>,
+    /// The population the people column shows and `RankBy::People` ranks by (index in
+    /// [`ExposureIndex::populations`]); `None`: the largest.
+    pub population: Option<usize>,
+    /// `--vector`: the vector's name and each row's entry probability (in row order).
+    pub entry: Option<(&'a str, &'a [f64])>,
 }
 
 /// The ranking.
@@ -44,8 +83,17 @@ pub struct SweepReport {
     /// The population the people column counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<String>,
+    /// Whether `--by people:POPULATION` chose the population (else it is the largest).
+    #[serde(skip)]
+    pub by_population: bool,
     /// Nodes swept.
     pub swept: usize,
+    /// `--vector`: the attack vector entry probabilities are of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector: Option<String>,
+    /// `--trials`: the trials of each entry's Monte Carlo expectation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u32>,
     pub entries: Vec<SweepEntry>,
 }
 
@@ -73,12 +121,36 @@ impl SweepReport {
         top: Option<usize>,
         losses: Option<&[f64]>,
     ) -> SweepReport {
-        let largest = index
-            .sizes
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i);
+        let ranking = Ranking {
+            by,
+            top,
+            losses,
+            population: None,
+            entry: None,
+        };
+        SweepReport::ranked(model, index, kind, rows, &ranking)
+    }
+
+    /// The sweep's rows ranked as `ranking` says, the first `ranking.top` kept.
+    pub fn ranked(
+        model: &Model,
+        index: &ExposureIndex,
+        kind: &str,
+        rows: &[SweepRow],
+        ranking: &Ranking,
+    ) -> SweepReport {
+        let Ranking {
+            by, top, losses, ..
+        } = *ranking;
+        let entry = ranking.entry.map(|(_, p)| p);
+        let largest = ranking.population.or_else(|| {
+            index
+                .sizes
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+        });
         // Ranked by index, ids read in place: a sweep has a row per account (135,000 at 100k
         // people) and a table shows a handful, so only the shown ones become entries. Ids are
         // unique, so the order is total and the top is the same as in a full sort.
@@ -88,6 +160,7 @@ impl SweepReport {
                 RankBy::Exposure => r.exposure,
                 RankBy::People => largest.map_or(0.0, |i| r.people[i]),
                 RankBy::Loss => losses.map_or(0.0, |l| l[i]),
+                RankBy::Expected => entry.map_or(0.0, |p| p[i] * r.exposure),
             }
         };
         let cmp = |a: &usize, b: &usize| {
@@ -123,6 +196,16 @@ impl SweepReport {
                     reach: r.reach,
                     people: largest.map(|i| r.people[i]),
                     loss: losses.map(|l| l[ri]),
+                    people_total: (!r.people.is_empty()).then(|| r.people.iter().sum()),
+                    entry_probability: entry.map(|p| p[ri]),
+                    expected_exposure: entry.map(|p| p[ri] * r.exposure),
+                    expected_exposure_monte_carlo: None,
+                    people_by_population: index
+                        .populations
+                        .iter()
+                        .cloned()
+                        .zip(r.people.iter().copied())
+                        .collect(),
                 }
             })
             .collect();
@@ -132,7 +215,10 @@ impl SweepReport {
             kind: kind.to_string(),
             by,
             population: largest.map(|i| index.populations[i].clone()),
+            by_population: ranking.population.is_some(),
             swept,
+            vector: ranking.entry.map(|(v, _)| v.to_string()),
+            trials: None,
             entries,
         }
     }
@@ -174,6 +260,7 @@ mod tests {
                     RankBy::Exposure => (e.exposure, 0.0),
                     RankBy::People => (e.people.unwrap(), e.exposure),
                     RankBy::Loss => (e.loss.unwrap(), e.exposure),
+                    RankBy::Expected => (e.expected_exposure.unwrap(), e.exposure),
                 };
                 assert!(key(&w[0]) >= key(&w[1]));
             }

@@ -194,6 +194,7 @@ fn scenario_for(
         costs: Default::default(),
         costs_per_year: None,
         frequency_per_year: None,
+        vector: None,
     }
 }
 

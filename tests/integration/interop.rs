@@ -156,7 +156,13 @@ fn opengraph_export_then_import_keeps_every_demo_scenario() {
     let dir = tempfile::tempdir().unwrap();
     save_model(&imported.model, dir.path(), false).unwrap();
     let again = load_model(dir.path(), "again").unwrap();
-    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    let messages = |w: &[blastradius::error::Diagnostic]| -> Vec<String> {
+        w.iter().map(|d| d.message.clone()).collect()
+    };
+    assert_eq!(messages(&again.warnings), messages(&demo.warnings));
+    // [entry] crosses too.
+    assert!(!demo.model.entry.is_empty(), "the demo has [entry]");
+    assert_eq!(again.model.entry, demo.model.entry);
     // [money] crosses the export (on the BR_Model node), the import, the save and the load.
     assert!(demo.model.money.is_some(), "the demo has [money]");
     assert_eq!(imported.model.money, demo.model.money);

@@ -122,7 +122,10 @@ fn the_sweep_table_says_what_its_people_column_counts() {
     let out = crate::util::run(&["sweep", "data/tracking-program", "--top", "2"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let header = out.stdout.lines().nth(1).unwrap();
-    assert!(header.ends_with("people affected (visitors)"), "{header}");
+    assert!(
+        header.ends_with("people affected (visitors)   people (all)"),
+        "{header}"
+    );
     // Figures line up under the header's last column.
     let row = out.stdout.lines().nth(2).unwrap();
     assert_eq!(row.len(), header.len(), "{header}\n{row}");

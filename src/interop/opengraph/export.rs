@@ -135,6 +135,24 @@ fn settings(model: &Model, results: Option<&ResultOverlay>) -> Properties {
             m.per_person.iter().map(|(r, x)| (r.as_str(), *x)),
         );
     }
+    if !model.entry.is_empty() {
+        let names: Vec<&str> = model.entry.names().collect();
+        put(&mut props, br::ENTRY_VECTORS, names);
+        for (i, level) in crate::model::Mfa::NAMES.iter().enumerate() {
+            let p: Vec<f64> = model.entry.by_name.values().map(|v| v.by_mfa[i]).collect();
+            put(&mut props, &format!("{}{level}", br::ENTRY_MFA_PREFIX), p);
+        }
+        put_pairs(
+            &mut props,
+            br::ENTRY_SERVICE_VECTORS,
+            br::ENTRY_SERVICE,
+            model
+                .entry
+                .by_name
+                .iter()
+                .filter_map(|(n, v)| v.service.map(|x| (n.as_str(), x))),
+        );
+    }
     let p = &model.probabilities;
     for (key, x) in [
         ("owns", p.owns),

@@ -67,6 +67,12 @@ pub mod br {
     pub const MONEY_RECORD_COSTS: &str = "br_money_record_costs";
     pub const MONEY_PERSON_REGIMES: &str = "br_money_person_regimes";
     pub const MONEY_PERSON_COSTS: &str = "br_money_person_costs";
+    /// `[entry]`: one entry per vector in each array, a probability per MFA level
+    /// (`ENTRY_MFA_PREFIX` + the level's name), and the vectors that give a `service` one.
+    pub const ENTRY_VECTORS: &str = "br_entry_vectors";
+    pub const ENTRY_MFA_PREFIX: &str = "br_entry_";
+    pub const ENTRY_SERVICE_VECTORS: &str = "br_entry_service_vectors";
+    pub const ENTRY_SERVICE: &str = "br_entry_service";
     pub const P_PREFIX: &str = "br_p_";
     pub const TIME_PREFIX: &str = "br_time_";
     pub const CUSTOM_KINDS: &str = "custom_kinds";

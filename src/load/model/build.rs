@@ -9,6 +9,7 @@ use crate::model::{Amount, Categories, Model};
 
 use super::builder::Builder;
 use super::declare::declare_nodes;
+use super::entry::read_entry;
 use super::lint::lint;
 use super::money::read_money;
 use super::scalars::{days, non_negative, span};
@@ -34,6 +35,7 @@ pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model
     check_side_rows(side, src, &mut model);
     read_notification(&raw, src, &mut model);
     read_money(raw.money.as_ref(), src, &mut model);
+    model.entry = read_entry(src, raw.entry.as_ref());
     check_flows(src, &model);
     if !src.has_errors() {
         lint(&model, src);

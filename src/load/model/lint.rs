@@ -1,12 +1,14 @@
 //! Warnings about a valid model: things that are allowed but probably not meant (links listed
 //! twice, unused groups, grants nobody can use, groups that are members of each other, stores
-//! without retention, categories without a weight).
+//! without retention, categories without a weight, retention windows longer than the programme
+//! has run).
 
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
 use crate::load::source::{Problems, Report, Source};
+use crate::model::records::Holdings;
 use crate::model::{Amount, LinkKind, Model, NodeId, NodeKind};
 
 /// Targets by source node in two flat lists (no list per node).
@@ -60,11 +62,12 @@ pub(super) fn lint_duplicates(model: &Model, src: &mut Source) {
 /// Warnings about a valid model: things that are allowed but probably not meant. The checks
 /// run in parallel; their warnings are added in a fixed order.
 pub(super) fn lint(model: &Model, src: &mut Source) {
-    let checks: [fn(&Model, &mut Problems); 4] = [
+    let checks: [fn(&Model, &mut Problems); 5] = [
         lint_unused_groups,
         lint_unusable_grants,
         lint_group_cycles,
         lint_retention_and_weights,
+        lint_windows_past_age,
     ];
     let found: Vec<Problems> = checks
         .par_iter()
@@ -234,6 +237,39 @@ fn lint_retention_and_weights(model: &Model, problems: &mut Problems) {
             None,
             format!(
                 "category `{c}` has no weight in [categories] (nor any prefix of it); it weighs 1"
+            ),
+        );
+    }
+}
+
+/// Stores holding a rate-based set (own or a flowed copy) over a window longer than the
+/// programme has run: the records held are capped at the programme's age until it matures,
+/// which `--horizon-days` evaluates. One warning per store, naming its long windows.
+fn lint_windows_past_age(model: &Model, problems: &mut Problems) {
+    let Some(age) = model.program_age_days else {
+        return;
+    };
+    let uncapped = Holdings::compute_at(model, None);
+    for (store, held) in uncapped.by_store.iter().enumerate() {
+        let mut long: BTreeSet<(u32, &str)> = BTreeSet::new();
+        for h in held.iter().filter(|h| h.window > age) {
+            long.insert((h.window, &model.record_sets[h.set as usize].category));
+        }
+        if long.is_empty() {
+            continue;
+        }
+        let windows: Vec<String> = long
+            .iter()
+            .rev()
+            .map(|(days, category)| format!("{category} {days} days"))
+            .collect();
+        let longest = long.iter().next_back().map_or(age, |w| w.0);
+        problems.warning(
+            None,
+            format!(
+                "store `{}` keeps records longer than the programme has run ({age} days): {}; it holds {age} days of them until the programme is older (`--horizon-days {longest}` shows what it will hold)",
+                model.id(store as NodeId),
+                windows.join(", ")
             ),
         );
     }

@@ -6,13 +6,14 @@
 //! reports all problems at once, each with its line and column and, for unknown ids, the
 //! nearest known one. This module holds the entry points and the order problems are reported
 //! in; `build.rs` the phases of a build, `declare.rs` the node declarations, `builder.rs` the
-//! checks of each entry, `tables.rs` the `[categories]`, `[probabilities]` and `[times]` tables,
+//! checks of each entry, `tables.rs` the `[categories]`, `[probabilities]` and `[times]` tables, `entry.rs` the `[entry]` vectors,
 //! `scalars.rs` the checks of single numbers, `money.rs` the `[money]` table, and `lint.rs`
 //! the warnings about a valid model.
 
 mod build;
 mod builder;
 mod declare;
+mod entry;
 mod lint;
 mod money;
 mod overlay;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{path_line, written};
 use crate::model::{counted, NodeKind};
-use crate::output::figures::{figure, thousands};
+use crate::output::figures::{figure, probability, thousands};
 use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::sweep::{RankBy, SweepReport};
 
@@ -135,8 +135,16 @@ pub fn sweep(r: &SweepReport) -> String {
                 RankBy::Exposure => "exposure",
                 RankBy::People => "people affected",
                 RankBy::Loss => "worst-case loss",
+                RankBy::Expected => "expected exposure",
             }
         )?;
+        if let Some(v) = &r.vector {
+            writeln!(
+                s,
+                "  attack vector `{v}`: entry p is the chance one attempt takes the {}; expected = entry p × worst-case exposure",
+                if r.kind == "person" { "person (one of their accounts or more)" } else { "account (by its MFA)" }
+            )?;
+        }
         let w = r
             .entries
             .iter()
@@ -157,9 +165,25 @@ pub fn sweep(r: &SweepReport) -> String {
         if let Some(p) = &people {
             write!(s, " {:>pw$}", p)?;
         }
+        // The total over populations, when there is more than one.
+        let total = r.entries.iter().any(|e| e.people_by_population.len() > 1);
+        if total {
+            write!(s, " {:>14}", "people (all)")?;
+        }
         let loss = r.entries.iter().any(|e| e.loss.is_some());
         if loss {
             write!(s, " {:>16}", "loss")?;
+        }
+        let entry = r.vector.is_some();
+        if entry {
+            write!(s, " {:>8} {:>18}", "entry p", "expected")?;
+        }
+        let simulated = r
+            .entries
+            .iter()
+            .any(|e| e.expected_exposure_monte_carlo.is_some());
+        if simulated {
+            write!(s, " {:>18}", "expected (MC)")?;
         }
         writeln!(s)?;
         for e in &r.entries {
@@ -176,16 +200,43 @@ pub fn sweep(r: &SweepReport) -> String {
             if let Some(p) = e.people {
                 write!(s, " {:>pw$}", figure(p.round()))?;
             }
+            if total {
+                write!(s, " {:>14}", figure(e.people_total.unwrap_or(0.0).round()))?;
+            }
             if let Some(l) = e.loss {
                 write!(s, " {:>16}", figure(l.round()))?;
+            }
+            if let (Some(p), Some(x)) = (e.entry_probability, e.expected_exposure) {
+                write!(s, " {:>8} {:>18}", probability(p), figure(x))?;
+            }
+            if let Some(x) = e.expected_exposure_monte_carlo {
+                write!(s, " {:>18}", figure(x.round()))?;
             }
             writeln!(s)?;
         }
         if let Some(p) = &r.population {
             writeln!(
-            s,
-            "  people affected: expected number of the `{p}` population (the model's largest) whose records leak"
-        )?;
+                s,
+                "  people affected: expected number of the `{p}` population{} whose records leak",
+                if r.by_population {
+                    ""
+                } else {
+                    " (the model's largest)"
+                }
+            )?;
+        }
+        if simulated {
+            writeln!(
+                s,
+                "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn",
+                r.trials.map_or(String::new(), |t| thousands(t as u64))
+            )?;
+        }
+        if total {
+            writeln!(
+                s,
+                "  people (all): the sum over every population (a person in two counts twice); CSV and JSON give each"
+            )?;
         }
         Ok(())
     })

@@ -11,7 +11,7 @@ use super::{
     monte_carlo, name_width, path_line, path_to, wrap_some_ids, written, TABLE_IDS, TABLE_ROWS,
 };
 use crate::output::figures::{
-    figure, money, signed_figure, signed_money, signed_percent_tenths, thousands,
+    figure, money, probability, signed_figure, signed_money, signed_percent_tenths, thousands,
 };
 use crate::results::{DesignResult, Deterministic, PathReport, RunReport};
 
@@ -54,6 +54,26 @@ fn header(s: &mut String, r: &RunReport) -> fmt::Result {
         thousands(r.model.edges as u64)
     )?;
     writeln!(s, "Entry      {}", r.entry_points.join(", "))?;
+    if let Some(v) = &r.vector {
+        // Accounts grouped by their entry probability, likeliest first.
+        let mut by_p: Vec<(f64, Vec<&str>)> = Vec::new();
+        for (id, &p) in &r.entry_probabilities {
+            match by_p.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, ids)) => ids.push(id),
+                None => by_p.push((p, vec![id])),
+            }
+        }
+        by_p.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let groups: Vec<String> = by_p
+            .iter()
+            .map(|(p, ids)| format!("{} {}", probability(*p), ids.join(", ")))
+            .collect();
+        writeln!(
+            s,
+            "Vector     {v}: Monte Carlo takes each entry point with its probability (the worst case takes all): {}",
+            if groups.is_empty() { "none can be taken".to_string() } else { groups.join("; ") }
+        )?;
+    }
     if let Some(f) = r.frequency_per_year {
         writeln!(s, "Frequency  {} incidents a year{}", f, every(f))?;
     }

@@ -1,6 +1,6 @@
 //! The model-wide settings of blastradius's own export (its one `BR_Model` node): name,
 //! programme age, category weights, populations, notification regimes and the probability and
-//! time defaults, and `[money]`.
+//! time defaults, `[money]` and `[entry]`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -119,6 +119,54 @@ fn read_money(
     }
 }
 
+/// `[entry]` from a `BR_Model` node: the vectors' names and, aligned with them, a probability
+/// per MFA level; `service` probabilities for the vectors named beside them.
+fn read_entry(model: &mut Model, props: &Props, r: &mut Reader) {
+    let Some(names) = r.strs(props, br::ENTRY_VECTORS) else {
+        return;
+    };
+    let mut by_mfa = vec![[0.0; 3]; names.len()];
+    for (i, level) in crate::model::Mfa::NAMES.iter().enumerate() {
+        let key = format!("{}{level}", br::ENTRY_MFA_PREFIX);
+        match r.nums(props, &key) {
+            Some(p) if p.len() == names.len() => {
+                for (v, x) in p.into_iter().enumerate() {
+                    let what = format!("`{key}` of vector `{}`", names[v]);
+                    by_mfa[v][i] = r.probability(x, &what).unwrap_or(0.0);
+                }
+            }
+            _ => r.fail(format!(
+                "`{key}` must be an array of probabilities as long as `{}`",
+                br::ENTRY_VECTORS
+            )),
+        }
+    }
+    let service: BTreeMap<String, f64> = match (
+        r.strs(props, br::ENTRY_SERVICE_VECTORS),
+        r.nums(props, br::ENTRY_SERVICE),
+    ) {
+        (Some(n), Some(p)) if n.len() == p.len() => n.into_iter().zip(p).collect(),
+        (None, None) => BTreeMap::new(),
+        _ => {
+            r.fail(format!(
+                "`{}` and `{}` must be arrays of the same length",
+                br::ENTRY_SERVICE_VECTORS,
+                br::ENTRY_SERVICE
+            ));
+            BTreeMap::new()
+        }
+    };
+    for (name, p) in names.into_iter().zip(by_mfa) {
+        let service = service.get(&name).and_then(|&x| {
+            r.probability(x, &format!("`{}` of vector `{name}`", br::ENTRY_SERVICE))
+        });
+        model
+            .entry
+            .by_name
+            .insert(name, crate::model::entry::Vector { by_mfa: p, service });
+    }
+}
+
 /// Reads the model-wide settings of a `BR_Model` node into `model`.
 fn read_model_node(model: &mut Model, props: &Props, r: &mut Reader) {
     if let Some(name) = r.str(props, "name") {
@@ -164,6 +212,7 @@ fn read_model_node(model: &mut Model, props: &Props, r: &mut Reader) {
         let per_person = pairs_n(r, br::MONEY_PERSON_REGIMES, br::MONEY_PERSON_COSTS);
         read_money(model, currency, per_record, per_person, props, r);
     }
+    read_entry(model, props, r);
     let p = &mut model.probabilities;
     for (key, slot) in [
         ("owns", &mut p.owns),
