@@ -6,6 +6,7 @@
 
 use std::hint::black_box;
 
+use blastradius::engine::focus::{sweep_focus, Focus};
 use blastradius::engine::sweep::{sweep, sweep_by_traversal};
 use blastradius::engine::NoProgress;
 use blastradius::generate::generate;
@@ -71,6 +72,21 @@ fn sweep_accounts(c: &mut Criterion) {
         let sources: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
         g.bench_with_input(BenchmarkId::new("condensation", p), &a, |b, a| {
             b.iter(|| black_box(sweep(&a.model, &a.graph, a.index(), &sources)))
+        });
+        // `sweep --category user.health`: the same sweep on the focus's own exposure index,
+        // made inside the loop as the command makes it (DESIGN.md "Category queries": within
+        // 1.5× of the plain sweep).
+        let health = Focus::Category("user.health".into());
+        g.bench_with_input(BenchmarkId::new("category", p), &a, |b, a| {
+            b.iter(|| {
+                black_box(sweep_focus(
+                    &a.model,
+                    &a.graph,
+                    &a.holdings,
+                    &health,
+                    &sources,
+                ))
+            })
         });
         if p <= 10_000 {
             g.bench_with_input(

@@ -168,6 +168,8 @@ pub enum SweepKind {
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RankArg {
     Exposure,
+    /// Records reached (with --category or --regime: of that focus)
+    Records,
     People,
     /// Worst-case loss in money (models with [money])
     Loss,
@@ -184,9 +186,17 @@ pub struct SweepArgs {
     /// Rows in the table and JSON (CSV lists every node)
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Rank by worst-case exposure or by people affected (largest population)
-    #[arg(long, value_enum, default_value_t = RankArg::Exposure)]
-    pub by: RankArg,
+    /// Rank by worst-case exposure, records or people affected (largest population)
+    /// [default: exposure; records with --category or --regime]
+    #[arg(long, value_enum)]
+    pub by: Option<RankArg>,
+    /// Count only the records of this category and those below it (`user.health` covers
+    /// `user.health.*`), own or flowed copies
+    #[arg(long, value_name = "C", conflicts_with = "regime")]
+    pub category: Option<String>,
+    /// Count only the records a notification regime of the model's [notification] covers
+    #[arg(long, value_name = "R")]
+    pub regime: Option<String>,
     /// Replace person and account ids by stable pseudonyms (see `run --redact`)
     #[arg(long)]
     pub redact: bool,
@@ -320,7 +330,15 @@ pub struct WhoCanReachArgs {
     /// Model file, or a folder holding model.toml
     pub model: PathBuf,
     /// The store (any node id works)
-    pub store: String,
+    #[arg(required_unless_present_any = ["category", "regime"], conflicts_with_all = ["category", "regime"])]
+    pub store: Option<String>,
+    /// Instead of one store: every store holding records of this category or below it
+    /// (`user.health` covers `user.health.*`), own or flowed copies
+    #[arg(long, value_name = "C", conflicts_with = "regime")]
+    pub category: Option<String>,
+    /// Instead of one store: every store holding records a notification regime covers
+    #[arg(long, value_name = "R")]
+    pub regime: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -2,6 +2,7 @@
 //! [`emit`] the report. (`report` and `chart` are in `report.rs`, `import` and `export` in
 //! `interop.rs`.)
 
+use blastradius::engine::focus::{self, Focus};
 use blastradius::engine::gate::{self, Condition};
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
@@ -13,7 +14,9 @@ use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
-use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::queries::{
+    FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport,
+};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, SweepReport};
@@ -57,12 +60,25 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         "split the model or use a larger machine",
     )?;
     let loaded = load_model(model, &shown(model))?;
+    let focus = args
+        .focus()
+        .map(|f| f.checked(&loaded.model))
+        .transpose()
+        .map_err(|e| Failure::Error(Error::Input(e)))?;
     let mut analysis = Analysis::new(loaded.model);
     let kind = NodeKind::from(args.kind);
-    let by = RankBy::from(args.by);
+    let by = match (args.by, &focus) {
+        (Some(by), _) => RankBy::from(by),
+        (None, Some(_)) => RankBy::Records,
+        (None, None) => RankBy::Exposure,
+    };
     // The loss needs each source's records by category and notifiable people, which the
     // condensed sweep does not keep: one traversal per source, before the graph is let go.
     let losses = match (by, analysis.model.money.as_ref()) {
+        (RankBy::Loss, _) if focus.is_some() => return Err(Failure::Error(Error::Input(
+            "--by loss counts every category; it cannot be combined with --category or --regime"
+                .into(),
+        ))),
         (RankBy::Loss, None) => {
             return Err(Failure::Error(Error::Input(format!(
                 "--by loss needs a [money] table in `{}` (see README, \"Money\")",
@@ -81,24 +97,31 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         }
         _ => None,
     };
-    let rows = analysis.sweep_releasing(kind);
+    let (rows, focused) = match &focus {
+        Some(f) => {
+            let (rows, index) = analysis.sweep_focus_releasing(kind, f);
+            (rows, Some(index))
+        }
+        None => (analysis.sweep_releasing(kind), None),
+    };
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let report = SweepReport::with_losses(
+    let mut report = SweepReport::with_losses(
         &analysis.model,
-        analysis.index(),
+        focused.as_ref().unwrap_or_else(|| analysis.index()),
         kind.as_str(),
         &rows,
         by,
         top,
         losses.as_deref(),
     );
+    report.focus = focus.as_ref().map(Focus::label);
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,
     };
     let emitted = emit(&args.out, &report);
-    keep_until_exit((analysis, rows, report));
+    keep_until_exit((analysis, rows, report, focused));
     emitted
 }
 
@@ -269,7 +292,16 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     let loaded = load_model(&args.model, &shown(&args.model))?;
     let analysis = Analysis::new(loaded.model);
     let m = &analysis.model;
-    let target = node(m, &args.store, "STORE")?;
+    if let Some(focus) = args.focus() {
+        let focus = focus
+            .checked(m)
+            .map_err(|e| Failure::Error(Error::Input(e)))?;
+        let found = focus::who_can_reach(m, &analysis.graph, &analysis.holdings, &focus);
+        let report = FocusReachReport::of(m, &analysis.graph, &focus, &found);
+        return emit(&args.out, &report);
+    }
+    let store = args.store.as_deref().unwrap_or_default();
+    let target = node(m, store, "STORE")?;
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
     emit(&args.out, &report)

@@ -3,6 +3,7 @@
 //! hands the library (the scenario's overrides, a recommendation search) are made here from the
 //! flags, so the commands work in the library's terms.
 
+use blastradius::engine::focus::Focus;
 use blastradius::engine::recommend::{Objective, Search};
 use blastradius::evaluate::Depth;
 use blastradius::interop::collection::Format as InputFormat;
@@ -15,7 +16,8 @@ use blastradius::Error;
 
 use super::args::{
     CsvTable, FormatArg, ImportArgs, ImportCommand, ImportGraphArgs, ImportPairsArgs, LayoutArg,
-    ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs, SimulationArgs, SweepKind,
+    ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs, SimulationArgs, SweepArgs, SweepKind,
+    WhoCanReachArgs,
 };
 
 impl From<FormatArg> for Format {
@@ -52,6 +54,7 @@ impl From<RankArg> for RankBy {
     fn from(r: RankArg) -> RankBy {
         match r {
             RankArg::Exposure => RankBy::Exposure,
+            RankArg::Records => RankBy::Records,
             RankArg::People => RankBy::People,
             RankArg::Loss => RankBy::Loss,
         }
@@ -188,4 +191,26 @@ fn loss_objective(
         detection: scenario.simulation.detection,
     };
     Ok((objective, costs))
+}
+
+impl WhoCanReachArgs {
+    /// The category or regime asked about, if any.
+    pub fn focus(&self) -> Option<Focus> {
+        focus(&self.category, &self.regime)
+    }
+}
+
+impl SweepArgs {
+    /// The category or regime asked about, if any.
+    pub fn focus(&self) -> Option<Focus> {
+        focus(&self.category, &self.regime)
+    }
+}
+
+fn focus(category: &Option<String>, regime: &Option<String>) -> Option<Focus> {
+    match (category, regime) {
+        (Some(c), _) => Some(Focus::Category(c.clone())),
+        (None, Some(r)) => Some(Focus::Regime(r.clone())),
+        (None, None) => None,
+    }
 }

@@ -5,6 +5,7 @@
 pub mod batch_reach;
 pub mod diff;
 pub mod exposure;
+pub mod focus;
 pub mod gate;
 pub mod loss;
 pub mod monte_carlo;

@@ -30,6 +30,8 @@ pub struct SweepEntry {
 #[serde(rename_all = "lowercase")]
 pub enum RankBy {
     Exposure,
+    /// Records reached (of the focus, when there is one).
+    Records,
     People,
     /// Worst-case loss in money (models with `[money]`).
     Loss,
@@ -44,6 +46,10 @@ pub struct SweepReport {
     /// The population the people column counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<String>,
+    /// `sweep --category`/`--regime`: what exposure, records and people count
+    /// (`category user.health`); the stores and reach columns are the whole blast radius.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
     /// Nodes swept.
     pub swept: usize,
     pub entries: Vec<SweepEntry>,
@@ -86,6 +92,7 @@ impl SweepReport {
             let r = &rows[i];
             match by {
                 RankBy::Exposure => r.exposure,
+                RankBy::Records => r.records as f64,
                 RankBy::People => largest.map_or(0.0, |i| r.people[i]),
                 RankBy::Loss => losses.map_or(0.0, |l| l[i]),
             }
@@ -132,6 +139,7 @@ impl SweepReport {
             kind: kind.to_string(),
             by,
             population: largest.map(|i| index.populations[i].clone()),
+            focus: None,
             swept,
             entries,
         }
@@ -174,6 +182,7 @@ mod tests {
                     RankBy::Exposure => (e.exposure, 0.0),
                     RankBy::People => (e.people.unwrap(), e.exposure),
                     RankBy::Loss => (e.loss.unwrap(), e.exposure),
+                    RankBy::Records => (e.records as f64, e.exposure),
                 };
                 assert!(key(&w[0]) >= key(&w[1]));
             }

@@ -5,6 +5,7 @@ mod architecture;
 mod attack_graph;
 mod bad_input;
 mod bounded_input;
+mod category_queries;
 mod collectors;
 mod concurrent_report;
 mod demo;
