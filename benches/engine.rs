@@ -172,6 +172,9 @@ fn recommend(c: &mut Criterion) {
             costs: Default::default(),
             retention_days: 30,
             include_entry_links: false,
+            target: None,
+            keep: Vec::new(),
+            weights: None,
         };
         g.bench_with_input(BenchmarkId::new("worst_case", p), &a, |b, a| {
             b.iter(|| black_box(recommend(&a.model, &sources, &search, &NoProgress)))

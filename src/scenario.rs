@@ -2,7 +2,7 @@
 //! seed, detection), the control designs to compare, and what each kind of fix costs
 //! `recommend`.
 
-use crate::design::{Change, Design};
+use crate::design::{Change, Design, Keep};
 use crate::model::{Distribution, NodeId};
 
 /// Monte Carlo settings (DESIGN.md `[simulation]`).
@@ -167,4 +167,6 @@ pub struct Scenario {
     /// `[attack] frequency_per_year`: incidents of this kind expected a year (FAIR's loss event
     /// frequency), for the annual loss.
     pub frequency_per_year: Option<f64>,
+    /// `[[keep]]`: access the business needs, which no fix `recommend` proposes may remove.
+    pub keep: Vec<Keep>,
 }

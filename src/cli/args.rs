@@ -259,6 +259,9 @@ pub enum ObjectiveArg {
     /// Expected annual loss in money (needs [money] and a frequency; fix costs a year from
     /// [costs_per_year], else [costs] effort × 1,000)
     Loss,
+    /// Organisation-wide: the worst-case exposure of every node of --kind as the sole
+    /// compromised node, summed (the scenario's entry points are not used)
+    Org,
 }
 
 /// The arguments of `recommend`.
@@ -290,6 +293,13 @@ pub struct RecommendArgs {
     /// Let fixes cut the entry points' own links (left out by default)
     #[arg(long)]
     pub include_entry_links: bool,
+    /// Stop at the cheapest plan found that cuts this share of the starting objective, e.g.
+    /// 50% (the budget is then unlimited unless --budget is given)
+    #[arg(long, value_name = "PERCENT")]
+    pub target: Option<String>,
+    /// The sources of --objective org
+    #[arg(long, value_enum, default_value_t = SweepKind::Account)]
+    pub kind: SweepKind,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Hide progress on standard error

@@ -224,6 +224,7 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let search = args.search(&s, &loaded.model)?;
     // One tick a search step: the budget bounds the steps of the unit costs, not of money.
     let steps = match search.objective {
+        _ if !search.budget.is_finite() => 10.0,
         Objective::Loss { .. } => 10.0,
         _ => search.budget.ceil().max(1.0),
     };
@@ -239,7 +240,15 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         choke_rows(&analysis.model, &analysis.graph, &points)
     });
     let currency = analysis.model.money.as_ref().map(|m| m.currency.as_str());
-    let mut report = RecommendReport::of(&s.name, currency, &search, &found, chokes, all);
+    let mut report = RecommendReport::of(
+        &analysis.model,
+        &s.name,
+        currency,
+        &search,
+        &found,
+        chokes,
+        all,
+    );
     if report.costs_per_year.is_some() {
         report.costs_assumed = Some(!Costs::all_priced(s.costs_per_year.as_ref()));
     }

@@ -123,12 +123,31 @@ impl SimulationArgs {
 }
 
 impl RecommendArgs {
-    /// Refuses a budget that is negative or not a number (before the scenario is read).
+    /// Refuses a budget that is negative or not a number, and a target outside (0, 100%)
+    /// (before the scenario is read).
     pub fn check(&self) -> Result<(), Error> {
         if let Some(b) = self.budget.filter(|b| !(*b >= 0.0 && b.is_finite())) {
             return Err(Error::Input(format!("--budget must be 0 or more, not {b}")));
         }
+        self.target_fraction()?;
         Ok(())
+    }
+
+    /// `--target` as a fraction in (0, 1): `50%` or `50` is 0.5.
+    pub fn target_fraction(&self) -> Result<Option<f64>, Error> {
+        let Some(t) = &self.target else {
+            return Ok(None);
+        };
+        let number = t.trim().trim_end_matches('%').trim();
+        match number.parse::<f64>() {
+            Ok(p) if p > 0.0 && p < 100.0 => Ok(Some(p / 100.0)),
+            Ok(_) => Err(Error::Input(format!(
+                "--target `{t}` must be more than 0% and less than 100% of the starting objective"
+            ))),
+            Err(_) => Err(Error::Input(format!(
+                "--target `{t}` is not a percentage; write it as 50% (half the starting objective)"
+            ))),
+        }
     }
 
     /// The search on `scenario` and its `model`: the flags' budget and objective, the
@@ -147,10 +166,18 @@ impl RecommendArgs {
                 scenario.costs.clone(),
             ),
             ObjectiveArg::Loss => loss_objective(self.trials, scenario, model)?,
+            ObjectiveArg::Org => (
+                Objective::Org {
+                    kind: NodeKind::from(self.kind),
+                },
+                scenario.costs.clone(),
+            ),
         };
+        let target = self.target_fraction()?;
         let budget = match (self.budget, self.objective) {
             (Some(b), _) => b,
             (None, ObjectiveArg::Loss) => f64::INFINITY,
+            (None, _) if target.is_some() => f64::INFINITY,
             (None, _) => 10.0,
         };
         Ok(Search {
@@ -159,6 +186,11 @@ impl RecommendArgs {
             costs,
             retention_days: self.retention_days,
             include_entry_links: self.include_entry_links,
+            target,
+            keep: scenario.keep.clone(),
+            // One per source of the organisation-wide objective; the entry likelihood of a
+            // vector once one is given.
+            weights: None,
         })
     }
 }

@@ -23,6 +23,7 @@ mod people;
 mod petgraph_view;
 mod properties;
 mod queries;
+mod recommend_goals;
 mod recommend_loss;
 mod report;
 mod safety;

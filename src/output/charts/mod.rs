@@ -105,6 +105,7 @@ access = "read"
             costs: Default::default(),
             costs_per_year: None,
             frequency_per_year: None,
+            keep: Vec::new(),
             compromised: vec![alice],
             simulation: Simulation {
                 trials: 400,
