@@ -2,7 +2,7 @@
 //! [`emit`] the report. (`report` and `chart` are in `report.rs`, `import` and `export` in
 //! `interop.rs`.)
 
-use blastradius::engine::focus::{self, Focus};
+use blastradius::engine::focus;
 use blastradius::engine::gate::{self, Condition};
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
@@ -106,16 +106,26 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     };
     // CSV lists every node.
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let mut report = SweepReport::with_losses(
-        &analysis.model,
-        focused.as_ref().unwrap_or_else(|| analysis.index()),
-        kind.as_str(),
-        &rows,
-        by,
-        top,
-        losses.as_deref(),
-    );
-    report.focus = focus.as_ref().map(Focus::label);
+    let report = match (&focus, &focused) {
+        (Some(f), Some(index)) => SweepReport::focused(
+            &analysis.model,
+            index,
+            kind.as_str(),
+            &rows,
+            by,
+            top,
+            &f.label(),
+        ),
+        _ => SweepReport::with_losses(
+            &analysis.model,
+            analysis.index(),
+            kind.as_str(),
+            &rows,
+            by,
+            top,
+            losses.as_deref(),
+        ),
+    };
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,

@@ -79,12 +79,50 @@ impl SweepReport {
         top: Option<usize>,
         losses: Option<&[f64]>,
     ) -> SweepReport {
-        let largest = index
-            .sizes
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-            .map(|(i, _)| i);
+        SweepReport::counting(model, index, kind, rows, by, top, losses, None)
+    }
+
+    /// `sweep --category`/`--regime`: [`SweepReport::of`] on the focus's exposure index, its
+    /// people column the largest population whose records the focus holds (the model's largest
+    /// may hold none of them).
+    pub fn focused(
+        model: &Model,
+        index: &ExposureIndex,
+        kind: &str,
+        rows: &[SweepRow],
+        by: RankBy,
+        top: Option<usize>,
+        focus: &str,
+    ) -> SweepReport {
+        let touched = |p: usize| rows.iter().any(|r| r.people[p] > 0.0);
+        let population = (0..index.sizes.len())
+            .filter(|&p| touched(p))
+            .max_by(|&a, &b| index.sizes[a].total_cmp(&index.sizes[b]).then(b.cmp(&a)));
+        let mut report = SweepReport::counting(model, index, kind, rows, by, top, None, population);
+        report.focus = Some(focus.to_string());
+        report
+    }
+
+    /// The report, the people column counting `population` (the largest when `None`).
+    #[allow(clippy::too_many_arguments)]
+    fn counting(
+        model: &Model,
+        index: &ExposureIndex,
+        kind: &str,
+        rows: &[SweepRow],
+        by: RankBy,
+        top: Option<usize>,
+        losses: Option<&[f64]>,
+        population: Option<usize>,
+    ) -> SweepReport {
+        let largest = population.or_else(|| {
+            index
+                .sizes
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i)
+        });
         // Ranked by index, ids read in place: a sweep has a row per account (135,000 at 100k
         // people) and a table shows a handful, so only the shown ones become entries. Ids are
         // unique, so the order is total and the top is the same as in a full sort.

@@ -216,6 +216,26 @@ fn sweep_by_category_ranks_accounts_by_the_records_of_the_category() {
 }
 
 #[test]
+fn on_the_demo_the_people_column_counts_the_population_the_focus_holds() {
+    // The demo's health records are about employees (HR's sick leave and occupational health,
+    // and the backups' copies); the model's largest population, visitors, has none. 2,877 is
+    // the hand figure for the health notifications of one such account.
+    let v = crate::util::run_json(&[
+        "sweep",
+        "data/tracking-program",
+        "--regime",
+        "health_data",
+        "--by",
+        "people",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(v["population"], "employees");
+    assert_eq!(v["focus"], "regime health_data");
+    assert_eq!(v["entries"][0]["people"].as_f64().unwrap().round(), 2877.0);
+}
+
+#[test]
 fn unknown_categories_and_regimes_are_errors_with_a_suggestion() {
     let dir = files(&[("m.toml", MODEL)]);
     let out = run_in(dir.path(), &["sweep", "m.toml", "--category", "user.helth"]);

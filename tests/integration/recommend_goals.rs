@@ -599,3 +599,41 @@ fn greedy_against_optimum(target: f64) {
     );
     assert!(worst_gap <= 3.0, "worst gap {worst_gap}");
 }
+
+#[test]
+fn the_demo_vendor_keeps_its_contract_share() {
+    // The case: with the entry points' own access allowed, the plain scenario's fourth
+    // fix takes the vendor group's only data grant; with it kept, it never comes.
+    let fixes = |scenario: &str| -> Vec<String> {
+        let v = crate::util::run_json(&[
+            "recommend",
+            scenario,
+            "--include-entry-links",
+            "--budget",
+            "10",
+            "-q",
+        ]);
+        v["fixes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fix"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let share = "remove_grant vendor-analytics → vendor-share".to_string();
+    assert!(fixes("scenarios/compromised-analytics-vendor.toml").contains(&share));
+    assert!(!fixes("scenarios/constraints/analytics-vendor-keep.toml").contains(&share));
+    // Without --include-entry-links the group's grant is the entry's own access: left out.
+    let v = crate::util::run_json(&[
+        "recommend",
+        "scenarios/compromised-analytics-vendor.toml",
+        "--budget",
+        "10",
+        "-q",
+    ]);
+    assert!(!v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["fix"] == share.as_str()));
+}

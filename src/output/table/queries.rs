@@ -157,7 +157,10 @@ pub fn focus_reach(r: &FocusReachReport) -> String {
                 thousands(row.records),
                 figure(row.exposure),
                 row.steps,
-                path_line(&row.path)
+                match row.path.steps.is_empty() {
+                    true => "(holds them)".to_string(),
+                    false => path_line(&row.path),
+                }
             )?;
         }
         writeln!(
@@ -233,11 +236,16 @@ pub fn sweep(r: &SweepReport) -> String {
             }
             writeln!(s)?;
         }
-        if let Some(p) = &r.population {
-            writeln!(
-            s,
-            "  people affected: expected number of the `{p}` population (the model's largest) whose records leak"
-        )?;
+        match (&r.population, &r.focus) {
+            (Some(p), None) => writeln!(
+                s,
+                "  people affected: expected number of the `{p}` population (the model's largest) whose records leak"
+            )?,
+            (Some(p), Some(f)) => writeln!(
+                s,
+                "  people affected: expected number of the `{p}` population whose records of {f} leak (the largest population it holds records of)"
+            )?,
+            _ => {}
         }
         Ok(())
     })
