@@ -7,6 +7,7 @@
 use std::hint::black_box;
 
 use blastradius::engine::entry;
+use blastradius::engine::focus::{sweep_focus, Focus};
 use blastradius::engine::sweep::{sweep, sweep_by_traversal};
 use blastradius::engine::NoProgress;
 use blastradius::generate::generate;
@@ -106,6 +107,21 @@ fn sweep_accounts(c: &mut Criterion) {
                 black_box(ranked(a, Some(&p)))
             })
         });
+        // `sweep --category user.health`: the same sweep on the focus's own exposure index,
+        // made inside the loop as the command makes it (DESIGN.md "Category queries": within
+        // 1.5× of the plain sweep).
+        let health = Focus::Category("user.health".into());
+        g.bench_with_input(BenchmarkId::new("category", p), &a, |b, a| {
+            b.iter(|| {
+                black_box(sweep_focus(
+                    &a.model,
+                    &a.graph,
+                    &a.holdings,
+                    &health,
+                    &sources,
+                ))
+            })
+        });
         if p <= 10_000 {
             g.bench_with_input(
                 BenchmarkId::new("one_traversal_per_account", p),
@@ -190,6 +206,9 @@ fn recommend(c: &mut Criterion) {
             costs: Default::default(),
             retention_days: 30,
             include_entry_links: false,
+            target: None,
+            keep: Vec::new(),
+            weights: None,
         };
         g.bench_with_input(BenchmarkId::new("worst_case", p), &a, |b, a| {
             b.iter(|| black_box(recommend(&a.model, &sources, &search, &NoProgress)))

@@ -106,6 +106,29 @@ impl Analysis {
         engine::sweep::sweep_condensed(&self.model, condensation, self.index(), &sources)
     }
 
+    /// [`Analysis::sweep_releasing`] counting only the records of a category or regime: the
+    /// same sweep on an exposure index of the focus's holdings, returned with the rows (the
+    /// report reads its populations).
+    pub fn sweep_focus_releasing(
+        &mut self,
+        kind: model::NodeKind,
+        focus: &engine::focus::Focus,
+    ) -> (Vec<engine::sweep::SweepRow>, engine::tally::ExposureIndex) {
+        let (index, condensation) = rayon::join(
+            || focus.index(&self.model, &self.holdings),
+            || engine::sweep::Condensation::new(&self.graph),
+        );
+        let freed = (
+            std::mem::take(&mut self.model.links),
+            std::mem::take(&mut self.holdings),
+            std::mem::take(&mut self.graph),
+        );
+        rayon::spawn(move || drop(freed));
+        let sources: Vec<NodeId> = self.model.nodes_of(kind).collect();
+        let rows = engine::sweep::sweep_condensed(&self.model, condensation, &index, &sources);
+        (rows, index)
+    }
+
     /// The worst-case blast radius of the given compromised nodes.
     pub fn worst_case(&self, compromised: &[NodeId]) -> engine::WorstCase {
         engine::worst_case(&self.model, &self.graph, &self.holdings, compromised)

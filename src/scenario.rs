@@ -2,7 +2,7 @@
 //! seed, detection), the control designs to compare, and what each kind of fix costs
 //! `recommend`.
 
-use crate::design::{Change, Design};
+use crate::design::{Change, Design, Keep};
 use crate::model::{Distribution, NodeId};
 
 /// Monte Carlo settings (DESIGN.md `[simulation]`).
@@ -170,4 +170,6 @@ pub struct Scenario {
     /// `[attack] vector`: the model's `[entry]` vector the attack starts with (DESIGN.md "Entry
     /// likelihood"); `None` takes every compromised node for certain.
     pub vector: Option<String>,
+    /// `[[keep]]`: access the business needs, which no fix `recommend` proposes may remove.
+    pub keep: Vec<Keep>,
 }

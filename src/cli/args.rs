@@ -198,6 +198,8 @@ pub enum SweepKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RankArg {
     Exposure,
+    /// Records reached (with --category or --regime: of that focus)
+    Records,
     /// People affected: all populations together, or one named population.
     People(Option<String>),
     /// Worst-case loss in money (models with [money])
@@ -206,18 +208,22 @@ pub enum RankArg {
     Expected,
 }
 
-/// `--by`: exposure, people, people:POPULATION, loss or expected.
+/// `--by`: exposure, records, people, people:POPULATION, loss or expected.
 fn parse_rank(s: &str) -> Result<RankArg, String> {
     match s {
         "exposure" => Ok(RankArg::Exposure),
+        "records" => Ok(RankArg::Records),
         "people" => Ok(RankArg::People(None)),
         "loss" => Ok(RankArg::Loss),
         "expected" => Ok(RankArg::Expected),
         _ => match s.strip_prefix("people:") {
             Some(p) if !p.is_empty() => Ok(RankArg::People(Some(p.to_string()))),
             _ => Err(format!(
-                "expected exposure, people, people:POPULATION, loss or expected{}",
-                blastradius::error::did_you_mean(s, ["exposure", "people", "loss", "expected"])
+                "expected exposure, records, people, people:POPULATION, loss or expected{}",
+                blastradius::error::did_you_mean(
+                    s,
+                    ["exposure", "records", "people", "loss", "expected"]
+                )
             )),
         },
     }
@@ -234,11 +240,11 @@ pub struct SweepArgs {
     /// Rows in the table and JSON (CSV lists every node)
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Rank by worst-case exposure, people affected (all populations, or `people:POPULATION`
-    /// for one), worst-case loss, or expected exposure (entry probability × worst case; needs
-    /// --vector)
-    #[arg(long, default_value = "exposure", value_parser = parse_rank)]
-    pub by: RankArg,
+    /// Rank by worst-case exposure, records, people affected (all populations, or
+    /// `people:POPULATION` for one), worst-case loss, or expected exposure (entry probability ×
+    /// worst case; needs --vector) [default: exposure; records with --category or --regime]
+    #[arg(long, value_parser = parse_rank)]
+    pub by: Option<RankArg>,
     /// An attack vector of the model's [entry] table: adds each source's entry probability and
     /// expected exposure (accounts and people only)
     #[arg(long, value_name = "VECTOR")]
@@ -248,11 +254,18 @@ pub struct SweepArgs {
     pub horizon_days: Option<u32>,
     /// With --vector: also the Monte Carlo expectation of one attempt on each listed source
     /// (entry and every attack step drawn), from N trials each
-    #[arg(long, value_name = "N", requires = "vector", value_parser = clap::value_parser!(u32).range(2..))]
+    #[arg(long, value_name = "N", requires = "vector", conflicts_with_all = ["category", "regime"], value_parser = clap::value_parser!(u32).range(2..))]
     pub trials: Option<u32>,
     /// Seed of the keyed draws for --trials
     #[arg(long, default_value_t = 1, requires = "trials")]
     pub seed: u64,
+    /// Count only the records of this category and those below it (`user.health` covers
+    /// `user.health.*`), own or flowed copies
+    #[arg(long, value_name = "C", conflicts_with = "regime")]
+    pub category: Option<String>,
+    /// Count only the records a notification regime of the model's [notification] covers
+    #[arg(long, value_name = "R")]
+    pub regime: Option<String>,
     /// Replace person and account ids by stable pseudonyms (see `run --redact`)
     #[arg(long)]
     pub redact: bool,
@@ -315,6 +328,9 @@ pub enum ObjectiveArg {
     /// Expected annual loss in money (needs [money] and a frequency; fix costs a year from
     /// [costs_per_year], else [costs] effort × 1,000)
     Loss,
+    /// Organisation-wide: the worst-case exposure of every node of --kind as the sole
+    /// compromised node, summed (the scenario's entry points are not used)
+    Org,
 }
 
 /// The arguments of `recommend`.
@@ -346,6 +362,17 @@ pub struct RecommendArgs {
     /// Let fixes cut the entry points' own links (left out by default)
     #[arg(long)]
     pub include_entry_links: bool,
+    /// Stop at the cheapest plan found that cuts this share of the starting objective, e.g.
+    /// 50% (the budget is then unlimited unless --budget is given)
+    #[arg(long, value_name = "PERCENT")]
+    pub target: Option<String>,
+    /// The sources of --objective org
+    #[arg(long, value_enum, default_value_t = SweepKind::Account)]
+    pub kind: SweepKind,
+    /// With --objective org: weigh each source's worst case by its entry probability under
+    /// this attack vector of the model's [entry] (accounts and people only)
+    #[arg(long, value_name = "VECTOR")]
+    pub vector: Option<String>,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Hide progress on standard error
@@ -386,7 +413,15 @@ pub struct WhoCanReachArgs {
     /// Model file, or a folder holding model.toml
     pub model: PathBuf,
     /// The store (any node id works)
-    pub store: String,
+    #[arg(required_unless_present_any = ["category", "regime"], conflicts_with_all = ["category", "regime"])]
+    pub store: Option<String>,
+    /// Instead of one store: every store holding records of this category or below it
+    /// (`user.health` covers `user.health.*`), own or flowed copies
+    #[arg(long, value_name = "C", conflicts_with = "regime")]
+    pub category: Option<String>,
+    /// Instead of one store: every store holding records a notification regime covers
+    #[arg(long, value_name = "R")]
+    pub regime: Option<String>,
     #[command(flatten)]
     pub out: QueryOutputArgs,
 }

@@ -2,6 +2,7 @@
 //! [`emit`] the report. (`report` and `chart` are in `report.rs`, `import` and `export` in
 //! `interop.rs`.)
 
+use blastradius::engine::focus;
 use blastradius::engine::gate::{self, Condition};
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
@@ -10,11 +11,13 @@ use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::model_files::save_model;
-use blastradius::output::{Format, RunOutput};
+use blastradius::output::{Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
 use blastradius::results::drawing::AttackDrawing;
-use blastradius::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use blastradius::results::queries::{
+    FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport,
+};
 use blastradius::results::recommend::{choke_rows, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
@@ -26,7 +29,7 @@ use super::args::{
     DiffArgs, GenerateArgs, PathsArgs, RankArg, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
     WhoCanReachArgs,
 };
-use super::output::{emit, emit_query, keep_until_exit, shown, Failure};
+use super::output::{emit, emit_query, keep_until_exit, shown, write_text, Failure};
 use super::progress::Bar;
 use super::scenario::{evaluate_scenario, lint_note};
 use super::{limits, redact};
@@ -61,30 +64,27 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if let Some(days) = args.horizon_days {
         loaded.model.program_age_days = Some(days);
     }
+    let focus = args
+        .focus()
+        .map(|f| f.checked(&loaded.model))
+        .transpose()
+        .map_err(|e| Failure::Error(Error::Input(e)))?;
     let kind = NodeKind::from(args.kind);
-    let by = RankBy::from(&args.by);
-    let entry = sweep_entry(&loaded.model, args, kind, by)?;
-    let population = match &args.by {
-        RankArg::People(Some(p)) => Some(
-            loaded
-                .model
-                .populations
-                .keys()
-                .position(|x| x == p)
-                .ok_or_else(|| {
-                    input_error(format!(
-                        "--by people:{p}: `{}` declares no population `{p}`{}",
-                        shown(model),
-                        did_you_mean(p, loaded.model.populations.keys().map(String::as_str))
-                    ))
-                })?,
-        ),
-        _ => None,
+    let by = match (&args.by, &focus) {
+        (Some(by), _) => RankBy::from(by),
+        (None, Some(_)) => RankBy::Records,
+        (None, None) => RankBy::Exposure,
     };
+    let entry = sweep_entry(&loaded.model, args, kind, by)?;
+    let population = sweep_population(&loaded.model, args)?;
     let mut analysis = Analysis::new(loaded.model);
     // The loss needs each source's records by category and notifiable people, which the
     // condensed sweep does not keep: one traversal per source, before the graph is let go.
     let losses = match (by, analysis.model.money.as_ref()) {
+        (RankBy::Loss, _) if focus.is_some() => return Err(Failure::Error(Error::Input(
+            "--by loss counts every category; it cannot be combined with --category or --regime"
+                .into(),
+        ))),
         (RankBy::Loss, None) => {
             return Err(Failure::Error(Error::Input(format!(
                 "--by loss needs a [money] table in `{}` (see README, \"Money\")",
@@ -104,16 +104,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         _ => None,
     };
     // --trials simulates the listed sources afterwards, on the graph the releasing sweep frees.
-    let rows = match args.trials {
-        None => analysis.sweep_releasing(kind),
-        Some(_) => {
+    let (rows, focused) = match (&focus, args.trials) {
+        (Some(f), _) => {
+            let (rows, index) = analysis.sweep_focus_releasing(kind, f);
+            (rows, Some(index))
+        }
+        (None, None) => (analysis.sweep_releasing(kind), None),
+        (None, Some(_)) => {
             let sources: Vec<NodeId> = analysis.model.nodes_of(kind).collect();
-            blastradius::engine::sweep::sweep(
+            let rows = blastradius::engine::sweep::sweep(
                 &analysis.model,
                 &analysis.graph,
                 analysis.index(),
                 &sources,
-            )
+            );
+            (rows, None)
         }
     };
     // CSV lists every node.
@@ -125,39 +130,73 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         population,
         entry: entry.as_ref().map(|(v, p)| (v.as_str(), p.as_slice())),
     };
-    let report = SweepReport::ranked(
-        &analysis.model,
-        analysis.index(),
-        kind.as_str(),
-        &rows,
-        &ranking,
-    );
-    let mut report = report;
-    let vector = args
-        .vector
-        .as_ref()
-        .and_then(|v| analysis.model.entry.get(v).copied());
-    if let (Some(trials), Some(vector)) = (args.trials, vector) {
-        let listed: Vec<NodeId> = report
-            .entries
-            .iter()
-            .filter_map(|e| analysis.model.node_id(&e.id))
-            .collect();
-        let means = blastradius::engine::entry::simulated_expectations(
-            &analysis, &vector, &listed, trials, args.seed,
-        );
-        for (e, m) in report.entries.iter_mut().zip(means) {
-            e.expected_exposure_monte_carlo = Some(m);
-        }
-        report.trials = Some(trials);
+    let mut report = match (&focus, &focused) {
+        (Some(f), Some(index)) => SweepReport::focused(
+            &analysis.model,
+            index,
+            kind.as_str(),
+            &rows,
+            &ranking,
+            &f.label(),
+        ),
+        _ => SweepReport::ranked(
+            &analysis.model,
+            analysis.index(),
+            kind.as_str(),
+            &rows,
+            &ranking,
+        ),
+    };
+    if let Some(trials) = args.trials {
+        simulate_listed(&analysis, args, trials, &mut report);
     }
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,
     };
     let emitted = emit(&args.out, &report);
-    keep_until_exit((analysis, rows, report));
+    keep_until_exit((analysis, rows, report, focused));
     emitted
+}
+
+/// `sweep --by people:POPULATION`: the population's index; an error naming the model's
+/// populations for an unknown one.
+fn sweep_population(model: &Model, args: &SweepArgs) -> Result<Option<usize>, Failure> {
+    let Some(RankArg::People(Some(p))) = &args.by else {
+        return Ok(None);
+    };
+    let found = model.populations.keys().position(|x| x == p);
+    found.map(Some).ok_or_else(|| {
+        input_error(format!(
+            "--by people:{p}: `{}` declares no population `{p}`{}",
+            shown(&args.model),
+            did_you_mean(p, model.populations.keys().map(String::as_str))
+        ))
+    })
+}
+
+/// `sweep --trials`: the Monte Carlo expectation of one attempt of the vector on each listed
+/// source.
+fn simulate_listed(analysis: &Analysis, args: &SweepArgs, trials: u32, report: &mut SweepReport) {
+    let vector = args
+        .vector
+        .as_ref()
+        .and_then(|v| analysis.model.entry.get(v).copied());
+    let Some(vector) = vector else {
+        return;
+    };
+    let listed: Vec<NodeId> = report
+        .entries
+        .iter()
+        .filter_map(|e| analysis.model.node_id(&e.id))
+        .collect();
+    let means = blastradius::engine::entry::simulated_expectations(
+        analysis, &vector, &listed, trials, args.seed,
+    );
+    for (e, m) in report.entries.iter_mut().zip(means) {
+        e.expected_exposure_monte_carlo = Some(m);
+    }
+    report.trials = Some(trials);
 }
 
 fn input_error(message: String) -> Failure {
@@ -300,12 +339,13 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     lint_note(loaded.warnings.len(), &s.model_path, args.quiet);
     if let (Some(v), false) = (&s.vector, args.quiet) {
         eprintln!(
-            "note: recommend takes every compromised node for certain; the scenario's [attack] vector `{v}` is not weighed here (run and compare weigh it)"
+            "note: recommend takes every compromised node for certain; the scenario's [attack] vector `{v}` is not weighed here (run and compare weigh it; `--objective org --vector {v}` weighs every source by it)"
         );
     }
     let search = args.search(&s, &loaded.model)?;
     // One tick a search step: the budget bounds the steps of the unit costs, not of money.
     let steps = match search.objective {
+        _ if !search.budget.is_finite() => 10.0,
         Objective::Loss { .. } => 10.0,
         _ => search.budget.ceil().max(1.0),
     };
@@ -321,9 +361,23 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         choke_rows(&analysis.model, &analysis.graph, &points)
     });
     let currency = analysis.model.money.as_ref().map(|m| m.currency.as_str());
-    let mut report = RecommendReport::of(&s.name, currency, &search, &found, chokes, all);
+    let mut report = RecommendReport::of(
+        &analysis.model,
+        &s.name,
+        currency,
+        &search,
+        &found,
+        chokes,
+        all,
+    );
     if report.costs_per_year.is_some() {
         report.costs_assumed = Some(!Costs::all_priced(s.costs_per_year.as_ref()));
+    }
+    if let Some(v) = &args.vector {
+        let kind = NodeKind::from(args.kind);
+        report.objective = format!(
+            "organisation-wide (every {kind}, worst case × entry probability of `{v}`, summed)"
+        );
     }
     emit(&args.out, &report)
 }
@@ -374,7 +428,26 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     let loaded = load_model(&args.model, &shown(&args.model))?;
     let analysis = Analysis::new(loaded.model);
     let m = &analysis.model;
-    let target = node(m, &args.store, "STORE")?;
+    if let Some(focus) = args.focus() {
+        let focus = focus
+            .checked(m)
+            .map_err(|e| Failure::Error(Error::Input(e)))?;
+        let found = focus::who_can_reach(m, &analysis.graph, &analysis.holdings, &focus);
+        let report = FocusReachReport::of(m, &analysis.graph, &focus, &found);
+        return match QueryFormat::from(args.out.format) {
+            QueryFormat::Report(format) => {
+                write_text(args.out.output.as_deref(), &report.render(format))
+            }
+            QueryFormat::Drawing(_) => Err(input_error(format!(
+                "--format {}: drawings are of one store's reachers; draw a store of {} with `who-can-reach MODEL STORE --format svg` (its stores: {})",
+                format!("{:?}", args.out.format).to_lowercase(),
+                report.focus,
+                report.stores.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ))),
+        };
+    }
+    let store = args.store.as_deref().unwrap_or_default();
+    let target = node(m, store, "STORE")?;
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
     emit_query(&args.out, &report, || {

@@ -3,6 +3,7 @@
 //! hands the library (the scenario's overrides, a recommendation search) are made here from the
 //! flags, so the commands work in the library's terms.
 
+use blastradius::engine::focus::Focus;
 use blastradius::engine::recommend::{Objective, Search};
 use blastradius::evaluate::Depth;
 use blastradius::interop::collection::Format as InputFormat;
@@ -17,7 +18,7 @@ use blastradius::Error;
 use super::args::{
     CsvTable, FormatArg, ImportArgs, ImportCommand, ImportFidesArgs, ImportGraphArgs,
     ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, QueryFormatArg, RankArg,
-    RecommendArgs, SimulationArgs, SweepKind,
+    RecommendArgs, SimulationArgs, SweepArgs, SweepKind, WhoCanReachArgs,
 };
 
 impl From<FormatArg> for Format {
@@ -67,6 +68,7 @@ impl From<&RankArg> for RankBy {
     fn from(r: &RankArg) -> RankBy {
         match r {
             RankArg::Exposure => RankBy::Exposure,
+            RankArg::Records => RankBy::Records,
             RankArg::People(_) => RankBy::People,
             RankArg::Loss => RankBy::Loss,
             RankArg::Expected => RankBy::Expected,
@@ -138,12 +140,31 @@ impl SimulationArgs {
 }
 
 impl RecommendArgs {
-    /// Refuses a budget that is negative or not a number (before the scenario is read).
+    /// Refuses a budget that is negative or not a number, and a target outside (0, 100%)
+    /// (before the scenario is read).
     pub fn check(&self) -> Result<(), Error> {
         if let Some(b) = self.budget.filter(|b| !(*b >= 0.0 && b.is_finite())) {
             return Err(Error::Input(format!("--budget must be 0 or more, not {b}")));
         }
+        self.target_fraction()?;
         Ok(())
+    }
+
+    /// `--target` as a fraction in (0, 1): `50%` or `50` is 0.5.
+    pub fn target_fraction(&self) -> Result<Option<f64>, Error> {
+        let Some(t) = &self.target else {
+            return Ok(None);
+        };
+        let number = t.trim().trim_end_matches('%').trim();
+        match number.parse::<f64>() {
+            Ok(p) if p > 0.0 && p < 100.0 => Ok(Some(p / 100.0)),
+            Ok(_) => Err(Error::Input(format!(
+                "--target `{t}` must be more than 0% and less than 100% of the starting objective"
+            ))),
+            Err(_) => Err(Error::Input(format!(
+                "--target `{t}` is not a percentage; write it as 50% (half the starting objective)"
+            ))),
+        }
     }
 
     /// The search on `scenario` and its `model`: the flags' budget and objective, the
@@ -162,10 +183,18 @@ impl RecommendArgs {
                 scenario.costs.clone(),
             ),
             ObjectiveArg::Loss => loss_objective(self.trials, scenario, model)?,
+            ObjectiveArg::Org => (
+                Objective::Org {
+                    kind: NodeKind::from(self.kind),
+                },
+                scenario.costs.clone(),
+            ),
         };
+        let target = self.target_fraction()?;
         let budget = match (self.budget, self.objective) {
             (Some(b), _) => b,
             (None, ObjectiveArg::Loss) => f64::INFINITY,
+            (None, _) if target.is_some() => f64::INFINITY,
             (None, _) => 10.0,
         };
         Ok(Search {
@@ -174,7 +203,43 @@ impl RecommendArgs {
             costs,
             retention_days: self.retention_days,
             include_entry_links: self.include_entry_links,
+            target,
+            keep: scenario.keep.clone(),
+            weights: self.org_weights(model)?,
         })
+    }
+
+    /// `--vector` (organisation-wide objective only): each source's entry probability, in
+    /// [`Model::nodes_of`] order. Constant through the search: the organisation-wide search
+    /// proposes no MFA change, the one fix that would move it.
+    fn org_weights(&self, model: &Model) -> Result<Option<Vec<f64>>, Error> {
+        let Some(v) = &self.vector else {
+            return Ok(None);
+        };
+        if self.objective != ObjectiveArg::Org {
+            return Err(Error::Input(format!(
+                "--vector {v} weighs the organisation-wide objective; add --objective org (the other objectives start from the scenario's compromised nodes)"
+            )));
+        }
+        let Some(table) = model.entry.get(v) else {
+            return Err(Error::Input(if model.entry.is_empty() {
+                format!("--vector {v}: the model has no [entry] table to give entry probabilities (see README, \"Entry likelihood\")")
+            } else {
+                format!(
+                    "unknown --vector `{v}`; the model's [entry] has {}{}",
+                    model.entry.names().collect::<Vec<_>>().join(", "),
+                    blastradius::error::did_you_mean(v, model.entry.names())
+                )
+            }));
+        };
+        let kind = NodeKind::from(self.kind);
+        match blastradius::engine::entry::probabilities(model, table, kind) {
+            Some(p) => Ok(Some(p)),
+            None => Err(Error::Input(format!(
+                "--vector applies to accounts and people, not {}s: an attack vector takes an account by its MFA",
+                kind.as_str()
+            ))),
+        }
     }
 }
 
@@ -206,4 +271,26 @@ fn loss_objective(
         detection: scenario.simulation.detection,
     };
     Ok((objective, costs))
+}
+
+impl WhoCanReachArgs {
+    /// The category or regime asked about, if any.
+    pub fn focus(&self) -> Option<Focus> {
+        focus(&self.category, &self.regime)
+    }
+}
+
+impl SweepArgs {
+    /// The category or regime asked about, if any.
+    pub fn focus(&self) -> Option<Focus> {
+        focus(&self.category, &self.regime)
+    }
+}
+
+fn focus(category: &Option<String>, regime: &Option<String>) -> Option<Focus> {
+    match (category, regime) {
+        (Some(c), _) => Some(Focus::Category(c.clone())),
+        (None, Some(r)) => Some(Focus::Regime(r.clone())),
+        (None, None) => None,
+    }
 }

@@ -242,6 +242,32 @@ impl Entry {
     }
 }
 
+/// Access the business needs (a scenario's `[[keep]]`): no fix `recommend` proposes may remove a
+/// grant, membership or stored credential from a selected principal to a selected target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keep {
+    pub principal: Selector,
+    pub target: Selector,
+    /// Why the business needs it, as the scenario says (for reports).
+    pub why: Option<String>,
+}
+
+impl Keep {
+    /// Whether `link` is access this entry keeps.
+    pub fn protects(&self, link: &Link) -> bool {
+        matches!(
+            link.kind,
+            LinkKind::Grant(_) | LinkKind::Member | LinkKind::Credential
+        ) && self.principal.contains(link.from)
+            && self.target.contains(link.to)
+    }
+
+    /// `principal → target`, as written.
+    pub fn describe(&self) -> String {
+        format!("{} → {}", self.principal.text, self.target.text)
+    }
+}
+
 /// A named design.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {

@@ -7,11 +7,12 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::design::{read_designs, RawDesign};
+use super::design::{read_designs, resolve_selector, RawDesign};
 use super::model::{load_model, LoadedModel};
 use super::source::Source;
+use crate::design::Keep;
 use crate::error::{did_you_mean, Diagnostic, Error, Result, Severity};
-use crate::model::{Distribution, Model, NodeId};
+use crate::model::{Distribution, Model, NodeId, NodeKind};
 use crate::scenario::{Costs, Detection, Scenario, Simulation};
 
 /// Trials when the scenario does not say.
@@ -31,6 +32,17 @@ struct RawScenario {
     design: Vec<RawDesign>,
     costs: Option<std::collections::BTreeMap<String, Spanned<f64>>>,
     costs_per_year: Option<std::collections::BTreeMap<String, Spanned<f64>>>,
+    #[serde(default)]
+    keep: Vec<RawKeep>,
+}
+
+/// A `[[keep]]` entry: access `recommend` may not remove.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeep {
+    principal: Spanned<String>,
+    target: Spanned<String>,
+    why: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +171,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
         .costs_per_year
         .as_ref()
         .map(|t| read_costs(&mut src, "costs_per_year", Costs::unpriced(), Some(t)));
+    let keep = read_keep(&mut src, &model, &raw.keep);
     let frequency_per_year =
         read_frequency(&mut src, &model, raw.attack.frequency_per_year.as_ref());
     let vector = read_vector(&mut src, &model, raw.attack.vector.as_ref());
@@ -191,6 +204,7 @@ pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
             costs_per_year,
             frequency_per_year,
             vector,
+            keep,
         },
         model,
         warnings,
@@ -282,6 +296,73 @@ fn read_simulation(src: &mut Source, raw: Option<&RawSimulation>) -> Simulation 
         });
     }
     sim
+}
+
+/// The kinds a `[[keep]]` principal and target may be: the ends of the links fixes remove
+/// (grants, memberships and stored credentials).
+const KEEP_PRINCIPALS: [NodeKind; 4] = [
+    NodeKind::Account,
+    NodeKind::Group,
+    NodeKind::System,
+    NodeKind::Store,
+];
+const KEEP_TARGETS: [NodeKind; 4] = [
+    NodeKind::Account,
+    NodeKind::Group,
+    NodeKind::System,
+    NodeKind::Store,
+];
+
+/// `[[keep]]`: each selector resolved on the model (one that selects nothing is an error with
+/// the nearest id), and each entry must keep some link, or it is a typo.
+fn read_keep(src: &mut Source, model: &Model, raw: &[RawKeep]) -> Vec<Keep> {
+    let mut out = Vec::new();
+    for k in raw {
+        let mut side = |sel: &Spanned<String>, kinds: &[NodeKind], role: &str| {
+            let text = sel.get_ref();
+            match resolve_selector(model, text, kinds) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    // A glob that matches nothing: suggest the nearest id of those kinds.
+                    let hint = match e.contains("matches no") {
+                        true => did_you_mean(
+                            text.rsplit(':').next().unwrap_or(text).trim_matches('*'),
+                            model
+                                .nodes
+                                .iter()
+                                .filter(|n| kinds.contains(&n.kind))
+                                .map(|n| n.id.as_str()),
+                        ),
+                        false => String::new(),
+                    };
+                    src.error(Some(sel.span()), format!("[[keep]] {role}: {e}{hint}"));
+                    None
+                }
+            }
+        };
+        let principal = side(&k.principal, &KEEP_PRINCIPALS, "principal");
+        let target = side(&k.target, &KEEP_TARGETS, "target");
+        let (Some(principal), Some(target)) = (principal, target) else {
+            continue;
+        };
+        let keep = Keep {
+            principal,
+            target,
+            why: k.why.clone(),
+        };
+        if !model.links.iter().any(|l| keep.protects(l)) {
+            src.error(
+                Some(k.principal.span()),
+                format!(
+                    "[[keep]] {}: no grant, membership or stored credential links them, so it keeps nothing",
+                    keep.describe()
+                ),
+            );
+            continue;
+        }
+        out.push(keep);
+    }
+    out
 }
 
 /// `[costs]` (or `[costs_per_year]`, named `table`) over `costs`; a name that is no fix kind,

@@ -50,6 +50,17 @@ pub struct ReacherRow<'a> {
     pub path: String,
 }
 
+/// One node of `who-can-reach --category` as a CSV row.
+#[derive(Debug, Serialize)]
+pub struct FocusReacherRow<'a> {
+    pub id: &'a str,
+    pub kind: &'a str,
+    pub records: u64,
+    pub exposure: f64,
+    pub steps: u32,
+    pub path: String,
+}
+
 /// Rows with a header even when there are none (serde writes the header with the first row).
 pub fn render_with_header<T: Serialize>(
     header: &[&str],

@@ -4,7 +4,7 @@
 use super::{csv, json, table, Render};
 use crate::results::compare::Comparison;
 use crate::results::diff::DiffReport;
-use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use crate::results::queries::{FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::recommend::RecommendReport;
 use crate::results::sweep::{SweepEntry, SweepReport};
 use crate::results::RunReport;
@@ -178,6 +178,28 @@ impl Render for WhoCanReachReport {
             self.reachers.iter().map(|row| csv::ReacherRow {
                 id: &row.id,
                 kind: &row.kind,
+                steps: row.steps,
+                path: table::path_line(&row.path),
+            }),
+        )
+    }
+}
+
+impl Render for FocusReachReport {
+    fn table(&self) -> String {
+        table::focus_reach(self)
+    }
+    fn json(&self) -> String {
+        json::render(self)
+    }
+    fn csv(&self) -> String {
+        csv::render_with_header(
+            &["id", "kind", "records", "exposure", "steps", "path"],
+            self.reachers.iter().map(|row| csv::FocusReacherRow {
+                id: &row.id,
+                kind: &row.kind,
+                records: row.records,
+                exposure: row.exposure,
                 steps: row.steps,
                 path: table::path_line(&row.path),
             }),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::PathReport;
+use crate::engine::focus::{Focus, FocusReach};
 use crate::engine::reach::Reach;
 use crate::error::Diagnostic;
 use crate::graph::AttackGraph;
@@ -131,6 +132,77 @@ impl WhoCanReachReport {
             target: model.id(target).to_string(),
             reachers,
             copies_in,
+        }
+    }
+}
+
+/// One node that can reach records of a focus: what of them it reaches in the worst case
+/// (counted once across copies) and its shortest path to the nearest store holding them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FocusReachRow {
+    pub id: String,
+    pub kind: String,
+    /// Records of the focus reached, each counted once however many copies leak.
+    pub records: u64,
+    /// Those records weighted by their categories' sensitivity.
+    pub exposure: f64,
+    pub steps: u32,
+    pub path: PathReport,
+}
+
+/// `who-can-reach --category C` (or `--regime R`): every node from which some store holding
+/// the focus's records, own or a flowed copy, is reachable; most records first.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FocusReachReport {
+    /// `category user.health` or `regime gdpr`.
+    pub focus: String,
+    /// The stores holding records of the focus, own or flowed copies, sorted.
+    pub stores: Vec<String>,
+    pub reachers: Vec<FocusReachRow>,
+}
+
+impl FocusReachReport {
+    pub fn of(
+        model: &Model,
+        graph: &AttackGraph,
+        focus: &Focus,
+        found: &FocusReach,
+    ) -> FocusReachReport {
+        let mut stores: Vec<String> = found
+            .stores
+            .iter()
+            .map(|&s| model.id(s).to_string())
+            .collect();
+        stores.sort();
+        let mut reachers: Vec<FocusReachRow> = found
+            .reach
+            .order
+            .iter()
+            .zip(&found.rows)
+            .map(|(&n, row)| {
+                let edges = found.reach.path_from(graph, n);
+                let end = edges.last().map_or(n, |&e| graph.edge(e).to);
+                FocusReachRow {
+                    id: model.id(n).to_string(),
+                    kind: model.kind(n).to_string(),
+                    records: row.records,
+                    exposure: row.exposure,
+                    steps: found.reach.depth[n as usize],
+                    path: PathReport::of(model, graph, end, &edges),
+                }
+            })
+            .collect();
+        reachers.sort_by(|a, b| {
+            b.records
+                .cmp(&a.records)
+                .then(b.exposure.total_cmp(&a.exposure))
+                .then(a.steps.cmp(&b.steps))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        FocusReachReport {
+            focus: focus.label(),
+            stores,
+            reachers,
         }
     }
 }

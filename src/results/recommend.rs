@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::engine::recommend::{ChokePoint, Objective, Recommendation, Search};
+use crate::engine::recommend::{ChokePoint, Objective, Recommendation, Search, Stop};
 use crate::graph::AttackGraph;
 use crate::model::Model;
 
@@ -28,6 +28,23 @@ pub struct FixRow {
     /// Loss objective: net benefit ÷ cost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_on_control: Option<f64>,
+    /// This fix's cut (`reduction`) against the starting objective, in percent.
+    pub cut_percent: f64,
+    /// What the fix takes away from the worst case.
+    pub removes: Removes,
+}
+
+/// What a fix takes away from the worst case of the scenario's entry points (of every source,
+/// summed, for the organisation-wide objective).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Removes {
+    /// Records no longer leaked.
+    pub records: u64,
+    /// Stores no longer leaked (scenario objectives).
+    pub stores: Vec<String>,
+    /// Organisation-wide objective: sources whose worst-case exposure falls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<usize>,
 }
 
 /// One choke point.
@@ -62,6 +79,16 @@ pub struct RecommendReport {
     pub exposure_before: f64,
     pub exposure_after: f64,
     pub fixes: Vec<FixRow>,
+    /// `--target`: the cut asked for, in percent, and whether the plan reaches it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_percent: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_reached: Option<bool>,
+    /// Why the search stopped.
+    pub stopped: String,
+    /// `[[keep]]`: the access no fix may remove, as `principal → target`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<String>,
     pub choke_points: Vec<ChokeRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choke_points_all_accounts: Option<Vec<ChokeRow>>,
@@ -92,6 +119,26 @@ pub fn choke_rows(model: &Model, graph: &AttackGraph, points: &[ChokePoint]) -> 
         .collect()
 }
 
+/// Why the search stopped, in a sentence.
+fn stopped(found: &Recommendation, search: &Search) -> String {
+    match found.stop {
+        Stop::Target => format!(
+            "the plan reaches the target: a cut of {:.1}% or more",
+            100.0 * search.target.unwrap_or(0.0)
+        ),
+        Stop::Budget { cheapest, left } => format!(
+            "the budget is spent: the cheapest fix that still cuts costs {}, {} is left",
+            cheapest,
+            left.max(0.0)
+        ),
+        Stop::NotWorthIt => "no fix left saves more a year than it costs".to_string(),
+        Stop::NoFix => match search.keep.is_empty() && search.include_entry_links {
+            true => "no fix the search offers cuts the objective further".to_string(),
+            false => "no fix the search offers cuts the objective further without removing kept access or the entry points' own access".to_string(),
+        },
+    }
+}
+
 /// How the objective reads in the report: `worst-case`, or `expected (1000 trials, seed 1)`.
 fn objective_name(objective: Objective) -> String {
     match objective {
@@ -103,6 +150,7 @@ fn objective_name(objective: Objective) -> String {
             frequency,
             ..
         } => format!("annual loss ({frequency} a year, {trials} trials, seed {seed})"),
+        Objective::Org { kind } => format!("organisation-wide (every {kind}, worst case, summed)"),
     }
 }
 
@@ -110,6 +158,7 @@ impl RecommendReport {
     /// The report of a search on a scenario: its fixes against the starting figure, and the
     /// choke points found beside it.
     pub fn of(
+        model: &Model,
         scenario: &str,
         currency: Option<&str>,
         search: &Search,
@@ -119,6 +168,7 @@ impl RecommendReport {
     ) -> RecommendReport {
         let (start, steps) = (found.start, &found.steps);
         let loss = matches!(search.objective, Objective::Loss { .. });
+        let org = matches!(search.objective, Objective::Org { .. });
         let mut spent = 0.0;
         let fixes: Vec<FixRow> = steps
             .iter()
@@ -136,6 +186,17 @@ impl RecommendReport {
                     cumulative_reduction_percent: percent(start - s.after, start),
                     net_benefit_per_year: loss.then_some(s.before - s.after - s.cost),
                     return_on_control: loss.then(|| (s.before - s.after - s.cost) / s.cost),
+                    cut_percent: percent(s.before - s.after, start),
+                    removes: Removes {
+                        records: s.removed.records,
+                        stores: s
+                            .removed
+                            .stores
+                            .iter()
+                            .map(|&n| model.id(n).to_string())
+                            .collect(),
+                        sources: org.then_some(s.removed.sources),
+                    },
                 }
             })
             .collect();
@@ -156,6 +217,17 @@ impl RecommendReport {
             exposure_before: start,
             exposure_after: steps.last().map_or(start, |s| s.after),
             fixes,
+            target_percent: search.target.map(|t| 100.0 * t),
+            target_reached: found.goal.map(|_| found.stop == Stop::Target),
+            stopped: stopped(found, search),
+            keep: search
+                .keep
+                .iter()
+                .map(|k| match &k.why {
+                    Some(why) => format!("{} ({why})", k.describe()),
+                    None => k.describe(),
+                })
+                .collect(),
             choke_points,
             choke_points_all_accounts: all,
         }

@@ -52,6 +52,8 @@ pub struct SweepEntry {
 #[serde(rename_all = "lowercase")]
 pub enum RankBy {
     Exposure,
+    /// Records reached (of the focus, when there is one).
+    Records,
     People,
     /// Worst-case loss in money (models with `[money]`).
     Loss,
@@ -86,6 +88,10 @@ pub struct SweepReport {
     /// Whether `--by people:POPULATION` chose the population (else it is the largest).
     #[serde(skip)]
     pub by_population: bool,
+    /// `sweep --category`/`--regime`: what exposure, records and people count
+    /// (`category user.health`); the stores and reach columns are the whole blast radius.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
     /// Nodes swept.
     pub swept: usize,
     /// `--vector`: the attack vector entry probabilities are of.
@@ -131,6 +137,34 @@ impl SweepReport {
         SweepReport::ranked(model, index, kind, rows, &ranking)
     }
 
+    /// `sweep --category`/`--regime`: [`SweepReport::ranked`] on the focus's exposure index,
+    /// its people column (unless the ranking names one) the largest population whose records
+    /// the focus holds (the model's largest may hold none of them).
+    pub fn focused(
+        model: &Model,
+        index: &ExposureIndex,
+        kind: &str,
+        rows: &[SweepRow],
+        ranking: &Ranking,
+        focus: &str,
+    ) -> SweepReport {
+        let chosen = ranking.population.is_some();
+        let touched = |p: usize| rows.iter().any(|r| r.people[p] > 0.0);
+        let population = ranking.population.or_else(|| {
+            (0..index.sizes.len())
+                .filter(|&p| touched(p))
+                .max_by(|&a, &b| index.sizes[a].total_cmp(&index.sizes[b]).then(b.cmp(&a)))
+        });
+        let ranking = Ranking {
+            population,
+            ..*ranking
+        };
+        let mut report = SweepReport::ranked(model, index, kind, rows, &ranking);
+        report.by_population = chosen;
+        report.focus = Some(focus.to_string());
+        report
+    }
+
     /// The sweep's rows ranked as `ranking` says, the first `ranking.top` kept.
     pub fn ranked(
         model: &Model,
@@ -158,6 +192,7 @@ impl SweepReport {
             let r = &rows[i];
             match by {
                 RankBy::Exposure => r.exposure,
+                RankBy::Records => r.records as f64,
                 RankBy::People => largest.map_or(0.0, |i| r.people[i]),
                 RankBy::Loss => losses.map_or(0.0, |l| l[i]),
                 RankBy::Expected => entry.map_or(0.0, |p| p[i] * r.exposure),
@@ -216,6 +251,7 @@ impl SweepReport {
             by,
             population: largest.map(|i| index.populations[i].clone()),
             by_population: ranking.population.is_some(),
+            focus: None,
             swept,
             vector: ranking.entry.map(|(v, _)| v.to_string()),
             trials: None,
@@ -261,6 +297,7 @@ mod tests {
                     RankBy::People => (e.people.unwrap(), e.exposure),
                     RankBy::Loss => (e.loss.unwrap(), e.exposure),
                     RankBy::Expected => (e.expected_exposure.unwrap(), e.exposure),
+                    RankBy::Records => (e.records as f64, e.exposure),
                 };
                 assert!(key(&w[0]) >= key(&w[1]));
             }

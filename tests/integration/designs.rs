@@ -195,6 +195,7 @@ fn scenario_for(
         costs_per_year: None,
         frequency_per_year: None,
         vector: None,
+        keep: Vec::new(),
     }
 }
 
@@ -503,13 +504,19 @@ fn search(
         costs: Default::default(),
         retention_days: 30,
         include_entry_links: false,
+        target: None,
+        keep: Vec::new(),
+        weights: None,
     }
 }
 
-/// On SMALL from p (u's own links are the entry's and left out): removing g's grant on a cuts
-/// 7,000 for cost 1 (b's 30-day copy still leaks: 5,250); then g's grant on b (→ 2,000, c only);
-/// then svc's grant on c (→ 0). Every alternative buys less per unit of cost: a 30-day
-/// retention at a cuts 7,000 for 3, dropping loc at a 10,000 for 5, the credential 2,000 for 2.
+/// On SMALL from p the entry points' own access is left out: u's links and those of its group
+/// g (g's grants on a and b are u's access). Of the rest, per unit of cost: a 30-day retention
+/// at a cuts 7,000 for 3 (2,333 each: loc is then 30 days in a and in b's copy, 3,000), svc's
+/// grant on c 2,000 for 1, dropping loc at a 10,000 for 5 (2,000 each), the credential sys → svc
+/// 2,000 for 2, c's retention 1,700 for 3. So: the retention cut (→ 5,250), svc → c (→ 3,250),
+/// then dropping loc at a (its 300 days-records × 10 and the copy's: → 250, hr's 50 × 5), which
+/// spends 9 of 10; nothing left costs 1.
 #[test]
 fn recommend_is_greedy_by_reduction_per_cost() {
     use blastradius::engine::recommend::{recommend, Objective};
@@ -526,17 +533,18 @@ fn recommend_is_greedy_by_reduction_per_cost() {
     assert_eq!(
         got,
         [
-            ("remove_grant g → a".to_string(), 5_250.0),
-            ("remove_grant g → b".to_string(), 2_000.0),
-            ("remove_grant svc → c".to_string(), 0.0),
+            ("set_retention at a = 30 days".to_string(), 5_250.0),
+            ("remove_grant svc → c".to_string(), 3_250.0),
+            ("drop_category loc at a".to_string(), 250.0),
         ]
     );
-    // The budget binds: two fixes of cost 1.
+    // The budget binds: with 2, only svc → c (cost 1) fits and cuts; the credential (cost 2)
+    // then cuts nothing more.
     assert_eq!(
         recommend(&m, &[p], &search(Objective::WorstCase, 2.0), &NoProgress)
             .steps
             .len(),
-        2
+        1
     );
     // On the same draws the expected objective agrees on the first fix.
     let e = recommend(
@@ -551,7 +559,7 @@ fn recommend_is_greedy_by_reduction_per_cost() {
         ),
         &NoProgress,
     );
-    assert_eq!(e.steps[0].change.describe(), "remove_grant g → a");
+    assert_eq!(e.steps[0].change.describe(), "remove_grant svc → c");
     assert!(e.steps[0].after < e.steps[0].before);
     assert_eq!(e.start, e.steps[0].before);
 }
@@ -589,16 +597,34 @@ fn recommend_from_the_command_line() {
         "recommend",
         "scenarios/phished-manager.toml",
         "--budget",
-        "2",
+        "5",
         "--all-accounts",
     ]);
+    // The grants of site-managers are the phished manager's own access (her group's): left
+    // out. Dropping badge-logs' imprecise locations takes 6,640,000 records × 8 off.
     let fixes = v["fixes"].as_array().unwrap();
-    assert_eq!(fixes.len(), 2);
+    assert_eq!(fixes.len(), 1);
     assert_eq!(
         fixes[0]["fix"],
-        "remove_grant site-managers → activity-metrics"
+        "drop_category user.location.imprecise at badge-logs"
     );
-    // 106,030,100 − 38,250,000 (app usage 7,650,000 × 5), as in the access-review design.
-    assert_eq!(fixes[0]["exposure_after"], 67_780_100.0);
+    assert_eq!(
+        fixes[0]["exposure_after"],
+        106_030_100.0 - 6_640_000.0 * 8.0
+    );
+    assert_eq!(fixes[0]["removes"]["records"], 6_640_000);
     assert!(v["choke_points_all_accounts"].as_array().unwrap().len() > 3);
+    // Allowed to cut the entry's own access, one membership ends the scenario.
+    let v = run_json(&[
+        "recommend",
+        "scenarios/phished-manager.toml",
+        "--budget",
+        "2",
+        "--include-entry-links",
+    ]);
+    assert_eq!(
+        v["fixes"][0]["fix"],
+        "remove_member dana-okafor-u from site-managers"
+    );
+    assert_eq!(v["fixes"][0]["exposure_after"], 0.0);
 }

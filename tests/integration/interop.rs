@@ -131,6 +131,9 @@ fn demo_scenarios() -> Vec<(PathBuf, Vec<String>)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue; // scenarios/constraints/ and other folders
+        }
         let loaded = load_scenario(&path, "s").unwrap();
         let ids = loaded
             .scenario

@@ -166,6 +166,7 @@ fn a_design_that_drops_the_only_notifiable_set() {
         costs_per_year: None,
         frequency_per_year: None,
         vector: None,
+        keep: Vec::new(),
     };
     let r = RunReport::of(&s, &evaluate(&s, m, Depth::MonteCarlo, &NoProgress));
     let d = &r.designs[0];

@@ -6,17 +6,22 @@ use serde_json::Value;
 
 use crate::util::{assert_fails_with, files, run_in};
 
-/// Person p → account u → group g, which reads store a (100 health records) and store b
-/// (1,000 contact records), both for sure. One incident costs 5,000 + 100 × 50 + 1,000 × 2
-/// = 12,000 EUR; at 0.5 a year, 6,000 EUR a year.
+/// Person p → account u, which assumes group g's role (a custom step, which no fix removes) →
+/// g reads store a (100 health records) and store b (1,000 contact records), all for sure. One
+/// incident costs 5,000 + 100 × 50 + 1,000 × 2 = 12,000 EUR; at 0.5 a year, 6,000 EUR a year.
+/// (u is not a member of g, so g's grants are fixes the search may offer: an entry point's
+/// groups' grants are its own access, which the search leaves alone.)
 const MODEL: &str = r#"[[person]]
 id = "p"
 accounts = ["u"]
 [[account]]
 id = "u"
-groups = ["g"]
 [[group]]
 id = "g"
+[[edge]]
+from = "u"
+to = "g"
+kind = "can_assume"
 [[store]]
 id = "a"
 records = [{ category = "user.health", count = 100 }]

@@ -106,6 +106,7 @@ access = "read"
             costs_per_year: None,
             frequency_per_year: None,
             vector: None,
+            keep: Vec::new(),
             compromised: vec![alice],
             simulation: Simulation {
                 trials: 400,

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use super::{path_line, written};
 use crate::model::{counted, NodeKind};
 use crate::output::figures::{figure, probability, thousands};
-use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
+use crate::results::queries::{FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::sweep::{RankBy, SweepReport};
 
 /// The table of `validate`.
@@ -121,18 +121,73 @@ pub fn who_can_reach(r: &WhoCanReachReport) -> String {
     })
 }
 
+/// The table of `who-can-reach --category` (or `--regime`).
+pub fn focus_reach(r: &FocusReachReport) -> String {
+    written(|s| {
+        if r.reachers.is_empty() {
+            writeln!(s, "Nothing can reach the records of {}.", r.focus)?;
+            return Ok(());
+        }
+        writeln!(
+            s,
+            "{} nodes can reach records of {} in the worst case, held (own or copied) in {} stores: {}",
+            thousands(r.reachers.len() as u64),
+            r.focus,
+            r.stores.len(),
+            r.stores.join(", ")
+        )?;
+        let w = r
+            .reachers
+            .iter()
+            .map(|x| x.id.len())
+            .max()
+            .unwrap_or(2)
+            .max(2);
+        writeln!(
+            s,
+            "  {:<w$}  {:<8} {:>14} {:>16} {:>5}  shortest path to the nearest",
+            "id", "kind", "records", "exposure", "steps"
+        )?;
+        for row in &r.reachers {
+            writeln!(
+                s,
+                "  {:<w$}  {:<8} {:>14} {:>16} {:>5}  {}",
+                row.id,
+                row.kind,
+                thousands(row.records),
+                figure(row.exposure),
+                row.steps,
+                match row.path.steps.is_empty() {
+                    true => "(holds them)".to_string(),
+                    false => path_line(&row.path),
+                }
+            )?;
+        }
+        writeln!(
+            s,
+            "  records: of {} reached in the worst case, each counted once however many copies leak",
+            r.focus
+        )?;
+        Ok(())
+    })
+}
+
 /// The table of `sweep`.
 pub fn sweep(r: &SweepReport) -> String {
     written(|s| {
         writeln!(
             s,
-            "Every {} of {} as the sole compromised node (worst case); {} swept, top {} by {}",
+            "Every {} of {} as the sole compromised node (worst case{}); {} swept, top {} by {}",
             r.kind,
             r.model,
+            r.focus
+                .as_ref()
+                .map_or(String::new(), |f| format!(", counting {f} only")),
             thousands(r.swept as u64),
             r.entries.len(),
             match r.by {
                 RankBy::Exposure => "exposure",
+                RankBy::Records => "records",
                 RankBy::People => "people affected",
                 RankBy::Loss => "worst-case loss",
                 RankBy::Expected => "expected exposure",
@@ -214,8 +269,8 @@ pub fn sweep(r: &SweepReport) -> String {
             }
             writeln!(s)?;
         }
-        if let Some(p) = &r.population {
-            writeln!(
+        match (&r.population, &r.focus) {
+            (Some(p), None) => writeln!(
                 s,
                 "  people affected: expected number of the `{p}` population{} whose records leak",
                 if r.by_population {
@@ -223,7 +278,17 @@ pub fn sweep(r: &SweepReport) -> String {
                 } else {
                     " (the model's largest)"
                 }
-            )?;
+            )?,
+            (Some(p), Some(f)) => writeln!(
+                s,
+                "  people affected: expected number of the `{p}` population whose records of {f} leak{}",
+                if r.by_population {
+                    ""
+                } else {
+                    " (the largest population it holds records of)"
+                }
+            )?,
+            _ => {}
         }
         if simulated {
             writeln!(

@@ -3,8 +3,8 @@
 use std::fmt::{self, Write};
 
 use super::written;
-use crate::output::figures::{figure, money};
-use crate::results::recommend::{ChokeRow, RecommendReport};
+use crate::output::figures::{figure, money, thousands};
+use crate::results::recommend::{ChokeRow, FixRow, RecommendReport};
 use crate::scenario::MONEY_A_YEAR_PER_EFFORT;
 
 fn choke_table(s: &mut String, rows: &[ChokeRow]) -> fmt::Result {
@@ -57,9 +57,7 @@ fn loss_fixes(s: &mut String, r: &RecommendReport, currency: &str) -> fmt::Resul
         };
         writeln!(s, "  fix costs a year ({source}): {}", listed.join(", "))?;
     }
-    if !r.include_entry_links {
-        writeln!(s, "  (fixes that cut the entry points' own access are left out; --include-entry-links allows them)")?;
-    }
+    limits(s, r)?;
     if r.fixes.is_empty() {
         writeln!(
             s,
@@ -78,6 +76,7 @@ fn loss_fixes(s: &mut String, r: &RecommendReport, currency: &str) -> fmt::Resul
             money(f.net_benefit_per_year.unwrap_or(0.0), currency),
             f.return_on_control.unwrap_or(0.0)
         )?;
+        removes(s, f)?;
     }
     if !r.fixes.is_empty() {
         let saved = r.exposure_before - r.exposure_after;
@@ -89,7 +88,7 @@ fn loss_fixes(s: &mut String, r: &RecommendReport, currency: &str) -> fmt::Resul
             money(saved - r.spent, currency)
         )?;
     }
-    Ok(())
+    stopped(s, r)
 }
 
 /// The fixes of the exposure objectives.
@@ -99,28 +98,72 @@ fn exposure_fixes(s: &mut String, r: &RecommendReport) -> fmt::Result {
         "Fixes for {} — objective: {} exposure; budget {} (spent {})",
         r.scenario,
         r.objective,
-        figure(r.budget.unwrap_or(f64::INFINITY)),
+        r.budget.map_or("no limit".to_string(), figure),
         figure(r.spent)
     )?;
     writeln!(s, "  start: exposure {}", figure(r.exposure_before.round()))?;
-    if !r.include_entry_links {
-        writeln!(s, "  (fixes that cut the entry points' own access are left out; --include-entry-links allows them)")?;
-    }
+    limits(s, r)?;
     if r.fixes.is_empty() {
         writeln!(s, "  No fix within the budget reduces the exposure.")?;
     }
     for f in &r.fixes {
         writeln!(
             s,
-            "  {:>3}. {:<60} cost {:>4}  → exposure {:>18}  (−{:.1}% in all)",
+            "  {:>3}. {:<60} cost {:>4}  cuts {:>14} ({:.1}%)  → exposure {:>18}  (−{:.1}% in all)",
             f.step,
             format!("{} [{}]", f.fix, f.family),
             figure(f.cost),
+            figure(f.reduction.round()),
+            f.cut_percent,
             figure(f.exposure_after.round()),
             f.cumulative_reduction_percent
         )?;
+        removes(s, f)?;
+    }
+    stopped(s, r)
+}
+
+/// The access the search leaves alone, and the target.
+fn limits(s: &mut String, r: &RecommendReport) -> fmt::Result {
+    if !r.include_entry_links && !r.objective.starts_with("organisation") {
+        writeln!(s, "  (fixes that cut the entry points' own access, theirs or their groups', are left out; --include-entry-links allows them)")?;
+    }
+    for k in &r.keep {
+        writeln!(s, "  kept ([[keep]]): {k}")?;
+    }
+    if let Some(t) = r.target_percent {
+        writeln!(
+            s,
+            "  target: cut {t:.1}% (to {})",
+            figure((r.exposure_before * (1.0 - t / 100.0)).round())
+        )?;
     }
     Ok(())
+}
+
+/// What a fix takes away from the worst case, on a line of its own.
+fn removes(s: &mut String, f: &FixRow) -> fmt::Result {
+    let r = &f.removes;
+    let mut parts = vec![format!("{} records", thousands(r.records))];
+    if let Some(n) = r.sources {
+        parts.push(format!("from {} sources", thousands(n as u64)));
+    }
+    if !r.stores.is_empty() {
+        parts.push(format!("no longer leaks {}", r.stores.join(", ")));
+    }
+    writeln!(
+        s,
+        "       removes from the worst case: {}",
+        parts.join("; ")
+    )
+}
+
+/// Why the search stopped (and whether it reached its target).
+fn stopped(s: &mut String, r: &RecommendReport) -> fmt::Result {
+    match r.target_reached {
+        Some(false) => writeln!(s, "  Target not reached: {}.", r.stopped),
+        _ => writeln!(s, "  Stopped: {}.", r.stopped),
+    }
 }
 
 /// The table of `recommend`.

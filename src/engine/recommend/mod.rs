@@ -11,16 +11,24 @@
 //! by its expected annual loss (frequency × mean loss of the draws); its fix costs are money a
 //! year, and it takes a fix only when the annual loss it removes exceeds what it costs.
 
-use crate::design::{apply, Change, Selector};
+use super::goal::{goal, prune, reached};
+use super::org;
+use super::protected::Protected;
+use crate::design::{apply, Change, Keep, Selector};
 use crate::engine::loss::trial_losses;
 use crate::engine::monte_carlo::{simulate, SimulationSpec};
 use crate::engine::tally::{ExposureIndex, Tally};
 use crate::engine::{NoProgress, Progress};
 use crate::graph::{AttackGraph, EdgeId};
-use crate::model::records::Holdings;
-use crate::model::{Amount, Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
+use crate::model::{Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
 use crate::scenario::{Costs, Detection};
 use crate::Analysis;
+
+mod choke;
+mod data;
+
+pub use choke::{choke_points, choke_points_all_accounts, ChokePoint, ChokeSampling};
+use data::{data_fixes, held, org_data_fixes};
 
 /// How many leaked stores (those holding the most exposure) get data-fix candidates per step.
 pub const DATA_STORES: usize = 25;
@@ -44,6 +52,11 @@ pub enum Objective {
         frequency: f64,
         detection: Option<Detection>,
     },
+    /// Organisation-wide: the worst-case exposure of every node of `kind` as the sole
+    /// compromised node, weighted by [`Search::weights`], summed (computed with the sweep).
+    Org {
+        kind: NodeKind,
+    },
 }
 
 /// The draws a simulated objective scores a state on.
@@ -61,7 +74,7 @@ impl Objective {
     /// The draws of a simulated objective on `model` (none for the worst case).
     fn draws(self, model: &Model) -> Option<Draws> {
         match self {
-            Objective::WorstCase => None,
+            Objective::WorstCase | Objective::Org { .. } => None,
             Objective::Expected { trials, seed } => Some(Draws {
                 trials,
                 seed,
@@ -97,23 +110,14 @@ pub struct Search {
     /// and grants, or those of a compromised person's accounts). Off by default: "take the
     /// phished manager's access away" ends the scenario but is rarely a fix anyone can make.
     pub include_entry_links: bool,
-}
-
-/// The entry points and the accounts of entry-point people.
-fn entry_nodes(model: &Model, sources: &[NodeId]) -> Vec<bool> {
-    let mut out = vec![false; model.node_count()];
-    for &s in sources {
-        out[s as usize] = true;
-    }
-    for l in &model.links {
-        if l.kind == LinkKind::Owns
-            && out[l.from as usize]
-            && model.kind(l.from) == NodeKind::Person
-        {
-            out[l.to as usize] = true;
-        }
-    }
-    out
+    /// `--target`: stop at the cheapest plan found that cuts this fraction (in (0, 1)) of the
+    /// starting objective.
+    pub target: Option<f64>,
+    /// `[[keep]]`: access no fix may remove.
+    pub keep: Vec<Keep>,
+    /// The organisation-wide objective's weight of each source of its kind, in node order (1
+    /// each when `None`); the entry likelihood of each source when a vector gives one.
+    pub weights: Option<Vec<f64>>,
 }
 
 /// One chosen fix and the exposure after it (and every fix before it).
@@ -123,6 +127,21 @@ pub struct Step {
     pub cost: f64,
     pub before: f64,
     pub after: f64,
+    /// What the fix takes away from the worst case.
+    pub removed: Removed,
+}
+
+/// What a fix takes away from the worst case of the search's sources (of every source of the
+/// kind, summed, for the organisation-wide objective).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Removed {
+    /// Records no longer leaked.
+    pub records: u64,
+    /// Stores no longer leaked (the scenario's worst case; empty for the organisation-wide
+    /// objective).
+    pub stores: Vec<NodeId>,
+    /// Organisation-wide objective: sources whose worst-case exposure falls.
+    pub sources: usize,
 }
 
 fn single(model: &Model, n: NodeId) -> Selector {
@@ -252,17 +271,77 @@ fn evaluate_candidates(
     search: &Search,
     ev: &mut Evaluator,
 ) -> Vec<(Change, f64)> {
-    let leaked = ev.leaked(a, None);
-    let entry = entry_nodes(&a.model, sources);
+    let org = matches!(search.objective, Objective::Org { .. });
+    let protected = Protected::new(
+        &a.model,
+        sources,
+        search.include_entry_links || org,
+        &search.keep,
+    );
     let removable = |e: EdgeId| {
         let change = removal(&a.model, &a.graph, e)?;
-        (search.include_entry_links || !entry[a.graph.edge(e).from as usize]).then_some(change)
+        protected
+            .allows(&a.model.links[a.graph.edge(e).link as usize])
+            .then_some(change)
     };
+    if org {
+        let weights = search.weights.as_deref();
+        let shared = org::shared(&a.model, &a.graph, sources, weights);
+        let mut out = org_cuts(a, sources, weights, &shared, &removable);
+        let cond = super::sweep::Condensation::new(&a.graph);
+        let score = |m: &Model, index: &ExposureIndex| {
+            org::value_condensed(m, cond.clone(), index, sources, weights)
+        };
+        out.extend(org_data_fixes(a, search, &shared, &score));
+        return out;
+    }
+    let leaked = ev.leaked(a, None);
     let mut out = match search.objective.draws(&a.model) {
         None => tree_cuts(a, sources, ev, &removable),
         Some(d) => expected_cuts(a, sources, d, &removable),
     };
-    out.extend(data_fixes(a, sources, search, &leaked));
+    let stores: Vec<(f64, NodeId)> = leaked.iter().map(|&s| (held(a, s), s)).collect();
+    let score = |m: &Model, index: &ExposureIndex| match search.objective.draws(m) {
+        None => {
+            let mut t = Tally::new(index);
+            worst_exposure(index, &mut t, &leaked)
+        }
+        Some(d) => simulated(m, &a.graph, index, sources, d),
+    };
+    out.extend(data_fixes(a, search, stores, DATA_STORES, &score));
+    out
+}
+
+/// Attack steps measured per step of the organisation-wide search (each costs a sweep).
+pub const ORG_STEPS: usize = 8;
+/// Data fixes the organisation-wide search measures per step (each costs a sweep).
+pub const ORG_DATA_FIXES: usize = 6;
+
+/// For the organisation-wide objective: the removable steps on the most sampled trees, each
+/// measured with a sweep of the graph without it.
+fn org_cuts(
+    a: &Analysis,
+    sources: &[NodeId],
+    weights: Option<&[f64]>,
+    shared: &org::Shared,
+    removable: &dyn Fn(EdgeId) -> Option<Change>,
+) -> Vec<(Change, f64)> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for &e in &shared.steps {
+        if out.len() == ORG_STEPS {
+            break;
+        }
+        let Some(change) = removable(e) else { continue };
+        if !seen.insert(change.describe()) {
+            continue;
+        }
+        let g = a.graph.without_edge(e);
+        out.push((
+            change,
+            org::value(&a.model, &g, a.index(), sources, weights),
+        ));
+    }
     out
 }
 
@@ -341,114 +420,116 @@ fn expected_cuts(
     out
 }
 
-/// Data changes at the leaked stores that hold the most exposure: a retention cut, or one
-/// category dropped. (Each is evaluated on recomputed holdings, so the search looks at the
-/// [`DATA_STORES`] largest stores only; smaller stores cannot buy more per unit of cost unless
-/// fixes there are far cheaper.)
-fn data_fixes(
-    a: &Analysis,
-    sources: &[NodeId],
-    search: &Search,
-    leaked: &[NodeId],
-) -> Vec<(Change, f64)> {
-    let model = &a.model;
-    let mut out = Vec::new();
-    let mut by_weight: Vec<(f64, NodeId)> = leaked
-        .iter()
-        .map(|&s| {
-            let held: f64 = a
-                .holdings
-                .store_records(model, s)
+/// A state's objective and what its worst case leaks: per source for the organisation-wide
+/// objective, for the scenario's sources together otherwise.
+struct Measure {
+    value: f64,
+    records: Vec<u64>,
+    exposures: Vec<f64>,
+    leaked: Vec<NodeId>,
+}
+
+/// The objective on the current state, and what its worst case leaks.
+fn measure(a: &Analysis, sources: &[NodeId], search: &Search) -> Measure {
+    if let Objective::Org { .. } = search.objective {
+        let rows = super::sweep::sweep(&a.model, &a.graph, a.index(), sources);
+        let w = search.weights.as_deref();
+        return Measure {
+            value: rows
                 .iter()
-                .map(|(c, r)| *r as f64 * model.categories.weight(c))
-                .sum();
-            (held, s)
-        })
-        .collect();
-    by_weight.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    let mut m = model.clone();
-    for &(_, s) in by_weight.iter().take(DATA_STORES) {
-        for change in data_options(a, s, search.retention_days) {
-            let saved = m.store_policy[s as usize].clone();
-            let changed = apply(&m, std::slice::from_ref(&change));
-            m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
-            let holdings = Holdings::compute(&m);
-            let index = ExposureIndex::new(&m, &holdings);
-            let value = match search.objective.draws(&m) {
-                None => {
-                    let mut t = Tally::new(&index);
-                    worst_exposure(&index, &mut t, leaked)
-                }
-                Some(d) => simulated(&m, &a.graph, &index, sources, d),
-            };
-            m.store_policy[s as usize] = saved;
-            out.push((change, value));
-        }
+                .enumerate()
+                .map(|(i, r)| w.map_or(1.0, |w| w[i]) * r.exposure)
+                .sum(),
+            records: rows.iter().map(|r| r.records).collect(),
+            exposures: rows.iter().map(|r| r.exposure).collect(),
+            leaked: Vec::new(),
+        };
     }
-    out
-}
-
-/// The data fixes offered at store `s`: a retention cut when it keeps daily records longer
-/// than `retention_days`, and dropping each category it holds.
-fn data_options(a: &Analysis, s: NodeId, retention_days: u32) -> Vec<Change> {
-    let model = &a.model;
-    let held = &a.holdings.by_store[s as usize];
-    let longest = held
-        .iter()
-        .filter(|h| matches!(model.record_sets[h.set as usize].amount, Amount::PerDay(_)))
-        .map(|h| h.window)
-        .max()
-        .unwrap_or(0);
-    let mut options: Vec<Change> = Vec::new();
-    if longest > retention_days {
-        options.push(Change::SetRetention {
-            store: single(model, s),
-            category: None,
-            days: retention_days,
-        });
-    }
-    let mut cats: Vec<&str> = held
-        .iter()
-        .map(|h| model.record_sets[h.set as usize].category.as_str())
-        .collect();
-    cats.sort_unstable();
-    cats.dedup();
-    for c in cats {
-        options.push(Change::DropCategory {
-            store: single(model, s),
-            category: c.to_string(),
-        });
-    }
-    options
-}
-
-/// The objective on the current state.
-fn objective_of(a: &Analysis, sources: &[NodeId], objective: Objective) -> f64 {
-    match objective.draws(&a.model) {
-        None => a.worst_case(sources).exposure.exposure,
+    let wc = a.worst_case(sources);
+    let value = match search.objective.draws(&a.model) {
+        None => wc.exposure.exposure,
         Some(d) => simulated(&a.model, &a.graph, a.index(), sources, d),
+    };
+    Measure {
+        value,
+        records: vec![wc.exposure.records_total],
+        exposures: Vec::new(),
+        leaked: wc.leaked_stores,
     }
+}
+
+/// What the worst case lost from `before` to `after`.
+fn removed(before: &Measure, after: &Measure) -> Removed {
+    Removed {
+        records: before
+            .records
+            .iter()
+            .zip(&after.records)
+            .map(|(b, a)| b.saturating_sub(*a))
+            .sum(),
+        stores: before
+            .leaked
+            .iter()
+            .copied()
+            .filter(|s| after.leaked.binary_search(s).is_err())
+            .collect(),
+        sources: before
+            .exposures
+            .iter()
+            .zip(&after.exposures)
+            .filter(|(b, a)| *a < *b)
+            .count(),
+    }
+}
+
+/// Why a search stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The plan reaches the target cut.
+    Target,
+    /// The budget is spent: the cheapest fix that still cuts costs more than what is left.
+    Budget { cheapest: f64, left: f64 },
+    /// Under the loss objective no fix left saves more a year than it costs.
+    NotWorthIt,
+    /// No fix the search offers (within `[[keep]]` and the entry rule) cuts the objective.
+    NoFix,
 }
 
 /// What a search found: the objective before any fix, and the fixes chosen in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recommendation {
     /// The objective on the model as given (the worst-case exposure, the mean exposure of
-    /// the expected objective's trials, or the loss objective's expected annual loss).
+    /// the expected objective's trials, the loss objective's expected annual loss, or the
+    /// organisation-wide weighted sum).
     pub start: f64,
     pub steps: Vec<Step>,
+    /// `--target`: the objective the plan had to reach.
+    pub goal: Option<f64>,
+    pub stop: Stop,
 }
 
 /// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
-/// the remaining budget (ties: the cheaper, then the first in description order). Fix kinds
-/// without a finite cost are not searched; under the loss objective a fix must also pay for
-/// itself (the annual loss it removes exceeds its cost a year).
+/// the remaining budget (ties: the cheaper, then the first in description order); with a target,
+/// the cheapest fix that reaches it alone when one does, unless the rest of the cut at the best
+/// fix's rate would cost less. Fix kinds without a finite cost are not
+/// searched; under the loss objective a fix must also pay for itself (the annual loss it removes
+/// exceeds its cost a year). A plan that reaches its target is then pruned of the fixes it does
+/// not need ([`prune`]). The organisation-wide objective sweeps every node of its kind and
+/// ignores `sources`.
 pub fn recommend(
     model: &Model,
     sources: &[NodeId],
     search: &Search,
     progress: &dyn Progress,
 ) -> Recommendation {
+    let every: Vec<NodeId>;
+    let sources = match search.objective {
+        Objective::Org { kind } => {
+            every = model.nodes_of(kind).collect();
+            &every[..]
+        }
+        _ => sources,
+    };
     let mut current = Analysis::new(model.clone());
     let mut ev = Evaluator {
         sources,
@@ -458,172 +539,131 @@ pub fn recommend(
     };
     let mut spent = 0.0;
     let mut steps: Vec<Step> = Vec::new();
-    let start = objective_of(&current, sources, search.objective);
+    let mut measured = measure(&current, sources, search);
+    let start = measured.value;
     let mut now = start;
+    let target = search.target.map(|t| goal(start, t));
     let must_pay = matches!(search.objective, Objective::Loss { .. });
-    loop {
+    let stop = loop {
+        if target.is_some_and(|g| reached(now, g)) {
+            break Stop::Target;
+        }
         let candidates = evaluate_candidates(&current, sources, search, &mut ev);
         progress.inc(1);
-        let best = candidates
+        let cutting: Vec<(Change, f64, f64)> = candidates
             .into_iter()
             .map(|(c, after)| {
                 let cost = search.costs.of(&c);
                 (c, after, cost)
             })
-            .filter(|(_, after, cost)| {
-                *after < now - 1e-9
-                    && cost.is_finite()
-                    && spent + cost <= search.budget + 1e-9
-                    && (!must_pay || now - after > *cost)
+            .filter(|(_, after, cost)| *after < now - 1e-9 && cost.is_finite())
+            .collect();
+        let paying: Vec<&(Change, f64, f64)> = cutting
+            .iter()
+            .filter(|(_, after, cost)| !must_pay || now - after > *cost)
+            .collect();
+        let fitting = || {
+            paying
+                .iter()
+                .copied()
+                .filter(|(_, _, cost)| spent + cost <= search.budget + 1e-9)
+        };
+        let finishing = target.and_then(|g| {
+            fitting().filter(|c| reached(c.1, g)).min_by(|a, b| {
+                a.2.total_cmp(&b.2)
+                    .then(a.1.total_cmp(&b.1))
+                    .then_with(|| a.0.describe().cmp(&b.0.describe()))
             })
-            .max_by(|a, b| {
-                let ra = (now - a.1) / a.2.max(1e-12);
-                let rb = (now - b.1) / b.2.max(1e-12);
-                ra.total_cmp(&rb)
-                    .then(b.2.total_cmp(&a.2))
-                    .then_with(|| b.0.describe().cmp(&a.0.describe()))
-            });
-        let Some((change, _, cost)) = best else { break };
+        });
+        let rate = fitting().max_by(|a, b| {
+            let ra = (now - a.1) / a.2.max(1e-12);
+            let rb = (now - b.1) / b.2.max(1e-12);
+            ra.total_cmp(&rb)
+                .then(b.2.total_cmp(&a.2))
+                .then_with(|| b.0.describe().cmp(&a.0.describe()))
+        });
+        // Finish in one fix unless the best rate would get there for less: the rest of the cut
+        // at the best fix's cut per unit of cost.
+        let best = match (finishing, rate, target) {
+            (Some(f), Some(r), Some(g)) => {
+                let at_rate = (now - g) * r.2.max(1e-12) / (now - r.1);
+                Some(if f.2 <= at_rate + 1e-9 { f } else { r })
+            }
+            (f, r, _) => f.or(r),
+        };
+        let Some((change, _, cost)) = best.cloned() else {
+            break match paying.iter().map(|c| c.2).min_by(f64::total_cmp) {
+                _ if cutting.is_empty() => Stop::NoFix,
+                None => Stop::NotWorthIt,
+                Some(cheapest) => Stop::Budget {
+                    cheapest,
+                    left: search.budget - spent,
+                },
+            };
+        };
         let next = apply(&current.model, std::slice::from_ref(&change));
         current = Analysis::new(next);
-        let after = objective_of(&current, sources, search.objective);
+        let after = measure(&current, sources, search);
         steps.push(Step {
             change,
             cost,
             before: now,
-            after,
+            after: after.value,
+            removed: removed(&measured, &after),
         });
         spent += cost;
-        now = after;
-    }
-    Recommendation { start, steps }
-}
-
-/// The steps that cut something, largest cut first (ties by edge key), at most `limit`.
-fn rank_choke_points(a: &Analysis, mut points: Vec<ChokePoint>, limit: usize) -> Vec<ChokePoint> {
-    points.retain(|c| c.without < c.with);
-    points.sort_by(|x, y| {
-        x.without
-            .total_cmp(&y.without)
-            .then(a.graph.edge(x.edge).key.cmp(&a.graph.edge(y.edge).key))
-    });
-    points.truncate(limit);
-    points
-}
-
-/// A step and the worst-case exposure without it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChokePoint {
-    pub edge: EdgeId,
-    /// Exposure without the step (summed over sources for the all-accounts form).
-    pub without: f64,
-    pub with: f64,
-}
-
-/// The steps of the scenario's blast radius whose removal cuts the most worst-case exposure.
-pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<ChokePoint> {
-    let r = super::reach::forward(&a.graph, sources);
-    let mut ev = Evaluator {
-        sources,
-        seen: vec![0; a.model.node_count()],
-        epoch: 0,
-        reached: Vec::new(),
+        now = after.value;
+        measured = after;
     };
-    let mut tally = Tally::new(a.index());
-    let with = worst_exposure(a.index(), &mut tally, &ev.leaked(a, None));
-    let out: Vec<ChokePoint> = r
-        .order
-        .iter()
-        .map(|&n| r.parent[n as usize])
-        .filter(|&e| e != super::reach::NO_EDGE)
-        .map(|e| {
-            let stores = ev.leaked(a, Some(e));
-            ChokePoint {
-                edge: e,
-                without: worst_exposure(a.index(), &mut tally, &stores),
-                with,
-            }
-        })
-        .collect();
-    rank_choke_points(a, out, limit)
-}
-
-/// How the all-accounts choke points pick the steps they measure: a full sweep per candidate
-/// is too dear to try every step, so candidates come from a sample of accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChokeSampling {
-    /// Accounts (evenly spaced in id order) whose search trees propose candidate steps; every
-    /// account when there are fewer.
-    pub sample: usize,
-    /// Candidate steps, those on the most sampled trees, measured with a full sweep each.
-    pub candidates: usize,
-}
-
-impl Default for ChokeSampling {
-    /// What `recommend --all-accounts` uses: the trees of 200 accounts propose candidates, and
-    /// the 30 most shared are measured, so the work is bounded by 30 sweeps of every account
-    /// whatever the organisation's size.
-    fn default() -> Self {
-        ChokeSampling {
-            sample: 200,
-            candidates: 30,
-        }
+    if let (Stop::Target, Some(g)) = (&stop, target) {
+        steps = pruned(model, sources, search, steps, g);
+    }
+    Recommendation {
+        start,
+        steps,
+        goal: target,
+        stop,
     }
 }
 
-/// Choke points summed over every account as the sole compromised node. Candidates are the steps
-/// on the search trees of the [sampled](ChokeSampling) accounts, most shared first; the best of
-/// them are measured with a full sweep each.
-pub fn choke_points_all_accounts(
-    a: &Analysis,
-    sampling: ChokeSampling,
-    limit: usize,
-) -> Vec<ChokePoint> {
-    let ChokeSampling { sample, candidates } = sampling;
-    let accounts: Vec<NodeId> = a.model.nodes_of(NodeKind::Account).collect();
-    if accounts.is_empty() {
-        return Vec::new();
+/// A plan that reaches `goal` without the fixes it does not need ([`prune`]), its steps'
+/// figures recomputed along the shorter plan.
+fn pruned(
+    model: &Model,
+    sources: &[NodeId],
+    search: &Search,
+    steps: Vec<Step>,
+    goal: f64,
+) -> Vec<Step> {
+    if steps.len() < 2 {
+        return steps;
     }
-    let picks: Vec<NodeId> = if accounts.len() <= sample {
-        accounts.clone()
-    } else {
-        (0..sample)
-            .map(|i| accounts[i * accounts.len() / sample])
-            .collect()
-    };
-    let mut uses = vec![0u32; a.graph.edges.len()];
-    for &x in &picks {
-        let r = super::reach::forward(&a.graph, &[x]);
-        for &n in &r.order {
-            let e = r.parent[n as usize];
-            if e != super::reach::NO_EDGE {
-                uses[e as usize] += 1;
-            }
-        }
+    let n = steps.len();
+    let kept = prune(
+        steps,
+        |s| s.cost,
+        goal,
+        |plan| {
+            let changes: Vec<Change> = plan.iter().map(|s| s.change.clone()).collect();
+            measure(&Analysis::new(apply(model, &changes)), sources, search).value
+        },
+    );
+    if kept.len() == n {
+        return kept;
     }
-    let mut ranked: Vec<EdgeId> = (0..a.graph.edges.len() as EdgeId)
-        .filter(|&e| uses[e as usize] > 0)
-        .collect();
-    ranked.sort_by(|&x, &y| {
-        uses[y as usize]
-            .cmp(&uses[x as usize])
-            .then(a.graph.edge(x).key.cmp(&a.graph.edge(y).key))
-    });
-    ranked.truncate(candidates);
-    let total = |g: &AttackGraph| -> f64 {
-        super::sweep::sweep(&a.model, g, a.index(), &accounts)
-            .iter()
-            .map(|r| r.exposure)
-            .sum()
-    };
-    let with = total(&a.graph);
-    let out: Vec<ChokePoint> = ranked
-        .into_iter()
-        .map(|e| ChokePoint {
-            edge: e,
-            without: total(&a.graph.without_edge(e)),
-            with,
-        })
-        .collect();
-    rank_choke_points(a, out, limit)
+    let mut a = Analysis::new(model.clone());
+    let mut m = measure(&a, sources, search);
+    let mut out = Vec::new();
+    for s in kept {
+        a = Analysis::new(apply(&a.model, std::slice::from_ref(&s.change)));
+        let next = measure(&a, sources, search);
+        out.push(Step {
+            before: m.value,
+            after: next.value,
+            removed: removed(&m, &next),
+            ..s
+        });
+        m = next;
+    }
+    out
 }
