@@ -14,8 +14,9 @@ use blastradius::scenario::{Costs, Scenario};
 use blastradius::Error;
 
 use super::args::{
-    CsvTable, FormatArg, ImportArgs, ImportCommand, ImportGraphArgs, ImportPairsArgs, LayoutArg,
-    ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs, SimulationArgs, SweepKind,
+    CsvTable, FormatArg, ImportArgs, ImportAwsArgs, ImportCommand, ImportGraphArgs,
+    ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, RankArg, RecommendArgs,
+    SimulationArgs, SweepKind,
 };
 
 impl From<FormatArg> for Format {
@@ -73,6 +74,7 @@ pub enum ImportRequest<'a> {
     /// Graph files: recognised one by one (`Auto`), or of the format a subcommand named.
     Graph(InputFormat, &'a ImportGraphArgs),
     Pairs(&'a ImportPairsArgs),
+    Aws(&'a ImportAwsArgs),
 }
 
 impl ImportArgs {
@@ -83,6 +85,7 @@ impl ImportArgs {
             Some(ImportCommand::Opengraph(a)) => ImportRequest::Graph(InputFormat::OpenGraph, a),
             Some(ImportCommand::Sharphound(a)) => ImportRequest::Graph(InputFormat::SharpHound, a),
             Some(ImportCommand::Pairs(a)) => ImportRequest::Pairs(a),
+            Some(ImportCommand::Aws(a)) => ImportRequest::Aws(a),
         }
     }
 }

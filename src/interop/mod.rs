@@ -12,6 +12,7 @@
 //! - [`graph`]: the flat attack graph for graph libraries and the bench baselines (CSV pair,
 //!   GraphML); export only.
 
+pub mod aws;
 pub mod collection;
 pub mod graph;
 pub mod opengraph;
