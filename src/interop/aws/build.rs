@@ -420,6 +420,9 @@ impl<'a> Graph<'a> {
     pub fn new(account: &'a Account, name: &str, summary: AwsSummary) -> Graph<'a> {
         let mut model = Model::default();
         model.name = name.to_string();
+        // Compute hands its role's keys to whatever runs on it (the instance metadata service,
+        // a function's environment): no password, no MFA. The only credentials here are those.
+        model.probabilities.credential_none = 1.0;
         Graph {
             account,
             model,
