@@ -505,13 +505,15 @@ fn a_small_account_gives_hand_computed_grants_and_steps() {
     // alice reads bucket `data` (GetObject on its objects) but the Deny on `data/secret/*`
     // removes none of it (it covers only some keys); bob may create alice's access keys, so
     // bob reaches `data` through alice; carol's group lets her attach policies to herself
-    // (administrator); `ops` trusts account 444455556666 (external) and bob by ARN.
+    // (administrator); `ops` trusts account 444455556666 (external) and bob by ARN; `audit`
+    // trusts its own account.
     let details = r#"{
  "UserDetailList": [
   {"UserName":"alice","Arn":"arn:aws:iam::111122223333:user/alice","GroupList":[],"AttachedManagedPolicies":[],
    "UserPolicyList":[{"PolicyName":"read","PolicyDocument":{"Version":"2012-10-17","Statement":[
      {"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::data/*"},
-     {"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/secret/*"}]}}]},
+     {"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::data/secret/*"},
+     {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/audit"}]}}]},
   {"UserName":"bob","Arn":"arn:aws:iam::111122223333:user/bob","GroupList":[],"AttachedManagedPolicies":[],
    "UserPolicyList":[{"PolicyName":"keys","PolicyDocument":{"Statement":{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111122223333:user/alice"}}}]},
   {"UserName":"carol","Arn":"arn:aws:iam::111122223333:user/carol","GroupList":["ops-admins"],"AttachedManagedPolicies":[],"UserPolicyList":[]}
@@ -524,7 +526,9 @@ fn a_small_account_gives_hand_computed_grants_and_steps() {
   {"RoleName":"ops","Arn":"arn:aws:iam::111122223333:role/ops","InstanceProfileList":[],"AttachedManagedPolicies":[],
    "AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
      "Principal":{"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::111122223333:user/bob"]}}]},
-   "RolePolicyList":[{"PolicyName":"w","PolicyDocument":{"Statement":[{"Effect":"Allow","Action":["s3:PutObject","dynamodb:Scan"],"Resource":"*"}]}}]}
+   "RolePolicyList":[{"PolicyName":"w","PolicyDocument":{"Statement":[{"Effect":"Allow","Action":["s3:PutObject","dynamodb:Scan"],"Resource":"*"}]}}]},
+  {"RoleName":"audit","Arn":"arn:aws:iam::111122223333:role/audit","InstanceProfileList":[],"AttachedManagedPolicies":[],"RolePolicyList":[],
+   "AssumeRolePolicyDocument":{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"arn:aws:iam::111122223333:root"}}]}}
  ],
  "Policies": [
   {"PolicyName":"selfadmin","Arn":"arn:aws:iam::111122223333:policy/selfadmin","PolicyVersionList":[
@@ -559,6 +563,15 @@ fn a_small_account_gives_hand_computed_grants_and_steps() {
             .get("external/account/444455556666"),
         Some(&vec!["role/ops".to_string()])
     );
+    // `audit` trusts the account: only principals whose own policies allow sts:AssumeRole on
+    // it (alice; carol as administrator) step to it.
+    let step = |from: &str, to: &str| {
+        let (f, t) = (m.node_id(from).unwrap(), m.node_id(to).unwrap());
+        m.links.iter().any(|l| l.from == f && l.to == t)
+    };
+    assert!(step("user/alice", "role/audit"));
+    assert!(!step("user/bob", "role/audit"));
+    assert!(step("user/bob", "role/ops") && step("external/account/444455556666", "role/ops"));
     // ops writes `data` (PutObject) but reads nothing: a write grant, not traversable.
     assert!(model_reads(m, "role/ops").is_empty());
     assert_eq!(imported.summary.grants, [1, 1, 0]);

@@ -347,11 +347,10 @@ fn trusted_nodes(g: &mut Graph, who: &Trusted, role_arn: &str) -> Vec<(NodeId, b
         }
         Trusted::Service(_) => {}
         Trusted::Federated(provider) => {
-            let n = g.node(
-                &format!("external/federated/{provider}"),
-                NodeKind::System,
-                None,
-            );
+            // A SAML or OIDC provider's ARN ends in its name; web identity providers are names.
+            let short = provider.rsplit('/').next().unwrap_or(provider);
+            let id = format!("external/federated/{short}");
+            let n = g.node(&id, NodeKind::System, Some(provider));
             out.push((n, true));
         }
         Trusted::Aws(p) => {
