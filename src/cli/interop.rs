@@ -318,6 +318,9 @@ fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String
             roles.join(", ")
         ));
     }
+    for g in &s.resource_grants {
+        out.push_str(&format!("bucket policy: {g}\n"));
+    }
     out.push_str(&format!(
         "administrator (full control of the account) directly from {} principals: {}\n",
         s.administrators.len(),

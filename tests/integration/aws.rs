@@ -370,6 +370,37 @@ fn cloudmapper_trust_of_anyone_is_an_external_entry_point() {
         m.node_id("role/bad_role").unwrap(),
     );
     assert!(m.links.iter().any(|l| l.from == from && l.to == to));
+    // The bucket policy of `cloudmapper_demo`, read here: `"AWS": "*"` may s3:GetObject its
+    // objects, so the bucket is public: anyone reads it without a step.
+    let policy_file = cloudmapper().join("s3-get-bucket-policy/cloudmapper_demo");
+    let text = raw(&policy_file)["Policy"].as_str().unwrap().to_string();
+    let policy: Value = serde_json::from_str(&text).unwrap();
+    let public = policy["Statement"].as_array().unwrap().iter().any(|s| {
+        s["Effect"] == "Allow"
+            && s["Principal"]["AWS"] == "*"
+            && list(Some(&s["Action"]))
+                .iter()
+                .any(|a| wild(a.as_bytes(), b"s3:GetObject", true))
+    });
+    assert!(public);
+    let mut with_policy = cloudmapper_listings();
+    with_policy.push(policy_file);
+    let m2 = import(
+        &cloudmapper().join("iam-get-account-authorization-details.json"),
+        &with_policy,
+    )
+    .model;
+    let (anyone, bucket) = (
+        m2.node_id("external/anyone").unwrap(),
+        m2.node_id("s3/cloudmapper_demo").unwrap(),
+    );
+    assert!(m2.links.iter().any(|l| l.from == anyone
+        && l.to == bucket
+        && l.kind == LinkKind::Access(blastradius::model::Access::Read)));
+    assert!(!m
+        .links
+        .iter()
+        .any(|l| l.from == from && l.to == m.node_id("s3/cloudmapper_demo").unwrap()));
     // bad_role holds `*` on `*`: from outside the account, every store.
     let stores: BTreeSet<String> = m
         .nodes_of(NodeKind::Store)

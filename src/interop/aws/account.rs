@@ -45,6 +45,8 @@ pub struct Trust {
     pub actions: Patterns,
     pub principals: Vec<Trusted>,
     pub conditional: bool,
+    /// `Resource`/`NotResource` (resource policies; a trust policy has none: `*`).
+    pub resources: Patterns,
 }
 
 /// A user, group or role.
@@ -214,10 +216,20 @@ fn trust(v: &Value, path: &Path, file: &str) -> Result<Vec<Trust>, Located> {
         return Ok(Vec::new());
     };
     let path = path.key("AssumeRolePolicyDocument");
-    let doc = decoded(doc, &path, file)?;
+    principal_statements(doc, &path, file)
+}
+
+/// The statements of a policy with a `Principal`: a role's trust policy or a resource policy
+/// (a bucket policy), given as a document or as its (URL-encoded) JSON text.
+pub fn principal_statements(doc: &Value, path: &Path, file: &str) -> Result<Vec<Trust>, Located> {
+    let doc = decoded(doc, path, file)?;
     let mut out = Vec::new();
-    for (path, s) in policy::statements(&doc, &path, file)? {
+    for (path, s) in policy::statements(&doc, path, file)? {
         let effect = policy::effect(s, &path, file)?;
+        let resources = policy::either(s, "Resource", &path, file)?.unwrap_or(Patterns {
+            not: false,
+            list: vec!["*".into()],
+        });
         let actions = policy::either(s, "Action", &path, file)?.unwrap_or(Patterns {
             not: false,
             list: vec!["sts:AssumeRole".into()],
@@ -249,6 +261,7 @@ fn trust(v: &Value, path: &Path, file: &str) -> Result<Vec<Trust>, Located> {
             conditional: s
                 .get("Condition")
                 .is_some_and(|c| c.as_object().is_some_and(|m| !m.is_empty())),
+            resources,
         });
     }
     Ok(out)

@@ -397,6 +397,92 @@ fn trusted_nodes(g: &mut Graph, who: &Trusted, role_arn: &str) -> Vec<(NodeId, b
     out
 }
 
+/// Bucket policies: each Allow statement grants what its actions allow on the bucket to the
+/// principals it names (`*` is `external/anyone`, another account `external/account/ID`, a
+/// user or role of the account that principal); a principal of the account named by its root
+/// is left to its identity policies. Deny statements of a bucket policy are not applied (the
+/// worst case); conditions are flagged.
+pub(super) fn resource_policies(g: &mut Graph, listings: &Listings) {
+    for (bucket, statements) in &listings.bucket_policies {
+        let Some(&(_, ref name, store)) =
+            g.stores.iter().find(|s| s.0 == "s3" && s.1.name == *bucket)
+        else {
+            continue;
+        };
+        let name = name.clone();
+        for t in statements.iter().filter(|t| t.effect == Effect::Allow) {
+            let one = Policy {
+                statements: vec![super::policy::Statement {
+                    effect: Effect::Allow,
+                    actions: t.actions.clone(),
+                    resources: t.resources.clone(),
+                    conditional: t.conditional,
+                }],
+            };
+            let (best, write) = access(&[&one], "s3", &name);
+            let mut levels: Vec<Access> = best.map(|b| b.0).into_iter().collect();
+            if write.is_some() && best.is_none_or(|b| b.0 != Access::Admin) {
+                levels.push(Access::Write);
+            }
+            for who in &t.principals {
+                let Some(from) = resource_principal(g, who) else {
+                    continue;
+                };
+                let system = g.model.nodes[from as usize].kind == NodeKind::System;
+                for &a in &levels {
+                    let kind = if system {
+                        LinkKind::Access(a)
+                    } else {
+                        LinkKind::Grant(a)
+                    };
+                    g.link(from, store, kind);
+                    g.summary.grants[a as usize] += 1;
+                    let what = format!("{} {} {}", g.id_of(from), a.as_str(), g.id_of(store));
+                    if t.conditional {
+                        g.conditional(format!("{what} (bucket policy condition)"));
+                    }
+                    g.summary.resource_grants.push(what);
+                }
+            }
+        }
+    }
+}
+
+/// The node a resource policy's principal stands for, if it is not left to IAM.
+fn resource_principal(g: &mut Graph, who: &Trusted) -> Option<NodeId> {
+    let account = g.account;
+    match who {
+        Trusted::Anyone => Some(g.node(
+            "external/anyone",
+            NodeKind::System,
+            Some("any AWS principal of any account (\"AWS\": \"*\")"),
+        )),
+        Trusted::Aws(p) => {
+            let acct = if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) {
+                p.as_str()
+            } else {
+                arn_account(p)?
+            };
+            let rest = p.splitn(6, ':').nth(5).unwrap_or("");
+            if acct != account.id {
+                Some(g.node(
+                    &format!("external/account/{acct}"),
+                    NodeKind::System,
+                    Some(p),
+                ))
+            } else if rest.starts_with("role/") {
+                Some(g.role_by_arn(p))
+            } else if let Some(u) = rest.strip_prefix("user/") {
+                let name = u.rsplit('/').next().unwrap_or(u);
+                account.find(Kind::User, name).map(|i| g.principal[i])
+            } else {
+                None
+            }
+        }
+        Trusted::Service(_) | Trusted::Federated(_) => None,
+    }
+}
+
 /// Full control of the account: admin on every store, and every principal.
 pub(super) fn administrator(g: &mut Graph) -> NodeId {
     let label = format!("full control of AWS account {}", g.account.id);

@@ -63,6 +63,8 @@ pub struct AwsSummary {
     pub conditional: Vec<String>,
     /// Principals named in trust policies or listings that the details do not hold.
     pub unlisted_principals: Vec<String>,
+    /// Grants a bucket policy gives, described.
+    pub resource_grants: Vec<String>,
     /// Listing files of calls this import does not read.
     pub skipped: Vec<String>,
 }
@@ -147,6 +149,7 @@ pub fn build(
     privesc::compute(&mut g, listings);
     build::grants(&mut g);
     build::trust(&mut g);
+    build::resource_policies(&mut g, listings);
     let admin = build::administrator(&mut g);
     privesc::escalation(&mut g, admin, listings);
     let mut warnings = Vec::new();

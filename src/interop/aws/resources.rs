@@ -30,6 +30,9 @@ pub struct Listings {
     pub listed_services: std::collections::BTreeSet<&'static str>,
     /// Files of calls this import does not read.
     pub skipped: Vec<String>,
+    /// Bucket policies (`s3api get-bucket-policy`), as (bucket, statements); the bucket is
+    /// named by the file, as CloudMapper names them.
+    pub bucket_policies: Vec<(String, Vec<super::account::Trust>)>,
 }
 
 /// The region of an availability zone (`us-east-1f` → `us-east-1`).
@@ -66,7 +69,24 @@ pub fn read_listing(
             .map(|(i, x)| (root.key(key).index(i), x))
             .collect())
     };
-    if v.get("Buckets").is_some() {
+    if let Some(doc) = v
+        .get("Policy")
+        .filter(|_| v.as_object().is_some_and(|m| m.len() == 1))
+    {
+        let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        let bucket = base.strip_suffix(".json").unwrap_or(base);
+        let statements = super::account::principal_statements(doc, &root.key("Policy"), file)?;
+        out.stores.push((
+            "s3",
+            store(
+                bucket,
+                String::new(),
+                String::new(),
+                format!("arn:aws:s3:::{bucket}"),
+            ),
+        ));
+        out.bucket_policies.push((bucket.to_string(), statements));
+    } else if v.get("Buckets").is_some() {
         for (p, b) in items("Buckets")? {
             let name = string(b, "Name", &p, file)?;
             out.stores.push((
