@@ -501,6 +501,13 @@ fn bad_input_is_located_and_writes_nothing() {
             &doc(r#"{"Action":"s3:GetObject","Resource":"*"}"#, "2012-10-17"),
         ),
         ("good.json", &doc(good_statement, "2012-10-17")),
+        (
+            "long.json",
+            &doc(
+                &good_statement.replace("s3:GetObject", &"s".repeat(2000)),
+                "2012-10-17",
+            ),
+        ),
         ("empty.json", ""),
     ]);
     let p = |f: &str| dir.path().join(f).display().to_string();
@@ -511,6 +518,7 @@ fn bad_input_is_located_and_writes_nothing() {
         ("version.json", vec!["version.json: UserDetailList[0].UserPolicyList[0].PolicyDocument.Version: unknown policy language version \"2012-10-18\"", "did you mean `2012-10-17`?"]),
         ("effect.json", vec!["effect.json: UserDetailList[0].UserPolicyList[0].PolicyDocument.Statement[0]: a statement without `Effect`"]),
         ("empty.json", vec!["empty.json", "the file is empty"]),
+        ("long.json", vec!["long.json: UserDetailList[0].UserPolicyList[0].PolicyDocument.Statement[0].Action: a string of 2000 bytes"]),
     ] {
         let r = run(&["import", "aws", &p(file), "-o", &o]);
         assert_fails_with(&r, &expected);

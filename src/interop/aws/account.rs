@@ -303,6 +303,9 @@ pub fn read_account(v: &Value, file: &str) -> Result<Account, Located> {
                 .iter()
                 .enumerate()
                 .map(|(j, g)| {
+                    if let Some(name) = g.as_str() {
+                        super::json::name_ok(name, &path.key("GroupList").index(j), file)?;
+                    }
                     g.as_str().map(str::to_string).ok_or_else(|| {
                         Located::new(
                             file,

@@ -93,10 +93,40 @@ pub fn read(path: &FsPath, file: &str, expected: &str) -> Result<Value, Error> {
     parse(&bytes, file, expected)
 }
 
+/// The longest string read: names become ids (`user/NAME`, `external/federated/NAME`), which
+/// are at most [`crate::load::input::MAX_NAME_BYTES`] long, prefix included.
+pub const MAX_STRING_BYTES: usize = crate::load::input::MAX_NAME_BYTES - 64;
+
+/// Checks a string that may become an id or a name: not too long, no control characters.
+pub fn name_ok(s: &str, path: &Path, file: &str) -> Result<(), Located> {
+    if s.len() > MAX_STRING_BYTES {
+        return Err(Located::new(
+            file,
+            path,
+            format!(
+                "a string of {} bytes (it starts {:?}); names and ARNs are at most {MAX_STRING_BYTES} bytes here",
+                s.len(),
+                s.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(Located::new(
+            file,
+            path,
+            format!("{s:?} holds a control character (a line break, tab or escape)"),
+        ));
+    }
+    Ok(())
+}
+
 /// The string at `key` of an object, or a located error.
 pub fn string<'v>(v: &'v Value, key: &str, path: &Path, file: &str) -> Result<&'v str, Located> {
     match v.get(key) {
-        Some(Value::String(s)) => Ok(s),
+        Some(Value::String(s)) => {
+            name_ok(s, &path.key(key), file)?;
+            Ok(s)
+        }
         Some(_) => Err(Located::new(
             file,
             &path.key(key),

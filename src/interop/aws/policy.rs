@@ -48,12 +48,18 @@ pub const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 /// A value that is one string or an array of strings.
 pub fn strings(v: &Value, path: &Path, file: &str) -> Result<Vec<String>, Located> {
     match v {
-        Value::String(s) => Ok(vec![s.clone()]),
+        Value::String(s) => {
+            super::json::name_ok(s, path, file)?;
+            Ok(vec![s.clone()])
+        }
         Value::Array(items) => items
             .iter()
             .enumerate()
             .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
+                Value::String(s) => {
+                    super::json::name_ok(s, &path.index(i), file)?;
+                    Ok(s.clone())
+                }
                 _ => Err(Located::new(
                     file,
                     &path.index(i),

@@ -75,6 +75,7 @@ pub fn read_listing(
     {
         let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
         let bucket = base.strip_suffix(".json").unwrap_or(base);
+        super::json::name_ok(bucket, &root, file)?;
         let statements = super::account::principal_statements(doc, &root.key("Policy"), file)?;
         out.stores.push((
             "s3",
@@ -133,6 +134,7 @@ pub fn read_listing(
             let name = t
                 .as_str()
                 .ok_or_else(|| Located::new(file, &p, "expected a table name".into()))?;
+            super::json::name_ok(name, &p, file)?;
             out.stores.push((
                 "dynamodb",
                 store(name, region.to_string(), String::new(), String::new()),
