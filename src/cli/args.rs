@@ -448,6 +448,10 @@ pub enum ImportCommand {
     /// Fides manifests (systems and datasets, YAML) into a model directory; an overlay's
     /// `[fides]` table gives each collection's rows
     Fides(ImportFidesArgs),
+    /// AWS IAM `get-account-authorization-details` JSON, with optional resource listings
+    /// (S3, RDS, Redshift, DynamoDB, Secrets Manager, Elasticsearch, Lambda, EC2), into a model
+    /// directory
+    Aws(ImportAwsArgs),
 }
 
 /// The arguments of `import fides`.
@@ -457,6 +461,29 @@ pub struct ImportFidesArgs {
     /// custom `data_category` lists
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The model directory to write
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub overlay: OverlayArgs,
+    /// Keep nodes and links in CSV files beside model.toml
+    #[arg(long)]
+    pub csv: bool,
+    /// Do not print warnings on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// The arguments of `import aws`.
+#[derive(clap::Args, Debug)]
+pub struct ImportAwsArgs {
+    /// The output of `aws iam get-account-authorization-details`
+    #[arg(value_name = "AUTH_DETAILS.json")]
+    pub details: PathBuf,
+    /// Resource listings (`aws s3api list-buckets`, `aws rds describe-db-instances`, …);
+    /// files of other calls are skipped with a warning
+    #[arg(value_name = "LISTING.json")]
+    pub listings: Vec<PathBuf>,
     /// The model directory to write
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,

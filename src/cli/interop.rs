@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use blastradius::error::Diagnostic;
+use blastradius::interop::aws::{self, AwsSummary};
 use blastradius::interop::collection::{self, Collection, Format as InputFormat};
 use blastradius::interop::fides;
 use blastradius::interop::graph;
@@ -18,8 +19,8 @@ use blastradius::output::write::{write_all_atomic, write_atomic};
 use blastradius::Error;
 
 use super::args::{
-    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportFidesArgs,
-    ImportGraphArgs, ImportPairsArgs, OverlayArgs,
+    ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportAwsArgs,
+    ImportFidesArgs, ImportGraphArgs, ImportPairsArgs, OverlayArgs,
 };
 use super::output::{shown, write_text, Failure};
 use super::requests::ImportRequest;
@@ -206,6 +207,7 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
         ImportRequest::Graph(format, a) => import_graph(format, a),
         ImportRequest::Pairs(a) => import_pairs(a),
         ImportRequest::Fides(a) => import_fides(a),
+        ImportRequest::Aws(a) => import_aws(a),
     }
 }
 
@@ -345,6 +347,75 @@ fn names_of(paths: &[(&Path, String)]) -> String {
         .map(|(_, n)| n.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The summary of `import aws`.
+fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String {
+    let mut out = format!(
+        "Imported AWS account {}: {} users, {} groups, {} roles, {} instance profiles, {} managed policies, {} memberships into {}\n\
+         stores: {} listed, {} named in policies only (no records: an overlay says what they hold); {} compute with a role\n\
+         grants: {} read, {} write, {} admin; {} attack steps\n\
+         nodes: {}\n",
+        if s.account.is_empty() { "(unknown id)" } else { &s.account },
+        s.users, s.groups, s.roles, s.instance_profiles, s.managed_policies, s.memberships,
+        shown(dir),
+        s.stores_listed, s.stores_named, s.compute,
+        s.grants[0], s.grants[1], s.grants[2], s.attack_steps(),
+        counts(model),
+    );
+    let mut steps: Vec<(&String, &usize)> = s.steps.iter().collect();
+    steps.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    out.push_str(&format!(
+        "steps: {}\n",
+        steps
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    for (entry, roles) in &s.external {
+        out.push_str(&format!(
+            "external entry point {entry} may assume {}\n",
+            roles.join(", ")
+        ));
+    }
+    for g in &s.resource_grants {
+        out.push_str(&format!("bucket policy: {g}\n"));
+    }
+    out.push_str(&format!(
+        "administrator (full control of the account) directly from {} principals: {}\n",
+        s.administrators.len(),
+        s.administrators.join(", ")
+    ));
+    if !s.unlisted_principals.is_empty() {
+        out.push_str(&format!(
+            "principals named but not in the details (no policies known): {}\n",
+            s.unlisted_principals.join(", ")
+        ));
+    }
+    if !s.conditional.is_empty() {
+        out.push_str(&format!(
+            "{} grants and steps rest on a condition (not evaluated, treated as holding):\n",
+            s.conditional.len()
+        ));
+        for c in &s.conditional {
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    out.push_str(&lint_line(lints, dir));
+    out
+}
+
+fn import_aws(args: &ImportAwsArgs) -> Result<(), Failure> {
+    let names: Vec<String> = args.listings.iter().map(|f| shown(f)).collect();
+    let listings = named(&args.listings, &names);
+    let imported = aws::import_aws((&args.details, &shown(&args.details)), &listings)?;
+    print_warnings(&imported.warnings, args.quiet);
+    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
+    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let mut text = aws_report(&imported.summary, &model, &args.output, lints);
+    text.push_str(&overlay_line(&args.overlay, &model));
+    write_text(None, &text)
 }
 
 pub fn export(what: &ExportCommand) -> Result<(), Failure> {

@@ -16,9 +16,9 @@ use blastradius::scenario::{Costs, Scenario};
 use blastradius::Error;
 
 use super::args::{
-    CsvTable, FormatArg, ImportArgs, ImportCommand, ImportFidesArgs, ImportGraphArgs,
-    ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, QueryFormatArg, RankArg,
-    RecommendArgs, SimulationArgs, SweepArgs, SweepKind, WhoCanReachArgs,
+    CsvTable, FormatArg, ImportArgs, ImportAwsArgs, ImportCommand, ImportFidesArgs,
+    ImportGraphArgs, ImportPairsArgs, LayoutArg, ObjectiveArg, PairsLayoutArg, QueryFormatArg,
+    RankArg, RecommendArgs, SimulationArgs, SweepArgs, SweepKind, WhoCanReachArgs,
 };
 
 impl From<FormatArg> for Format {
@@ -92,6 +92,7 @@ pub enum ImportRequest<'a> {
     Graph(InputFormat, &'a ImportGraphArgs),
     Pairs(&'a ImportPairsArgs),
     Fides(&'a ImportFidesArgs),
+    Aws(&'a ImportAwsArgs),
 }
 
 impl ImportArgs {
@@ -103,6 +104,7 @@ impl ImportArgs {
             Some(ImportCommand::Sharphound(a)) => ImportRequest::Graph(InputFormat::SharpHound, a),
             Some(ImportCommand::Pairs(a)) => ImportRequest::Pairs(a),
             Some(ImportCommand::Fides(a)) => ImportRequest::Fides(a),
+            Some(ImportCommand::Aws(a)) => ImportRequest::Aws(a),
         }
     }
 }

@@ -14,6 +14,7 @@
 //! - [`graph`]: the flat attack graph for graph libraries and the bench baselines (CSV pair,
 //!   GraphML); export only.
 
+pub mod aws;
 pub mod collection;
 pub mod fides;
 pub mod graph;

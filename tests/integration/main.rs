@@ -3,6 +3,7 @@
 
 mod architecture;
 mod attack_graph;
+mod aws;
 mod bad_input;
 mod bounded_input;
 mod category_queries;
