@@ -269,40 +269,45 @@ pub fn sweep(r: &SweepReport) -> String {
             }
             writeln!(s)?;
         }
-        match (&r.population, &r.focus) {
-            (Some(p), None) => writeln!(
-                s,
-                "  people affected: expected number of the `{p}` population{} whose records leak",
-                if r.by_population {
-                    ""
-                } else {
-                    " (the model's largest)"
-                }
-            )?,
-            (Some(p), Some(f)) => writeln!(
-                s,
-                "  people affected: expected number of the `{p}` population whose records of {f} leak{}",
-                if r.by_population {
-                    ""
-                } else {
-                    " (the largest population it holds records of)"
-                }
-            )?,
-            _ => {}
-        }
-        if simulated {
-            writeln!(
-                s,
-                "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn",
-                r.trials.map_or(String::new(), |t| thousands(t as u64))
-            )?;
-        }
-        if total {
-            writeln!(
-                s,
-                "  people (all): the sum over every population (a person in two counts twice); CSV and JSON give each"
-            )?;
-        }
-        Ok(())
+        sweep_notes(s, r, simulated, total)
     })
+}
+
+/// The lines under `sweep`'s table that say what its people and expectation columns count.
+fn sweep_notes(s: &mut String, r: &SweepReport, simulated: bool, total: bool) -> std::fmt::Result {
+    match (&r.population, &r.focus) {
+        (Some(p), None) => writeln!(
+            s,
+            "  people affected: expected number of the `{p}` population{} whose records leak",
+            if r.by_population {
+                ""
+            } else {
+                " (the model's largest)"
+            }
+        )?,
+        (Some(p), Some(f)) => writeln!(
+            s,
+            "  people affected: expected number of the `{p}` population whose records of {f} leak{}",
+            if r.by_population {
+                ""
+            } else {
+                " (the largest population it holds records of)"
+            }
+        )?,
+        _ => {}
+    }
+    if simulated {
+        writeln!(
+            s,
+            "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn",
+            r.trials.map_or(String::new(), |t| thousands(t as u64))
+        )?;
+    }
+    if total {
+        writeln!(
+            s,
+            "  people (all): the sum over every population (a person in two counts twice); CSV and JSON give each"
+        )?;
+    }
+    Ok(())
 }
