@@ -17,6 +17,7 @@ mod interop;
 mod models;
 mod money;
 mod monte_carlo;
+mod number_style;
 mod overlay;
 mod people;
 mod petgraph_view;

@@ -86,7 +86,20 @@ fn text_width(text: &str, size: u32) -> u32 {
     measure(text, size as f64, false).0
 }
 
-/// Shortens `text` with an ellipsis until it is at most `max` pixels wide at `size`.
+/// The largest font size, from `size` down to [`SMALLEST`], at which every one of `texts` is at
+/// most `max` pixels wide: names are shown whole in a smaller type rather than cut.
+fn fitting_size<'a>(texts: impl IntoIterator<Item = &'a str> + Clone, size: u32, max: u32) -> u32 {
+    (SMALLEST..=size)
+        .rev()
+        .find(|&s| texts.clone().into_iter().all(|t| text_width(t, s) <= max))
+        .unwrap_or(SMALLEST)
+}
+
+/// The smallest type a name is shrunk to before it is cut.
+const SMALLEST: u32 = 11;
+
+/// Shortens `text` with an ellipsis until it is at most `max` pixels wide at `size`: the last
+/// resort, for a name too long to show whole even at [`SMALLEST`].
 fn fit(text: &str, size: u32, max: u32) -> String {
     if text_width(text, size) <= max {
         return text.to_string();
@@ -186,15 +199,18 @@ fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Chart,
 ) -> DrawResult<DB::ErrorType> {
+    let room = WIDTH - 2 * MARGIN as u32;
+    let title = fitting_size([chart.title.as_str()], TITLE_SIZE, room);
     root.draw(&Text::new(
-        fit(&chart.title, TITLE_SIZE, WIDTH - 2 * MARGIN as u32),
+        fit(&chart.title, title, room),
         (MARGIN, 12),
-        bold(TITLE_SIZE).color(&INK),
+        bold(title).color(&INK),
     ))?;
+    let subtitle = fitting_size([chart.subtitle.as_str()], SUBTITLE_SIZE, room);
     root.draw(&Text::new(
-        fit(&chart.subtitle, SUBTITLE_SIZE, WIDTH - 2 * MARGIN as u32),
+        fit(&chart.subtitle, subtitle, room),
         (MARGIN, 46),
-        font(SUBTITLE_SIZE).color(&MUTED),
+        font(subtitle).color(&MUTED),
     ))?;
     let names = legend_names(chart);
     let colours = series_colours(chart);
@@ -247,15 +263,16 @@ fn draw_bars<DB: DrawingBackend>(
 ) -> DrawResult<DB::ErrorType> {
     let n = b.rows.len() as f64;
     let (bar, row) = bar_geometry(b);
-    let label_max = 300;
+    let label_max = 360;
+    let label_size = fitting_size(b.rows.iter().map(String::as_str), LABEL_SIZE, label_max);
     let labels: Vec<String> = b
         .rows
         .iter()
-        .map(|r| fit(r, LABEL_SIZE, label_max))
+        .map(|r| fit(r, label_size, label_max))
         .collect();
     let label_w = labels
         .iter()
-        .map(|l| text_width(l, LABEL_SIZE))
+        .map(|l| text_width(l, label_size))
         .max()
         .unwrap_or(0)
         + 14;
@@ -347,7 +364,7 @@ fn draw_bars<DB: DrawingBackend>(
         root.draw(&Text::new(
             label.clone(),
             (px - 8, py),
-            font(LABEL_SIZE)
+            font(label_size)
                 .color(&INK)
                 .pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
@@ -375,8 +392,10 @@ fn draw_lines<DB: DrawingBackend>(
         (a.min(x), b.max(x))
     });
     let y_hi = ys.fold(0.0f64, f64::max);
+    // Room above the largest value, so a curve at the top is not drawn on the frame (and
+    // cannot hide a baseline there).
     let y_max = if l.y_unit == Unit::Probability {
-        1.0
+        1.06
     } else {
         nice_max(y_hi) * 1.06
     };

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::{path_line, written};
 use crate::model::{counted, NodeKind};
-use crate::output::figures::{figure, thousands};
+use crate::output::figures::{figure, probability, thousands};
 use crate::results::queries::{PathsReport, ValidationReport, WhoCanReachReport};
 use crate::results::sweep::{RankBy, SweepReport};
 
@@ -63,11 +63,11 @@ pub fn paths(p: &PathsReport) -> String {
         for (i, path) in p.paths.iter().enumerate() {
             writeln!(
                 s,
-                "{:>3}. {} step{}, p = {:.4}",
+                "{:>3}. {} step{}, p = {}",
                 i + 1,
                 path.steps.len(),
                 if path.steps.len() == 1 { "" } else { "s" },
-                path.probability
+                probability(path.probability)
             )?;
             writeln!(s, "     {}", path_line(path))?;
         }
