@@ -6,8 +6,8 @@
 //! - counts and amounts have thousands separators: [`thousands`], [`figure`];
 //! - one minus sign, U+2212 ([`MINUS`]), in every negative figure and change:
 //!   [`signed_figure`], [`signed_count`], [`signed_percent`], [`signed_money`];
-//! - percentages with one decimal, and as many more (up to three) as a non-zero change needs
-//!   to show ("−0.002%"), then "<0.001%": [`percent`], [`signed_percent`]; shares of a whole
+//! - percentages with one decimal, and as many more (up to six) as a non-zero change needs
+//!   to show ("−0.002%"), then "<0.000001%": [`percent`], [`signed_percent`]; shares of a whole
 //!   never round to 0% or 100% unless exact: [`share`];
 //! - probabilities with three decimals, "<0.001" and ">0.999" for those that would otherwise
 //!   round to a certainty they are not: [`probability`];
@@ -78,13 +78,13 @@ pub fn signed_count(n: i64) -> String {
 }
 
 /// A size in percent (0 or more): one decimal, more when that is what shows a non-zero value
-/// (`0.02%`, `0.002%`), `<0.001%` below that; `0%` only when exactly zero.
+/// (`0.02%`, `0.0001%`), `<0.000001%` below that; `0%` only when exactly zero.
 pub fn percent(p: f64) -> String {
     let p = p.abs();
     if p == 0.0 {
         return "0%".into();
     }
-    for decimals in 1..=3 {
+    for decimals in 1..=6 {
         let s = format!("{p:.decimals$}");
         if s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
             let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
@@ -92,7 +92,7 @@ pub fn percent(p: f64) -> String {
             return format!("{whole}.{frac}%");
         }
     }
-    "<0.001%".into()
+    "<0.000001%".into()
 }
 
 /// A change in percent: `−36.1%`, `+3.4%`, `−0.002%`, `0%` (exactly no change).
@@ -256,7 +256,8 @@ mod tests {
         assert_eq!(signed_percent(-0.2), "−0.2%");
         assert_eq!(signed_percent(-0.0021), "−0.002%");
         assert_eq!(signed_percent(-0.03), "−0.03%");
-        assert_eq!(signed_percent(-0.00001), "−<0.001%");
+        assert_eq!(signed_percent(-0.0000943), "−0.0001%");
+        assert_eq!(signed_percent(-0.0000001), "−<0.000001%");
         assert_eq!(signed_percent(1234.56), "+1,234.6%");
         assert_eq!(signed_figure(-1234.4), "−1,234");
         assert_eq!(signed_figure(0.4), "0");

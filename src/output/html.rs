@@ -238,9 +238,27 @@ code, .path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 ul.changes { margin: 0; padding-left: 18px; }
 "#;
 
+/// Text that may name code in Markdown backticks (`[simulation.detection]`), escaped, with
+/// each such span set as `<code>`: the page never shows a raw backtick (an unmatched one is
+/// left out).
+pub fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let parts: Vec<&str> = s.split('`').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && i + 1 < parts.len() {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 fn ci(c: [f64; 2]) -> String {
     format!(
-        "{} – {}",
+        "{} … {}",
         figure(c[0].max(0.0).round()),
         figure(c[1].round())
     )
@@ -330,7 +348,7 @@ fn people_affected(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -
         for (pop, p) in &d.people_affected {
             write!(
                 s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} … {}</td>",
                 escape(pop),
                 figure(p.expected.round()),
                 figure(p.low.round()),
@@ -434,13 +452,13 @@ fn charts(s: &mut String, rendered: &[Rendered], missing: &[Missing]) -> fmt::Re
             name = escape(c.chart.name),
             title = escape(&c.chart.title),
             svg = inline_svg(&c.svg),
-            note = escape(&c.chart.note),
+            note = prose(&c.chart.note),
         )?;
     }
     if !missing.is_empty() {
         s.push_str("<p class=\"note\">Not drawn:</p>\n<ul class=\"note\">");
         for m in missing {
-            write!(s, "<li>{}: {}.</li>", escape(&m.title), escape(&m.reason))?;
+            write!(s, "<li>{}: {}.</li>", escape(&m.title), prose(&m.reason))?;
         }
         s.push_str("</ul>\n");
     }
@@ -521,7 +539,7 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
     if let Some(m) = &base.monte_carlo {
         write!(
             s,
-            "<td class=\"n\">{}<br>({})</td><td class=\"n\">–</td>",
+            "<td class=\"n\">{}<br>({})</td><td class=\"n note\">the reference</td>",
             figure(m.exposure.mean.round()),
             ci(m.exposure.ci95)
         )?;
@@ -538,7 +556,7 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
             "<tr><td><b>{}</b><ul class=\"changes note\">{changes}</ul></td><td class=\"n\">{}<br>{}</td>",
             escape(&d.name),
             figure(d.deterministic.exposure.0),
-            signed_percent(d.delta.exposure_percent)
+            escape(&signed_percent(d.delta.exposure_percent))
         )?;
         if mc {
             match (&d.monte_carlo, &d.delta.monte_carlo) {
@@ -549,12 +567,14 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
                         "<td class=\"n\">{}<br>({})</td><td class=\"n\">{}<br>({} to {})</td>",
                         figure(m.exposure.mean.round()),
                         ci(m.exposure.ci95),
-                        signed_percent(e.percent),
+                        escape(&signed_percent(e.percent)),
                         signed_figure(e.ci95[0]),
                         signed_figure(e.ci95[1])
                     )?;
                 }
-                _ => s.push_str("<td class=\"n\">–</td><td class=\"n\">–</td>"),
+                _ => s.push_str(
+                    "<td class=\"n note\">not simulated</td><td class=\"n note\">not simulated</td>",
+                ),
             }
         }
         s.push_str("</tr>\n");
@@ -665,7 +685,7 @@ fn write_page(
     writeln!(s, "<h1>Blast radius: {}</h1>", escape(&r.scenario))?;
     let mut lead = format!("Model {}", escape(&r.model.name));
     if let Some(d) = &r.description {
-        lead = format!("{} · {lead}", escape(d));
+        lead = format!("{} · {lead}", prose(d));
     }
     writeln!(s, "<p class=\"lead\">{lead}</p>")?;
     writeln!(

@@ -17,6 +17,7 @@ mod interop;
 mod models;
 mod money;
 mod monte_carlo;
+mod newcomer;
 mod number_style;
 mod overlay;
 mod people;

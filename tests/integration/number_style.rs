@@ -113,7 +113,7 @@ fn outputs(dir: &Path) -> Vec<(String, &'static str, String)> {
 }
 
 /// The text a reader sees in HTML or SVG: tags, styles, scripts and entities' markup left out.
-fn human_text(markup: &str) -> String {
+pub fn human_text(markup: &str) -> String {
     let mut text = String::new();
     let mut rest = markup;
     while let Some(start) = rest.find('<') {
