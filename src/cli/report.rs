@@ -138,6 +138,8 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     write_all(dir, &list)?;
     if !args.quiet {
         summary(dir, &list);
+        // The page's one-sentence answer, so the terminal shows what the page opens with.
+        eprintln!("{}", blastradius::output::html::headline(&data.run));
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ mod people;
 mod petgraph_view;
 mod properties;
 mod queries;
+mod readme;
 mod recommend_loss;
 mod report;
 mod safety;
