@@ -261,8 +261,6 @@ fn draw_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     b: &Bars,
 ) -> DrawResult<DB::ErrorType> {
-    let n = b.rows.len() as f64;
-    let (bar, row) = bar_geometry(b);
     let label_max = 360;
     let label_size = fitting_size(b.rows.iter().map(String::as_str), LABEL_SIZE, label_max);
     let labels: Vec<String> = b
@@ -291,6 +289,57 @@ fn draw_bars<DB: DrawingBackend>(
     } else {
         nice_max(max) * if b.value_labels { 1.22 } else { 1.06 }
     };
+    let axis = BarAxis {
+        label_w,
+        label_size,
+        labels,
+    };
+    if b.log {
+        // Whole decades from the smallest bar's to past the largest, with room for the
+        // value labels (a factor of 3).
+        let lo = b
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .filter(|v| *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let (a, z) = if lo.is_finite() {
+            decades(lo, max * 3.0)
+        } else {
+            (1.0, 10.0)
+        };
+        let x: plotters::coord::combinators::LogCoord<f64> = (a..z).log_scale().into();
+        bars_on(root, area, b, &axis, x, a)
+    } else {
+        let x: RangedCoordf64 = (0f64..x_max).into();
+        bars_on(root, area, b, &axis, x, 0.0)
+    }
+}
+
+/// The row labels of a bar chart, as fitted, and the width and type size they take.
+struct BarAxis {
+    label_w: u32,
+    label_size: u32,
+    labels: Vec<String>,
+}
+
+/// The bars on a value axis `x` (linear or log) whose bars start at `x_start`.
+fn bars_on<DB, X>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    b: &Bars,
+    axis: &BarAxis,
+    x: X,
+    x_start: f64,
+) -> DrawResult<DB::ErrorType>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let n = b.rows.len() as f64;
+    let (bar, row) = bar_geometry(b);
+    let (label_w, label_size, labels) = (axis.label_w, axis.label_size, &axis.labels);
+    let x_max = x.range().end;
     let value_size = if b.series.len() == 1 {
         LABEL_SIZE
     } else {
@@ -302,7 +351,7 @@ fn draw_bars<DB: DrawingBackend>(
         .margin_bottom(12)
         .x_label_area_size(X_AXIS_AREA)
         .y_label_area_size(label_w)
-        .build_cartesian_2d(0f64..x_max, 0f64..n)?;
+        .build_cartesian_2d(x, 0f64..n)?;
     let unit = b.unit;
     let tick = move |v: &f64| unit.label(*v);
     let ticks = tick_count(chart.plotting_area().dim_in_pixel().0, &unit.label(x_max));
@@ -332,10 +381,12 @@ fn draw_bars<DB: DrawingBackend>(
             let y1 = top - frac(bar) * k as f64;
             let y0 = y1 - frac(bar);
             let v = s.values[r];
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y0), (v.min(x_max), y1)],
-                c.filled(),
-            )))?;
+            if v > x_start {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x_start, y0), (v.min(x_max), y1)],
+                    c.filled(),
+                )))?;
+            }
             let mut end = v;
             if let Some(bounds) = &s.bounds {
                 let (lo, hi) = bounds[r];
