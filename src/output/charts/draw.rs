@@ -444,9 +444,14 @@ fn draw_lines<DB: DrawingBackend>(
     });
     let y_hi = ys.fold(0.0f64, f64::max);
     // Room above the largest value, so a curve at the top is not drawn on the frame (and
-    // cannot hide a baseline there).
+    // cannot hide a baseline there); probabilities that stay low (the chance of a loss in a
+    // year) get an axis up to just above their largest, not a flat line along 0%.
     let y_max = if l.y_unit == Unit::Probability {
-        1.06
+        if y_hi > 0.0 {
+            (y_hi * 1.1).min(1.06)
+        } else {
+            1.06
+        }
     } else {
         nice_max(y_hi) * 1.06
     };
