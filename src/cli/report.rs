@@ -7,8 +7,9 @@ use std::path::Path;
 use blastradius::engine::sweep;
 use blastradius::graph::stable_hash;
 use blastradius::load::load_scenario;
-use blastradius::load::saved::load_saved;
+use blastradius::load::saved::{load_saved, parse_saved};
 use blastradius::model::{NodeId, NodeKind};
+use blastradius::output::json;
 use blastradius::output::report::{files, stale, File};
 use blastradius::output::write::{write_all_atomic, FolderLock};
 use blastradius::results::redact::{redact_run, redact_sweep};
@@ -130,10 +131,15 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
         run,
         riskiest,
     };
+    // The charts and page are drawn from the figures report.json holds (rounded as JSON
+    // writes them), so `chart report.json` redraws the same bytes.
+    let data = parse_saved(&json::render(&data), "report.json")?;
     let list = files(&data, true)?;
     write_all(dir, &list)?;
     if !args.quiet {
         summary(dir, &list);
+        // The page's one-sentence answer, so the terminal shows what the page opens with.
+        eprintln!("{}", blastradius::output::html::headline(&data.run));
     }
     Ok(())
 }

@@ -8,7 +8,8 @@ use blastradius::design::Design;
 use blastradius::evaluate::{evaluate, Depth, Evaluation};
 use blastradius::load::design::load_design_file;
 use blastradius::load::load_scenario;
-use blastradius::results::redact::redact_run;
+use blastradius::model::{Model, NodeKind};
+use blastradius::results::redact::{redact_run_naming, Person};
 use blastradius::results::RunReport;
 use blastradius::scenario::Scenario;
 use blastradius::Error;
@@ -40,6 +41,10 @@ pub fn evaluate_scenario(
     if let Some(days) = sim.horizon_days {
         loaded.model.program_age_days = Some(days);
     }
+    let people = match sim.redact {
+        true => people_of(&loaded.model),
+        false => Vec::new(),
+    };
     let mut s = loaded.scenario;
     sim.override_simulation(&mut s);
     add_designs(&mut s, sim, &loaded.model)?;
@@ -76,10 +81,24 @@ pub fn evaluate_scenario(
     bar.finish();
     let report = RunReport::of(&s, &evaluation);
     let report = match sim.redact {
-        true => redact_run(&report, &redact::pseudonymiser()),
+        true => redact_run_naming(&report, &redact::pseudonymiser(), &people),
         false => report,
     };
     Ok((report, evaluation))
+}
+
+/// The model's people and accounts, for `--redact` to find in the scenario's free text.
+fn people_of(model: &Model) -> Vec<Person> {
+    [(NodeKind::Person, "person"), (NodeKind::Account, "account")]
+        .into_iter()
+        .flat_map(|(kind, prefix)| {
+            model.nodes_of(kind).map(move |n| Person {
+                prefix,
+                id: model.id(n).to_string(),
+                name: model.name_of(n).map(String::from),
+            })
+        })
+        .collect()
 }
 
 /// Adds the designs of `--design` files (names must stay unique) and, with `--combine` and

@@ -77,6 +77,47 @@ fn read_vector(src: &mut Source, model: &Model, raw: Option<&Spanned<String>>) -
 /// incident, so this also bounds its work.
 pub const MAX_FREQUENCY: f64 = 365.0;
 
+/// Top-level keys only a model has (a scenario has none of them).
+const MODEL_KEYS: [&str; 8] = [
+    "org", "person", "account", "group", "system", "store", "records", "csv",
+];
+
+/// Whether a file meant as a scenario is a model: valid TOML with no `model` key and one of
+/// the model's own tables.
+fn looks_like_a_model(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text)
+        .is_ok_and(|t| !t.contains_key("model") && MODEL_KEYS.iter().any(|k| t.contains_key(*k)))
+}
+
+/// The message for a model given where a scenario belongs, with a scenario to start from
+/// (compromising the model's first account, when its `model.toml` lists one).
+fn a_model_not_a_scenario(shown: &str, model_text: &str) -> Error {
+    let model = shown.trim_end_matches('/');
+    let account = toml::from_str::<toml::Table>(model_text)
+        .ok()
+        .and_then(|t| {
+            t.get("account")?
+                .as_array()?
+                .first()?
+                .get("id")?
+                .as_str()
+                .map(String::from)
+        })
+        .unwrap_or_else(|| "ID".into());
+    Error::Input(format!(
+        "{shown} is a model; `run` (like `compare`, `recommend` and `report`) takes a scenario: \
+         a small TOML file that names the model and the compromised nodes. Save this as \
+         scenario.toml in the current folder (the model path is relative to the scenario's \
+         folder) and list the accounts or systems the attacker holds under `compromised`:\n\n\
+         model = \"{model}\"\n\
+         name = \"A phished account\"\n\
+         [attack]\n\
+         compromised = [\"{account}\"]\n\n\
+         then run `blastradius run scenario.toml`. `blastradius validate {model}` checks the \
+         model; `blastradius sweep {model}` ranks every account without a scenario."
+    ))
+}
+
 /// `[attack] frequency_per_year`, checked; a warning when the model has no `[money]` to use it.
 fn read_frequency(src: &mut Source, model: &Model, raw: Option<&Spanned<f64>>) -> Option<f64> {
     let f = raw?;
@@ -121,10 +162,17 @@ pub struct LoadedScenario {
 
 /// Reads a scenario file and the model it names. `shown` is the path as the user wrote it.
 pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
+    if path.is_dir() && path.join("model.toml").is_file() {
+        let text = crate::load::input::read_text(&path.join("model.toml")).unwrap_or_default();
+        return Err(a_model_not_a_scenario(shown, &text));
+    }
     let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;
+    if looks_like_a_model(&text) {
+        return Err(a_model_not_a_scenario(shown, &text));
+    }
     let mut src = Source::new(shown, text);
     if src.is_blank() {
         return Err(Error::Syntax {

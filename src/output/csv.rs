@@ -1,6 +1,12 @@
-//! CSV output: flat serde rows, so columns cannot drift from the JSON names.
+//! CSV output: flat serde rows, so columns cannot drift from the JSON names. Each row is
+//! serialised through the JSON writer first (`json::compact`), so a CSV number is written by
+//! the same rule as the JSON one, keyed by its column name (`figures::machine`).
 
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
+use serde_json::Value;
+
+use super::json;
 
 /// A CSV cell written by hand (model side files, the flat graph): quoted when it holds a
 /// separator, a quote or a line break.
@@ -12,11 +18,52 @@ pub fn cell(s: &str) -> String {
     }
 }
 
+/// A flat row's fields in their order, read back from its typed JSON.
+struct Fields(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        struct InOrder;
+        impl<'de> Visitor<'de> for InOrder {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a flat row")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    fields.push(entry);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(InOrder)
+    }
+}
+
+/// A cell as CSV shows it: a string as itself, a number as JSON writes it, nothing for null.
+fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Serialises rows with a header.
 pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = false;
     for row in rows {
-        w.serialize(row).expect("CSV rows serialise to memory");
+        let Fields(fields) = serde_json::from_str(&json::compact(&row))
+            .expect("a row's own JSON reads back as a flat row");
+        if !header {
+            w.write_record(fields.iter().map(|(k, _)| k.as_str()))
+                .expect("CSV rows serialise to memory");
+            header = true;
+        }
+        w.write_record(fields.iter().map(|(_, v)| cell_text(v)))
+            .expect("CSV rows serialise to memory");
     }
     String::from_utf8(w.into_inner().expect("in-memory writer flushes"))
         .expect("CSV of UTF-8 strings is UTF-8")

@@ -1,6 +1,26 @@
-//! How numbers are written in tables, charts and the page: thousands separators, signed
-//! changes (with a real minus sign), percentages, and rounded figures for prose. Written once
-//! here so every sink shows the same figure the same way.
+//! How every number is written, in one place: the human figures of tables, charts, the page
+//! and the one-sentence answer, and the machine figures of JSON and CSV. Every sink calls
+//! these, so one figure reads the same everywhere.
+//!
+//! Human output (tables, HTML, charts):
+//! - counts and amounts have thousands separators: [`thousands`], [`figure`];
+//! - one minus sign, U+2212 ([`MINUS`]), in every negative figure and change:
+//!   [`signed_figure`], [`signed_count`], [`signed_percent`], [`signed_money`];
+//! - percentages with one decimal, and as many more (up to six) as a non-zero change needs
+//!   to show ("−0.002%"), then "<0.000001%": [`percent`], [`signed_percent`]; shares of a whole
+//!   never round to 0% or 100% unless exact: [`share`];
+//! - probabilities with three decimals, "<0.001" and ">0.999" for those that would otherwise
+//!   round to a certainty they are not: [`probability`];
+//! - ratios as `1.5×`: [`multiple`]; prose figures to two significant digits: [`about`],
+//!   [`money_prose`].
+//!
+//! Machine output (JSON, CSV; ASCII minus): [`machine`] — a whole number is an integer
+//! (records, exposure, people, money); a probability has four significant digits; any other
+//! fraction (a mean, an interval bound, a percentage) six significant digits, never fewer than
+//! its whole part.
+
+/// The minus sign of human output (U+2212); JSON and CSV use the ASCII hyphen-minus.
+pub const MINUS: char = '−';
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -15,21 +35,15 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// A probability in a table: to four decimal places, no trailing zeros ("0.08", "0.0012", "1").
-pub fn probability(p: f64) -> String {
-    let r = (p * 1e4).round() / 1e4;
-    if r == 0.0 && p > 0.0 {
-        "<0.0001".to_string()
-    } else {
-        format!("{r}")
-    }
-}
-
-/// A figure with thousands separators; decimals only when it is not whole.
+/// A figure with thousands separators; one decimal only when it is not whole; negative
+/// figures with [`MINUS`].
 pub fn figure(x: f64) -> String {
-    if x.fract() == 0.0 && (0.0..1.8e19).contains(&x) {
+    if x < 0.0 {
+        return format!("{MINUS}{}", figure(-x));
+    }
+    if x.fract() == 0.0 && x < 1.8e19 {
         thousands(x as u64)
-    } else if (0.0..1.8e19).contains(&x) {
+    } else if x < 1.8e19 {
         let whole = x.trunc();
         let frac = format!("{:.1}", x - whole);
         if frac.starts_with('1') {
@@ -38,7 +52,7 @@ pub fn figure(x: f64) -> String {
             format!("{}{}", thousands(whole as u64), &frac[1..])
         }
     } else {
-        format!("{x}")
+        format!("{x:.0}")
     }
 }
 
@@ -48,38 +62,99 @@ pub fn signed_figure(x: f64) -> String {
     if r > 0.0 {
         format!("+{}", figure(r))
     } else if r < 0.0 {
-        format!("−{}", figure(-r))
+        format!("{MINUS}{}", figure(-r))
     } else {
         "0".into()
     }
 }
 
-/// A change in percent rounded to a whole number, for charts and the page: `−42%`, `+3%`,
-/// `0%` (a real minus sign); a change that rounds to zero is `−<1%` or `+<1%`.
-pub fn signed_percent(p: f64) -> String {
-    let r = p.round();
-    if r == 0.0 {
-        if p == 0.0 {
-            "0%".into()
-        } else if p < 0.0 {
-            "−<1%".into()
-        } else {
-            "+<1%".into()
-        }
-    } else if r < 0.0 {
-        format!("−{}%", figure(-r))
-    } else {
-        format!("+{}%", figure(r))
+/// A change of a count: `+1,200`, `−7,650,000`, `0`.
+pub fn signed_count(n: i64) -> String {
+    match n {
+        0 => "0".into(),
+        n if n < 0 => format!("{MINUS}{}", thousands(n.unsigned_abs())),
+        n => format!("+{}", thousands(n as u64)),
     }
 }
 
-/// A change in percent to one decimal, for terminal tables: `+3.4%`, `-42.0%`, `0%`.
-pub fn signed_percent_tenths(p: f64) -> String {
+/// A size in percent (0 or more): one decimal, more when that is what shows a non-zero value
+/// (`0.02%`, `0.0001%`), `<0.000001%` below that; `0%` only when exactly zero.
+pub fn percent(p: f64) -> String {
+    let p = p.abs();
+    if p == 0.0 {
+        return "0%".into();
+    }
+    for decimals in 1..=6 {
+        let s = format!("{p:.decimals$}");
+        if s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+            let whole = thousands(whole.parse().unwrap_or(0));
+            return format!("{whole}.{frac}%");
+        }
+    }
+    "<0.000001%".into()
+}
+
+/// A change in percent: `−36.1%`, `+3.4%`, `−0.002%`, `0%` (exactly no change).
+pub fn signed_percent(p: f64) -> String {
     if p == 0.0 {
         "0%".into()
+    } else if p < 0.0 {
+        format!("{MINUS}{}", percent(p))
     } else {
-        format!("{:+.1}%", p)
+        format!("+{}", percent(p))
     }
+}
+
+/// A probability: three decimals (`0.950`); `<0.001` and `>0.999` where rounding would show
+/// an impossibility or a certainty that is not there. It rounds the figure JSON and CSV hold
+/// ([`machine`]), so a reader rounding those gets the table's figure.
+pub fn probability(p: f64) -> String {
+    let p = machine("p", p);
+    if p > 0.0 && p < 0.0005 {
+        "<0.001".into()
+    } else if (0.9995..1.0).contains(&p) {
+        ">0.999".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// A ratio: `1.5×`, `−0.3×`.
+pub fn multiple(x: f64) -> String {
+    if x < 0.0 {
+        format!("{MINUS}{:.1}×", -x)
+    } else {
+        format!("{x:.1}×")
+    }
+}
+
+/// Whether a JSON key or CSV column holds a probability.
+fn is_probability(key: &str) -> bool {
+    key == "p" || key.starts_with("p_") || key.ends_with("probability")
+}
+
+/// A number of JSON or CSV, typed by what it means (`key` is its field or column name): whole
+/// numbers stay whole (the writers print them without a decimal point), probabilities are
+/// rounded to four significant digits, other fractions to six but never into their whole
+/// part (a mean of 103,288,941.3 records is 103288941).
+pub fn machine(key: &str, x: f64) -> f64 {
+    if !x.is_finite() || x.fract() == 0.0 {
+        return x;
+    }
+    let digits: i32 = if is_probability(key) { 4 } else { 6 };
+    let whole_digits = x.abs().log10().floor() as i32 + 1;
+    if whole_digits >= digits {
+        return x.round();
+    }
+    format!("{:.*e}", (digits - 1) as usize, x)
+        .parse()
+        .unwrap_or(x)
+}
+
+/// Whether a machine figure is written as an integer.
+pub fn is_whole(x: f64) -> bool {
+    x.fract() == 0.0 && x.abs() < 9.0e15
 }
 
 /// A share (0 to 1) in percent that never rounds up to 100% or down to 0% unless it is
@@ -107,7 +182,7 @@ pub fn about(x: f64) -> String {
 /// A sum of money for tables: the currency code and the whole amount, `USD 17,323,250`.
 pub fn money(x: f64, currency: &str) -> String {
     if x < 0.0 {
-        format!("−{currency} {}", figure((-x).round()))
+        format!("{MINUS}{currency} {}", figure((-x).round()))
     } else {
         format!("{currency} {}", figure(x.round()))
     }
@@ -119,7 +194,7 @@ pub fn signed_money(x: f64, currency: &str) -> String {
     if r > 0.0 {
         format!("+{currency} {}", figure(r))
     } else if r < 0.0 {
-        format!("−{currency} {}", figure(-r))
+        format!("{MINUS}{currency} {}", figure(-r))
     } else {
         format!("{currency} 0")
     }
@@ -128,7 +203,7 @@ pub fn signed_money(x: f64, currency: &str) -> String {
 /// A sum of money for prose, to two significant digits with a scale: `$4.1 M`, `$310 k`,
 /// `€40 k`, `CHF 950`. The common currencies have their symbol; others their code.
 pub fn money_prose(x: f64, currency: &str) -> String {
-    let sign = if x < 0.0 { "−" } else { "" };
+    let sign = if x < 0.0 { "\u{2212}" } else { "" };
     let symbol = match currency {
         "USD" => "$".to_string(),
         "EUR" => "€".to_string(),
@@ -175,13 +250,42 @@ mod tests {
 
     #[test]
     fn changes_carry_their_sign() {
-        assert_eq!(signed_percent(-41.6), "−42%");
-        assert_eq!(signed_percent(3.2), "+3%");
+        assert_eq!(signed_percent(-41.64), "−41.6%");
+        assert_eq!(signed_percent(3.2), "+3.2%");
         assert_eq!(signed_percent(0.0), "0%");
-        assert_eq!(signed_percent(-0.2), "−<1%");
-        assert_eq!(signed_percent_tenths(-41.64), "-41.6%");
+        assert_eq!(signed_percent(-0.2), "−0.2%");
+        assert_eq!(signed_percent(-0.0021), "−0.002%");
+        assert_eq!(signed_percent(-0.03), "−0.03%");
+        assert_eq!(signed_percent(-0.0000943), "−0.0001%");
+        assert_eq!(signed_percent(-0.0000001), "−<0.000001%");
+        assert_eq!(signed_percent(1234.56), "+1,234.6%");
         assert_eq!(signed_figure(-1234.4), "−1,234");
         assert_eq!(signed_figure(0.4), "0");
+        assert_eq!(signed_count(-7_650_000), "−7,650,000");
+        assert_eq!(signed_count(12), "+12");
+        assert_eq!(figure(-2100.0), "−2,100");
+    }
+
+    #[test]
+    fn probabilities_have_one_precision() {
+        assert_eq!(probability(0.8122499999999999), "0.812");
+        assert_eq!(probability(0.95), "0.950");
+        assert_eq!(probability(0.0), "0.000");
+        assert_eq!(probability(0.0001), "<0.001");
+        assert_eq!(probability(0.9999), ">0.999");
+        assert_eq!(probability(1.0), "1.000");
+    }
+
+    #[test]
+    fn machine_figures_are_typed_by_meaning() {
+        assert_eq!(machine("p", 0.8122499999999999), 0.8122);
+        assert_eq!(machine("breach_probability", 0.000123456), 0.0001235);
+        assert_eq!(machine("mean", 103_288_941.3), 103_288_941.0);
+        assert_eq!(machine("ci_low", 102872859.49254504), 102_872_859.0);
+        assert_eq!(machine("percent", -36.074661817729115), -36.0747);
+        assert_eq!(machine("mc_mean", 4199.9962368), 4200.0);
+        assert_eq!(machine("exposure", 38_250_000.0), 38_250_000.0);
+        assert!(is_whole(machine("mc_mean", 4199.9962368)));
     }
 
     #[test]

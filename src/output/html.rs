@@ -1,12 +1,15 @@
 //! The leadership report: one self-contained HTML page (inline SVG charts, inline styles, no
 //! script, nothing fetched) drawn from [`ReportData`]. The one-sentence answer at the top is
-//! [`headline`]; the rest is key figures, charts, attack paths, the design table and methods.
+//! [`headline`] (`answer.rs`); the rest is key figures, charts, attack paths, the design table
+//! and methods.
 
 use std::fmt::{self, Write};
 
+use super::answer::and_list;
+pub use super::answer::{best_design, headline};
 use super::charts::data::BASELINE;
 use super::charts::{Missing, Rendered};
-use super::figures::{about, figure, money_prose, share, signed_figure, signed_percent};
+use super::figures::{figure, money_prose, share, signed_figure, signed_percent};
 use super::table::path_line;
 use crate::results::monte_carlo::MonteCarlo;
 use crate::results::report::ReportData;
@@ -26,189 +29,6 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// The design with the largest reduction, and that reduction in percent (negative): by
-/// expected exposure when Monte Carlo ran, else by worst-case exposure.
-pub fn best_design(r: &RunReport) -> Option<(&str, f64)> {
-    r.designs
-        .iter()
-        .map(|d| {
-            let pct = match d.delta.monte_carlo.as_ref() {
-                Some(mc) => mc.exposure.percent,
-                None => d.delta.exposure_percent,
-            };
-            (d.name.as_str(), pct)
-        })
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(b.0)))
-}
-
-/// The one-sentence answer: "If dana-okafor is compromised, about 17,000,000 records, most of
-/// them user.behavior.app_usage, of about 11,850 people are exposed; review-and-minimise cuts
-/// the expected weighted exposure by 51%." Records are the worst case's, counted once; people
-/// are the expected people affected summed over the declared populations (taken as disjoint);
-/// the cut is in expected weighted exposure when Monte Carlo ran, else in the worst case's.
-pub fn headline(r: &RunReport) -> String {
-    if let Some(s) = money_headline(r) {
-        return s;
-    }
-    let entry = if r.entry_points.is_empty() || r.entry_points.len() > 3 {
-        format!("the entry points of “{}”", r.scenario)
-    } else {
-        and_list(&r.entry_points)
-    };
-    let verb = if r.entry_points.len() == 1 {
-        "is"
-    } else {
-        "are"
-    };
-    let d = &r.baseline.deterministic;
-    let largest = d
-        .records_by_category
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
-    let Some((category, _)) = largest else {
-        return format!(
-            "If {entry} {verb} compromised, no records are exposed, even in the worst case."
-        );
-    };
-    let mut s = format!(
-        "If {entry} {verb} compromised, about {} records, most of them {category},",
-        about(d.records_total as f64)
-    );
-    if !d.people_affected.is_empty() {
-        let people: f64 = d.people_affected.values().map(|p| p.expected).sum();
-        s.push_str(&format!(" of about {} people", about(people)));
-    }
-    s.push_str(" are exposed");
-    let measure = if r.baseline.monte_carlo.is_some() {
-        "expected weighted exposure"
-    } else {
-        "worst-case weighted exposure"
-    };
-    match best_design(r) {
-        Some((name, pct)) if pct.round() <= -1.0 => {
-            s.push_str(&format!(
-                "; {name} cuts the {measure} by {}%",
-                figure(-pct.round())
-            ));
-        }
-        Some((name, pct)) if pct < 0.0 => {
-            s.push_str(&format!("; {name} cuts the {measure} by less than 1%"));
-        }
-        Some(_) => {
-            let n = r.designs.len();
-            s.push_str(&format!(
-                "; {} reduces it",
-                if n == 1 {
-                    "the design considered never".to_string()
-                } else {
-                    format!("none of the {n} designs considered")
-                }
-            ));
-        }
-        None => {}
-    }
-    s.push('.');
-    s
-}
-
-/// The one-sentence answer in money, when the model has `[money]` (DESIGN.md "Money"): "If
-/// dana-okafor is compromised, the expected cost is $4.1 M (95% of outcomes under $6.0 M);
-/// about 1 such incident is expected every 5 years; retention-90d saves $310 k a year for
-/// $40 k." The design named is the one with the largest net benefit a year when designs have
-/// costs, else the largest cut of the expected (or worst-case) loss.
-fn money_headline(r: &RunReport) -> Option<String> {
-    let d = &r.baseline.deterministic;
-    let (loss, cur) = (d.loss?, d.currency.as_deref()?);
-    let entry = if r.entry_points.is_empty() || r.entry_points.len() > 3 {
-        format!("the entry points of “{}”", r.scenario)
-    } else {
-        and_list(&r.entry_points)
-    };
-    let verb = if r.entry_points.len() == 1 {
-        "is"
-    } else {
-        "are"
-    };
-    let mc_loss = r.baseline.monte_carlo.as_ref().and_then(|m| m.loss);
-    let mut s = match mc_loss {
-        Some(l) => format!(
-            "If {entry} {verb} compromised, the expected cost is {} (95% of outcomes under {})",
-            money_prose(l.mean, cur),
-            money_prose(l.p95, cur)
-        ),
-        None => format!(
-            "If {entry} {verb} compromised, the worst-case cost is {}",
-            money_prose(loss, cur)
-        ),
-    };
-    if let Some(f) = r.frequency_per_year.filter(|f| *f > 0.0) {
-        if f < 1.0 {
-            let years = figure((1.0 / f).round());
-            s.push_str(&format!(
-                "; about 1 such incident is expected every {years} years"
-            ));
-        } else if f.round() == 1.0 {
-            s.push_str("; about 1 such incident is expected a year");
-        } else {
-            s.push_str(&format!(
-                "; about {} such incidents are expected a year",
-                figure(f.round())
-            ));
-        }
-    }
-    let net = r
-        .designs
-        .iter()
-        .filter_map(|x| Some((x, x.delta.net_benefit_per_year?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.name.cmp(&a.0.name)));
-    let cut = |x: &crate::results::DesignResult| {
-        let l = x.delta.loss?;
-        Some(l.paired.map_or(l.worst_case, |p| p.mean))
-    };
-    if let Some((best, net)) = net {
-        let saved = best.delta.loss.and_then(|l| l.annual_mean).unwrap_or(0.0);
-        let cost = best.cost_per_year.unwrap_or(0.0);
-        if net > 0.0 {
-            s.push_str(&format!(
-                "; {} saves {} a year for {}",
-                best.name,
-                money_prose(-saved, cur),
-                money_prose(cost, cur)
-            ));
-        } else {
-            s.push_str(&format!(
-                "; no design saves more a year than it costs (the closest, {}, saves {} for {})",
-                best.name,
-                money_prose(-saved, cur),
-                money_prose(cost, cur)
-            ));
-        }
-    } else if let Some((best, change)) = r
-        .designs
-        .iter()
-        .filter_map(|x| Some((x, cut(x)?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.name.cmp(&b.0.name)))
-        .filter(|(_, c)| *c < 0.0)
-    {
-        s.push_str(&format!(
-            "; {} cuts the cost of an incident by {}",
-            best.name,
-            money_prose(-change, cur)
-        ));
-    }
-    s.push('.');
-    Some(s)
 }
 
 const STYLE: &str = r#"
@@ -238,9 +58,27 @@ code, .path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-
 ul.changes { margin: 0; padding-left: 18px; }
 "#;
 
+/// Text that may name code in Markdown backticks (`[simulation.detection]`), escaped, with
+/// each such span set as `<code>`: the page never shows a raw backtick (an unmatched one is
+/// left out).
+pub fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let parts: Vec<&str> = s.split('`').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 1 && i + 1 < parts.len() {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 fn ci(c: [f64; 2]) -> String {
     format!(
-        "{} – {}",
+        "{} … {}",
         figure(c[0].max(0.0).round()),
         figure(c[1].round())
     )
@@ -330,7 +168,7 @@ fn people_affected(s: &mut String, d: &Deterministic, mc: Option<&MonteCarlo>) -
         for (pop, p) in &d.people_affected {
             write!(
                 s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} – {}</td>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{} … {}</td>",
                 escape(pop),
                 figure(p.expected.round()),
                 figure(p.low.round()),
@@ -434,13 +272,13 @@ fn charts(s: &mut String, rendered: &[Rendered], missing: &[Missing]) -> fmt::Re
             name = escape(c.chart.name),
             title = escape(&c.chart.title),
             svg = inline_svg(&c.svg),
-            note = escape(&c.chart.note),
+            note = prose(&c.chart.note),
         )?;
     }
     if !missing.is_empty() {
         s.push_str("<p class=\"note\">Not drawn:</p>\n<ul class=\"note\">");
         for m in missing {
-            write!(s, "<li>{}: {}.</li>", escape(&m.title), escape(&m.reason))?;
+            write!(s, "<li>{}: {}.</li>", escape(&m.title), prose(&m.reason))?;
         }
         s.push_str("</ul>\n");
     }
@@ -521,7 +359,7 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
     if let Some(m) = &base.monte_carlo {
         write!(
             s,
-            "<td class=\"n\">{}<br>({})</td><td class=\"n\">–</td>",
+            "<td class=\"n\">{}<br>({})</td><td class=\"n note\">the reference</td>",
             figure(m.exposure.mean.round()),
             ci(m.exposure.ci95)
         )?;
@@ -538,7 +376,7 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
             "<tr><td><b>{}</b><ul class=\"changes note\">{changes}</ul></td><td class=\"n\">{}<br>{}</td>",
             escape(&d.name),
             figure(d.deterministic.exposure.0),
-            signed_percent(d.delta.exposure_percent)
+            escape(&signed_percent(d.delta.exposure_percent))
         )?;
         if mc {
             match (&d.monte_carlo, &d.delta.monte_carlo) {
@@ -549,12 +387,14 @@ fn designs(s: &mut String, r: &RunReport) -> fmt::Result {
                         "<td class=\"n\">{}<br>({})</td><td class=\"n\">{}<br>({} to {})</td>",
                         figure(m.exposure.mean.round()),
                         ci(m.exposure.ci95),
-                        signed_percent(e.percent),
+                        escape(&signed_percent(e.percent)),
                         signed_figure(e.ci95[0]),
                         signed_figure(e.ci95[1])
                     )?;
                 }
-                _ => s.push_str("<td class=\"n\">–</td><td class=\"n\">–</td>"),
+                _ => s.push_str(
+                    "<td class=\"n note\">not simulated</td><td class=\"n note\">not simulated</td>",
+                ),
             }
         }
         s.push_str("</tr>\n");
@@ -676,7 +516,7 @@ fn write_page(
     writeln!(s, "<h1>Blast radius: {}</h1>", escape(&r.scenario))?;
     let mut lead = format!("Model {}", escape(&r.model.name));
     if let Some(d) = &r.description {
-        lead = format!("{} · {lead}", escape(d));
+        lead = format!("{} · {lead}", prose(d));
     }
     writeln!(s, "<p class=\"lead\">{lead}</p>")?;
     writeln!(
@@ -698,20 +538,35 @@ fn write_page(
 mod tests {
     use super::*;
     use crate::output::charts::fixture;
+    use crate::output::figures::about;
 
     #[test]
     fn the_answer_names_entry_category_people_and_best_design() {
         let r = fixture::report(false, false);
         let best = best_design(&r).unwrap();
         assert_eq!(best.0, "retention-30d");
-        let pct = -best.1.round();
+        let d = &r.baseline.deterministic;
+        let located = d.records_by_category["user.location"] as f64;
+        let part = 100.0 * located / d.records_total as f64;
+        // A share near 100% keeps a decimal, so it never reads as all of them.
+        let part = if part > 99.0 && part < 100.0 {
+            format!("{part:.1}")
+        } else {
+            format!("{part:.0}")
+        };
+        // The words follow the numbers: "most of them" only over half.
+        let which = if 2.0 * located > d.records_total as f64 {
+            format!("most of them, {part}%, user.location")
+        } else {
+            format!("the largest category, user.location, {part}% of them")
+        };
         assert_eq!(
             headline(&r),
             format!(
-                "If alice is compromised, about {} records, most of them user.location, of about \
-                 110 people are exposed; retention-30d cuts the expected weighted exposure by {}%.",
-                about(r.baseline.deterministic.records_total as f64),
-                figure(pct)
+                "If alice is compromised, about {} records ({which}) of about 110 people are \
+                 exposed; retention-30d cuts the expected weighted exposure by {:.1}%.",
+                about(d.records_total as f64),
+                -best.1
             )
         );
     }
@@ -723,8 +578,8 @@ mod tests {
         let pct = r.designs[0].delta.exposure_percent;
         assert!(
             h.ends_with(&format!(
-                "retention-30d cuts the worst-case weighted exposure by {}%.",
-                figure(-pct.round())
+                "retention-30d cuts the worst-case weighted exposure by {:.1}%.",
+                -pct
             )),
             "{h}"
         );

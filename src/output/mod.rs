@@ -1,6 +1,7 @@
 //! Output sinks: the only code that knows JSON, CSV, table layout, SVG, PNG and HTML. Each format renders the
 //! result structs of [`crate::results`] to text; nothing here computes a figure.
 
+pub mod answer;
 pub mod charts;
 pub mod csv;
 pub mod drawing;

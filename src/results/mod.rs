@@ -402,6 +402,10 @@ impl RunReport {
     }
 }
 
+/// The store of a leak row that totals a category over every leaked store, each record
+/// counted once.
+pub const ALL_STORES: &str = "*";
+
 /// One leaked store and category, for flat outputs.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LeakRow {
@@ -446,7 +450,10 @@ impl RunReport {
         v
     }
 
-    /// One row per leaked store and category, for the baseline and every design.
+    /// One row per leaked store and category, for the baseline and every design, each
+    /// followed by its totals: one row per category with the store [`ALL_STORES`], every
+    /// record counted once across the stores that hold copies of it. The per-store rows
+    /// overlap (a flow copies records into another store), so only the totals rows add up.
     pub fn leak_rows(&self) -> Vec<LeakRow> {
         let mut rows = Vec::new();
         for (design, d, _) in self.variants() {
@@ -463,6 +470,17 @@ impl RunReport {
                         exposure: records as f64 * weight,
                     });
                 }
+            }
+            for (category, &records) in &d.records_by_category {
+                rows.push(LeakRow {
+                    scenario: self.scenario.clone(),
+                    design: design.into(),
+                    store: ALL_STORES.into(),
+                    category: category.clone(),
+                    records,
+                    weight: self.weights.get(category).copied().unwrap_or(1.0),
+                    exposure: d.exposure_by_category.get(category).map_or(0.0, |e| e.0),
+                });
             }
         }
         rows

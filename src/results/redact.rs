@@ -11,7 +11,10 @@
 //! people, so it is dropped; ids that stand as words (between spaces or punctuation, in any
 //! case) in the scenario's and designs' names and in design change descriptions are replaced
 //! (an id run into other id characters, as in `phished_alice`, is not recognised: name
-//! scenarios and designs after what they test).
+//! scenarios and designs after what they test). Given the model's people and accounts
+//! ([`Person`]), the names are also cleared of each one's id written as words ("Dana Okafor"
+//! for `dana-okafor`, any case), display name, and first or last name where it is capitalised
+//! as a name ("Okafor's laptop").
 
 use std::collections::HashMap;
 
@@ -192,6 +195,104 @@ impl Mapping {
     }
 }
 
+/// A person or account of the model, for finding it in free text: its pseudonym's prefix
+/// (`person` or `account`), id and display name.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub prefix: &'static str,
+    pub id: String,
+    pub name: Option<String>,
+}
+
+/// Words of a name: its runs of letters and digits, lower-cased.
+fn words(s: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                out.push((b, i, s[b..i].to_lowercase()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `text` with every mention of the people and accounts replaced by their pseudonyms: the
+/// id or display name as a sequence of words (longest first), then a single word of a
+/// display name (or of a person's id) of three letters or more written with a capital, when
+/// it belongs to one person only (a word many share, like `user` in generated ids, is no
+/// name; a first name two people share names neither).
+fn names_in_text(text: &str, people: &[Person], p: &Pseudonymiser) -> String {
+    let mut phrases: Vec<(Vec<String>, &Person)> = Vec::new();
+    let mut parts: HashMap<String, Option<&Person>> = HashMap::new();
+    for who in people {
+        let mut forms = vec![who.id.as_str()];
+        forms.extend(who.name.as_deref());
+        for form in forms {
+            let w: Vec<String> = words(form).into_iter().map(|x| x.2).collect();
+            if who.prefix == "person" || form != who.id {
+                for x in w
+                    .iter()
+                    .filter(|x| x.chars().count() >= 3 && x.chars().all(char::is_alphabetic))
+                {
+                    parts
+                        .entry(x.clone())
+                        .and_modify(|e| {
+                            if e.is_some_and(|o| o.id != who.id) {
+                                *e = None;
+                            }
+                        })
+                        .or_insert(Some(who));
+                }
+            }
+            if w.len() > 1 {
+                phrases.push((w, who));
+            }
+        }
+    }
+    phrases.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    let tokens = words(text);
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while i < tokens.len() {
+        let hit = phrases.iter().find(|(w, _)| {
+            tokens.len() - i >= w.len()
+                && tokens[i..i + w.len()].iter().zip(w).all(|(t, x)| &t.2 == x)
+        });
+        let (len, who) = match hit {
+            Some((w, who)) => (w.len(), Some(*who)),
+            None => {
+                let (b, _, ref word) = tokens[i];
+                let capital = text[b..].starts_with(char::is_uppercase);
+                (1, parts.get(word).copied().flatten().filter(|_| capital))
+            }
+        };
+        if let Some(who) = who {
+            out.push_str(&text[copied..tokens[i].0]);
+            out.push_str(&p.pseudonym(who.prefix, &who.id));
+            copied = tokens[i + len - 1].1;
+        }
+        i += len;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// [`redact_run`], with the scenario's and designs' names also cleared of the model's people
+/// and accounts however they are written ([`Person`]).
+pub fn redact_run_naming(report: &RunReport, p: &Pseudonymiser, people: &[Person]) -> RunReport {
+    let mut r = redact_run(report, p);
+    r.scenario = names_in_text(&r.scenario, people, p);
+    for d in &mut r.designs {
+        d.name = names_in_text(&d.name, people, p);
+    }
+    r
+}
+
 /// The result with every person and account id it names replaced by its pseudonym, and
 /// the authors' descriptions dropped. Ids are people or accounts when the result lists them
 /// as such (in a `compromised` list), which every id on a path or among the entry points is.
@@ -334,6 +435,29 @@ mod report_tests {
             format!("mfa for {}", p.pseudonym("account", "alice-u"))
         );
         assert_eq!(red, redact_run(&r, &p), "pseudonyms are stable");
+        // With the model's people: the id as words, the display name, a capitalised surname.
+        let people = [
+            Person {
+                prefix: "person",
+                id: "dana-okafor".into(),
+                name: None,
+            },
+            Person {
+                prefix: "account",
+                id: "svc-x".into(),
+                name: Some("Priya Raman".into()),
+            },
+        ];
+        let dana = p.pseudonym("person", "dana-okafor");
+        let priya = p.pseudonym("account", "svc-x");
+        named.scenario = "Dana Okafor phished; Okafor's laptop, dana's boss".into();
+        named.designs[0].name = "priya raman review".into();
+        let red = redact_run_naming(&named, &p, &people);
+        assert_eq!(
+            red.scenario,
+            format!("{dana} phished; {dana}'s laptop, dana's boss")
+        );
+        assert_eq!(red.designs[0].name, format!("{priya} review"));
         let sweep = redact_sweep(&fixture::sweep(), &p);
         assert!(sweep.entries.iter().all(|e| e.id.starts_with("account-")));
         assert_eq!(sweep.entries[0].id, p.pseudonym("account", "alice-u"));

@@ -114,7 +114,8 @@ fn leaked_mdm_key_matches_hand_computation() {
     // People: employees in sets of coverage .9, .3, .95, .2, .8, .8 →
     // 4,200 × (1 − .1×.7×.05×.8×.2×.2) = 4,199.5296; precise location only in .3 → 1,260.
     let employees = &d["people_affected"]["employees"];
-    assert!((employees["expected"].as_f64().unwrap() - 4199.5296).abs() < 1e-6);
+    // JSON holds six significant digits of a fraction (README, "Numbers").
+    assert_eq!(employees["expected"], 4199.53);
     assert_eq!(employees["low"], 3990.0);
     assert_eq!(employees["high"], 4200.0);
     assert!(
@@ -179,7 +180,7 @@ fn csv_has_one_row_per_leaked_store_and_category() {
     // badge-logs 2 categories, activity-metrics 2, workforce-reports 3, staff-directory 2.
     let baseline = lines
         .iter()
-        .filter(|l| l.starts_with("Phished manager,baseline,"))
+        .filter(|l| l.starts_with("Phished manager,baseline,") && !l.contains(",*,"))
         .count();
     assert_eq!(baseline, 9);
     // Every design gets its rows too.
@@ -187,7 +188,7 @@ fn csv_has_one_row_per_leaked_store_and_category() {
         .iter()
         .any(|l| l.starts_with("Phished manager,access-review-180d,")));
     assert!(lines.contains(
-        &"Phished manager,baseline,badge-logs,user.location.imprecise,6059000,8.0,48472000.0"
+        &"Phished manager,baseline,badge-logs,user.location.imprecise,6059000,8,48472000"
     ));
 }
 

@@ -311,7 +311,7 @@ fn tables_and_csv_show_money() {
     .stdout;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
-    assert!(lines[1].starts_with("money,baseline,EUR,99200.0,"), "{csv}");
+    assert!(lines[1].starts_with("money,baseline,EUR,99200,"), "{csv}");
 }
 
 #[test]

@@ -86,7 +86,20 @@ fn text_width(text: &str, size: u32) -> u32 {
     measure(text, size as f64, false).0
 }
 
-/// Shortens `text` with an ellipsis until it is at most `max` pixels wide at `size`.
+/// The largest font size, from `size` down to [`SMALLEST`], at which every one of `texts` is at
+/// most `max` pixels wide: names are shown whole in a smaller type rather than cut.
+fn fitting_size<'a>(texts: impl IntoIterator<Item = &'a str> + Clone, size: u32, max: u32) -> u32 {
+    (SMALLEST..=size)
+        .rev()
+        .find(|&s| texts.clone().into_iter().all(|t| text_width(t, s) <= max))
+        .unwrap_or(SMALLEST)
+}
+
+/// The smallest type a name is shrunk to before it is cut.
+const SMALLEST: u32 = 11;
+
+/// Shortens `text` with an ellipsis until it is at most `max` pixels wide at `size`: the last
+/// resort, for a name too long to show whole even at [`SMALLEST`].
 fn fit(text: &str, size: u32, max: u32) -> String {
     if text_width(text, size) <= max {
         return text.to_string();
@@ -186,15 +199,18 @@ fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Chart,
 ) -> DrawResult<DB::ErrorType> {
+    let room = WIDTH - 2 * MARGIN as u32;
+    let title = fitting_size([chart.title.as_str()], TITLE_SIZE, room);
     root.draw(&Text::new(
-        fit(&chart.title, TITLE_SIZE, WIDTH - 2 * MARGIN as u32),
+        fit(&chart.title, title, room),
         (MARGIN, 12),
-        bold(TITLE_SIZE).color(&INK),
+        bold(title).color(&INK),
     ))?;
+    let subtitle = fitting_size([chart.subtitle.as_str()], SUBTITLE_SIZE, room);
     root.draw(&Text::new(
-        fit(&chart.subtitle, SUBTITLE_SIZE, WIDTH - 2 * MARGIN as u32),
+        fit(&chart.subtitle, subtitle, room),
         (MARGIN, 46),
-        font(SUBTITLE_SIZE).color(&MUTED),
+        font(subtitle).color(&MUTED),
     ))?;
     let names = legend_names(chart);
     let colours = series_colours(chart);
@@ -245,17 +261,16 @@ fn draw_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     b: &Bars,
 ) -> DrawResult<DB::ErrorType> {
-    let n = b.rows.len() as f64;
-    let (bar, row) = bar_geometry(b);
-    let label_max = 300;
+    let label_max = 360;
+    let label_size = fitting_size(b.rows.iter().map(String::as_str), LABEL_SIZE, label_max);
     let labels: Vec<String> = b
         .rows
         .iter()
-        .map(|r| fit(r, LABEL_SIZE, label_max))
+        .map(|r| fit(r, label_size, label_max))
         .collect();
     let label_w = labels
         .iter()
-        .map(|l| text_width(l, LABEL_SIZE))
+        .map(|l| text_width(l, label_size))
         .max()
         .unwrap_or(0)
         + 14;
@@ -274,6 +289,57 @@ fn draw_bars<DB: DrawingBackend>(
     } else {
         nice_max(max) * if b.value_labels { 1.22 } else { 1.06 }
     };
+    let axis = BarAxis {
+        label_w,
+        label_size,
+        labels,
+    };
+    if b.log {
+        // Whole decades from the smallest bar's to past the largest, with room for the
+        // value labels (a factor of 3).
+        let lo = b
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .filter(|v| *v > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        let (a, z) = if lo.is_finite() {
+            decades(lo, max * 3.0)
+        } else {
+            (1.0, 10.0)
+        };
+        let x: plotters::coord::combinators::LogCoord<f64> = (a..z).log_scale().into();
+        bars_on(root, area, b, &axis, x, a)
+    } else {
+        let x: RangedCoordf64 = (0f64..x_max).into();
+        bars_on(root, area, b, &axis, x, 0.0)
+    }
+}
+
+/// The row labels of a bar chart, as fitted, and the width and type size they take.
+struct BarAxis {
+    label_w: u32,
+    label_size: u32,
+    labels: Vec<String>,
+}
+
+/// The bars on a value axis `x` (linear or log) whose bars start at `x_start`.
+fn bars_on<DB, X>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    b: &Bars,
+    axis: &BarAxis,
+    x: X,
+    x_start: f64,
+) -> DrawResult<DB::ErrorType>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let n = b.rows.len() as f64;
+    let (bar, row) = bar_geometry(b);
+    let (label_w, label_size, labels) = (axis.label_w, axis.label_size, &axis.labels);
+    let x_max = x.range().end;
     let value_size = if b.series.len() == 1 {
         LABEL_SIZE
     } else {
@@ -285,7 +351,7 @@ fn draw_bars<DB: DrawingBackend>(
         .margin_bottom(12)
         .x_label_area_size(X_AXIS_AREA)
         .y_label_area_size(label_w)
-        .build_cartesian_2d(0f64..x_max, 0f64..n)?;
+        .build_cartesian_2d(x, 0f64..n)?;
     let unit = b.unit;
     let tick = move |v: &f64| unit.label(*v);
     let ticks = tick_count(chart.plotting_area().dim_in_pixel().0, &unit.label(x_max));
@@ -315,10 +381,12 @@ fn draw_bars<DB: DrawingBackend>(
             let y1 = top - frac(bar) * k as f64;
             let y0 = y1 - frac(bar);
             let v = s.values[r];
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(0.0, y0), (v.min(x_max), y1)],
-                c.filled(),
-            )))?;
+            if v > x_start {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(x_start, y0), (v.min(x_max), y1)],
+                    c.filled(),
+                )))?;
+            }
             let mut end = v;
             if let Some(bounds) = &s.bounds {
                 let (lo, hi) = bounds[r];
@@ -347,7 +415,7 @@ fn draw_bars<DB: DrawingBackend>(
         root.draw(&Text::new(
             label.clone(),
             (px - 8, py),
-            font(LABEL_SIZE)
+            font(label_size)
                 .color(&INK)
                 .pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
@@ -375,8 +443,15 @@ fn draw_lines<DB: DrawingBackend>(
         (a.min(x), b.max(x))
     });
     let y_hi = ys.fold(0.0f64, f64::max);
+    // Room above the largest value, so a curve at the top is not drawn on the frame (and
+    // cannot hide a baseline there); probabilities that stay low (the chance of a loss in a
+    // year) get an axis up to just above their largest, not a flat line along 0%.
     let y_max = if l.y_unit == Unit::Probability {
-        1.0
+        if y_hi > 0.0 {
+            (y_hi * 1.1).min(1.06)
+        } else {
+            1.06
+        }
     } else {
         nice_max(y_hi) * 1.06
     };

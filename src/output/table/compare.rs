@@ -3,7 +3,9 @@
 use std::fmt::{self, Write};
 
 use super::written;
-use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
+use crate::output::figures::{
+    figure, multiple, probability, signed_figure, signed_percent, thousands,
+};
 use crate::results::compare::Comparison;
 
 /// The table of `compare`.
@@ -37,8 +39,14 @@ pub fn comparison(c: &Comparison) -> String {
             "p95",
             "expected change (95% CI)"
         )?;
-        for st in &c.top_stores {
-            write!(s, " {:>14}", truncate(st, 14))?;
+        // Store columns as wide as their ids: an id is never cut.
+        let sw: Vec<usize> = c
+            .top_stores
+            .iter()
+            .map(|st| st.chars().count().max(6))
+            .collect();
+        for (st, w) in c.top_stores.iter().zip(&sw) {
+            write!(s, " {st:>w$}")?;
         }
         writeln!(s)?;
         for r in &c.rows {
@@ -49,7 +57,7 @@ pub fn comparison(c: &Comparison) -> String {
             let change = r.expected_change.map_or(String::new(), |d| {
                 format!(
                     "{} ({} … {})",
-                    signed_percent_tenths(d.percent),
+                    signed_percent(d.percent),
                     signed_figure(d.ci95[0]),
                     signed_figure(d.ci95[1])
                 )
@@ -59,15 +67,15 @@ pub fn comparison(c: &Comparison) -> String {
                 "  {:<w$} {:>15} {:>8} {:>15} {:>27} {:>15} {:>36}",
                 r.design,
                 figure(r.worst_case_exposure),
-                signed_percent_tenths(r.worst_case_change_percent),
+                signed_percent(r.worst_case_change_percent),
                 opt(r.expected_exposure),
                 interval,
                 opt(r.p95_exposure),
                 change
             )?;
-            for st in &c.top_stores {
+            for (st, w) in c.top_stores.iter().zip(&sw) {
                 let p = r.breach_probability.get(st).copied().unwrap_or(0.0);
-                write!(s, " {:>14.3}", p)?;
+                write!(s, " {:>w$}", probability(p))?;
             }
             writeln!(s)?;
         }
@@ -83,16 +91,6 @@ pub fn comparison(c: &Comparison) -> String {
         }
         Ok(())
     })
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// The money block: each row's loss, the loss a year, and each design's cost, net benefit a
@@ -129,8 +127,7 @@ fn money(s: &mut String, c: &Comparison, cur: &str, w: usize) -> fmt::Result {
             opt(m.cost_per_year),
             m.net_benefit_per_year
                 .map_or("—".to_string(), signed_figure),
-            m.return_on_control
-                .map_or("—".to_string(), |x| format!("{x:.1}×"))
+            m.return_on_control.map_or("—".to_string(), multiple)
         )?;
     }
     Ok(())

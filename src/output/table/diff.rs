@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::written;
-use crate::output::figures::{figure, signed_figure, signed_percent_tenths, thousands};
+use crate::output::figures::{figure, signed_figure, signed_percent, thousands};
 use crate::results::diff::DiffReport;
 
 /// The table of `diff`.
@@ -17,7 +17,7 @@ pub fn diff(r: &DiffReport) -> String {
             r.old_model, r.new_model, r.kind
         )?;
         let pct = match t.old_exposure {
-            x if x > 0.0 => format!(" ({})", signed_percent_tenths(100.0 * t.delta / x)),
+            x if x > 0.0 => format!(" ({})", signed_percent(100.0 * t.delta / x)),
             _ => String::new(),
         };
         writeln!(

@@ -5,7 +5,7 @@
 use std::fmt::{self, Write};
 
 use super::{name_width, path_line, path_to, written, TABLE_ROWS};
-use crate::output::figures::{figure, money, thousands};
+use crate::output::figures::{figure, money, probability, thousands};
 use crate::results::monte_carlo::{MonteCarlo, Stats};
 
 /// The Monte Carlo section of a `run` table.
@@ -52,7 +52,7 @@ fn summary(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
         writeln!(s, "{}", stats_line(&format!("loss ({currency})"), loss))?;
     }
     if let Some(first) = mc.exceedance.records.first() {
-        writeln!(s, "  P(any record leaks) = {:.3}", first.p)?;
+        writeln!(s, "  P(any record leaks) = {}", probability(first.p))?;
     }
     if let (Some(a), Some(currency)) = (&mc.annual_loss, &mc.currency) {
         writeln!(
@@ -120,13 +120,13 @@ fn breaches(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
         )?;
     }
     for (store, p) in breached.into_iter().take(TABLE_ROWS) {
-        writeln!(s, "  {:>7.3}  {store}", p)?;
+        writeln!(s, "  {:>7}  {store}", probability(*p))?;
         if let Some(path) = path_to(&mc.most_likely_paths, store) {
             writeln!(
                 s,
-                "           {} (all open: {:.3})",
+                "           {} (all open: {})",
                 path_line(path),
-                path.probability
+                probability(path.probability)
             )?;
         }
     }
@@ -180,10 +180,10 @@ fn time_model(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
     writeln!(s)?;
     writeln!(
         s,
-        "  Time model: detection {} with mean {} days (mean detection day {:.1}); edge times {}",
+        "  Time model: detection {} with mean {} days (mean detection day {}); edge times {}",
         tm.detection_distribution,
-        tm.detection_mean_days,
-        tm.detection_days.mean,
+        figure(tm.detection_mean_days),
+        figure(tm.detection_days.mean),
         tm.edge_time_distribution
     )?;
     writeln!(

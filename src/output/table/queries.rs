@@ -63,11 +63,11 @@ pub fn paths(p: &PathsReport) -> String {
         for (i, path) in p.paths.iter().enumerate() {
             writeln!(
                 s,
-                "{:>3}. {} step{}, p = {:.4}",
+                "{:>3}. {} step{}, p = {}",
                 i + 1,
                 path.steps.len(),
                 if path.steps.len() == 1 { "" } else { "s" },
-                path.probability
+                probability(path.probability)
             )?;
             writeln!(s, "     {}", path_line(path))?;
         }

@@ -3,7 +3,7 @@
 use std::fmt::{self, Write};
 
 use super::written;
-use crate::output::figures::{figure, money, thousands};
+use crate::output::figures::{figure, money, multiple, percent, signed_percent, thousands};
 use crate::results::recommend::{ChokeRow, FixRow, RecommendReport};
 use crate::scenario::MONEY_A_YEAR_PER_EFFORT;
 
@@ -11,13 +11,13 @@ fn choke_table(s: &mut String, rows: &[ChokeRow]) -> fmt::Result {
     for (i, c) in rows.iter().enumerate() {
         writeln!(
             s,
-            "  {:>3}. {} —{}→ {}   cuts {} ({:.1}%)",
+            "  {:>3}. {} —{}→ {}   cuts {} ({})",
             i + 1,
             c.from,
             c.kind,
             c.to,
             figure(c.reduction.round()),
-            c.reduction_percent
+            percent(c.reduction_percent)
         )?;
     }
     Ok(())
@@ -67,14 +67,14 @@ fn loss_fixes(s: &mut String, r: &RecommendReport, currency: &str) -> fmt::Resul
     for f in &r.fixes {
         writeln!(
             s,
-            "  {:>3}. {:<60} cost {} a year  → annual loss {}  saves {}, net {}, return {:.1}×",
+            "  {:>3}. {:<60} cost {} a year  → annual loss {}  saves {}, net {}, return {}",
             f.step,
             format!("{} [{}]", f.fix, f.family),
             money(f.cost, currency),
             money(f.exposure_after, currency),
             money(f.reduction, currency),
             money(f.net_benefit_per_year.unwrap_or(0.0), currency),
-            f.return_on_control.unwrap_or(0.0)
+            multiple(f.return_on_control.unwrap_or(0.0))
         )?;
         removes(s, f)?;
     }
@@ -109,14 +109,14 @@ fn exposure_fixes(s: &mut String, r: &RecommendReport) -> fmt::Result {
     for f in &r.fixes {
         writeln!(
             s,
-            "  {:>3}. {:<60} cost {:>4}  cuts {:>14} ({:.1}%)  → exposure {:>18}  (−{:.1}% in all)",
+            "  {:>3}. {:<60} cost {:>4}  cuts {:>14} ({})  → exposure {:>18}  ({} in all)",
             f.step,
             format!("{} [{}]", f.fix, f.family),
             figure(f.cost),
             figure(f.reduction.round()),
-            f.cut_percent,
+            percent(f.cut_percent),
             figure(f.exposure_after.round()),
-            f.cumulative_reduction_percent
+            signed_percent(-f.cumulative_reduction_percent)
         )?;
         removes(s, f)?;
     }
@@ -134,7 +134,8 @@ fn limits(s: &mut String, r: &RecommendReport) -> fmt::Result {
     if let Some(t) = r.target_percent {
         writeln!(
             s,
-            "  target: cut {t:.1}% (to {})",
+            "  target: cut {} (to {})",
+            percent(t),
             figure((r.exposure_before * (1.0 - t / 100.0)).round())
         )?;
     }

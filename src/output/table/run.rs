@@ -11,7 +11,8 @@ use super::{
     monte_carlo, name_width, path_line, path_to, wrap_some_ids, written, TABLE_IDS, TABLE_ROWS,
 };
 use crate::output::figures::{
-    figure, money, probability, signed_figure, signed_money, signed_percent_tenths, thousands,
+    figure, money, multiple, probability, signed_count, signed_figure, signed_money,
+    signed_percent, thousands,
 };
 use crate::results::{DesignResult, Deterministic, PathReport, RunReport};
 
@@ -287,11 +288,11 @@ fn attack_paths(s: &mut String, d: &Deterministic, shown_stores: &[&str]) -> fmt
     for p in paths {
         writeln!(
             s,
-            "  {} ({} step{}, p = {:.3})",
+            "  {} ({} step{}, p = {})",
             p.target,
             p.steps.len(),
             if p.steps.len() == 1 { "" } else { "s" },
-            p.probability
+            probability(p.probability)
         )?;
         writeln!(s, "      {}", path_line(p))?;
     }
@@ -319,18 +320,18 @@ pub fn designs(r: &RunReport) -> String {
             }
             writeln!(
                 s,
-                "    worst case: exposure {} ({}), records {} ({:+})",
+                "    worst case: exposure {} ({}), records {} ({})",
                 figure(d.deterministic.exposure.0),
-                signed_percent_tenths(d.delta.exposure_percent),
+                signed_percent(d.delta.exposure_percent),
                 thousands(d.deterministic.records_total),
-                d.delta.records_total
+                signed_count(d.delta.records_total)
             )?;
             if let Some(m) = &d.delta.monte_carlo {
                 writeln!(
                     s,
                     "    expected exposure change {} ({}), 95% interval {} … {}",
                     signed_figure(m.exposure.mean),
-                    signed_percent_tenths(m.exposure.percent),
+                    signed_percent(m.exposure.percent),
                     signed_figure(m.exposure.ci95[0]),
                     signed_figure(m.exposure.ci95[1])
                 )?;
@@ -367,7 +368,7 @@ fn loss_lines(s: &mut String, d: &DesignResult) -> fmt::Result {
             s,
             "    expected loss change {} ({}), 95% interval {} … {}",
             signed_money(p.mean, cur),
-            signed_percent_tenths(p.percent),
+            signed_percent(p.percent),
             signed_money(p.ci95[0], cur),
             signed_money(p.ci95[1], cur)
         )?;
@@ -377,10 +378,9 @@ fn loss_lines(s: &mut String, d: &DesignResult) -> fmt::Result {
     }
     if let Some(net) = d.delta.net_benefit_per_year {
         let cost = d.cost_per_year.unwrap_or(0.0);
-        let ret = d
-            .delta
-            .return_on_control
-            .map_or(String::new(), |r| format!(", return {r:.1}× its cost"));
+        let ret = d.delta.return_on_control.map_or(String::new(), |r| {
+            format!(", return {} its cost", multiple(r))
+        });
         writeln!(
             s,
             "    net benefit a year {} for {} a year{ret}",

@@ -44,6 +44,7 @@ pub fn breach_probability(r: &RunReport) -> Option<Chart> {
             value_label: "probability the store is breached".into(),
             unit: Unit::Probability,
             value_labels: true,
+            log: false,
         }),
     })
 }

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{subtitle, variants, BarSeries, Bars, Chart, Plot, Unit, MAX_CATEGORIES};
+use super::{
+    spans_orders_of_magnitude, subtitle, variants, BarSeries, Bars, Chart, Plot, Unit,
+    MAX_CATEGORIES,
+};
 use crate::results::RunReport;
 
 /// Worst-case deduplicated records per category, baseline beside each design; rows sorted by
@@ -54,7 +57,8 @@ pub fn records_by_category(r: &RunReport) -> Option<Chart> {
                 .collect(),
             bounds: None,
         })
-        .collect();
+        .collect::<Vec<BarSeries>>();
+    let log = spans_orders_of_magnitude(series.iter().flat_map(|s| s.values.iter().copied()));
     Some(Chart {
         name: "records-by-category",
         note: "Records of each category that leak when every attack step succeeds, each record counted once however many stores hold a copy; a shorter bar under a design is what that design takes off the table.".into(),
@@ -70,9 +74,14 @@ pub fn records_by_category(r: &RunReport) -> Option<Chart> {
         plot: Plot::Bars(Bars {
             rows,
             series,
-            value_label: "records exposed (worst case)".into(),
+            value_label: if log {
+                "records exposed (worst case, log scale)".into()
+            } else {
+                "records exposed (worst case)".into()
+            },
             unit: Unit::Count,
             value_labels: true,
+            log,
         }),
     })
 }
@@ -135,5 +144,24 @@ mod tests {
             b.series[0].values,
             [10.0 * (MAX_CATEGORIES + 1) as f64, 5.0]
         );
+    }
+
+    #[test]
+    fn values_two_orders_of_magnitude_apart_get_a_log_axis() {
+        let mut r = fixture::report(true, false);
+        r.designs.clear();
+        let d = &mut r.baseline.deterministic;
+        d.records_by_category.clear();
+        d.records_by_category
+            .insert("user.behavior.app_usage".into(), 7_650_000);
+        d.records_by_category
+            .insert("user.health.sick_leave".into(), 4_200);
+        assert!(bars(&records_by_category(&r).unwrap()).log);
+        // 99 times apart is still readable on a linear axis; zeros do not count.
+        let d = &mut r.baseline.deterministic;
+        d.records_by_category
+            .insert("user.health.sick_leave".into(), 77_273);
+        d.records_by_category.insert("user.none".into(), 0);
+        assert!(!bars(&records_by_category(&r).unwrap()).log);
     }
 }

@@ -82,6 +82,7 @@ pub fn design_comparison(r: &RunReport) -> Option<Chart> {
             value_label: format!("{label} (records × sensitivity weight)"),
             unit: Unit::Count,
             value_labels: true,
+            log: false,
         }),
     })
 }

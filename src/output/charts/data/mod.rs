@@ -94,6 +94,21 @@ pub struct Bars {
     pub unit: Unit,
     /// Print each bar's value at its end (for charts with one series).
     pub value_labels: bool,
+    /// A logarithmic value axis, for values that span orders of magnitude (a bar of 4,200
+    /// beside one of 7,650,000 would otherwise be an invisible sliver).
+    pub log: bool,
+}
+
+/// Whether positive values span at least two orders of magnitude: then a linear axis hides
+/// the small ones, and a bar chart of them gets a log axis.
+pub fn spans_orders_of_magnitude(values: impl IntoIterator<Item = f64>) -> bool {
+    let (lo, hi) = values
+        .into_iter()
+        .filter(|v| *v > 0.0)
+        .fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    lo.is_finite() && hi / lo >= 100.0
 }
 
 /// One named line of (x, y) points.

@@ -119,6 +119,7 @@ pub fn net_benefit(r: &RunReport) -> Option<Chart> {
             value_label: format!("{currency} a year"),
             unit: Unit::Count,
             value_labels: false,
+            log: false,
         }),
     })
 }

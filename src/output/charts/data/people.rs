@@ -47,6 +47,7 @@ pub fn people_affected(r: &RunReport) -> Option<Chart> {
             value_label: "people affected (worst case)".into(),
             unit: Unit::Count,
             value_labels: true,
+            log: false,
         }),
     })
 }

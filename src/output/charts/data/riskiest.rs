@@ -30,6 +30,7 @@ pub fn riskiest(s: &SweepReport) -> Option<Chart> {
             value_label: "worst-case exposure (records × sensitivity weight)".into(),
             unit: Unit::Count,
             value_labels: true,
+            log: false,
         }),
     })
 }
