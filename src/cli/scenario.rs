@@ -20,13 +20,37 @@ use super::progress::Bar;
 use super::{limits, redact};
 
 /// Says that the model has lint warnings and how to list them (unless quiet).
-pub fn lint_note(warnings: usize, model: &str, quiet: bool) {
+pub fn lint_note(warnings: usize, scenario: &Path, model: &str, quiet: bool) {
     if warnings > 0 && !quiet {
         eprintln!(
-            "note: the model has {warnings} lint warning{}; `blastradius validate {model}` lists them",
-            if warnings == 1 { "" } else { "s" }
+            "note: the model has {warnings} lint warning{}; `blastradius validate {}` lists them",
+            if warnings == 1 { "" } else { "s" },
+            shown(&model_beside(scenario, model))
         );
     }
+}
+
+/// The scenario's model path as the user reaches it from where they are: the scenario's folder
+/// joined with the path the scenario names, `..` taken lexically (`scenarios/../data` reads
+/// `data`).
+fn model_beside(scenario: &Path, model: &str) -> std::path::PathBuf {
+    let joined = scenario.parent().unwrap_or(Path::new("")).join(model);
+    let mut out = std::path::PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Loads a scenario with the design files and overrides of the command line and evaluates it
@@ -57,7 +81,7 @@ pub fn evaluate_scenario(
             eprintln!("{w}");
         }
     }
-    lint_note(lints.len(), &s.model_path, quiet);
+    lint_note(lints.len(), scenario, &s.model_path, quiet);
     let depth = sim.depth();
     if depth == Depth::MonteCarlo {
         let per_run = blastradius::engine::monte_carlo::trial_bytes(

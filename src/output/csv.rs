@@ -121,59 +121,31 @@ pub fn render_with_header<T: Serialize>(
     }
 }
 
-/// One value serialised as CSV cells, read back as a record.
-fn cells_of<T: Serialize>(value: &T) -> csv::StringRecord {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.serialize(value).expect("CSV rows serialise to memory");
-    let line = w.into_inner().expect("in-memory writer flushes");
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(line.as_slice())
-        .records()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default()
-}
-
 /// Serialises rows with a header and, after each row's own columns, extra columns by name
-/// (`extra(i)` gives row `i`'s values in the order of `extra_header`, written as serde writes
-/// numbers): for columns a report has one of per population, which a flat serde row cannot
-/// hold.
+/// (`extra(i)` gives row `i`'s values in the order of `extra_header`): for columns a report has
+/// one of per population, which a flat serde row cannot hold. Every number, the extra ones too,
+/// goes through the JSON writer keyed by its column name, as in [`render_rows`].
 pub fn render_rows_with<T: Serialize>(
     rows: &[T],
     extra_header: &[String],
     extra: impl Fn(usize) -> Vec<Option<f64>>,
 ) -> String {
-    let Some(first) = rows.first() else {
-        return String::new();
-    };
-    // The rows' own header, as serde writes it.
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.serialize(first).expect("CSV rows serialise to memory");
-    let head = w.into_inner().expect("in-memory writer flushes");
-    let mut header = csv::Reader::from_reader(head.as_slice())
-        .headers()
-        .cloned()
-        .unwrap_or_default();
-    for h in extra_header {
-        header.push_field(h);
-    }
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record(&header)
-        .expect("CSV rows serialise to memory");
     for (i, row) in rows.iter().enumerate() {
-        let mut record = cells_of(row);
-        let extra = extra(i);
-        if !extra.is_empty() {
-            for cell in cells_of(&extra).iter() {
-                record.push_field(cell);
-            }
+        let Fields(mut fields) = serde_json::from_str(&json::compact(row))
+            .expect("a row's own JSON reads back as a flat row");
+        for (name, x) in extra_header.iter().zip(extra(i)) {
+            // One column at a time through the JSON writer, so it is rounded by its name.
+            let one = std::collections::BTreeMap::from([(name.as_str(), x)]);
+            let Fields(cell) = serde_json::from_str(&json::compact(&one))
+                .expect("a one-column row reads back as a flat row");
+            fields.extend(cell);
         }
-        w.write_record(&record)
+        if i == 0 {
+            w.write_record(fields.iter().map(|(k, _)| k.as_str()))
+                .expect("CSV rows serialise to memory");
+        }
+        w.write_record(fields.iter().map(|(_, v)| cell_text(v)))
             .expect("CSV rows serialise to memory");
     }
     String::from_utf8(w.into_inner().expect("in-memory writer flushes"))

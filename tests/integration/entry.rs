@@ -594,7 +594,7 @@ fn the_run_names_its_vector_and_each_entry_probability() {
     assert!(
         table
             .stdout
-            .contains("Vector     phishing: Monte Carlo takes each entry point with its probability (the worst case takes all): 0.3 alice-u; 0.08 bob-u; 0.002 alice-adm"),
+            .contains("Vector     phishing: Monte Carlo takes each entry point with its probability (the worst case takes all): 0.300 alice-u; 0.080 bob-u; 0.002 alice-adm"),
         "{}",
         table.stdout
     );
