@@ -336,7 +336,12 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     args.check()?;
     let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
     let s = loaded.scenario;
-    lint_note(loaded.warnings.len(), &args.scenario, &s.model_path, args.quiet);
+    lint_note(
+        loaded.warnings.len(),
+        &args.scenario,
+        &s.model_path,
+        args.quiet,
+    );
     if let (Some(v), false) = (&s.vector, args.quiet) {
         eprintln!(
             "note: recommend takes every compromised node for certain; the scenario's [attack] vector `{v}` is not weighed here (run and compare weigh it; `--objective org --vector {v}` weighs every source by it)"

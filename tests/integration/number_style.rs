@@ -58,6 +58,22 @@ fn outputs(dir: &Path) -> Vec<(String, &'static str, String)> {
         "badge-logs",
     ]));
     commands.push(own(&["who-can-reach", model, "hr-records"]));
+    commands.push(own(&[
+        "sweep", model, "--vector", "phishing", "--by", "expected",
+    ]));
+    commands.push(own(&["sweep", model, "--category", "user.health"]));
+    commands.push(own(&["who-can-reach", model, "--category", "user.health"]));
+    commands.push(own(&[
+        "recommend",
+        first,
+        "--objective",
+        "org",
+        "--vector",
+        "phishing",
+        "--budget",
+        "2",
+    ]));
+    commands.push(own(&["recommend", first, "--target", "50%"]));
     commands.push(own(&["diff", model, next]));
     let mut out = Vec::new();
     for c in &commands {
