@@ -10,6 +10,7 @@ mod concurrent_report;
 mod demo;
 mod designs;
 mod diff;
+mod diff_alone;
 mod disk_full;
 mod formats;
 mod fuzz_regressions;

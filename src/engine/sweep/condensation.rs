@@ -5,6 +5,7 @@ use crate::graph::scc::graph_components;
 use crate::graph::AttackGraph;
 
 /// The attack graph condensed into strongly connected components.
+#[derive(Clone)]
 pub struct Condensation {
     /// Component of each node; components are numbered successors first.
     pub comp: Vec<u32>,
