@@ -11,6 +11,7 @@ mod demo;
 mod designs;
 mod diff;
 mod diff_alone;
+mod diff_fields;
 mod disk_full;
 mod formats;
 mod fuzz_regressions;

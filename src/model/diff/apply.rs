@@ -173,6 +173,7 @@ pub fn apply_one(old: &Model, change: &ModelChange) -> Model {
                 };
             }
         }
+        Op::OrgName(name) => m.name = name.clone(),
         Op::Money(money) => m.money = money.as_deref().cloned(),
     }
     m

@@ -6,7 +6,7 @@
 //! Links are matched by (from id, to id, kind) and, when a model repeats such a link, by its
 //! occurrence among them; record sets by (store id, category, occurrence); flows by (from id,
 //! to id). A node whose id names another kind in the other version is an input error. Every
-//! field of [`Model`] is compared except its `name`, which is the label the caller gives it.
+//! field of [`Model`] is compared.
 
 mod apply;
 mod settings;
@@ -45,7 +45,7 @@ pub struct ModelChange {
     pub status: Status,
     /// What changed: `node`, `owns`, `member`, `grant`, `credential`, `access`, `edge`, `flow`,
     /// `mfa`, `retention`, `record_set`, `weight`, `population`, `regime`, `probabilities`,
-    /// `times`, `program_age`, `account_kind`, `name`, `money`.
+    /// `times`, `program_age`, `account_kind`, `name`, `org_name`, `money`.
     pub element: &'static str,
     pub description: String,
     op: Op,
@@ -65,6 +65,7 @@ impl ModelChange {
                 | Op::Times(..)
                 | Op::AccountKind(..)
                 | Op::Name(..)
+                | Op::OrgName(..)
                 | Op::Money(..)
         )
     }
@@ -100,6 +101,7 @@ impl ModelChange {
             | Op::Times(..)
             | Op::AccountKind(..)
             | Op::Name(..)
+            | Op::OrgName(..)
             | Op::Money(..) => vec![],
             Op::Weight(..) | Op::ProgramAge(..) => return None,
             // Only links whose default p crosses 0 open or close a step.
@@ -182,6 +184,7 @@ enum Op {
     ProgramAge(Option<u32>),
     AccountKind(String, AccountKind),
     Name(String, Option<String>),
+    OrgName(String),
     Money(Option<Box<Money>>),
 }
 

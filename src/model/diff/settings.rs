@@ -1,6 +1,6 @@
-//! The changes `diff` finds outside links, record sets and flows: the `[probabilities]` and
-//! `[times]` tables, `program_age_days`, `[money]`, and each node's account kind and display
-//! name. A table is one change (its description lists every entry that differs), so its
+//! The changes `diff` finds outside links, record sets and flows: the organisation's name,
+//! the `[probabilities]` and `[times]` tables, `program_age_days`, `[money]`, and each node's
+//! account kind and display name. A table is one change (its description lists every entry that differs), so its
 //! effect alone is the whole table's.
 
 use std::collections::BTreeMap;
@@ -9,13 +9,22 @@ use super::{Op, Status};
 use crate::model::money::Money;
 use crate::model::{AccountKind, Model, NodeKind, Probabilities, Times};
 
-/// Adds to `push` every change of these fields from `old` to `new`, in a fixed order (tables,
-/// program age, money, then account kinds and names by id).
+/// Adds to `push` every change of these fields from `old` to `new`, in a fixed order (the
+/// organisation's name, tables, program age, money, then account kinds and names by id).
 pub(super) fn changes(
     old: &Model,
     new: &Model,
     push: &mut impl FnMut(Status, &'static str, String, Op),
 ) {
+    if old.name != new.name {
+        let d = format!("org name: \"{}\" → \"{}\"", old.name, new.name);
+        push(
+            Status::Changed,
+            "org_name",
+            d,
+            Op::OrgName(new.name.clone()),
+        );
+    }
     if old.probabilities != new.probabilities {
         let d = entries(&probability_entries(&old.probabilities), &{
             probability_entries(&new.probabilities)
