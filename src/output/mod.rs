@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod csv;
 pub mod figures;
+pub mod gate;
 pub mod html;
 pub mod json;
 pub mod model_files;

@@ -320,18 +320,24 @@ fn the_gate_exits_3_with_its_reasons_when_a_condition_holds() {
         (
             &["exposure_increase > 1%"],
             3,
-            &["exposure_increase > 1%", "+1.3%"][..],
+            &[
+                "exposure_increase > 1%: the worst-case exposure summed over every account went \
+                 from 8,898,760,220 to 9,017,724,820 (+1.3%)",
+            ][..],
         ),
         (&["exposure_increase > 200000000"], 0, &[]),
         (
             &["exposure_increase >= 118964600"],
             3,
-            &["exposure_increase >= 118964600"],
+            &["exposure_increase >= 118,964,600"],
         ),
         (
             &["source_increase >= 20%"],
             3,
-            &["source_increase >= 20%: 3 accounts", "priya-raman-u"],
+            &[
+                "source_increase >= 20%: 3 accounts (",
+                "priya-raman-u 40,398,900 → 74,838,900",
+            ],
         ),
         (&["source_increase > 100%"], 0, &[]),
         (&["new_reach:user.health"], 0, &[]),
