@@ -95,6 +95,9 @@ pub(super) fn effect_alone(old: &Old, change: &ModelChange) -> Effect {
         return NONE;
     }
     if walk_cost(old, patch.as_ref(), &sources) > walk_budget(old) {
+        if contents.is_none() && patch.as_ref().is_some_and(|p| leaks_as_before(old, p)) {
+            return NONE;
+        }
         return match (&patch, &contents) {
             (None, Some((m, index))) => swept_on_old_graph(old, m, index, &sources),
             _ => rebuilt(old, change, &sources),
@@ -127,6 +130,29 @@ fn old_steps(old: &Old, u: NodeId) -> Vec<NodeId> {
 /// Whether the patch adds a node or opens or closes a step.
 fn moves_steps(old: &Old, patch: &LinkPatch) -> bool {
     !patch.added.is_empty() || patch.steps.iter().any(|(u, to)| *to != old_steps(old, *u))
+}
+
+/// Most touched nodes whose reach [`leaks_as_before`] compares.
+const TOUCHED_COMPARED: usize = 4;
+
+/// Whether every touched node reaches the same stores after the change as before (a removed
+/// step whose stores stay reachable another way). Then so does every source: what a source
+/// reaches is what it reaches without going on from a touched node, plus what the touched
+/// nodes it meets reach, and the first part is the same in both graphs.
+fn leaks_as_before(old: &Old, patch: &LinkPatch) -> bool {
+    if !patch.added.is_empty() || patch.steps.len() > TOUCHED_COMPARED {
+        return false;
+    }
+    let kinds = old.model.kinds();
+    let mut w = Walker::new(old.graph.node_count, old.index, None);
+    patch.steps.iter().all(|(u, _)| {
+        w.walk(old.graph, None, *u, kinds);
+        let mut before = std::mem::take(&mut w.stores);
+        w.walk(old.graph, Some(patch), *u, kinds);
+        before.sort_unstable();
+        w.stores.sort_unstable();
+        before == w.stores
+    })
 }
 
 /// An upper bound on the nodes the walks visit: each source's reach in OLD, twice, plus, when
