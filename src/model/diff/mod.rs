@@ -369,12 +369,12 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             op,
         })
     };
-    let kinds = |m: &Model| -> Vec<(String, NodeKind)> {
-        let mut v: Vec<(String, NodeKind)> =
-            m.nodes.iter().map(|n| (n.id.to_string(), n.kind)).collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    fn kinds(m: &Model) -> Vec<(&str, NodeKind)> {
+        let mut v: Vec<(&str, NodeKind)> =
+            m.nodes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
         v
-    };
+    }
     let (ok, nk) = (kinds(old), kinds(new));
     let collisions: Vec<String> = ok
         .iter()
@@ -392,13 +392,13 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
     for (id, k) in &nk {
         if old.node_id(id).is_none() {
             let d = format!("{k} {id}");
-            push(Status::Added, "node", d, Op::AddNode(id.clone(), *k));
+            push(Status::Added, "node", d, Op::AddNode(id.to_string(), *k));
         }
     }
     for (id, k) in &ok {
         if new.node_id(id).is_none() {
             let d = format!("{k} {id}");
-            push(Status::Removed, "node", d, Op::RemoveNode(id.clone()));
+            push(Status::Removed, "node", d, Op::RemoveNode(id.to_string()));
         }
     }
     let (added, removed) = link_matches(old, new);
@@ -438,7 +438,7 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
         if *k == NodeKind::Account && old.mfa[a as usize] != new.mfa[b as usize] {
             let (x, y) = (old.mfa[a as usize], new.mfa[b as usize]);
             let d = format!("mfa {id}: {} → {}", x.as_str(), y.as_str());
-            push(Status::Changed, "mfa", d, Op::Mfa(id.clone(), y));
+            push(Status::Changed, "mfa", d, Op::Mfa(id.to_string(), y));
         }
         if *k == NodeKind::Store {
             let x = old.store_policy[a as usize].retention_days;
@@ -449,7 +449,7 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
                     Status::Changed,
                     "retention",
                     d,
-                    Op::Retention(id.clone(), y),
+                    Op::Retention(id.to_string(), y),
                 );
             }
         }
