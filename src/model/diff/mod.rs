@@ -9,11 +9,13 @@
 //! field of [`Model`] is compared.
 
 mod apply;
+mod pairing;
 mod settings;
 
 use std::collections::BTreeMap;
 
 pub use apply::{apply_one, without_links, LinkIndex, LinkPatch};
+use pairing::Pairing;
 
 use super::money::Money;
 use super::{
@@ -217,14 +219,13 @@ type LinkKey = (String, String, String, usize);
 /// text, so that two versions of a 100k-person model compare in a moment.
 type Matched = Vec<(LinkKey, Link, Option<Link>)>;
 
-fn link_matches(old: &Model, new: &Model) -> (Matched, Matched) {
+fn link_matches(old: &Model, new: &Model, old_to_new: &[Option<NodeId>]) -> (Matched, Matched) {
     // OLD's nodes in NEW's numbering; nodes NEW lacks after NEW's.
     let mut spare = new.node_count() as u64;
-    let renumber: Vec<u64> = old
-        .nodes
+    let renumber: Vec<u64> = old_to_new
         .iter()
         .map(|n| {
-            new.node_id(&n.id).map_or_else(
+            n.map_or_else(
                 || {
                     spare += 1;
                     spare - 1
@@ -369,17 +370,14 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             op,
         })
     };
-    fn kinds(m: &Model) -> Vec<(&str, NodeKind)> {
-        let mut v: Vec<(&str, NodeKind)> =
-            m.nodes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        v
-    }
-    let (ok, nk) = (kinds(old), kinds(new));
-    let collisions: Vec<String> = ok
+    let pairing = Pairing::new(old, new);
+    let collisions: Vec<String> = pairing
+        .pairs
         .iter()
-        .filter_map(|(id, k)| match new.node_id(id).map(|b| new.kind(b)) {
-            Some(k2) if k2 != *k => Some(format!("`{id}` is {} in OLD and {} in NEW", k, k2)),
+        .filter_map(|p| match (p.old, p.new) {
+            (Some((_, k)), Some((_, k2))) if k2 != k => {
+                Some(format!("`{}` is {} in OLD and {} in NEW", p.id, k, k2))
+            }
             _ => None,
         })
         .collect();
@@ -389,19 +387,19 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             collisions.join("; ")
         ));
     }
-    for (id, k) in &nk {
-        if old.node_id(id).is_none() {
-            let d = format!("{k} {id}");
-            push(Status::Added, "node", d, Op::AddNode(id.to_string(), *k));
+    for p in &pairing.pairs {
+        if let (None, Some((_, k))) = (p.old, p.new) {
+            let d = format!("{k} {}", p.id);
+            push(Status::Added, "node", d, Op::AddNode(p.id.to_string(), k));
         }
     }
-    for (id, k) in &ok {
-        if new.node_id(id).is_none() {
-            let d = format!("{k} {id}");
-            push(Status::Removed, "node", d, Op::RemoveNode(id.to_string()));
+    for p in &pairing.pairs {
+        if let (Some((_, k)), None) = (p.old, p.new) {
+            let d = format!("{k} {}", p.id);
+            push(Status::Removed, "node", d, Op::RemoveNode(p.id.to_string()));
         }
     }
-    let (added, removed) = link_matches(old, new);
+    let (added, removed) = link_matches(old, new, &pairing.old_to_new);
     for (key, l, o) in added {
         let (f, t, _, n) = &key;
         let d = link_words(&l.kind, f, t);
@@ -431,16 +429,17 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
         let op = Op::RemoveLink(f, t, l.kind, n);
         push(Status::Removed, element_of(&l.kind), d, op);
     }
-    for (id, k) in &nk {
-        let (Some(a), Some(b)) = (old.node_id(id), new.node_id(id)) else {
+    for p in &pairing.pairs {
+        let (Some((a, b)), Some((_, k))) = (p.both(), p.new) else {
             continue;
         };
-        if *k == NodeKind::Account && old.mfa[a as usize] != new.mfa[b as usize] {
+        let id = p.id;
+        if k == NodeKind::Account && old.mfa[a as usize] != new.mfa[b as usize] {
             let (x, y) = (old.mfa[a as usize], new.mfa[b as usize]);
             let d = format!("mfa {id}: {} → {}", x.as_str(), y.as_str());
             push(Status::Changed, "mfa", d, Op::Mfa(id.to_string(), y));
         }
-        if *k == NodeKind::Store {
+        if k == NodeKind::Store {
             let x = old.store_policy[a as usize].retention_days;
             let y = new.store_policy[b as usize].retention_days;
             if x != y {
@@ -576,7 +575,7 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             push(keyed_status(x, y), "regime", d, op);
         }
     }
-    settings::changes(old, new, &mut push);
+    settings::changes(old, new, &pairing, &mut push);
     Ok(out)
 }
 

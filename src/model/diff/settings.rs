@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::pairing::Pairing;
 use super::{Op, Status};
 use crate::model::money::Money;
 use crate::model::{AccountKind, Model, NodeKind, Probabilities, Times};
@@ -14,6 +15,7 @@ use crate::model::{AccountKind, Model, NodeKind, Probabilities, Times};
 pub(super) fn changes(
     old: &Model,
     new: &Model,
+    pairing: &Pairing,
     push: &mut impl FnMut(Status, &'static str, String, Op),
 ) {
     if old.name != new.name {
@@ -68,17 +70,21 @@ pub(super) fn changes(
         let op = Op::Money(new.money.clone().map(Box::new));
         push(status, "money", format!("money: {d}"), op);
     }
-    node_fields(old, new, push);
+    node_fields(old, new, pairing, push);
 }
 
 /// Account kinds and display names of the nodes both versions have, by id.
-fn node_fields(old: &Model, new: &Model, push: &mut impl FnMut(Status, &'static str, String, Op)) {
-    let mut ids: Vec<&str> = new.nodes.iter().map(|n| n.id.as_str()).collect();
-    ids.sort_unstable();
-    for id in ids {
-        let (Some(a), Some(b)) = (old.node_id(id), new.node_id(id)) else {
+fn node_fields(
+    old: &Model,
+    new: &Model,
+    pairing: &Pairing,
+    push: &mut impl FnMut(Status, &'static str, String, Op),
+) {
+    for p in &pairing.pairs {
+        let Some((a, b)) = p.both() else {
             continue;
         };
+        let id = p.id;
         if new.kind(b) == NodeKind::Account {
             let (x, y) = (old.account_kind[a as usize], new.account_kind[b as usize]);
             if x != y {
