@@ -138,7 +138,8 @@ fn sweep_accounts(c: &mut Criterion) {
 }
 
 /// `diff` of two models 50 links apart (25 removed, 25 read grants added from accounts to
-/// stores): both sweeps and each change's sweep alone.
+/// stores): both sweeps and each change's effect alone; beside it, in the same group, the plain
+/// sweep of the old model's accounts (analysis built, as `diff` builds it), for the ratio.
 fn diff_50_links(c: &mut Criterion) {
     use blastradius::model::{Access, Link, LinkKind};
     let mut g = c.benchmark_group("diff_50_links");
@@ -162,6 +163,14 @@ fn diff_50_links(c: &mut Criterion) {
             new.links
                 .push(Link::new(a, s, LinkKind::Grant(Access::Read)));
         }
+        g.bench_function(BenchmarkId::new("sweep_of_one", p), |b| {
+            b.iter(|| {
+                black_box(blastradius::engine::diff::sweep_by_id(
+                    old.clone(),
+                    NodeKind::Account,
+                ))
+            })
+        });
         g.bench_function(BenchmarkId::new("accounts", p), |b| {
             b.iter(|| {
                 black_box(blastradius::engine::diff::diff(

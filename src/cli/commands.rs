@@ -10,6 +10,7 @@ use blastradius::error::did_you_mean;
 use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::load::{load_model, load_scenario, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
+use blastradius::output::gate::reason_text;
 use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
@@ -283,7 +284,7 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
             }
             _ => Vec::new(),
         };
-        reasons.extend(gate::reasons(&d, c, &reach));
+        reasons.extend(gate::reason(&d, c, &reach).map(|r| reason_text(&r)));
     }
     let report = DiffReport::of(&shown(&args.old), &shown(&args.new), &d, top);
     // The gate's status stands even when standard output was closed early.

@@ -1,7 +1,8 @@
 //! The CI gate of `diff`: conditions such as `exposure_increase > 5%` on the total,
 //! `source_increase > 1000` on any single source, and `new_reach:user.health` (a source now
 //! reaches a store holding that category that it did not reach before), each checked against a
-//! [`Diff`]. Pure: the reasons a condition holds are returned, never printed.
+//! [`Diff`]. Pure: the reasons a condition holds are returned as figures ([`Reason`]), never
+//! worded or printed (`output::gate` words them).
 
 use std::collections::BTreeSet;
 
@@ -101,14 +102,6 @@ fn exceeds(old: f64, new: f64, threshold: Threshold, or_equal: bool) -> bool {
     }
 }
 
-fn shown(t: Threshold, or_equal: bool) -> String {
-    let op = if or_equal { ">=" } else { ">" };
-    match t {
-        Threshold::Percent(p) => format!("{op} {p}%"),
-        Threshold::Amount(a) => format!("{op} {a}"),
-    }
-}
-
 /// Every category of a model: its record sets' and its declared weights'.
 pub fn categories(m: &Model) -> impl Iterator<Item = &str> {
     m.record_sets
@@ -148,12 +141,36 @@ pub fn new_reach(
     after.difference(&before).cloned().collect()
 }
 
-/// Sources named in a reason before "and N more".
-const NAMED: usize = 5;
+/// Why a condition holds: the figures it was checked on, for `output::gate` to word.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The total over every source of `kind` went from `old` to `new`.
+    Total {
+        threshold: Threshold,
+        or_equal: bool,
+        kind: NodeKind,
+        old: f64,
+        new: f64,
+    },
+    /// These sources (id, old, new exposure; in id order) grew past the threshold.
+    Sources {
+        threshold: Threshold,
+        or_equal: bool,
+        kind: NodeKind,
+        grown: Vec<(String, f64, f64)>,
+    },
+    /// These sources of `kind` newly reach these stores holding `category` (source id, store
+    /// id; sorted).
+    NewReach {
+        category: String,
+        kind: NodeKind,
+        pairs: Vec<(String, String)>,
+    },
+}
 
-/// Why `condition` holds on the diff (empty when it does not). `reach` is [`new_reach`]'s
+/// Why `condition` holds on the diff, or `None` when it does not. `reach` is [`new_reach`]'s
 /// answer for a `NewReach` condition.
-pub fn reasons(d: &Diff, condition: &Condition, reach: &[(String, String)]) -> Vec<String> {
+pub fn reason(d: &Diff, condition: &Condition, reach: &[(String, String)]) -> Option<Reason> {
     let kind = d.kind;
     match condition {
         Condition::Total {
@@ -161,66 +178,38 @@ pub fn reasons(d: &Diff, condition: &Condition, reach: &[(String, String)]) -> V
             or_equal,
         } => {
             let (old, new) = (super::diff::total(&d.old), super::diff::total(&d.new));
-            match exceeds(old, new, *threshold, *or_equal) {
-                true => vec![format!(
-                    "exposure_increase {}: the worst-case exposure summed over every {kind} went from {old} to {new} ({:+.1}%)",
-                    shown(*threshold, *or_equal),
-                    if old == 0.0 { 100.0 } else { 100.0 * (new - old) / old }
-                )],
-                false => vec![],
-            }
+            exceeds(old, new, *threshold, *or_equal).then_some(Reason::Total {
+                threshold: *threshold,
+                or_equal: *or_equal,
+                kind,
+                old,
+                new,
+            })
         }
         Condition::Source {
             threshold,
             or_equal,
         } => {
-            let grown: Vec<String> = d
+            let grown: Vec<(String, f64, f64)> = d
                 .new
                 .iter()
                 .filter_map(|(id, n)| {
                     let old = d.old.get(id).map_or(0.0, |o| o.exposure);
                     exceeds(old, n.exposure, *threshold, *or_equal)
-                        .then(|| format!("{id} {old} → {}", n.exposure))
+                        .then(|| (id.clone(), old, n.exposure))
                 })
                 .collect();
-            match grown.is_empty() {
-                true => vec![],
-                false => vec![format!(
-                    "source_increase {}: {} ({}{})",
-                    shown(*threshold, *or_equal),
-                    kind.counted(grown.len()),
-                    grown[..grown.len().min(NAMED)].join(", "),
-                    more(grown.len())
-                )],
-            }
+            (!grown.is_empty()).then_some(Reason::Sources {
+                threshold: *threshold,
+                or_equal: *or_equal,
+                kind,
+                grown,
+            })
         }
-        Condition::NewReach(category) => match reach.is_empty() {
-            true => vec![],
-            false => {
-                let named: Vec<String> = reach
-                    .iter()
-                    .take(NAMED)
-                    .map(|(s, t)| format!("{s} → {t}"))
-                    .collect();
-                vec![format!(
-                    "new_reach:{category}: {} now reach a store holding it ({}{})",
-                    counted_pairs(kind, reach),
-                    named.join(", "),
-                    more(reach.len())
-                )]
-            }
-        },
+        Condition::NewReach(category) => (!reach.is_empty()).then(|| Reason::NewReach {
+            category: category.clone(),
+            kind,
+            pairs: reach.to_vec(),
+        }),
     }
-}
-
-fn more(n: usize) -> String {
-    match n > NAMED {
-        true => format!(", and {} more", n - NAMED),
-        false => String::new(),
-    }
-}
-
-fn counted_pairs(kind: NodeKind, reach: &[(String, String)]) -> String {
-    let sources: BTreeSet<&str> = reach.iter().map(|(s, _)| s.as_str()).collect();
-    kind.counted(sources.len())
 }

@@ -167,22 +167,7 @@ impl Model {
     /// Success probability of a link: its own `p`, else the default for its kind (for
     /// credentials, by the target account's MFA).
     pub fn link_p(&self, link: &Link) -> f64 {
-        if let Some(p) = link.p() {
-            return p;
-        }
-        let pr = &self.probabilities;
-        match &link.kind {
-            LinkKind::Owns => pr.owns,
-            LinkKind::Member => pr.member,
-            LinkKind::Grant(_) => pr.grant,
-            LinkKind::Access(_) => pr.access,
-            LinkKind::Credential => match self.mfa[link.to as usize] {
-                Mfa::None => pr.credential_none,
-                Mfa::Otp => pr.credential_otp,
-                Mfa::PhishingResistant => pr.credential_phishing_resistant,
-            },
-            LinkKind::Custom(k) => pr.custom.get(k.as_str()).copied().unwrap_or(pr.edge),
-        }
+        link_p_under(link, &self.probabilities, self.mfa[link.to as usize])
     }
 
     /// Mean days to use a link: its own `time`, else the default for its kind.
@@ -204,6 +189,27 @@ impl Model {
     /// Ids of every node of a kind, in model order.
     pub fn nodes_of(&self, kind: NodeKind) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as NodeId).filter(move |&n| self.kind(n) == kind)
+    }
+}
+
+/// Success probability of `link` under the default probabilities `pr`, its target account's MFA
+/// being `target_mfa`: [`Model::link_p`], and what `diff` asks of a link when one of those
+/// changes alone.
+pub fn link_p_under(link: &Link, pr: &Probabilities, target_mfa: Mfa) -> f64 {
+    if let Some(p) = link.p() {
+        return p;
+    }
+    match &link.kind {
+        LinkKind::Owns => pr.owns,
+        LinkKind::Member => pr.member,
+        LinkKind::Grant(_) => pr.grant,
+        LinkKind::Access(_) => pr.access,
+        LinkKind::Credential => match target_mfa {
+            Mfa::None => pr.credential_none,
+            Mfa::Otp => pr.credential_otp,
+            Mfa::PhishingResistant => pr.credential_phishing_resistant,
+        },
+        LinkKind::Custom(k) => pr.custom.get(k.as_str()).copied().unwrap_or(pr.edge),
     }
 }
 

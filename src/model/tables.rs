@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 /// Default success probabilities per link kind (DESIGN.md `[probabilities]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Probabilities {
     pub owns: f64,
     pub member: f64,
@@ -60,7 +60,7 @@ impl Distribution {
 }
 
 /// Mean days to use an edge, per kind (DESIGN.md `[times]`), for the time model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Times {
     pub owns: f64,
     pub member: f64,

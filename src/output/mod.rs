@@ -6,6 +6,7 @@ pub mod charts;
 pub mod csv;
 pub mod drawing;
 pub mod figures;
+pub mod gate;
 pub mod html;
 pub mod json;
 pub mod model_files;

@@ -12,6 +12,8 @@ mod concurrent_report;
 mod demo;
 mod designs;
 mod diff;
+mod diff_alone;
+mod diff_fields;
 mod disk_full;
 mod drawings;
 mod entry;

@@ -1,14 +1,18 @@
 //! `diff`: two versions of a model side by side. The sweep of each gives every source's worst
 //! case; each elementary change of [`crate::model::diff::changes`] is then made alone on the
-//! old version and swept again, which attributes the change in exposure to the changes
+//! old version (`alone.rs`: only the sources it can affect are counted again, on OLD's graph
+//! where the change allows), which attributes the change in exposure to the changes
 //! (interactions between changes are what is left over).
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::sweep::SweepRow;
-use crate::model::diff::{apply_one, ModelChange};
+mod alone;
+
+use super::sweep::{sweep_condensed, Condensation, SweepRow};
+use super::tally::ExposureIndex;
+use crate::model::diff::{without_links, LinkIndex, ModelChange};
 use crate::model::{Model, NodeId, NodeKind};
 use crate::Analysis;
 
@@ -27,30 +31,20 @@ pub type SweepById = BTreeMap<String, Figures>;
 
 /// Every node of `kind` of `model` as the sole compromised node, worst case, by id.
 pub fn sweep_by_id(model: Model, kind: NodeKind) -> SweepById {
-    sweep_of(model, kind, None)
+    let mut analysis = Analysis::new(model);
+    let rows = analysis.sweep_releasing(kind);
+    by_id(&analysis.model, analysis.index(), &rows)
 }
 
-/// [`sweep_by_id`] of the given sources only (all of `kind` with `None`).
-fn sweep_of(model: Model, kind: NodeKind, sources: Option<&[NodeId]>) -> SweepById {
-    let mut analysis = Analysis::new(model);
-    if let Some(sources) = sources {
-        let a = &analysis;
-        let rows = super::sweep::sweep(&a.model, &a.graph, a.index(), sources);
-        return rows
-            .iter()
-            .map(|r| (a.model.id(r.node).to_string(), figures(a, r)))
-            .collect();
-    }
-    let rows = analysis.sweep_releasing(kind);
+fn by_id(model: &Model, index: &ExposureIndex, rows: &[SweepRow]) -> SweepById {
     rows.iter()
-        .map(|r| (analysis.model.id(r.node).to_string(), figures(&analysis, r)))
+        .map(|r| (model.id(r.node).to_string(), figures_of(index, r)))
         .collect()
 }
 
 /// A sweep row's figures, people counted in the largest population.
-fn figures(a: &Analysis, r: &SweepRow) -> Figures {
-    let largest = a
-        .index()
+fn figures_of(index: &ExposureIndex, r: &SweepRow) -> Figures {
+    let largest = index
         .sizes
         .iter()
         .enumerate()
@@ -117,23 +111,36 @@ pub struct Diff {
 /// Fails when an id names different kinds of node in the two versions.
 pub fn diff(old: &Model, new: &Model, kind: NodeKind) -> Result<Diff, String> {
     let changes = crate::model::diff::changes(old, new)?;
-    let (old_sweep, new_sweep) = rayon::join(
-        || sweep_by_id(old.clone(), kind),
+    // OLD's graph, condensation and exposure index serve its sweep and every change's effect.
+    let ((a, condensation, rows), new_sweep) = rayon::join(
+        || {
+            let a = Analysis::new(old.clone());
+            let (_, condensation) = rayon::join(|| a.index(), || Condensation::new(&a.graph));
+            let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
+            let rows = sweep_condensed(&a.model, condensation.clone(), a.index(), &sources);
+            (a, condensation, rows)
+        },
         || sweep_by_id(new.clone(), kind),
     );
-    // Each change alone: a model apiece, swept only from the sources that reach what the
-    // change touches in OLD (its anchors); the other sources keep OLD's figures. Changes that
-    // cannot move exposure (populations, regimes, a node with no links) are not swept.
-    let old_graph = crate::graph::AttackGraph::build(old);
+    let old_sweep = by_id(&a.model, a.index(), &rows);
+    let mut reach = vec![0u64; a.model.node_count()];
+    for r in &rows {
+        reach[r.node as usize] = r.reach;
+    }
+    let shared = alone::Old {
+        model: &a.model,
+        shell: without_links(&a.model),
+        graph: &a.graph,
+        condensation: &condensation,
+        index: a.index(),
+        links: LinkIndex::new(&a.model),
+        sweep: &old_sweep,
+        reach,
+        kind,
+    };
     let effects = changes
         .par_iter()
-        .map(|c| match c.may_change_exposure() {
-            true => effect_alone(old, &old_graph, &old_sweep, c, kind),
-            false => Effect {
-                exposure: 0.0,
-                sources_changed: 0,
-            },
-        })
+        .map(|c| alone::effect_alone(&shared, c))
         .collect();
     Ok(Diff {
         kind,
@@ -142,50 +149,4 @@ pub fn diff(old: &Model, new: &Model, kind: NodeKind) -> Result<Diff, String> {
         new: new_sweep,
         effects,
     })
-}
-
-/// The effect of `change` alone on OLD.
-fn effect_alone(
-    old: &Model,
-    old_graph: &crate::graph::AttackGraph,
-    old_sweep: &SweepById,
-    change: &ModelChange,
-    kind: NodeKind,
-) -> Effect {
-    let m = apply_one(old, change);
-    let Some(anchors) = change.anchors(old) else {
-        return effect(old_sweep, &sweep_by_id(m, kind));
-    };
-    let reached = super::reach::backward(old_graph, &anchors);
-    let mut sources: Vec<NodeId> = reached
-        .order
-        .iter()
-        .copied()
-        .filter(|&n| old.kind(n) == kind)
-        .collect();
-    // Nodes the change adds (apply_one appends them) are sources of their own.
-    sources.extend(
-        (old.node_count() as NodeId..m.node_count() as NodeId).filter(|&n| m.kind(n) == kind),
-    );
-    sources.sort_unstable();
-    if sources.is_empty() {
-        return Effect {
-            exposure: 0.0,
-            sources_changed: 0,
-        };
-    }
-    let with = sweep_of(m, kind, Some(&sources));
-    let mut exposure = 0.0;
-    let mut sources_changed = 0;
-    for (id, f) in &with {
-        let before = old_sweep.get(id).map_or(0.0, |o| o.exposure);
-        if f.exposure != before {
-            exposure += f.exposure - before;
-            sources_changed += 1;
-        }
-    }
-    Effect {
-        exposure,
-        sources_changed,
-    }
 }

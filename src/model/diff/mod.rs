@@ -1,13 +1,28 @@
 //! What changed between two versions of a model, matched by id ([`changes`]), and one such
-//! change made alone on the old version ([`apply_one`]), which `diff` attributes exposure by.
+//! change made alone on the old version (`apply.rs`: [`apply_one`] and the change's
+//! [`LinkPatch`]), which `diff` attributes exposure by; `settings.rs` compares the model-wide
+//! tables and the per-node fields other than links.
 //!
 //! Links are matched by (from id, to id, kind) and, when a model repeats such a link, by its
 //! occurrence among them; record sets by (store id, category, occurrence); flows by (from id,
-//! to id). A node whose id names another kind in the other version is an input error.
+//! to id). A node whose id names another kind in the other version is an input error. Every
+//! field of [`Model`] is compared.
+
+mod apply;
+mod pairing;
+mod settings;
 
 use std::collections::BTreeMap;
 
-use super::{Amount, Flow, Link, LinkKind, Mfa, Model, NodeKind, RecordSet};
+pub use apply::{apply_one, without_links, LinkIndex, LinkPatch};
+use pairing::Pairing;
+
+use super::entry::EntryVectors;
+use super::money::Money;
+use super::{
+    AccountKind, Amount, Flow, Link, LinkKind, Mfa, Model, NodeId, NodeKind, Probabilities,
+    RecordSet, Times,
+};
 
 /// Whether the element was added, removed or changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +47,8 @@ impl Status {
 pub struct ModelChange {
     pub status: Status,
     /// What changed: `node`, `owns`, `member`, `grant`, `credential`, `access`, `edge`, `flow`,
-    /// `mfa`, `retention`, `record_set`, `weight`, `population`, `regime`.
+    /// `mfa`, `retention`, `record_set`, `weight`, `population`, `regime`, `probabilities`,
+    /// `times`, `program_age`, `account_kind`, `name`, `org_name`, `money`, `entry`.
     pub element: &'static str,
     pub description: String,
     op: Op,
@@ -40,11 +56,40 @@ pub struct ModelChange {
 
 impl ModelChange {
     /// Whether the change can alter any worst-case exposure (populations and notification
-    /// regimes only count people; a node added alone has no links).
+    /// regimes only count people; a node added alone has no links; times only pace the time
+    /// model; account kinds and display names are labels; money prices a loss, it does not
+    /// change what leaks).
     pub fn may_change_exposure(&self) -> bool {
         !matches!(
             self.op,
-            Op::Population(..) | Op::Regime(..) | Op::AddNode(..)
+            Op::Population(..)
+                | Op::Regime(..)
+                | Op::AddNode(..)
+                | Op::Times(..)
+                | Op::AccountKind(..)
+                | Op::Name(..)
+                | Op::OrgName(..)
+                | Op::Money(..)
+                | Op::Entry(..)
+        )
+    }
+
+    /// Whether the change alters what the stores hold or what their records count for (record
+    /// sets, retention, flows, weights, the program's age, a node removed with its sets), so
+    /// that exposure must be counted with the changed model's figures.
+    pub fn changes_holdings(&self) -> bool {
+        matches!(
+            self.op,
+            Op::RemoveNode(..)
+                | Op::Retention(..)
+                | Op::AddSet(..)
+                | Op::RemoveSet(..)
+                | Op::SetSet(..)
+                | Op::AddFlow(..)
+                | Op::RemoveFlow(..)
+                | Op::SetFlow(..)
+                | Op::Weight(..)
+                | Op::ProgramAge(..)
         )
     }
 }
@@ -52,10 +97,20 @@ impl ModelChange {
 /// The nodes whose attackers a change alone can affect: only a source that reaches one of them
 /// in the old model can see its worst case change. `None` when every source may (a weight).
 impl ModelChange {
-    pub fn anchors(&self, old: &Model) -> Option<Vec<super::NodeId>> {
+    pub fn anchors(&self, old: &Model) -> Option<Vec<NodeId>> {
         let ids: Vec<&str> = match &self.op {
-            Op::AddNode(..) | Op::Population(..) | Op::Regime(..) => vec![],
-            Op::Weight(..) => return None,
+            Op::AddNode(..)
+            | Op::Population(..)
+            | Op::Regime(..)
+            | Op::Times(..)
+            | Op::AccountKind(..)
+            | Op::Name(..)
+            | Op::OrgName(..)
+            | Op::Money(..)
+            | Op::Entry(..) => vec![],
+            Op::Weight(..) | Op::ProgramAge(..) => return None,
+            // Only links whose default p crosses 0 open or close a step.
+            Op::Probabilities(p) => return Some(apply::flipped_steps(old, p)),
             // The new link starts at `from`: only who reaches `from` can use it.
             Op::AddLink(l) => vec![&l.from.0],
             Op::RemoveLink(f, ..) | Op::SetLink(f, ..) => vec![f],
@@ -78,7 +133,7 @@ impl ModelChange {
             Op::RemoveSet(id, ..) | Op::SetSet(id, ..) => vec![id],
             Op::AddFlow(_, _, to, ..) | Op::RemoveFlow(_, to) | Op::SetFlow(_, to, _) => vec![to],
         };
-        let mut nodes: Vec<super::NodeId> = ids.iter().filter_map(|id| old.node_id(id)).collect();
+        let mut nodes: Vec<NodeId> = ids.iter().filter_map(|id| old.node_id(id)).collect();
         // What a store holds flows on to the stores its flows copy into, and so on.
         let mut i = 0;
         while i < nodes.len() {
@@ -129,6 +184,14 @@ enum Op {
     Weight(String, Option<f64>),
     Population(String, Option<u64>),
     Regime(String, Option<Vec<String>>),
+    Probabilities(Box<Probabilities>),
+    Times(Box<Times>),
+    ProgramAge(Option<u32>),
+    AccountKind(String, AccountKind),
+    Name(String, Option<String>),
+    OrgName(String),
+    Money(Option<Box<Money>>),
+    Entry(Box<EntryVectors>),
 }
 
 fn element_of(kind: &LinkKind) -> &'static str {
@@ -154,21 +217,108 @@ fn link_words(kind: &LinkKind, f: &str, t: &str) -> String {
 
 type LinkKey = (String, String, String, usize);
 
-/// Links by (from, to, kind label, occurrence).
-fn links_by_key(m: &Model) -> BTreeMap<LinkKey, &Link> {
-    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    for l in &m.links {
-        let k = (
-            m.id(l.from).to_string(),
-            m.id(l.to).to_string(),
+/// (links of NEW that OLD does not have or has with other figures, with OLD's link when it has
+/// one; links of OLD that NEW does not have), each keyed by (from, to, kind label, occurrence)
+/// and in that order. Links are matched on NEW's node numbers, sorted, never by their ids'
+/// text, so that two versions of a 100k-person model compare in a moment.
+type Matched = Vec<(LinkKey, Link, Option<Link>)>;
+
+fn link_matches(old: &Model, new: &Model, old_to_new: &[Option<NodeId>]) -> (Matched, Matched) {
+    // OLD's nodes in NEW's numbering; nodes NEW lacks after NEW's.
+    let mut spare = new.node_count() as u64;
+    let renumber: Vec<u64> = old_to_new
+        .iter()
+        .map(|n| {
+            n.map_or_else(
+                || {
+                    spare += 1;
+                    spare - 1
+                },
+                u64::from,
+            )
+        })
+        .collect();
+    let kind_key = |k: &LinkKind| -> (u8, &'static str) {
+        match k {
+            LinkKind::Owns => (0, ""),
+            LinkKind::Member => (1, ""),
+            LinkKind::Grant(a) => (2, a.as_str()),
+            LinkKind::Credential => (3, ""),
+            LinkKind::Access(a) => (4, a.as_str()),
+            LinkKind::Custom(l) => (5, l.as_str()),
+        }
+    };
+    type Key = (u64, u64, (u8, &'static str));
+    let keyed = |m: &Model, number: &dyn Fn(NodeId) -> u64| -> Vec<(Key, u32)> {
+        let mut v: Vec<(Key, u32)> = m
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ((number(l.from), number(l.to), kind_key(&l.kind)), i as u32))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (o, n) = (
+        keyed(old, &|x| renumber[x as usize]),
+        keyed(new, &|x| x as u64),
+    );
+    // Each run of equal keys in order; its place in the run is a link's occurrence.
+    let with_occurrence = |v: &[(Key, u32)]| -> Vec<(Key, usize, u32)> {
+        let mut out = Vec::with_capacity(v.len());
+        for (i, &(k, link)) in v.iter().enumerate() {
+            let occurrence = match i > 0 && v[i - 1].0 == k {
+                true => out.last().map_or(0, |x: &(Key, usize, u32)| x.1 + 1),
+                false => 0,
+            };
+            out.push((k, occurrence, link));
+        }
+        out
+    };
+    let (o, n) = (with_occurrence(&o), with_occurrence(&n));
+    let id_key = |m: &Model, l: &Link, occurrence: usize| -> LinkKey {
+        (
+            m.id(l.from).into(),
+            m.id(l.to).into(),
             l.kind.label(),
-        );
-        let n = seen.entry(k.clone()).or_default();
-        out.insert((k.0, k.1, k.2, *n), l);
-        *n += 1;
+            occurrence,
+        )
+    };
+    let (mut added, mut removed) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < o.len() || j < n.len() {
+        let order = match (o.get(i), n.get(j)) {
+            (Some(a), Some(b)) => (a.0, a.1).cmp(&(b.0, b.1)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let l = old.links[o[i].2 as usize];
+                removed.push((id_key(old, &l, o[i].1), l, None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                let l = new.links[n[j].2 as usize];
+                added.push((id_key(new, &l, n[j].1), l, None));
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (old.links[o[i].2 as usize], new.links[n[j].2 as usize]);
+                if a.p() != b.p()
+                    || a.time() != b.time()
+                    || a.last_used_days() != b.last_used_days()
+                {
+                    added.push((id_key(new, &b, n[j].1), b, Some(a)));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
     }
-    out
+    added.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    removed.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    (added, removed)
 }
 
 type SetKey = (String, String, usize);
@@ -224,14 +374,14 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             op,
         })
     };
-    let kinds = |m: &Model| -> BTreeMap<String, NodeKind> {
-        m.nodes.iter().map(|n| (n.id.to_string(), n.kind)).collect()
-    };
-    let (ok, nk) = (kinds(old), kinds(new));
-    let collisions: Vec<String> = ok
+    let pairing = Pairing::new(old, new);
+    let collisions: Vec<String> = pairing
+        .pairs
         .iter()
-        .filter_map(|(id, k)| match nk.get(id) {
-            Some(k2) if k2 != k => Some(format!("`{id}` is {} in OLD and {} in NEW", k, k2)),
+        .filter_map(|p| match (p.old, p.new) {
+            (Some((_, k)), Some((_, k2))) if k2 != k => {
+                Some(format!("`{}` is {} in OLD and {} in NEW", p.id, k, k2))
+            }
             _ => None,
         })
         .collect();
@@ -241,23 +391,23 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             collisions.join("; ")
         ));
     }
-    for (id, k) in &nk {
-        if !ok.contains_key(id) {
-            let d = format!("{k} {id}");
-            push(Status::Added, "node", d, Op::AddNode(id.clone(), *k));
+    for p in &pairing.pairs {
+        if let (None, Some((_, k))) = (p.old, p.new) {
+            let d = format!("{k} {}", p.id);
+            push(Status::Added, "node", d, Op::AddNode(p.id.to_string(), k));
         }
     }
-    for (id, k) in &ok {
-        if !nk.contains_key(id) {
-            let d = format!("{k} {id}");
-            push(Status::Removed, "node", d, Op::RemoveNode(id.clone()));
+    for p in &pairing.pairs {
+        if let (Some((_, k)), None) = (p.old, p.new) {
+            let d = format!("{k} {}", p.id);
+            push(Status::Removed, "node", d, Op::RemoveNode(p.id.to_string()));
         }
     }
-    let (ol, nl) = (links_by_key(old), links_by_key(new));
-    for (key, l) in &nl {
-        let (f, t, _, n) = key;
+    let (added, removed) = link_matches(old, new, &pairing.old_to_new);
+    for (key, l, o) in added {
+        let (f, t, _, n) = &key;
         let d = link_words(&l.kind, f, t);
-        match ol.get(key) {
+        match o {
             None => push(
                 Status::Added,
                 element_of(&l.kind),
@@ -266,39 +416,34 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
                     from: (f.clone(), new.kind(l.from)),
                     to: (t.clone(), new.kind(l.to)),
                     kind: l.kind,
-                    link: **l,
+                    link: l,
                 }),
             ),
-            Some(o) if o.p() != l.p() || o.time() != l.time() => {
-                let p = |x: Option<f64>| x.map_or("default".into(), |p| p.to_string());
-                push(
-                    Status::Changed,
-                    element_of(&l.kind),
-                    format!("{d}: p {} → {}", p(o.p()), p(l.p())),
-                    Op::SetLink(f.clone(), t.clone(), l.kind, *n, **l),
-                )
-            }
-            Some(_) => {}
+            Some(o) => push(
+                Status::Changed,
+                element_of(&l.kind),
+                format!("{d}: {}", link_figures(&o, &l)),
+                Op::SetLink(f.clone(), t.clone(), l.kind, *n, l),
+            ),
         }
     }
-    for (key, l) in &ol {
-        if !nl.contains_key(key) {
-            let (f, t, _, n) = key;
-            let d = link_words(&l.kind, f, t);
-            let op = Op::RemoveLink(f.clone(), t.clone(), l.kind, *n);
-            push(Status::Removed, element_of(&l.kind), d, op);
-        }
+    for (key, l, _) in removed {
+        let (f, t, _, n) = key;
+        let d = link_words(&l.kind, &f, &t);
+        let op = Op::RemoveLink(f, t, l.kind, n);
+        push(Status::Removed, element_of(&l.kind), d, op);
     }
-    for (id, k) in &nk {
-        let (Some(a), Some(b)) = (old.node_id(id), new.node_id(id)) else {
+    for p in &pairing.pairs {
+        let (Some((a, b)), Some((_, k))) = (p.both(), p.new) else {
             continue;
         };
-        if *k == NodeKind::Account && old.mfa[a as usize] != new.mfa[b as usize] {
+        let id = p.id;
+        if k == NodeKind::Account && old.mfa[a as usize] != new.mfa[b as usize] {
             let (x, y) = (old.mfa[a as usize], new.mfa[b as usize]);
             let d = format!("mfa {id}: {} → {}", x.as_str(), y.as_str());
-            push(Status::Changed, "mfa", d, Op::Mfa(id.clone(), y));
+            push(Status::Changed, "mfa", d, Op::Mfa(id.to_string(), y));
         }
-        if *k == NodeKind::Store {
+        if k == NodeKind::Store {
             let x = old.store_policy[a as usize].retention_days;
             let y = new.store_policy[b as usize].retention_days;
             if x != y {
@@ -307,7 +452,7 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
                     Status::Changed,
                     "retention",
                     d,
-                    Op::Retention(id.clone(), y),
+                    Op::Retention(id.to_string(), y),
                 );
             }
         }
@@ -434,7 +579,33 @@ pub fn changes(old: &Model, new: &Model) -> Result<Vec<ModelChange>, String> {
             push(keyed_status(x, y), "regime", d, op);
         }
     }
+    settings::changes(old, new, &pairing, &mut push);
     Ok(out)
+}
+
+/// What differs between two versions of one link: "p 0.5 → 0.9, last used 30 → 400 days".
+fn link_figures(o: &Link, l: &Link) -> String {
+    let or_default = |x: Option<f64>| x.map_or("default".into(), |v| v.to_string());
+    let mut what = Vec::new();
+    if o.p() != l.p() {
+        what.push(format!("p {} → {}", or_default(o.p()), or_default(l.p())));
+    }
+    if o.time() != l.time() {
+        what.push(format!(
+            "time {} → {}",
+            or_default(o.time()),
+            or_default(l.time())
+        ));
+    }
+    if o.last_used_days() != l.last_used_days() {
+        let d = |x: Option<u32>| x.map_or("unknown".into(), |v| format!("{v} days"));
+        what.push(format!(
+            "last used {} → {}",
+            d(o.last_used_days()),
+            d(l.last_used_days())
+        ));
+    }
+    what.join(", ")
 }
 
 fn keyed_status<T>(x: Option<T>, y: Option<T>) -> Status {
@@ -450,155 +621,4 @@ fn keys_of<V>(a: &BTreeMap<String, V>, b: &BTreeMap<String, V>) -> Vec<String> {
     k.sort();
     k.dedup();
     k
-}
-
-/// The node `id` of `m`, added with `kind` when `m` has none.
-fn ensure(m: &mut Model, id: &str, kind: NodeKind) -> u32 {
-    match m.node_id(id) {
-        Some(n) => n,
-        None => m.add_node(id, kind),
-    }
-}
-
-/// The index in `m.links` of the `n`th link from `f` to `t` of `kind`.
-fn link_at(m: &Model, f: &str, t: &str, kind: LinkKind, n: usize) -> Option<usize> {
-    let (f, t) = (m.node_id(f)?, m.node_id(t)?);
-    m.links
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.from == f && l.to == t && l.kind == kind)
-        .nth(n)
-        .map(|(i, _)| i)
-}
-
-fn set_at(m: &Model, store: &str, cat: &str, n: usize) -> Option<usize> {
-    let s = m.node_id(store)?;
-    m.record_sets
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.store == s && r.category == cat)
-        .nth(n)
-        .map(|(i, _)| i)
-}
-
-/// `old` with `change` alone made on it (a new model; `old` is untouched).
-pub fn apply_one(old: &Model, change: &ModelChange) -> Model {
-    let mut m = old.clone();
-    match &change.op {
-        Op::AddNode(id, k) => {
-            ensure(&mut m, id, *k);
-        }
-        Op::RemoveNode(id) => {
-            if let Some(n) = m.node_id(id) {
-                m.links.retain(|l| l.from != n && l.to != n);
-                m.flows.retain(|f| f.from != n && f.to != n);
-                m.record_sets.retain(|s| s.store != n);
-            }
-        }
-        Op::AddLink(l) => {
-            let f = ensure(&mut m, &l.from.0, l.from.1);
-            let t = ensure(&mut m, &l.to.0, l.to.1);
-            let link = Link::new(f, t, l.kind)
-                .with_p(l.link.p())
-                .with_time(l.link.time())
-                .with_last_used_days(l.link.last_used_days());
-            m.links.push(link);
-        }
-        Op::RemoveLink(f, t, k, n) => {
-            if let Some(i) = link_at(&m, f, t, *k, *n) {
-                m.links.remove(i);
-            }
-        }
-        Op::SetLink(f, t, k, n, l) => {
-            if let Some(i) = link_at(&m, f, t, *k, *n) {
-                let old_link = m.links[i];
-                m.links[i] = Link::new(old_link.from, old_link.to, *k)
-                    .with_p(l.p())
-                    .with_time(l.time())
-                    .with_last_used_days(old_link.last_used_days());
-            }
-        }
-        Op::Mfa(id, mfa) => {
-            if let Some(n) = m.node_id(id) {
-                m.mfa[n as usize] = *mfa;
-            }
-        }
-        Op::Retention(id, days) => {
-            if let Some(n) = m.node_id(id) {
-                m.store_policy[n as usize].retention_days = *days;
-            }
-        }
-        Op::AddSet(s) => {
-            let store = ensure(&mut m, &s.store, NodeKind::Store);
-            m.record_sets.push(RecordSet {
-                store,
-                ..s.set.clone()
-            });
-        }
-        Op::RemoveSet(store, cat, n) => {
-            if let Some(i) = set_at(&m, store, cat, *n) {
-                m.record_sets.remove(i);
-            }
-        }
-        Op::SetSet(store, cat, n, s) => {
-            if let Some(i) = set_at(&m, store, cat, *n) {
-                let at = m.record_sets[i].store;
-                m.record_sets[i] = RecordSet {
-                    store: at,
-                    ..s.clone()
-                };
-            }
-        }
-        Op::AddFlow(f, fk, t, tk, cats) => {
-            let from = ensure(&mut m, f, *fk);
-            let to = ensure(&mut m, t, *tk);
-            m.flows.push(Flow {
-                from,
-                to,
-                categories: cats.clone(),
-            });
-        }
-        Op::RemoveFlow(f, t) => {
-            if let (Some(a), Some(b)) = (m.node_id(f), m.node_id(t)) {
-                m.flows.retain(|x| !(x.from == a && x.to == b));
-            }
-        }
-        Op::SetFlow(f, t, cats) => {
-            if let (Some(a), Some(b)) = (m.node_id(f), m.node_id(t)) {
-                for x in m.flows.iter_mut().filter(|x| x.from == a && x.to == b) {
-                    x.categories = cats.clone();
-                }
-            }
-        }
-        Op::Weight(name, w) => {
-            let mut weights: Vec<(String, f64)> = m
-                .categories
-                .declared()
-                .iter()
-                .filter(|(n, _)| n != name)
-                .cloned()
-                .collect();
-            if let Some(w) = w {
-                weights.push((name.clone(), *w));
-            }
-            m.categories = super::Categories::new(weights);
-        }
-        Op::Population(name, v) => match v {
-            Some(v) => {
-                m.populations.insert(name.clone(), *v);
-            }
-            None => {
-                m.populations.remove(name);
-            }
-        },
-        Op::Regime(name, v) => match v {
-            Some(v) => {
-                m.notification.insert(name.clone(), v.clone());
-            }
-            None => {
-                m.notification.remove(name);
-            }
-        },
-    }
-    m
 }
