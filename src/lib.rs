@@ -96,14 +96,20 @@ impl Analysis {
             || self.index(),
             || engine::sweep::Condensation::new(&self.graph),
         );
+        let sources = self.release_for_sweep(kind);
+        engine::sweep::sweep_condensed(&self.model, condensation, self.index(), &sources)
+    }
+
+    /// Frees the links, holdings and graph on another thread (a sweep over the condensation
+    /// reads none of them) and gives the sweep's sources.
+    fn release_for_sweep(&mut self, kind: model::NodeKind) -> Vec<NodeId> {
         let freed = (
             std::mem::take(&mut self.model.links),
             std::mem::take(&mut self.holdings),
             std::mem::take(&mut self.graph),
         );
         rayon::spawn(move || drop(freed));
-        let sources: Vec<NodeId> = self.model.nodes_of(kind).collect();
-        engine::sweep::sweep_condensed(&self.model, condensation, self.index(), &sources)
+        self.model.nodes_of(kind).collect()
     }
 
     /// [`Analysis::sweep_releasing`] counting only the records of a category or regime: the
@@ -118,13 +124,7 @@ impl Analysis {
             || focus.index(&self.model, &self.holdings),
             || engine::sweep::Condensation::new(&self.graph),
         );
-        let freed = (
-            std::mem::take(&mut self.model.links),
-            std::mem::take(&mut self.holdings),
-            std::mem::take(&mut self.graph),
-        );
-        rayon::spawn(move || drop(freed));
-        let sources: Vec<NodeId> = self.model.nodes_of(kind).collect();
+        let sources = self.release_for_sweep(kind);
         let rows = engine::sweep::sweep_condensed(&self.model, condensation, &index, &sources);
         (rows, index)
     }

@@ -18,6 +18,26 @@ pub struct Probabilities {
     pub custom: BTreeMap<String, f64>,
 }
 
+impl Probabilities {
+    /// The per-kind defaults by their `[probabilities]` key, in the file's order (custom edge
+    /// labels apart).
+    pub fn named(&self) -> [(&'static str, f64); 8] {
+        [
+            ("owns", self.owns),
+            ("member", self.member),
+            ("grant", self.grant),
+            ("access", self.access),
+            ("edge", self.edge),
+            ("credential_none", self.credential_none),
+            ("credential_otp", self.credential_otp),
+            (
+                "credential_phishing_resistant",
+                self.credential_phishing_resistant,
+            ),
+        ]
+    }
+}
+
 impl Default for Probabilities {
     fn default() -> Self {
         Probabilities {
@@ -70,6 +90,21 @@ pub struct Times {
     pub edge: f64,
     pub custom: BTreeMap<String, f64>,
     pub distribution: Distribution,
+}
+
+impl Times {
+    /// The per-kind mean times by their `[times]` key (custom edge labels and the distribution
+    /// apart).
+    pub fn named(&self) -> [(&'static str, f64); 6] {
+        [
+            ("owns", self.owns),
+            ("member", self.member),
+            ("grant", self.grant),
+            ("access", self.access),
+            ("credential", self.credential),
+            ("edge", self.edge),
+        ]
+    }
 }
 
 impl Default for Times {

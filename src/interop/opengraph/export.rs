@@ -154,19 +154,7 @@ fn settings(model: &Model, results: Option<&ResultOverlay>) -> Properties {
         );
     }
     let p = &model.probabilities;
-    for (key, x) in [
-        ("owns", p.owns),
-        ("member", p.member),
-        ("grant", p.grant),
-        ("access", p.access),
-        ("edge", p.edge),
-        ("credential_none", p.credential_none),
-        ("credential_otp", p.credential_otp),
-        (
-            "credential_phishing_resistant",
-            p.credential_phishing_resistant,
-        ),
-    ] {
+    for (key, x) in p.named() {
         put(&mut props, &format!("{}{key}", br::P_PREFIX), x);
     }
     put_pairs(
@@ -176,14 +164,7 @@ fn settings(model: &Model, results: Option<&ResultOverlay>) -> Properties {
         p.custom.iter().map(|(k, x)| (k.as_str(), *x)),
     );
     let t = &model.times;
-    for (key, x) in [
-        ("owns", t.owns),
-        ("member", t.member),
-        ("grant", t.grant),
-        ("access", t.access),
-        ("credential", t.credential),
-        ("edge", t.edge),
-    ] {
+    for (key, x) in t.named() {
         put(&mut props, &format!("{}{key}", br::TIME_PREFIX), x);
     }
     put(

@@ -141,22 +141,11 @@ fn entries(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> St
 }
 
 fn probability_entries(p: &Probabilities) -> BTreeMap<String, String> {
-    let mut m: BTreeMap<String, String> = [
-        ("owns", p.owns),
-        ("member", p.member),
-        ("grant", p.grant),
-        ("access", p.access),
-        ("edge", p.edge),
-        ("credential_none", p.credential_none),
-        ("credential_otp", p.credential_otp),
-        (
-            "credential_phishing_resistant",
-            p.credential_phishing_resistant,
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let mut m: BTreeMap<String, String> = p
+        .named()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     for (k, v) in &p.custom {
         m.insert(format!("custom.{k}"), v.to_string());
     }
@@ -164,17 +153,11 @@ fn probability_entries(p: &Probabilities) -> BTreeMap<String, String> {
 }
 
 fn time_entries(t: &Times) -> BTreeMap<String, String> {
-    let mut m: BTreeMap<String, String> = [
-        ("owns", t.owns),
-        ("member", t.member),
-        ("grant", t.grant),
-        ("access", t.access),
-        ("credential", t.credential),
-        ("edge", t.edge),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let mut m: BTreeMap<String, String> = t
+        .named()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     for (k, v) in &t.custom {
         m.insert(format!("custom.{k}"), v.to_string());
     }
