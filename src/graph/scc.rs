@@ -33,6 +33,18 @@ impl Components {
 /// edge from a node of the list leads to a node of the list: the whole graph, or a reach).
 /// `position[g]` is where graph node `g` is in `nodes`.
 pub fn strong_components(graph: &AttackGraph, nodes: &[NodeId], position: &[u32]) -> Components {
+    strong_components_by(nodes, position, |n, i| {
+        graph.out(n).get(i).map(|&e| graph.edge(e).to)
+    })
+}
+
+/// [`strong_components`] over the steps `step(n, i)` gives: the target of node `n`'s `i`-th
+/// step, `None` past its last (a graph with some nodes' steps replaced, never built).
+pub fn strong_components_by(
+    nodes: &[NodeId],
+    position: &[u32],
+    step: impl Fn(NodeId, usize) -> Option<NodeId>,
+) -> Components {
     let m = nodes.len();
     let mut index = vec![UNSEEN; m];
     let mut low = vec![0u32; m];
@@ -62,9 +74,9 @@ pub fn strong_components(graph: &AttackGraph, nodes: &[NodeId], position: &[u32]
             let Some(&mut (v, ref mut pos)) = call.last_mut() else {
                 break;
             };
-            if let Some(&e) = graph.out(nodes[v as usize]).get(*pos as usize) {
+            if let Some(t) = step(nodes[v as usize], *pos as usize) {
                 *pos += 1;
-                let w = position[graph.edge(e).to as usize];
+                let w = position[t as usize];
                 debug_assert!(w != UNSEEN, "the node list is closed under edges");
                 if index[w as usize] == UNSEEN {
                     opening = Some(w);
@@ -99,4 +111,14 @@ pub fn strong_components(graph: &AttackGraph, nodes: &[NodeId], position: &[u32]
 pub fn graph_components(graph: &AttackGraph) -> Components {
     let nodes: Vec<NodeId> = (0..graph.node_count as NodeId).collect();
     strong_components(graph, &nodes, &nodes)
+}
+
+/// Components of the `node_count` nodes and the steps `step` gives (see
+/// [`strong_components_by`]), sinks first, as node ids.
+pub fn step_components(
+    node_count: usize,
+    step: impl Fn(NodeId, usize) -> Option<NodeId>,
+) -> Components {
+    let nodes: Vec<NodeId> = (0..node_count as NodeId).collect();
+    strong_components_by(&nodes, &nodes, step)
 }

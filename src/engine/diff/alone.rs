@@ -13,8 +13,13 @@
 //! - **Sweep on OLD's graph.** A change to what stores hold that many sources reach (a weight,
 //!   the program's age, a popular store's retention) sweeps those sources over OLD's
 //!   condensation with the changed model's exposure index.
-//! - **Rebuild.** A change to the steps that many sources reach gets a model and a graph of its
-//!   own, swept from the affected sources only.
+//! - **Sweep of the patched steps.** A change to the steps alone that many sources reach (a
+//!   grant, a membership) sweeps those sources over the condensation of OLD's graph with the
+//!   touched nodes' steps replaced by the change's [`LinkPatch`]; OLD's model and exposure
+//!   index serve, since what the stores hold is as it was.
+//! - **Rebuild.** Any other change that many sources reach (one that adds a node, or changes
+//!   both the steps and what stores hold, like a flow) gets a model and a graph of its own,
+//!   swept from the affected sources only.
 
 use rayon::prelude::*;
 
@@ -100,6 +105,7 @@ pub(super) fn effect_alone(old: &Old, change: &ModelChange) -> Effect {
         }
         return match (&patch, &contents) {
             (None, Some((m, index))) => swept_on_old_graph(old, m, index, &sources),
+            (Some(p), None) if p.added.is_empty() => swept_patched(old, p, &sources),
             _ => rebuilt(old, change, &sources),
         };
     }
@@ -305,6 +311,21 @@ impl Walker {
 fn swept_on_old_graph(old: &Old, m: &Model, index: &ExposureIndex, sources: &[NodeId]) -> Effect {
     let rows = sweep_condensed(m, old.condensation.clone(), index, sources);
     against_old(old, m, index, &rows)
+}
+
+/// The sweep of `sources` over the condensation of OLD's graph with the patched nodes' steps
+/// replaced (no node added, the stores' contents as in OLD), against OLD's figures: the graph
+/// is condensed afresh, but no model, graph or exposure index is built.
+fn swept_patched(old: &Old, patch: &LinkPatch, sources: &[NodeId]) -> Effect {
+    let graph = old.graph;
+    let cond = Condensation::of_steps(graph.node_count, |n, i| {
+        match patch.steps.binary_search_by_key(&n, |(u, _)| *u) {
+            Ok(k) => patch.steps[k].1.get(i).copied(),
+            Err(_) => graph.out(n).get(i).map(|&e| graph.edge(e).to),
+        }
+    });
+    let rows = sweep_condensed(old.model, cond, old.index, sources);
+    against_old(old, old.model, old.index, &rows)
 }
 
 /// The changed model built whole, its graph swept from `sources` only, against OLD's figures.

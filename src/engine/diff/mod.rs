@@ -110,18 +110,26 @@ pub struct Diff {
 /// Diffs `old` and `new`: what changed, both sweeps, and each change's effect alone.
 /// Fails when an id names different kinds of node in the two versions.
 pub fn diff(old: &Model, new: &Model, kind: NodeKind) -> Result<Diff, String> {
-    let changes = crate::model::diff::changes(old, new)?;
     // OLD's graph, condensation and exposure index serve its sweep and every change's effect.
-    let ((a, condensation, rows), new_sweep) = rayon::join(
+    // What changed is found beside the two sweeps: it reads the models only, and the sweeps
+    // leave a core idle while one thread fills their rows.
+    let (changes, ((a, condensation, rows), new_sweep)) = rayon::join(
+        || crate::model::diff::changes(old, new),
         || {
-            let a = Analysis::new(old.clone());
-            let (_, condensation) = rayon::join(|| a.index(), || Condensation::new(&a.graph));
-            let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
-            let rows = sweep_condensed(&a.model, condensation.clone(), a.index(), &sources);
-            (a, condensation, rows)
+            rayon::join(
+                || {
+                    let a = Analysis::new(old.clone());
+                    let (_, condensation) =
+                        rayon::join(|| a.index(), || Condensation::new(&a.graph));
+                    let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
+                    let rows = sweep_condensed(&a.model, condensation.clone(), a.index(), &sources);
+                    (a, condensation, rows)
+                },
+                || sweep_by_id(new.clone(), kind),
+            )
         },
-        || sweep_by_id(new.clone(), kind),
     );
+    let changes = changes?;
     let old_sweep = by_id(&a.model, a.index(), &rows);
     let mut reach = vec![0u64; a.model.node_count()];
     for r in &rows {

@@ -1,8 +1,9 @@
 //! The attack graph condensed into its strongly connected components: a DAG, numbered
 //! successors first, with each component's distinct successors and predecessor count.
 
-use crate::graph::scc::graph_components;
+use crate::graph::scc::step_components;
 use crate::graph::AttackGraph;
+use crate::model::NodeId;
 
 /// The attack graph condensed into strongly connected components.
 #[derive(Clone)]
@@ -20,8 +21,20 @@ pub struct Condensation {
 
 impl Condensation {
     pub fn new(graph: &AttackGraph) -> Condensation {
-        let found = graph_components(graph);
-        let n = graph.node_count;
+        Condensation::of_steps(graph.node_count, |n, i| {
+            graph.out(n).get(i).map(|&e| graph.edge(e).to)
+        })
+    }
+
+    /// The condensation of the `node_count` nodes and the steps `step(n, i)` gives (the target
+    /// of node `n`'s `i`-th step, `None` past its last): a graph with some nodes' steps
+    /// replaced condenses without being built.
+    pub fn of_steps(
+        node_count: usize,
+        step: impl Fn(NodeId, usize) -> Option<NodeId>,
+    ) -> Condensation {
+        let found = step_components(node_count, &step);
+        let n = node_count;
         let k = found.len();
         let mut comp = vec![0u32; n];
         let mut size = vec![0u32; k];
@@ -39,8 +52,10 @@ impl Condensation {
         for c in 0..k {
             scratch.clear();
             for &v in found.of(c) {
-                for &e in graph.out(v) {
-                    let d = comp[graph.edge(e).to as usize];
+                let mut i = 0;
+                while let Some(t) = step(v, i) {
+                    i += 1;
+                    let d = comp[t as usize];
                     if d as usize != c {
                         scratch.push(d);
                     }
