@@ -289,6 +289,8 @@ impl AttackDrawing {
     /// A run's attack graph: the entry points, the most likely path to each of the top
     /// [`TOP_STORES`] leaked stores by exposure (the worst case's shortest paths without Monte
     /// Carlo) and those stores with their records; the other leaked stores summed in one node.
+    /// With an `[attack] vector` the entry points drawn are the accounts the vector can take
+    /// (`entry_probabilities`), and a store's path probability includes its entry account's.
     pub fn of_run(run: &RunReport) -> AttackDrawing {
         let d = &run.baseline.deterministic;
         let mut kinds: HashMap<&str, &str> = HashMap::new();
@@ -318,10 +320,24 @@ impl AttackDrawing {
         let by_target: HashMap<&str, &PathReport> =
             paths.iter().map(|p| (p.target.as_str(), p)).collect();
         let mut b = Builder::new();
-        for e in &run.entry_points {
+        // With a vector the attack starts from the accounts it can take (a person's accounts in
+        // their place), each taken with its entry probability; without one, from the scenario's
+        // compromised ids, certainly.
+        let entries: Vec<&String> = match run.entry_probabilities.is_empty() {
+            true => run.entry_points.iter().collect(),
+            false => run.entry_probabilities.keys().collect(),
+        };
+        for e in entries {
             let n = b.node(e, &kind(e));
             b.nodes[n].role = Role::Entry;
         }
+        let entry_p = |p: &PathReport| {
+            let start = p
+                .steps
+                .first()
+                .map_or(p.target.as_str(), |s| s.from.as_str());
+            run.entry_probabilities.get(start).copied().unwrap_or(1.0)
+        };
         let shown: Vec<&(&str, f64)> = stores.iter().take(TOP_STORES).collect();
         let depth = shown
             .iter()
@@ -344,7 +360,7 @@ impl AttackDrawing {
                 .map(|(c, _)| c.clone())
                 .unwrap_or_default();
             node.records = Some((cats.values().sum(), top));
-            node.probability = by_target.get(store).map(|p| p.probability);
+            node.probability = by_target.get(store).map(|p| entry_p(p) * p.probability);
         }
         let rest = &stores[shown.len()..];
         if !rest.is_empty() {
@@ -368,8 +384,14 @@ impl AttackDrawing {
                     stores.len()
                 ),
             };
+            let entry = match &run.vector {
+                Some(v) if !run.entry_probabilities.is_empty() => format!(
+                    " Entry points are the accounts the {v} vector can take; a path's probability includes its entry account's."
+                ),
+                _ => String::new(),
+            };
             format!(
-                "The {} path to {which}; thick purple steps are choke points (on paths to at least half the drawn exposure).",
+                "The {} path to {which}; thick purple steps are choke points (on paths to at least half the drawn exposure).{entry}",
                 if mc { "most likely" } else { "shortest worst-case" },
             )
         };

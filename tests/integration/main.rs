@@ -36,6 +36,7 @@ mod readme;
 mod recommend_goals;
 mod recommend_loss;
 mod report;
+mod report_vector;
 mod safety;
 mod sharphound;
 mod sweep;
