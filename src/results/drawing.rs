@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::queries::{PathsReport, WhoCanReachReport};
 use super::{PathReport, RunReport};
+use crate::model::records::Holdings;
 use crate::model::Model;
 
 /// How many stores a run's drawing shows at most (the rest are summed in one "more" node).
@@ -159,6 +160,26 @@ impl Builder {
     }
 }
 
+/// A store's records, all categories, and its largest category (ties to the first by name).
+fn records_of(cats: &BTreeMap<String, u64>) -> (u64, String) {
+    let top = cats
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(c, _)| c.clone())
+        .unwrap_or_default();
+    (cats.values().sum(), top)
+}
+
+/// Gives each drawn store of the model its own records, as a run's drawing does.
+fn with_store_records(mut d: AttackDrawing, model: &Model, holdings: &Holdings) -> AttackDrawing {
+    for n in d.nodes.iter_mut().filter(|n| n.kind == "store") {
+        if let Some(id) = model.node_id(&n.id) {
+            n.records = Some(records_of(&holdings.store_records(model, id)));
+        }
+    }
+    d
+}
+
 fn model_kind(model: &Model) -> impl Fn(&str) -> String + '_ {
     |id| {
         model
@@ -169,8 +190,9 @@ fn model_kind(model: &Model) -> impl Fn(&str) -> String + '_ {
 }
 
 impl AttackDrawing {
-    /// The attack paths of `paths`, merged: `--from` on the left, `--to` on the right.
-    pub fn of_paths(model: &Model, report: &PathsReport) -> AttackDrawing {
+    /// The attack paths of `paths`, merged: `--from` on the left, `--to` on the right; stores
+    /// with their records.
+    pub fn of_paths(model: &Model, holdings: &Holdings, report: &PathsReport) -> AttackDrawing {
         let kind = model_kind(model);
         let mut b = Builder::new();
         let from = b.node(&report.from, &kind(&report.from));
@@ -190,12 +212,17 @@ impl AttackDrawing {
             report.from,
             report.to
         );
-        b.finish(format!("Attack paths to {}", report.to), note)
+        let d = b.finish(format!("Attack paths to {}", report.to), note);
+        with_store_records(d, model, holdings)
     }
 
     /// Who can reach a target: the nodes most reachers' shortest paths pass through (at most
     /// [`TOP_REACHERS`]), each with a "more" node for the reachers folded into it.
-    pub fn of_reachers(model: &Model, report: &WhoCanReachReport) -> AttackDrawing {
+    pub fn of_reachers(
+        model: &Model,
+        holdings: &Holdings,
+        report: &WhoCanReachReport,
+    ) -> AttackDrawing {
         let kind = model_kind(model);
         // Each reacher's path is its chain of nodes to the target; count the paths through
         // each node. A node's successor toward the target is on every path the node is on and
@@ -283,7 +310,8 @@ impl AttackDrawing {
                 kept.len()
             ),
         };
-        b.finish(format!("Who can reach {}", report.target), note)
+        let d = b.finish(format!("Who can reach {}", report.target), note);
+        with_store_records(d, model, holdings)
     }
 
     /// A run's attack graph: the entry points, the most likely path to each of the top
@@ -353,13 +381,7 @@ impl AttackDrawing {
             if node.role != Role::Entry {
                 node.role = Role::Target;
             }
-            let cats = &d.store_records[store];
-            let top = cats
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(c, _)| c.clone())
-                .unwrap_or_default();
-            node.records = Some((cats.values().sum(), top));
+            node.records = Some(records_of(&d.store_records[store]));
             node.probability = by_target.get(store).map(|p| entry_p(p) * p.probability);
         }
         let rest = &stores[shown.len()..];

@@ -16,6 +16,7 @@ mod diff_alone;
 mod diff_fields;
 mod disk_full;
 mod drawings;
+mod drawn_records;
 mod entry;
 mod fides;
 mod formats;
