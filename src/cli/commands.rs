@@ -427,7 +427,9 @@ pub fn paths(args: &PathsArgs) -> Result<(), Failure> {
             .map(|p| PathReport::of(m, &analysis.graph, b, &p.edges))
             .collect(),
     };
-    emit_query(&args.out, &report, || AttackDrawing::of_paths(m, &report))
+    emit_query(&args.out, &report, || {
+        AttackDrawing::of_paths(m, &analysis.holdings, &report)
+    })
 }
 
 pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
@@ -457,6 +459,6 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
     emit_query(&args.out, &report, || {
-        AttackDrawing::of_reachers(m, &report)
+        AttackDrawing::of_reachers(m, &analysis.holdings, &report)
     })
 }

@@ -52,6 +52,8 @@ th { background: #f6f6f6; }
 td.n, th.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 figure { margin: 24px 0; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+.scroll { overflow-x: auto; }
+.scroll svg { max-width: none; }
 figcaption { color: #555; font-size: 0.9rem; }
 code, .path { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.85rem; }
 .note { color: #555; font-size: 0.92rem; }
@@ -488,12 +490,13 @@ pub fn page(data: &ReportData, rendered: &[Rendered], missing: &[Missing], graph
     s
 }
 
-/// The attack graph (`output::drawing`), inline, with links to its files.
+/// The attack graph (`output::drawing`), inline at its own size in a sideways-scrolling box (shrunk
+/// to the page's 980px its labels would be ~6px), with links to its files.
 fn attack_graph(s: &mut String, svg: &str) -> fmt::Result {
     s.push_str("<h2 id=\"attack-graph\">Attack graph</h2>\n");
     write!(
         s,
-        "<figure id=\"figure-attack-graph\" class=\"chart\">\n{}\n<figcaption>Entry points on the left, leaked stores on the right. Files: <a href=\"attack-graph.svg\">attack-graph.svg</a>, <a href=\"attack-graph.png\">attack-graph.png</a>.</figcaption>\n</figure>\n",
+        "<figure id=\"figure-attack-graph\" class=\"chart\">\n<div class=\"scroll\">\n{}\n</div>\n<figcaption>Entry points on the left, leaked stores on the right; the drawing keeps its own size (scroll sideways when it is wider than the page). Files: <a href=\"attack-graph.svg\">attack-graph.svg</a>, <a href=\"attack-graph.png\">attack-graph.png</a>.</figcaption>\n</figure>\n",
         inline_svg(svg)
     )
 }

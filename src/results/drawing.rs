@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::queries::{PathsReport, WhoCanReachReport};
 use super::{PathReport, RunReport};
+use crate::model::records::Holdings;
 use crate::model::Model;
 
 /// How many stores a run's drawing shows at most (the rest are summed in one "more" node).
@@ -159,6 +160,26 @@ impl Builder {
     }
 }
 
+/// A store's records, all categories, and its largest category (ties to the first by name).
+fn records_of(cats: &BTreeMap<String, u64>) -> (u64, String) {
+    let top = cats
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(c, _)| c.clone())
+        .unwrap_or_default();
+    (cats.values().sum(), top)
+}
+
+/// Gives each drawn store of the model its own records, as a run's drawing does.
+fn with_store_records(mut d: AttackDrawing, model: &Model, holdings: &Holdings) -> AttackDrawing {
+    for n in d.nodes.iter_mut().filter(|n| n.kind == "store") {
+        if let Some(id) = model.node_id(&n.id) {
+            n.records = Some(records_of(&holdings.store_records(model, id)));
+        }
+    }
+    d
+}
+
 fn model_kind(model: &Model) -> impl Fn(&str) -> String + '_ {
     |id| {
         model
@@ -169,8 +190,9 @@ fn model_kind(model: &Model) -> impl Fn(&str) -> String + '_ {
 }
 
 impl AttackDrawing {
-    /// The attack paths of `paths`, merged: `--from` on the left, `--to` on the right.
-    pub fn of_paths(model: &Model, report: &PathsReport) -> AttackDrawing {
+    /// The attack paths of `paths`, merged: `--from` on the left, `--to` on the right; stores
+    /// with their records.
+    pub fn of_paths(model: &Model, holdings: &Holdings, report: &PathsReport) -> AttackDrawing {
         let kind = model_kind(model);
         let mut b = Builder::new();
         let from = b.node(&report.from, &kind(&report.from));
@@ -190,12 +212,17 @@ impl AttackDrawing {
             report.from,
             report.to
         );
-        b.finish(format!("Attack paths to {}", report.to), note)
+        let d = b.finish(format!("Attack paths to {}", report.to), note);
+        with_store_records(d, model, holdings)
     }
 
     /// Who can reach a target: the nodes most reachers' shortest paths pass through (at most
     /// [`TOP_REACHERS`]), each with a "more" node for the reachers folded into it.
-    pub fn of_reachers(model: &Model, report: &WhoCanReachReport) -> AttackDrawing {
+    pub fn of_reachers(
+        model: &Model,
+        holdings: &Holdings,
+        report: &WhoCanReachReport,
+    ) -> AttackDrawing {
         let kind = model_kind(model);
         // Each reacher's path is its chain of nodes to the target; count the paths through
         // each node. A node's successor toward the target is on every path the node is on and
@@ -283,12 +310,15 @@ impl AttackDrawing {
                 kept.len()
             ),
         };
-        b.finish(format!("Who can reach {}", report.target), note)
+        let d = b.finish(format!("Who can reach {}", report.target), note);
+        with_store_records(d, model, holdings)
     }
 
     /// A run's attack graph: the entry points, the most likely path to each of the top
     /// [`TOP_STORES`] leaked stores by exposure (the worst case's shortest paths without Monte
     /// Carlo) and those stores with their records; the other leaked stores summed in one node.
+    /// With an `[attack] vector` the entry points drawn are the accounts the vector can take
+    /// (`entry_probabilities`), and a store's path probability includes its entry account's.
     pub fn of_run(run: &RunReport) -> AttackDrawing {
         let d = &run.baseline.deterministic;
         let mut kinds: HashMap<&str, &str> = HashMap::new();
@@ -318,10 +348,24 @@ impl AttackDrawing {
         let by_target: HashMap<&str, &PathReport> =
             paths.iter().map(|p| (p.target.as_str(), p)).collect();
         let mut b = Builder::new();
-        for e in &run.entry_points {
+        // With a vector the attack starts from the accounts it can take (a person's accounts in
+        // their place), each taken with its entry probability; without one, from the scenario's
+        // compromised ids, certainly.
+        let entries: Vec<&String> = match run.entry_probabilities.is_empty() {
+            true => run.entry_points.iter().collect(),
+            false => run.entry_probabilities.keys().collect(),
+        };
+        for e in entries {
             let n = b.node(e, &kind(e));
             b.nodes[n].role = Role::Entry;
         }
+        let entry_p = |p: &PathReport| {
+            let start = p
+                .steps
+                .first()
+                .map_or(p.target.as_str(), |s| s.from.as_str());
+            run.entry_probabilities.get(start).copied().unwrap_or(1.0)
+        };
         let shown: Vec<&(&str, f64)> = stores.iter().take(TOP_STORES).collect();
         let depth = shown
             .iter()
@@ -337,14 +381,8 @@ impl AttackDrawing {
             if node.role != Role::Entry {
                 node.role = Role::Target;
             }
-            let cats = &d.store_records[store];
-            let top = cats
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(c, _)| c.clone())
-                .unwrap_or_default();
-            node.records = Some((cats.values().sum(), top));
-            node.probability = by_target.get(store).map(|p| p.probability);
+            node.records = Some(records_of(&d.store_records[store]));
+            node.probability = by_target.get(store).map(|p| entry_p(p) * p.probability);
         }
         let rest = &stores[shown.len()..];
         if !rest.is_empty() {
@@ -368,8 +406,14 @@ impl AttackDrawing {
                     stores.len()
                 ),
             };
+            let entry = match &run.vector {
+                Some(v) if !run.entry_probabilities.is_empty() => format!(
+                    " Entry points are the accounts the {v} vector can take; a path's probability includes its entry account's."
+                ),
+                _ => String::new(),
+            };
             format!(
-                "The {} path to {which}; thick purple steps are choke points (on paths to at least half the drawn exposure).",
+                "The {} path to {which}; thick purple steps are choke points (on paths to at least half the drawn exposure).{entry}",
                 if mc { "most likely" } else { "shortest worst-case" },
             )
         };

@@ -377,6 +377,56 @@ fn the_page_renders_in_headless_chromium() {
         std::fs::copy(&shot, keep).unwrap();
     }
     attack_graph_renders(&chromium, &out, dir.path(), limit);
+    attack_graph_keeps_its_size_in_the_page(&chromium, &out, dir.path(), limit);
+}
+
+/// In the page (1280px window, content capped at 980px) the attack graph is laid out at its
+/// viewBox width, not shrunk to fit: a copy of the page, its script ban lifted, writes the
+/// graph's rendered content width (inside its 1px border) and its box's scroll width into the DOM Chromium dumps.
+fn attack_graph_keeps_its_size_in_the_page(
+    chromium: &Path,
+    out: &Path,
+    dir: &Path,
+    limit: Duration,
+) {
+    let page = read(&out.join("index.html"));
+    let csp = page
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let csp_end = csp + page[csp..].find('>').unwrap() + 1;
+    let probe = "<script>const g = document.querySelector('svg.attack-graph'); \
+        document.body.dataset.graphWidth = parseFloat(getComputedStyle(g).width); \
+        document.body.dataset.boxWidth = g.parentElement.clientWidth;</script>\n</body>";
+    let copy = format!("{}{}", &page[..csp], &page[csp_end..]).replace("</body>", probe);
+    let path = out.join("probe.html");
+    std::fs::write(&path, copy).unwrap();
+    let (dom, log) = run_with_timeout(
+        headless(chromium, &dir.join("profile-probe"))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", path.display())),
+        dir,
+        limit,
+    );
+    let data = |name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        let start = dom
+            .find(&key)
+            .unwrap_or_else(|| panic!("no {name}:\n{log}"))
+            + key.len();
+        dom[start..start + dom[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let svg = read(&out.join("attack-graph.svg"));
+    let key = "viewBox=\"0 0 ";
+    let at = svg.find(key).unwrap() + key.len();
+    let view_width: f64 = svg[at..].split(' ').next().unwrap().parse().unwrap();
+    let (drawn, box_width) = (data("data-graph-width"), data("data-box-width"));
+    assert_eq!(drawn, view_width, "the attack graph is drawn scaled");
+    assert!(
+        box_width < view_width,
+        "the test needs a graph wider than the page ({view_width} vs {box_width})"
+    );
 }
 
 /// The report's attack graph, opened on its own in Chromium at its own size, is drawn: no

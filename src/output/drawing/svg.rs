@@ -1,6 +1,7 @@
 //! A drawing's [`Scene`] as an SVG document. Each node is a `<g class="node">` and each step a
-//! `<g class="edge">` carrying the model ids, kinds, probability and layer as `data-` attributes,
-//! so a reader (or a test) can take the graph back out of the picture.
+//! `<g class="edge">` carrying the model ids, kinds, probability (a target's: its drawn path's,
+//! entry included) and layer as `data-` attributes, so a reader (or a test) can take the graph
+//! back out of the picture.
 
 use std::fmt::Write;
 
@@ -131,9 +132,13 @@ pub fn svg(d: &AttackDrawing, scene: &Scene) -> String {
     }
     for n in &scene.nodes {
         let dn = &d.nodes[n.index];
+        let p = dn
+            .probability
+            .map(|p| format!(" data-p=\"{p}\""))
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "<g class=\"node\" data-id=\"{}\" data-kind=\"{}\" data-role=\"{}\" data-layer=\"{}\">",
+            "<g class=\"node\" data-id=\"{}\" data-kind=\"{}\" data-role=\"{}\" data-layer=\"{}\"{p}>",
             escape(&dn.id),
             escape(&dn.kind),
             format!("{:?}", dn.role).to_lowercase(),
