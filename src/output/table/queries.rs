@@ -262,7 +262,7 @@ pub fn sweep(r: &SweepReport) -> String {
                 write!(s, " {:>16}", figure(l.round()))?;
             }
             if let (Some(p), Some(x)) = (e.entry_probability, e.expected_exposure) {
-                write!(s, " {:>8} {:>18}", probability(p), figure(x))?;
+                write!(s, " {:>8} {:>18}", probability(p), figure(x.round()))?;
             }
             if let Some(x) = e.expected_exposure_monte_carlo {
                 write!(s, " {:>18}", figure(x.round()))?;
