@@ -151,6 +151,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if let Some(trials) = args.trials {
         simulate_listed(&analysis, args, trials, &mut report);
     }
+    report.horizon_days = args.horizon_days;
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,

@@ -103,7 +103,8 @@ pub fn evaluate_scenario(
     let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
     let evaluation = evaluate(&s, loaded.model, depth, &bar);
     bar.finish();
-    let report = RunReport::of(&s, &evaluation);
+    let mut report = RunReport::of(&s, &evaluation);
+    report.horizon_days = sim.horizon_days;
     let report = match sim.redact {
         true => redact_run_naming(&report, &redact::pseudonymiser(), &people),
         false => report,

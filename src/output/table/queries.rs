@@ -193,6 +193,13 @@ pub fn sweep(r: &SweepReport) -> String {
                 RankBy::Expected => "expected exposure",
             }
         )?;
+        if let Some(days) = r.horizon_days {
+            writeln!(
+                s,
+                "  the programme taken as {} days old (--horizon-days)",
+                thousands(days as u64)
+            )?;
+        }
         if let Some(v) = &r.vector {
             writeln!(
                 s,
