@@ -4,6 +4,7 @@
 
 use blastradius::engine::focus;
 use blastradius::engine::gate::{self, Condition};
+use blastradius::engine::protected::Protected;
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
@@ -19,7 +20,7 @@ use blastradius::results::drawing::AttackDrawing;
 use blastradius::results::queries::{
     FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport,
 };
-use blastradius::results::recommend::{choke_rows, RecommendReport};
+use blastradius::results::recommend::{choke_rows, ChokeRow, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
 use blastradius::results::PathReport;
@@ -360,13 +361,7 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let found = recommend::recommend(&loaded.model, &s.compromised, &search, &bar);
     bar.finish();
     let analysis = Analysis::new(loaded.model);
-    let chokes = recommend::choke_points(&analysis, &s.compromised, args.top);
-    let chokes = choke_rows(&analysis.model, &analysis.graph, &chokes);
-    let all = args.all_accounts.then(|| {
-        let points =
-            recommend::choke_points_all_accounts(&analysis, ChokeSampling::default(), args.top);
-        choke_rows(&analysis.model, &analysis.graph, &points)
-    });
+    let (chokes, all) = choke_points(&analysis, &s.compromised, &search, args);
     let currency = analysis.model.money.as_ref().map(|m| m.currency.as_str());
     let mut report = RecommendReport::of(
         &analysis.model,
@@ -387,6 +382,39 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         );
     }
     emit(&args.out, &report)
+}
+
+/// `recommend`'s choke points, of the scenario's sources and (`--all-accounts`) summed over
+/// every account. Steps the plan may not cut are left out, as the search leaves them out:
+/// links no fix removes (a person's own account, a data flow), `[[keep]]`, and of the
+/// scenario's, the entry points' own access unless `--include-entry-links` (or the
+/// organisation-wide objective, which has no entry points).
+fn choke_points(
+    analysis: &Analysis,
+    sources: &[NodeId],
+    search: &recommend::Search,
+    args: &RecommendArgs,
+) -> (Vec<ChokeRow>, Option<Vec<ChokeRow>>) {
+    let (model, graph) = (&analysis.model, &analysis.graph);
+    let cuttable = |protected: Protected, mut points: Vec<recommend::ChokePoint>| {
+        points.retain(|c| protected.allows(&model.links[graph.edge(c.edge).link as usize]));
+        points.truncate(args.top);
+        choke_rows(model, graph, &points)
+    };
+    let org = matches!(search.objective, Objective::Org { .. });
+    let entry_links = search.include_entry_links || org;
+    let chokes = cuttable(
+        Protected::new(model, sources, entry_links, &search.keep),
+        recommend::choke_points(analysis, sources, usize::MAX),
+    );
+    let all = args.all_accounts.then(|| {
+        // Across every account no node is the entry point: only [[keep]] applies.
+        cuttable(
+            Protected::new(model, &[], true, &search.keep),
+            recommend::choke_points_all_accounts(analysis, ChokeSampling::default(), usize::MAX),
+        )
+    });
+    (chokes, all)
 }
 
 pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
