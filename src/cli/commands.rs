@@ -9,7 +9,7 @@ use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
 use blastradius::load::side_tables::SIDE_TABLES;
-use blastradius::load::{load_model, load_scenario, LoadedModel};
+use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
 use blastradius::output::model_files::save_model;
@@ -37,7 +37,7 @@ use super::scenario::{evaluate_scenario, lint_note};
 use super::{limits, redact};
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet)?;
+    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet, "run")?;
     let output = RunOutput {
         report: &report,
         csv: args.sim.csv_table.into(),
@@ -48,7 +48,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 pub fn compare(args: &RunArgs) -> Result<(), Failure> {
-    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet)?;
+    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet, "compare")?;
     let comparison = Comparison::of(&report);
     emit(&args.out, &comparison)?;
     keep_until_exit((evaluation, report, comparison));
@@ -337,7 +337,7 @@ pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
 
 pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     args.check()?;
-    let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
+    let loaded = load_scenario_for(&args.scenario, &shown(&args.scenario), "recommend")?;
     let s = loaded.scenario;
     lint_note(
         loaded.warnings.len(),
@@ -483,6 +483,14 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     }
     let store = args.store.as_deref().unwrap_or_default();
     let target = node(m, store, "STORE")?;
+    if m.kind(target) == NodeKind::Person {
+        // Nothing reaches a person: "nothing can reach" would read as "safe".
+        return Err(input_error(format!(
+            "STORE: `{store}` is a person, not a store: attacks start from people, nothing reaches them; `paths {} --from {store} --to STORE` shows how far they reach, `sweep {} --kind person` ranks every person",
+            shown(&args.model),
+            shown(&args.model)
+        )));
+    }
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
     emit_query(&args.out, &report, || {
