@@ -57,6 +57,12 @@ pub fn compare(args: &RunArgs) -> Result<(), Failure> {
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let model = &args.model;
+    if args.top == 0 {
+        // An empty "top 0" table answers nothing; every node is what CSV is for.
+        return Err(input_error(
+            "--top 0 lists no node: give 1 or more (`--format csv` lists every node)".into(),
+        ));
+    }
     limits::check(
         limits::model_bytes(model),
         &format!("loading `{}`", shown(model)),

@@ -74,3 +74,10 @@ fn a_model_given_to_a_scenario_command_is_told_about_that_command() {
         );
     }
 }
+
+/// `sweep --top 0` printed an empty "top 0" table; it is an error pointing at CSV.
+#[test]
+fn sweep_top_zero_is_an_error() {
+    let out = demo(&["sweep", "data/tracking-program", "--top", "0"]);
+    assert_fails_with(&out, &["--top 0 lists no node", "--format csv"]);
+}
