@@ -119,15 +119,34 @@ fn render_problems(problems: &[Diagnostic]) -> String {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// The id among `candidates` nearest to `wanted`, if it is near enough to be a likely typo.
+/// The id among `candidates` nearest to `wanted`, if it is near enough to be a likely typo;
+/// else the shortest that has `wanted` as a whole leading or trailing part (`dana` →
+/// `dana-okafor`, `health` → `user.health`), for ids typed short.
 pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(wanted, c), c))
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let typo = candidates
+        .iter()
+        .map(|&c| (strsim::levenshtein(wanted, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    let part = |c: &str| {
+        let lead = c
+            .strip_prefix(wanted)
+            .is_some_and(|rest| rest.starts_with(['-', '.', '_']));
+        let trail = c
+            .strip_suffix(wanted)
+            .is_some_and(|rest| rest.ends_with(['-', '.', '_']));
+        wanted.chars().count() >= 3 && (lead || trail)
+    };
+    typo.or_else(|| {
+        candidates
+            .iter()
+            .filter(|c| part(c))
+            .min_by_key(|c| (c.len(), **c))
+            .copied()
+    })
 }
 
 /// "; did you mean `x`?" or nothing.
@@ -148,5 +167,17 @@ mod tests {
         assert_eq!(nearest("manager", ids), Some("managers"));
         assert_eq!(nearest("zzz", ids), None);
         assert_eq!(did_you_mean("hr-staf", ids), "; did you mean `hr-staff`?");
+        // Typed short: a whole leading or trailing part.
+        let ids = [
+            "dana-okafor",
+            "danae-x",
+            "user.health",
+            "user.health.sick_leave",
+        ];
+        assert_eq!(nearest("dana", ids), Some("dana-okafor"));
+        assert_eq!(nearest("health", ids), Some("user.health"));
+        assert_eq!(nearest("okafor", ids), Some("dana-okafor"));
+        assert_eq!(nearest("ana", ids), None);
+        assert_eq!(nearest("he", ["user.he"]), None);
     }
 }

@@ -4,11 +4,12 @@
 
 use blastradius::engine::focus;
 use blastradius::engine::gate::{self, Condition};
+use blastradius::engine::protected::Protected;
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
 use blastradius::load::side_tables::SIDE_TABLES;
-use blastradius::load::{load_model, load_scenario, LoadedModel};
+use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
 use blastradius::output::model_files::save_model;
@@ -19,7 +20,7 @@ use blastradius::results::drawing::AttackDrawing;
 use blastradius::results::queries::{
     FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport,
 };
-use blastradius::results::recommend::{choke_rows, RecommendReport};
+use blastradius::results::recommend::{choke_rows, ChokeRow, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
 use blastradius::results::PathReport;
@@ -36,7 +37,7 @@ use super::scenario::{evaluate_scenario, lint_note};
 use super::{limits, redact};
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet)?;
+    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet, "run")?;
     let output = RunOutput {
         report: &report,
         csv: args.sim.csv_table.into(),
@@ -47,7 +48,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 pub fn compare(args: &RunArgs) -> Result<(), Failure> {
-    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet)?;
+    let (report, evaluation) = evaluate_scenario(&args.scenario, &args.sim, args.quiet, "compare")?;
     let comparison = Comparison::of(&report);
     emit(&args.out, &comparison)?;
     keep_until_exit((evaluation, report, comparison));
@@ -56,6 +57,12 @@ pub fn compare(args: &RunArgs) -> Result<(), Failure> {
 
 pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let model = &args.model;
+    if args.top == 0 {
+        // An empty "top 0" table answers nothing; every node is what CSV is for.
+        return Err(input_error(
+            "--top 0 lists no node: give 1 or more (`--format csv` lists every node)".into(),
+        ));
+    }
     limits::check(
         limits::model_bytes(model),
         &format!("loading `{}`", shown(model)),
@@ -151,6 +158,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if let Some(trials) = args.trials {
         simulate_listed(&analysis, args, trials, &mut report);
     }
+    report.horizon_days = args.horizon_days;
     let report = match args.redact {
         true => redact_sweep(&report, &redact::pseudonymiser()),
         false => report,
@@ -335,7 +343,7 @@ pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
 
 pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     args.check()?;
-    let loaded = load_scenario(&args.scenario, &shown(&args.scenario))?;
+    let loaded = load_scenario_for(&args.scenario, &shown(&args.scenario), "recommend")?;
     let s = loaded.scenario;
     lint_note(
         loaded.warnings.len(),
@@ -359,13 +367,7 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let found = recommend::recommend(&loaded.model, &s.compromised, &search, &bar);
     bar.finish();
     let analysis = Analysis::new(loaded.model);
-    let chokes = recommend::choke_points(&analysis, &s.compromised, args.top);
-    let chokes = choke_rows(&analysis.model, &analysis.graph, &chokes);
-    let all = args.all_accounts.then(|| {
-        let points =
-            recommend::choke_points_all_accounts(&analysis, ChokeSampling::default(), args.top);
-        choke_rows(&analysis.model, &analysis.graph, &points)
-    });
+    let (chokes, all) = choke_points(&analysis, &s.compromised, &search, args);
     let currency = analysis.model.money.as_ref().map(|m| m.currency.as_str());
     let mut report = RecommendReport::of(
         &analysis.model,
@@ -386,6 +388,39 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         );
     }
     emit(&args.out, &report)
+}
+
+/// `recommend`'s choke points, of the scenario's sources and (`--all-accounts`) summed over
+/// every account. Steps the plan may not cut are left out, as the search leaves them out:
+/// links no fix removes (a person's own account, a data flow), `[[keep]]`, and of the
+/// scenario's, the entry points' own access unless `--include-entry-links` (or the
+/// organisation-wide objective, which has no entry points).
+fn choke_points(
+    analysis: &Analysis,
+    sources: &[NodeId],
+    search: &recommend::Search,
+    args: &RecommendArgs,
+) -> (Vec<ChokeRow>, Option<Vec<ChokeRow>>) {
+    let (model, graph) = (&analysis.model, &analysis.graph);
+    let cuttable = |protected: Protected, mut points: Vec<recommend::ChokePoint>| {
+        points.retain(|c| protected.allows(&model.links[graph.edge(c.edge).link as usize]));
+        points.truncate(args.top);
+        choke_rows(model, graph, &points)
+    };
+    let org = matches!(search.objective, Objective::Org { .. });
+    let entry_links = search.include_entry_links || org;
+    let chokes = cuttable(
+        Protected::new(model, sources, entry_links, &search.keep),
+        recommend::choke_points(analysis, sources, usize::MAX),
+    );
+    let all = args.all_accounts.then(|| {
+        // Across every account no node is the entry point: only [[keep]] applies.
+        cuttable(
+            Protected::new(model, &[], true, &search.keep),
+            recommend::choke_points_all_accounts(analysis, ChokeSampling::default(), usize::MAX),
+        )
+    });
+    (chokes, all)
 }
 
 pub fn validate(args: &ValidateArgs) -> Result<(), Failure> {
@@ -456,6 +491,14 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     }
     let store = args.store.as_deref().unwrap_or_default();
     let target = node(m, store, "STORE")?;
+    if m.kind(target) == NodeKind::Person {
+        // Nothing reaches a person: "nothing can reach" would read as "safe".
+        return Err(input_error(format!(
+            "STORE: `{store}` is a person, not a store: attacks start from people, nothing reaches them; `paths {} --from {store} --to STORE` shows how far they reach, `sweep {} --kind person` ranks every person",
+            shown(&args.model),
+            shown(&args.model)
+        )));
+    }
     let r = reach::backward(&analysis.graph, &[target]);
     let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
     emit_query(&args.out, &report, || {

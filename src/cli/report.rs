@@ -6,7 +6,7 @@ use std::path::Path;
 
 use blastradius::engine::sweep;
 use blastradius::graph::stable_hash;
-use blastradius::load::load_scenario;
+use blastradius::load::load_scenario_for;
 use blastradius::load::saved::{load_saved, parse_saved};
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::output::json;
@@ -57,7 +57,7 @@ fn model_digest(scenario: &Path, model_path: &str) -> Option<String> {
 
 /// Every account of the scenario's model compromised alone, worst case, top `top` by exposure.
 fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
-    let loaded = load_scenario(scenario, &shown(scenario))?;
+    let loaded = load_scenario_for(scenario, &shown(scenario), "report")?;
     let analysis = Analysis::new(loaded.model);
     let sources: Vec<NodeId> = analysis.model.nodes_of(NodeKind::Account).collect();
     let rows = sweep::sweep(&analysis.model, &analysis.graph, analysis.index(), &sources);
@@ -111,7 +111,7 @@ fn summary(dir: &Path, list: &[File]) {
 
 pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     let (scenario, dir, sim) = (&args.scenario, &args.output, &args.sim);
-    let (run, evaluation) = evaluate_scenario(scenario, sim, args.quiet)?;
+    let (run, evaluation) = evaluate_scenario(scenario, sim, args.quiet, "report")?;
     drop(evaluation);
     let riskiest = match args.top {
         0 => None,

@@ -7,7 +7,7 @@ use std::path::Path;
 use blastradius::design::Design;
 use blastradius::evaluate::{evaluate, Depth, Evaluation};
 use blastradius::load::design::load_design_file;
-use blastradius::load::load_scenario;
+use blastradius::load::load_scenario_for;
 use blastradius::model::{Model, NodeKind};
 use blastradius::results::redact::{redact_run_naming, Person};
 use blastradius::results::RunReport;
@@ -60,8 +60,9 @@ pub fn evaluate_scenario(
     scenario: &Path,
     sim: &SimulationArgs,
     quiet: bool,
+    command: &str,
 ) -> Result<(RunReport, Evaluation), Failure> {
-    let mut loaded = load_scenario(scenario, &shown(scenario))?;
+    let mut loaded = load_scenario_for(scenario, &shown(scenario), command)?;
     if let Some(days) = sim.horizon_days {
         loaded.model.program_age_days = Some(days);
     }
@@ -103,7 +104,8 @@ pub fn evaluate_scenario(
     let bar = Bar::new("trials", total, quiet || depth == Depth::WorstCase);
     let evaluation = evaluate(&s, loaded.model, depth, &bar);
     bar.finish();
-    let report = RunReport::of(&s, &evaluation);
+    let mut report = RunReport::of(&s, &evaluation);
+    report.horizon_days = sim.horizon_days;
     let report = match sim.redact {
         true => redact_run_naming(&report, &redact::pseudonymiser(), &people),
         false => report,

@@ -57,7 +57,11 @@ impl Focus {
                     let names = model.notification.keys().map(String::as_str);
                     let listed = match model.notification.is_empty() {
                         true => " (the model has no [notification] table)".to_string(),
-                        false => did_you_mean(r, names),
+                        false => format!(
+                            " (its regimes: {}){}",
+                            names.clone().collect::<Vec<_>>().join(", "),
+                            did_you_mean(r, names)
+                        ),
                     };
                     return Err(format!(
                         "--regime `{r}`: model `{}` has no notification regime `{r}`{listed}",

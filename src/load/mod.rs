@@ -15,4 +15,4 @@ pub use model::{
     apply_overlay, apply_overlays, apply_overlays_with_datasets, load_model, parse_model,
     parse_overlay, LoadedModel, Overlaid,
 };
-pub use scenario::{load_scenario, LoadedScenario};
+pub use scenario::{load_scenario, load_scenario_for, LoadedScenario};

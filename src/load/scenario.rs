@@ -91,7 +91,7 @@ fn looks_like_a_model(text: &str) -> bool {
 
 /// The message for a model given where a scenario belongs, with a scenario to start from
 /// (compromising the model's first account, when its `model.toml` lists one).
-fn a_model_not_a_scenario(shown: &str, model_text: &str) -> Error {
+fn a_model_not_a_scenario(shown: &str, model_text: &str, command: &str) -> Error {
     let model = shown.trim_end_matches('/');
     let account = toml::from_str::<toml::Table>(model_text)
         .ok()
@@ -105,7 +105,7 @@ fn a_model_not_a_scenario(shown: &str, model_text: &str) -> Error {
         })
         .unwrap_or_else(|| "ID".into());
     Error::Input(format!(
-        "{shown} is a model; `run` (like `compare`, `recommend` and `report`) takes a scenario: \
+        "{shown} is a model; `{command}` takes a scenario: \
          a small TOML file that names the model and the compromised nodes. Save this as \
          scenario.toml in the current folder (the model path is relative to the scenario's \
          folder) and list the accounts or systems the attacker holds under `compromised`:\n\n\
@@ -113,7 +113,7 @@ fn a_model_not_a_scenario(shown: &str, model_text: &str) -> Error {
          name = \"A phished account\"\n\
          [attack]\n\
          compromised = [\"{account}\"]\n\n\
-         then run `blastradius run scenario.toml`. `blastradius validate {model}` checks the \
+         then run `blastradius {command} scenario.toml`. `blastradius validate {model}` checks the \
          model; `blastradius sweep {model}` ranks every account without a scenario."
     ))
 }
@@ -162,16 +162,22 @@ pub struct LoadedScenario {
 
 /// Reads a scenario file and the model it names. `shown` is the path as the user wrote it.
 pub fn load_scenario(path: &Path, shown: &str) -> Result<LoadedScenario> {
+    load_scenario_for(path, shown, "run")
+}
+
+/// [`load_scenario`] for `command`, which a model given in place of the scenario is told
+/// about.
+pub fn load_scenario_for(path: &Path, shown: &str, command: &str) -> Result<LoadedScenario> {
     if path.is_dir() && path.join("model.toml").is_file() {
         let text = crate::load::input::read_text(&path.join("model.toml")).unwrap_or_default();
-        return Err(a_model_not_a_scenario(shown, &text));
+        return Err(a_model_not_a_scenario(shown, &text, command));
     }
     let text = crate::load::input::read_text(path).map_err(|source| Error::Read {
         path: shown.to_string(),
         source,
     })?;
     if looks_like_a_model(&text) {
-        return Err(a_model_not_a_scenario(shown, &text));
+        return Err(a_model_not_a_scenario(shown, &text, command));
     }
     let mut src = Source::new(shown, text);
     if src.is_blank() {

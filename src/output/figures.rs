@@ -9,8 +9,9 @@
 //! - percentages with one decimal, and as many more (up to six) as a non-zero change needs
 //!   to show ("−0.002%"), then "<0.000001%": [`percent`], [`signed_percent`]; shares of a whole
 //!   never round to 0% or 100% unless exact: [`share`];
-//! - probabilities with three decimals, "<0.001" and ">0.999" for those that would otherwise
-//!   round to a certainty they are not: [`probability`];
+//! - probabilities with three decimals, two significant digits below 0.01 ("0.0027"),
+//!   "<0.000001" below that and ">0.999" for those that would otherwise round to a certainty
+//!   they are not: [`probability`];
 //! - ratios as `1.5×`: [`multiple`]; prose figures to two significant digits: [`about`],
 //!   [`money_prose`].
 //!
@@ -78,7 +79,8 @@ pub fn signed_count(n: i64) -> String {
 }
 
 /// A size in percent (0 or more): one decimal, more when that is what shows a non-zero value
-/// (`0.02%`, `0.0001%`), `<0.000001%` below that; `0%` only when exactly zero.
+/// (`0.02%`, `0.0001%`) or a value under 100 that would round to it (`99.99%`),
+/// `<0.000001%` and `>99.999999%` beyond that; `0%` and `100%` only when exact.
 pub fn percent(p: f64) -> String {
     let p = p.abs();
     if p == 0.0 {
@@ -86,13 +88,18 @@ pub fn percent(p: f64) -> String {
     }
     for decimals in 1..=6 {
         let s = format!("{p:.decimals$}");
-        if s.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        let rounds_to_whole = p < 100.0 && s.parse::<f64>().is_ok_and(|v| v >= 100.0);
+        if s.bytes().any(|b| (b'1'..=b'9').contains(&b)) && !rounds_to_whole {
             let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
             let whole = thousands(whole.parse().unwrap_or(0));
             return format!("{whole}.{frac}%");
         }
     }
-    "<0.000001%".into()
+    if p < 1.0 {
+        "<0.000001%".into()
+    } else {
+        ">99.999999%".into()
+    }
 }
 
 /// A change in percent: `−36.1%`, `+3.4%`, `−0.002%`, `0%` (exactly no change).
@@ -106,13 +113,23 @@ pub fn signed_percent(p: f64) -> String {
     }
 }
 
-/// A probability: three decimals (`0.950`); `<0.001` and `>0.999` where rounding would show
-/// an impossibility or a certainty that is not there. It rounds the figure JSON and CSV hold
-/// ([`machine`]), so a reader rounding those gets the table's figure.
+/// A probability: three decimals (`0.950`), or two significant digits below 0.01 (`0.0027`,
+/// `0.00012`), so a small chance keeps its information and p × a figure can be checked;
+/// `<0.000001` below that, and `>0.999` where rounding would show a certainty that is not
+/// there. It rounds the figure JSON and CSV hold ([`machine`]), so a reader rounding those
+/// gets the table's figure.
 pub fn probability(p: f64) -> String {
     let p = machine("p", p);
-    if p > 0.0 && p < 0.0005 {
-        "<0.001".into()
+    if p > 0.0 && p < 0.000_000_95 {
+        "<0.000001".into()
+    } else if p > 0.0 && p < 0.009_95 {
+        // Two significant digits: 0.0027 has four decimals, 0.00012 five.
+        let decimals = (1 - p.log10().floor() as i32).max(3) as usize;
+        let s = format!("{p:.decimals$}");
+        // A value just under a power of ten can round up to it (0.00099 stays, 0.000999 → 0.0010).
+        let v: f64 = s.parse().unwrap_or(p);
+        let decimals = (1 - v.log10().floor() as i32).max(3) as usize;
+        format!("{v:.decimals$}")
     } else if (0.9995..1.0).contains(&p) {
         ">0.999".into()
     } else {
@@ -259,6 +276,11 @@ mod tests {
         assert_eq!(signed_percent(-0.0000943), "−0.0001%");
         assert_eq!(signed_percent(-0.0000001), "−<0.000001%");
         assert_eq!(signed_percent(1234.56), "+1,234.6%");
+        assert_eq!(signed_percent(-99.99), "−99.99%");
+        assert_eq!(signed_percent(-99.96), "−99.96%");
+        assert_eq!(signed_percent(-99.94), "−99.9%");
+        assert_eq!(signed_percent(-100.0), "−100.0%");
+        assert_eq!(signed_percent(-99.999_999_99), "−>99.999999%");
         assert_eq!(signed_figure(-1234.4), "−1,234");
         assert_eq!(signed_figure(0.4), "0");
         assert_eq!(signed_count(-7_650_000), "−7,650,000");
@@ -271,7 +293,14 @@ mod tests {
         assert_eq!(probability(0.8122499999999999), "0.812");
         assert_eq!(probability(0.95), "0.950");
         assert_eq!(probability(0.0), "0.000");
-        assert_eq!(probability(0.0001), "<0.001");
+        assert_eq!(probability(0.0027), "0.0027");
+        assert_eq!(probability(0.002_712_3), "0.0027");
+        assert_eq!(probability(0.000_123_4), "0.00012");
+        assert_eq!(probability(0.0001), "0.00010");
+        assert_eq!(probability(0.009_94), "0.0099");
+        assert_eq!(probability(0.009_96), "0.010");
+        assert_eq!(probability(0.000_999_7), "0.0010");
+        assert_eq!(probability(0.000_000_1), "<0.000001");
         assert_eq!(probability(0.9999), ">0.999");
         assert_eq!(probability(1.0), "1.000");
     }

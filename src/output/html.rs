@@ -409,6 +409,13 @@ fn methods(s: &mut String, data: &ReportData) -> fmt::Result {
     let r = &data.run;
     s.push_str("<h2 id=\"methods\">Methods</h2>\n<ul>\n");
     s.push_str("<li><b>Worst case.</b> Every attack step with a probability above zero succeeds; every store reachable from the entry points leaks. Write access is never traversed and leaks nothing.</li>\n");
+    if let Some(days) = r.horizon_days {
+        writeln!(
+            s,
+            "<li><b>Horizon.</b> The programme is taken as {} days old (<code>--horizon-days</code>): stores hold the records of that many days, up to their retention.</li>",
+            figure(days as f64)
+        )?;
+    }
     match &r.baseline.monte_carlo {
         Some(mc) => {
             writeln!(

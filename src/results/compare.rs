@@ -90,6 +90,10 @@ pub struct Comparison {
     /// With `[money]`: the currency of the rows' money figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// `--horizon-days N`: the programme age (days) the evaluation assumed in place of the
+    /// model's, so a figure at another horizon says which it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
 }
 
 impl Comparison {
@@ -158,6 +162,7 @@ impl Comparison {
             top_stores,
             rows,
             currency: base.deterministic.currency.clone(),
+            horizon_days: r.horizon_days,
         }
     }
 }

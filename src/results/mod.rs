@@ -266,6 +266,10 @@ pub struct RunReport {
     /// take are left out.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub entry_probabilities: BTreeMap<String, f64>,
+    /// `--horizon-days N`: the programme age (days) the evaluation assumed in place of the
+    /// model's, so a figure at another horizon says which it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
 }
 
 /// Which model a result is about.
@@ -389,6 +393,7 @@ impl RunReport {
             designs,
             weights,
             frequency_per_year: frequency,
+            horizon_days: None,
             vector: scenario.vector.clone(),
             entry_probabilities: match scenario.vector {
                 Some(_) => {

@@ -100,6 +100,10 @@ pub struct SweepReport {
     /// `--trials`: the trials of each entry's Monte Carlo expectation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trials: Option<u32>,
+    /// `--horizon-days N`: the programme age (days) the evaluation assumed in place of the
+    /// model's, so a figure at another horizon says which it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
     pub entries: Vec<SweepEntry>,
 }
 
@@ -255,6 +259,7 @@ impl SweepReport {
             swept,
             vector: ranking.entry.map(|(v, _)| v.to_string()),
             trials: None,
+            horizon_days: None,
             entries,
         }
     }

@@ -397,6 +397,34 @@ fn sweep_with_a_vector_weighs_each_worst_case_by_its_entry_probability() {
         assert_eq!(row.2, want.2, "{}", want.0);
         assert!((row.3 - want.3).abs() < 1e-9, "{}: {}", want.0, row.3);
     }
+    // The table rounds the same figures further: entry p to two significant digits below
+    // 0.01 (0.002 → 0.0020, not a three-decimal 0.002 that hides a digit), expected to whole
+    // like every exposure column (7.6 → 8).
+    let table = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            "model.toml",
+            "--vector",
+            "phishing",
+            "--by",
+            "expected",
+        ],
+    );
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let row = |id: &str| -> Vec<String> {
+        let line = table
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(id));
+        let line = line.unwrap_or_else(|| panic!("{id}: {}", table.stdout));
+        line.split_whitespace().map(str::to_string).collect()
+    };
+    let tail = |id: &str| row(id)[row(id).len() - 2..].to_vec();
+    assert_eq!(tail("alice-u"), ["0.300", "600"]);
+    assert_eq!(tail("bob-u"), ["0.080", "144"]);
+    assert_eq!(tail("alice-adm"), ["0.0020", "8"]);
+    assert_eq!(tail("svc-x"), ["0.000", "0"]);
 
     // People: alice owns both of her accounts, so her worst case is alice-adm's (3,800), and
     // her entry probability is 1 − (1 − 0.3)(1 − 0.002).
@@ -594,7 +622,7 @@ fn the_run_names_its_vector_and_each_entry_probability() {
     assert!(
         table
             .stdout
-            .contains("Vector     phishing: Monte Carlo takes each entry point with its probability (the worst case takes all): 0.300 alice-u; 0.080 bob-u; 0.002 alice-adm"),
+            .contains("Vector     phishing: Monte Carlo takes each entry point with its probability (the worst case takes all): 0.300 alice-u; 0.080 bob-u; 0.0020 alice-adm"),
         "{}",
         table.stdout
     );

@@ -7,6 +7,7 @@ mod aws;
 mod bad_input;
 mod bounded_input;
 mod category_queries;
+mod cli_suggestions;
 mod collectors;
 mod concurrent_report;
 mod demo;

@@ -135,3 +135,59 @@ fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// A figure at another horizon says so: `--horizon-days` shows in every output it changes (the
+/// run, compare and sweep tables and JSON, the report's methods and report.json), and is
+/// absent without it.
+#[test]
+fn horizon_days_shows_in_every_output() {
+    let dir = files(&[("model.toml", MODEL), ("s.toml", SCENARIO)]);
+    let cmds: [&[&str]; 3] = [
+        &["run", "s.toml", "--trials", "64", "-q"],
+        &["compare", "s.toml", "--trials", "64", "-q"],
+        &["sweep", "model.toml"],
+    ];
+    for cmd in cmds {
+        let with = |extra: &[&str]| {
+            let mut args = cmd.to_vec();
+            args.extend_from_slice(extra);
+            let out = run_in(dir.path(), &args);
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            out.stdout
+        };
+        let table = with(&["--horizon-days", "3650"]);
+        assert!(
+            table.contains("programme taken as 3,650 days old (--horizon-days)"),
+            "{cmd:?}: {table}"
+        );
+        assert!(!with(&[]).contains("--horizon-days"), "{cmd:?}");
+        let j: serde_json::Value =
+            serde_json::from_str(&with(&["--horizon-days", "3650", "--format", "json"])).unwrap();
+        assert_eq!(j["horizon_days"], 3650, "{cmd:?}");
+        let j: serde_json::Value = serde_json::from_str(&with(&["--format", "json"])).unwrap();
+        assert!(j.get("horizon_days").is_none(), "{cmd:?}");
+    }
+    let out = run_in(
+        dir.path(),
+        &[
+            "report",
+            "s.toml",
+            "-o",
+            "rep",
+            "--trials",
+            "64",
+            "-q",
+            "--horizon-days",
+            "3650",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = std::fs::read_to_string(dir.path().join("rep/report.json")).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(j["run"]["horizon_days"], 3650);
+    let page = std::fs::read_to_string(dir.path().join("rep/index.html")).unwrap();
+    assert!(
+        page.contains("The programme is taken as 3,650 days old"),
+        "{page}"
+    );
+}

@@ -696,3 +696,67 @@ fn a_vector_weighs_the_organisation_wide_objective_from_the_command_line() {
     );
     assert_fails_with(&out, &["unknown --vector `od`", "odd"]);
 }
+
+/// Choke points are steps a fix may cut, as the plan sees them. By hand, from v with svc →
+/// lake kept: etl's credential of svc cuts 15,000; admins → hr and svc's membership of admins
+/// 5,000 each. Left out: svc → lake ([[keep]], 10,000), the vendor's own access (v-u's
+/// membership 15,100, the vendor group's grants of etl 15,000 and the share 100) and v's own
+/// account (no fix removes it).
+#[test]
+fn choke_points_are_steps_the_plan_may_cut() {
+    let keep = "[[keep]]\nprincipal = \"svc\"\ntarget = \"lake\"\n";
+    let chokes = |v: &Value| -> BTreeSet<(String, u64)> {
+        v["choke_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    format!(
+                        "{} {} {}",
+                        c["from"].as_str().unwrap(),
+                        c["kind"].as_str().unwrap(),
+                        c["to"].as_str().unwrap()
+                    ),
+                    c["reduction"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let want = |list: &[(&str, f64)]| -> BTreeSet<(String, u64)> {
+        list.iter()
+            .map(|(s, x)| (s.to_string(), *x as u64))
+            .collect()
+    };
+    let cuttable = [
+        ("etl credential svc", 15_000.0),
+        ("admins read hr", 5_000.0),
+        ("svc member admins", 5_000.0),
+    ];
+    let v = recommend_json(keep, &["--top", "20"]);
+    assert_eq!(chokes(&v), want(&cuttable));
+    // Allowed to cut the entry points' own access, the vendor's links come in; the kept step
+    // and v's own account still do not.
+    let v = recommend_json(keep, &["--top", "20", "--include-entry-links"]);
+    let mut with_entry = cuttable.to_vec();
+    with_entry.extend([
+        ("v-u member vendor", 15_100.0),
+        ("vendor admin etl", 15_000.0),
+        ("vendor read share", 100.0),
+    ]);
+    assert_eq!(chokes(&v), want(&with_entry));
+    // Under the organisation-wide objective they are still the scenario's, and say so.
+    let scenario = format!("{SCENARIO}{keep}");
+    let dir = files(&[("m.toml", MODEL), ("s.toml", &scenario)]);
+    let out = run_in(
+        dir.path(),
+        &["recommend", "s.toml", "-q", "--objective", "org"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("Choke points of the scenario's entry points: single steps whose removal cuts the most of their worst-case exposure (not of the organisation-wide figure above)"),
+        "{}",
+        out.stdout
+    );
+}

@@ -12,6 +12,13 @@ use crate::results::compare::Comparison;
 pub fn comparison(c: &Comparison) -> String {
     written(|s| {
         writeln!(s, "Scenario   {}", c.scenario)?;
+        if let Some(days) = c.horizon_days {
+            writeln!(
+                s,
+                "Horizon    the programme taken as {} days old (--horizon-days)",
+                thousands(days as u64)
+            )?;
+        }
         if let (Some(t), Some(seed)) = (c.trials, c.seed) {
             writeln!(
                 s,

@@ -193,6 +193,13 @@ pub fn sweep(r: &SweepReport) -> String {
                 RankBy::Expected => "expected exposure",
             }
         )?;
+        if let Some(days) = r.horizon_days {
+            writeln!(
+                s,
+                "  the programme taken as {} days old (--horizon-days)",
+                thousands(days as u64)
+            )?;
+        }
         if let Some(v) = &r.vector {
             writeln!(
                 s,
@@ -262,7 +269,7 @@ pub fn sweep(r: &SweepReport) -> String {
                 write!(s, " {:>16}", figure(l.round()))?;
             }
             if let (Some(p), Some(x)) = (e.entry_probability, e.expected_exposure) {
-                write!(s, " {:>8} {:>18}", probability(p), figure(x))?;
+                write!(s, " {:>8} {:>18}", probability(p), figure(x.round()))?;
             }
             if let Some(x) = e.expected_exposure_monte_carlo {
                 write!(s, " {:>18}", figure(x.round()))?;

@@ -176,9 +176,26 @@ pub fn recommend(r: &RecommendReport) -> String {
         }
         if !r.choke_points.is_empty() {
             writeln!(s)?;
+            if r.objective.starts_with("organisation-wide") {
+                writeln!(
+                    s,
+                    "Choke points of the scenario's entry points: single steps whose removal cuts the most of their worst-case exposure (not of the organisation-wide figure above)"
+                )?;
+            } else {
+                writeln!(
+                    s,
+                    "Choke points: single steps whose removal cuts the most worst-case exposure"
+                )?;
+            }
+            let org = r.objective.starts_with("organisation-wide");
             writeln!(
                 s,
-                "Choke points: single steps whose removal cuts the most worst-case exposure"
+                "  (only steps a fix may cut: {})",
+                if r.include_entry_links || org {
+                    "not [[keep]] access"
+                } else {
+                    "not [[keep]] access, not the entry points' own access"
+                }
             )?;
             choke_table(s, &r.choke_points)?;
         }

@@ -78,6 +78,13 @@ fn header(s: &mut String, r: &RunReport) -> fmt::Result {
     if let Some(f) = r.frequency_per_year {
         writeln!(s, "Frequency  {} incidents a year{}", f, every(f))?;
     }
+    if let Some(days) = r.horizon_days {
+        writeln!(
+            s,
+            "Horizon    the programme taken as {} days old (--horizon-days)",
+            thousands(days as u64)
+        )?;
+    }
     writeln!(s)?;
     Ok(())
 }
