@@ -20,6 +20,7 @@ mod entry;
 mod fides;
 mod formats;
 mod fuzz_regressions;
+mod import_guard;
 mod interop;
 mod models;
 mod money;
