@@ -26,6 +26,7 @@ mod models;
 mod money;
 mod monte_carlo;
 mod newcomer;
+mod not_the_format;
 mod number_style;
 mod overlay;
 mod people;
