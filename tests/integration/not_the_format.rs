@@ -53,3 +53,24 @@ fn import_fides_refuses_files_without_systems_or_datasets() {
         out.stdout
     );
 }
+
+#[test]
+fn import_aws_given_yaml_says_the_file_is_not_json() {
+    let dir = files(&[
+        ("systems.yml", "system:\n  - fides_key: app\n"),
+        ("iam.json", IAM),
+    ]);
+    let d = dir.path();
+    assert_fails_with(
+        &run_in(d, &["import", "aws", "systems.yml", "-o", "out"]),
+        &["systems.yml:1:1: error: the file is not JSON, so not the output of `aws iam get-account-authorization-details`"],
+    );
+    assert_fails_with(
+        &run_in(
+            d,
+            &["import", "aws", "iam.json", "systems.yml", "-o", "out"],
+        ),
+        &["systems.yml:1:1: error: the file is not JSON, so not an AWS resource listing"],
+    );
+    assert!(!d.join("out").exists(), "nothing is written");
+}

@@ -105,12 +105,16 @@ fn folder_region(path: &Path) -> String {
 /// Reads the authorization details and the listings (each `(path, name shown)`) and builds
 /// the model.
 pub fn import_aws(details: (&Path, &str), listings: &[(&Path, &str)]) -> Result<AwsImport> {
-    let v = json::read(details.0, details.1, "authorization details JSON")?;
+    let v = json::read(
+        details.0,
+        details.1,
+        "the output of `aws iam get-account-authorization-details`",
+    )?;
     let account = account::read_account(&v, details.1)?;
     drop(v);
     let mut found = resources::Listings::default();
     for (path, shown) in listings {
-        let v = json::read(path, shown, "a resource listing (JSON)")?;
+        let v = json::read(path, shown, "an AWS resource listing")?;
         resources::read_listing(&v, shown, &folder_region(path), &account.id, &mut found)?;
     }
     let name = details
