@@ -21,6 +21,7 @@ mod fides;
 mod formats;
 mod fuzz_regressions;
 mod import_guard;
+mod import_walkthroughs;
 mod interop;
 mod models;
 mod money;

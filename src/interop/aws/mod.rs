@@ -117,10 +117,16 @@ pub fn import_aws(details: (&Path, &str), listings: &[(&Path, &str)]) -> Result<
         let v = json::read(path, shown, "an AWS resource listing")?;
         resources::read_listing(&v, shown, &folder_region(path), &account.id, &mut found)?;
     }
-    let name = details
-        .0
-        .file_stem()
-        .map_or("aws".to_string(), |s| s.to_string_lossy().into_owned());
+    // The model is named after the account when the dump gives its id (every ARN does), else
+    // after the file.
+    let name = if account.id.is_empty() {
+        details
+            .0
+            .file_stem()
+            .map_or("aws".to_string(), |s| s.to_string_lossy().into_owned())
+    } else {
+        format!("AWS account {}", account.id)
+    };
     Ok(build(&account, &found, &name, details.1))
 }
 
