@@ -13,7 +13,7 @@ use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::{apply_overlays_with_datasets, load_model};
-use blastradius::model::Model;
+use blastradius::model::{counted, Model};
 use blastradius::output::model_files::save_model;
 use blastradius::output::write::{write_all_atomic, write_atomic};
 use blastradius::Error;
@@ -319,7 +319,7 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
     let text = format!(
         "Imported {} Fides systems and {} datasets ({} collections, {} fields, {} with categories, {} distinct categories) into {}\n\
          nodes: {}\n\
-         links: {} service accounts, {} data access links, {} write links, {} flows from {} data movements ({} flows left out as cycles, {} ends at users skipped)\n\
+         links: {} service accounts, {} data access links, {}, {} flows from {} data movements ({} flows left out as cycles, {} ends at users skipped)\n\
          records: {} record sets in {} stores{}\n{}",
         s.systems,
         s.datasets,
@@ -331,7 +331,7 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
         counts(&model),
         s.systems,
         s.access_links,
-        s.write_links,
+        counted(s.write_links, "write link", "write links"),
         s.flows,
         s.movements,
         s.cyclic_flows,
@@ -359,12 +359,16 @@ fn names_of(paths: &[(&Path, String)]) -> String {
 /// The summary of `import aws`.
 fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String {
     let mut out = format!(
-        "Imported AWS account {}: {} users, {} groups, {} roles, {} instance profiles, {} managed policies, {} memberships into {}\n\
+        "Imported AWS account {}: {}, {}, {}, {}, {}, {} into {}\n\
          stores: {} listed, {} named in policies only (no records: an overlay says what they hold); {} compute with a role\n\
          grants: {} read, {} write, {} admin; {} attack steps\n\
          nodes: {}\n",
         if s.account.is_empty() { "(unknown id)" } else { &s.account },
-        s.users, s.groups, s.roles, s.instance_profiles, s.managed_policies, s.memberships,
+        counted(s.users, "user", "users"), counted(s.groups, "group", "groups"),
+        counted(s.roles, "role", "roles"),
+        counted(s.instance_profiles, "instance profile", "instance profiles"),
+        counted(s.managed_policies, "managed policy", "managed policies"),
+        counted(s.memberships, "membership", "memberships"),
         shown(dir),
         s.stores_listed, s.stores_named, s.compute,
         s.grants[0], s.grants[1], s.grants[2], s.attack_steps(),
@@ -390,8 +394,8 @@ fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String
         out.push_str(&format!("bucket policy: {g}\n"));
     }
     out.push_str(&format!(
-        "administrator (full control of the account) directly from {} principals: {}\n",
-        s.administrators.len(),
+        "administrator (full control of the account) directly from {}: {}\n",
+        counted(s.administrators.len(), "principal", "principals"),
         s.administrators.join(", ")
     ));
     if !s.unlisted_principals.is_empty() {
