@@ -40,8 +40,8 @@ impl fmt::Display for Diagnostic {
 
 impl Diagnostic {
     /// A JSON syntax or schema error in `file`, located where serde_json stopped, worded for
-    /// a person: an empty file is "not `expected`" (e.g. "an OpenGraph document"), a cut-off
-    /// one "ends too early".
+    /// a person: an empty file, or one whose first character cannot start JSON (a YAML file),
+    /// is "not `expected`" (e.g. "an OpenGraph document"), a cut-off one "ends too early".
     pub fn from_json(file: &str, e: &serde_json::Error, expected: &str) -> Diagnostic {
         let text = e.to_string();
         let bare = match text.rfind(" at line ") {
@@ -50,6 +50,9 @@ impl Diagnostic {
         };
         let message = if e.is_eof() && e.line() == 1 && e.column() == 0 {
             format!("the file is empty, not {expected}")
+        } else if e.is_syntax() && e.line() == 1 && e.column() <= 1 {
+            // The first character is wrong: another format (YAML, CSV), not broken JSON.
+            format!("the file is not JSON, so not {expected}: {bare}")
         } else if e.is_eof() {
             format!("the JSON ends too early (is the file truncated?): {bare}")
         } else if e.is_io() {

@@ -472,6 +472,9 @@ pub struct ImportFidesArgs {
     /// Do not print warnings on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Replace a model already in the output folder
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The arguments of `import aws`.
@@ -495,6 +498,9 @@ pub struct ImportAwsArgs {
     /// Do not print warnings on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Replace a model already in the output folder
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The arguments of `import`, `import opengraph` and `import sharphound`.
@@ -517,6 +523,9 @@ pub struct ImportGraphArgs {
     /// Do not print warnings on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Replace a model already in the output folder
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Data-inventory overlays, shared by every import command (flattened into each).
@@ -563,6 +572,9 @@ pub struct ImportPairsArgs {
     /// Do not print warnings on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Replace a model already in the output folder
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -31,7 +31,9 @@ use super::args::{
     DiffArgs, GenerateArgs, PathsArgs, RankArg, RecommendArgs, RunArgs, SweepArgs, ValidateArgs,
     WhoCanReachArgs,
 };
-use super::output::{emit, emit_query, keep_until_exit, shown, write_text, Failure};
+use super::output::{
+    check_model_dir, emit, emit_query, keep_until_exit, shown, write_text, Failure,
+};
 use super::progress::Bar;
 use super::scenario::{evaluate_scenario, lint_note};
 use super::{limits, redact};
@@ -311,12 +313,7 @@ pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
             "--people must be at least 1".into(),
         )));
     }
-    if dir.join("model.toml").exists() && !args.force {
-        return Err(Failure::Error(Error::Input(format!(
-            "{} already holds a model.toml; choose another folder or pass --force to replace it",
-            dir.display()
-        ))));
-    }
+    check_model_dir(dir, args.force)?;
     // About 4 KiB per person while generating and saving (measured at 100k: ~400 MB).
     limits::check(
         (people as u64).saturating_mul(4096),

@@ -13,7 +13,7 @@ use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::{apply_overlays_with_datasets, load_model};
-use blastradius::model::Model;
+use blastradius::model::{counted, Model};
 use blastradius::output::model_files::save_model;
 use blastradius::output::write::{write_all_atomic, write_atomic};
 use blastradius::Error;
@@ -22,7 +22,7 @@ use super::args::{
     ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportAwsArgs,
     ImportFidesArgs, ImportGraphArgs, ImportPairsArgs, OverlayArgs,
 };
-use super::output::{shown, write_text, Failure};
+use super::output::{check_model_dir, remove_stale_side_files, shown, write_text, Failure};
 use super::requests::ImportRequest;
 
 fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
@@ -34,8 +34,9 @@ fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
 }
 
 /// Writes `model` to `dir` and reads it back through the model loader; returns the number of
-/// lint warnings the loader found.
-fn save_and_check(model: &Model, dir: &Path, csv: bool) -> Result<usize, Failure> {
+/// lint warnings the loader found. With `force` (the folder may have held a model), side files of
+/// the earlier model that this one does not rewrite are removed after the save.
+fn save_and_check(model: &Model, dir: &Path, csv: bool, force: bool) -> Result<usize, Failure> {
     if csv {
         if let Some(n) = model.nodes.iter().find(|n| n.id.contains(';')) {
             return Err(Error::Input(format!(
@@ -46,6 +47,9 @@ fn save_and_check(model: &Model, dir: &Path, csv: bool) -> Result<usize, Failure
         }
     }
     save_model(model, dir, csv)?;
+    if force {
+        remove_stale_side_files(dir, csv);
+    }
     let loaded = load_model(dir, &shown(dir)).map_err(|e| {
         Error::Input(format!(
             "the imported model in `{}` does not load back, which is a bug in the importer:\n{e}",
@@ -222,6 +226,7 @@ fn graph_inputs(args: &ImportGraphArgs) -> Result<(Mapping, Vec<String>, &Path),
         .output
         .as_deref()
         .ok_or_else(|| Error::Input("import needs an output directory: -o DIR".into()))?;
+    check_model_dir(output, args.force)?;
     Ok((mapping, names, output))
 }
 
@@ -241,7 +246,7 @@ fn import_opengraph(args: &ImportGraphArgs) -> Result<(), Failure> {
     let imported = opengraph::import(docs, &mapping)?;
     print_warnings(&imported.warnings, args.quiet);
     let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, output, args.csv)?;
+    let lints = save_and_check(&model, output, args.csv, args.force)?;
     let mut text = opengraph_report(&imported.summary, &model, output, lints);
     text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
@@ -259,7 +264,7 @@ fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failu
     }
     text.push_str(&sharphound_lines(&c));
     let model = with_overlays(c.imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, output, args.csv)?;
+    let lints = save_and_check(&model, output, args.csv, args.force)?;
     text.push_str(&graph_report(
         "document",
         &c.imported.summary,
@@ -272,6 +277,7 @@ fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failu
 }
 
 fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
+    check_model_dir(&args.output, args.force)?;
     let file = &args.file;
     let roles_shown = args.roles.as_ref().map(|r| shown(r));
     let roles = args.roles.as_deref().zip(roles_shown.as_deref());
@@ -284,7 +290,7 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
     )?;
     print_warnings(&imported.warnings, args.quiet);
     let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
     let mut text = pairs_report(&imported.summary, &args.output, lints);
     text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)
@@ -293,6 +299,7 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
 /// `import fides`: systems and datasets into a model, the datasets' record sets with the rows
 /// the overlays' `[fides]` table gives.
 fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
+    check_model_dir(&args.output, args.force)?;
     let names: Vec<String> = args.files.iter().map(|f| shown(f)).collect();
     let inputs = named(&args.files, &names);
     let manifests = fides::read_manifests(&inputs)?;
@@ -307,12 +314,12 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
     let overlaid = apply_overlays_with_datasets(model, &paths, &manifests.datasets)?;
     print_warnings(&overlaid.warnings, args.quiet);
     let model = overlaid.model;
-    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
     let stores: std::collections::BTreeSet<_> = model.record_sets.iter().map(|r| r.store).collect();
     let text = format!(
         "Imported {} Fides systems and {} datasets ({} collections, {} fields, {} with categories, {} distinct categories) into {}\n\
          nodes: {}\n\
-         links: {} service accounts, {} data access links, {} write links, {} flows from {} data movements ({} flows left out as cycles, {} ends at users skipped)\n\
+         links: {} service accounts, {} data access links, {}, {} flows from {} data movements ({} flows left out as cycles, {} ends at users skipped)\n\
          records: {} record sets in {} stores{}\n{}",
         s.systems,
         s.datasets,
@@ -324,7 +331,7 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
         counts(&model),
         s.systems,
         s.access_links,
-        s.write_links,
+        counted(s.write_links, "write link", "write links"),
         s.flows,
         s.movements,
         s.cyclic_flows,
@@ -352,12 +359,16 @@ fn names_of(paths: &[(&Path, String)]) -> String {
 /// The summary of `import aws`.
 fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String {
     let mut out = format!(
-        "Imported AWS account {}: {} users, {} groups, {} roles, {} instance profiles, {} managed policies, {} memberships into {}\n\
+        "Imported AWS account {}: {}, {}, {}, {}, {}, {} into {}\n\
          stores: {} listed, {} named in policies only (no records: an overlay says what they hold); {} compute with a role\n\
          grants: {} read, {} write, {} admin; {} attack steps\n\
          nodes: {}\n",
         if s.account.is_empty() { "(unknown id)" } else { &s.account },
-        s.users, s.groups, s.roles, s.instance_profiles, s.managed_policies, s.memberships,
+        counted(s.users, "user", "users"), counted(s.groups, "group", "groups"),
+        counted(s.roles, "role", "roles"),
+        counted(s.instance_profiles, "instance profile", "instance profiles"),
+        counted(s.managed_policies, "managed policy", "managed policies"),
+        counted(s.memberships, "membership", "memberships"),
         shown(dir),
         s.stores_listed, s.stores_named, s.compute,
         s.grants[0], s.grants[1], s.grants[2], s.attack_steps(),
@@ -383,8 +394,8 @@ fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String
         out.push_str(&format!("bucket policy: {g}\n"));
     }
     out.push_str(&format!(
-        "administrator (full control of the account) directly from {} principals: {}\n",
-        s.administrators.len(),
+        "administrator (full control of the account) directly from {}: {}\n",
+        counted(s.administrators.len(), "principal", "principals"),
         s.administrators.join(", ")
     ));
     if !s.unlisted_principals.is_empty() {
@@ -407,12 +418,13 @@ fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String
 }
 
 fn import_aws(args: &ImportAwsArgs) -> Result<(), Failure> {
+    check_model_dir(&args.output, args.force)?;
     let names: Vec<String> = args.listings.iter().map(|f| shown(f)).collect();
     let listings = named(&args.listings, &names);
     let imported = aws::import_aws((&args.details, &shown(&args.details)), &listings)?;
     print_warnings(&imported.warnings, args.quiet);
     let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, &args.output, args.csv)?;
+    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
     let mut text = aws_report(&imported.summary, &model, &args.output, lints);
     text.push_str(&overlay_line(&args.overlay, &model));
     write_text(None, &text)

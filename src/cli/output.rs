@@ -1,10 +1,12 @@
 //! Where a command's output goes and how it fails: [`emit`] renders a report in the format the
 //! user chose and writes it to the file they named or to standard output; [`Failure`] is a
-//! command's outcome when it does not succeed (a closed pipe is not an error).
+//! command's outcome when it does not succeed (a closed pipe is not an error); [`check_model_dir`]
+//! keeps `generate` and the imports from writing over a model folder unasked.
 
 use std::io::Write;
 use std::path::Path;
 
+use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::output::{render_query, write::write_atomic, Render};
 use blastradius::results::drawing::AttackDrawing;
 use blastradius::Error;
@@ -61,6 +63,30 @@ pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
                     source: e,
                 })),
             }
+        }
+    }
+}
+
+/// Refuses to write a model into `dir` when it already holds one (a model.toml), unless `force`:
+/// `generate` and every import call this before they write, so a re-run never silently replaces
+/// a model (and the hand edits in it).
+pub fn check_model_dir(dir: &Path, force: bool) -> Result<(), Failure> {
+    if dir.join("model.toml").exists() && !force {
+        return Err(Failure::Error(Error::Input(format!(
+            "{} already holds a model.toml; choose another folder or pass --force to replace it",
+            shown(dir)
+        ))));
+    }
+    Ok(())
+}
+
+/// After a model was saved into `dir` without CSV side files, removes the side files an earlier
+/// model there left (the new model.toml no longer names them). With CSV files every side file
+/// was just rewritten.
+pub fn remove_stale_side_files(dir: &Path, csv: bool) {
+    if !csv {
+        for f in SIDE_TABLES.iter().filter_map(|t| t.file) {
+            let _ = std::fs::remove_file(dir.join(f));
         }
     }
 }

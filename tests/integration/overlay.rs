@@ -372,7 +372,7 @@ fn include_equals_overlay_at_import_and_a_re_import_keeps_the_inventory() {
     assert_eq!(written(&by_flag), written(&by_include));
 
     // Re-collected: a second owner appeared. The same import with the same overlay keeps the
-    // inventory, and the new owner leaks it too.
+    // inventory (--force: it replaces the earlier import), and the new owner leaks it too.
     let out = run_in(
         d,
         &[
@@ -384,6 +384,7 @@ fn include_equals_overlay_at_import_and_a_re_import_keeps_the_inventory() {
             "--overlay",
             "crm.toml",
             "-q",
+            "--force",
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -189,13 +189,14 @@ fn import_names_each_format_and_joins_sharphound_with_opengraph_by_sid() {
         "{}",
         paths.stdout
     );
-    // Forcing a format: SharpHound refuses the OpenGraph file, OpenGraph the SharpHound one.
+    // Forcing a format (over the model just written, hence --force): SharpHound refuses the OpenGraph file, OpenGraph the SharpHound one.
     let forced = run(&[
         "import",
         "sharphound",
         og_path.to_str().unwrap(),
         "-o",
         out_dir.to_str().unwrap(),
+        "--force",
     ]);
     assert_fails_with(
         &forced,
@@ -207,6 +208,7 @@ fn import_names_each_format_and_joins_sharphound_with_opengraph_by_sid() {
         lab_files()[0].to_str().unwrap(),
         "-o",
         out_dir.to_str().unwrap(),
+        "--force",
     ]);
     assert_fails_with(&forced, &["lab_computers_v5.json", "graph"]);
 }

@@ -105,18 +105,28 @@ fn folder_region(path: &Path) -> String {
 /// Reads the authorization details and the listings (each `(path, name shown)`) and builds
 /// the model.
 pub fn import_aws(details: (&Path, &str), listings: &[(&Path, &str)]) -> Result<AwsImport> {
-    let v = json::read(details.0, details.1, "authorization details JSON")?;
+    let v = json::read(
+        details.0,
+        details.1,
+        "the output of `aws iam get-account-authorization-details`",
+    )?;
     let account = account::read_account(&v, details.1)?;
     drop(v);
     let mut found = resources::Listings::default();
     for (path, shown) in listings {
-        let v = json::read(path, shown, "a resource listing (JSON)")?;
+        let v = json::read(path, shown, "an AWS resource listing")?;
         resources::read_listing(&v, shown, &folder_region(path), &account.id, &mut found)?;
     }
-    let name = details
-        .0
-        .file_stem()
-        .map_or("aws".to_string(), |s| s.to_string_lossy().into_owned());
+    // The model is named after the account when the dump gives its id (every ARN does), else
+    // after the file.
+    let name = if account.id.is_empty() {
+        details
+            .0
+            .file_stem()
+            .map_or("aws".to_string(), |s| s.to_string_lossy().into_owned())
+    } else {
+        format!("AWS account {}", account.id)
+    };
     Ok(build(&account, &found, &name, details.1))
 }
 

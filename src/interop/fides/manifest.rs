@@ -103,6 +103,7 @@ pub fn parse_manifests(texts: &[(&str, &str)]) -> Result<Manifests> {
     let mut problems = Vec::new();
     let mut out = Manifests::default();
     let mut written = Vec::new();
+    let mut lacking = Vec::new();
     for (name, text) in texts {
         let docs = match yaml::parse(name, text) {
             Ok(d) => d,
@@ -118,6 +119,26 @@ pub fn parse_manifests(texts: &[(&str, &str)]) -> Result<Manifests> {
         for doc in &docs {
             read_document(&mut f, doc, &mut out, &mut written);
         }
+        lacking.extend(without_manifest(name, &docs));
+    }
+    let nothing = out.datasets.is_empty() && out.systems.is_empty();
+    for (mut d, other_fides) in lacking {
+        if other_fides && !nothing {
+            d.severity = Severity::Warning;
+            d.message.push_str("; skipped");
+        } else if !other_fides {
+            d.message.insert_str(0, "not a Fides manifest: ");
+        }
+        problems.push(d);
+    }
+    if nothing && !problems.iter().any(|d| d.severity == Severity::Error) {
+        problems.push(Diagnostic {
+            severity: Severity::Error,
+            file: texts.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+            line: None,
+            column: None,
+            message: "no Fides `system` or `dataset` in any file: nothing to import".into(),
+        });
     }
     check_categories(&out, &written, &mut problems);
     check_keys(&out, &mut problems);
@@ -129,6 +150,60 @@ pub fn parse_manifests(texts: &[(&str, &str)]) -> Result<Manifests> {
     }
     out.warnings = warnings;
     Ok(out)
+}
+
+/// The top-level keys a Fides manifest we import holds.
+const MANIFEST_KEYS: [&str; 3] = ["system", "dataset", "data_category"];
+
+/// Top-level keys of the other fideslang resources (a Fides project's folder holds them beside
+/// its systems and datasets).
+const OTHER_FIDES_KEYS: [&str; 6] = [
+    "organization",
+    "policy",
+    "registry",
+    "data_use",
+    "data_subject",
+    "evaluation",
+];
+
+/// A file none of whose documents holds a `system`, `dataset` or `data_category` key: what it
+/// holds instead, and whether that is another fideslang resource (a policy, an organization).
+/// Another resource is skipped with a warning when other files give systems or datasets, an
+/// error when none do (the import would write an empty model); anything else (an IAM dump, an
+/// empty file) is an error. Documents that are not mappings were reported already.
+fn without_manifest(name: &str, docs: &[Node]) -> Option<(Diagnostic, bool)> {
+    let mappings: Vec<&Node> = docs.iter().filter(|d| yaml::is_mapping(d)).collect();
+    if mappings.len() < docs.len() {
+        return None;
+    }
+    let keys: Vec<String> = mappings
+        .iter()
+        .flat_map(|d| yaml::keys(d))
+        .map(|(k, _)| k)
+        .collect();
+    if keys.iter().any(|k| MANIFEST_KEYS.contains(&k.as_str())) {
+        return None;
+    }
+    let other_fides = keys.iter().any(|k| OTHER_FIDES_KEYS.contains(&k.as_str()));
+    let holds = if docs.is_empty() {
+        "the file is empty".to_string()
+    } else if keys.is_empty() {
+        "it holds no top-level keys".to_string()
+    } else {
+        let mut shown: Vec<String> = keys.iter().take(5).map(|k| format!("`{k}`")).collect();
+        if keys.len() > 5 {
+            shown.push(format!("{} more", keys.len() - 5));
+        }
+        format!("its top-level keys are {}", shown.join(", "))
+    };
+    let d = Diagnostic {
+        severity: Severity::Error,
+        file: name.to_string(),
+        line: mappings.first().map(|d| d.span.start.line().max(1)),
+        column: mappings.first().map(|d| d.span.start.col() + 1),
+        message: format!("no `system`, `dataset` or `data_category` list ({holds})"),
+    };
+    Some((d, other_fides))
 }
 
 fn read_document(f: &mut File, doc: &Node, out: &mut Manifests, written: &mut Vec<Written>) {

@@ -185,6 +185,11 @@ pub(super) fn what(node: &Node) -> &'static str {
     }
 }
 
+/// Whether a node is a mapping.
+pub(super) fn is_mapping(node: &Node) -> bool {
+    matches!(unwrap(node).data, YamlDataOwned::Mapping(_))
+}
+
 /// The top-level keys of a document, in order.
 pub(super) fn keys(node: &Node) -> Vec<(String, &Node)> {
     let YamlDataOwned::Mapping(map) = &unwrap(node).data else {

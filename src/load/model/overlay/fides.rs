@@ -211,12 +211,13 @@ fn record_sets(
         if !defaulted.is_empty() {
             let shown: Vec<&str> = defaulted.iter().take(5).copied().collect();
             notes.push((i, format!(
-                "dataset `{}`: {} collection{} without a row count in [fides.rows] ({}{}) hold default_rows = {default} row{} each",
+                "dataset `{}`: {} collection{} without a row count in [fides.rows] ({}{}) hold{} default_rows = {default} row{} each",
                 d.key,
                 defaulted.len(),
                 if defaulted.len() == 1 { "" } else { "s" },
                 shown.join(", "),
                 if defaulted.len() > 5 { ", …" } else { "" },
+                if defaulted.len() == 1 { "s" } else { "" },
                 if default == 1 { "" } else { "s" },
             )));
         }
