@@ -127,7 +127,14 @@ fn every_writer_fails_cleanly_on_a_full_disk() {
         ),
         (
             "import -o",
-            vec!["import", "opengraph", "g.json", "-o", "mnt/imported"],
+            vec![
+                "import",
+                "opengraph",
+                "g.json",
+                "--force",
+                "-o",
+                "mnt/imported",
+            ],
             "mnt/imported/model.toml",
         ),
         (
