@@ -102,6 +102,38 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// leaves every earlier file as it was (no file of the set replaced, no temporary file left).
 /// The error names the file that could not be written.
 pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
+    // A device, FIFO or socket the user names (`-o /dev/null`, `-o /dev/stdout`, a pipe) is
+    // written through, never replaced: a rename would put a regular file in its place (as root,
+    // a new /dev/null for the whole machine).
+    let regular: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .filter(|(path, _)| !is_special(path))
+        .cloned()
+        .collect();
+    write_regular(&regular)?;
+    for (path, bytes) in files.iter().filter(|(path, _)| is_special(path)) {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.flush()))
+            .map_err(|source| Error::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// Whether `path` is an existing device, FIFO or socket (not a file, folder or link).
+fn is_special(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| {
+        let t = m.file_type();
+        !t.is_file() && !t.is_dir() && !t.is_symlink()
+    })
+}
+
+/// [`write_all_atomic`] for paths that are regular files or do not exist yet.
+fn write_regular(files: &[(PathBuf, &[u8])]) -> Result<()> {
     let err = |path: &Path| {
         let shown = path.display().to_string();
         move |source| Error::Write {

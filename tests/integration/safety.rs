@@ -142,3 +142,43 @@ fn a_write_error_names_the_file() {
     );
     assert_fails_with(&o, &["cannot write `blocker/r.txt`"]);
 }
+
+/// `-o` naming a FIFO (as `-o /dev/null` names a device) writes through it: the atomic writer's
+/// rename must never put a regular file in its place (as root, that replaced /dev/null for the
+/// whole machine).
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_fifo_is_written_through_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(&fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let out = crate::util::run(&[
+        "validate",
+        "data/tracking-program",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Checked before joining the reader: a replaced FIFO would leave it waiting forever.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+    let text = reader.join().unwrap();
+    assert!(text.contains("valid (Northwind Logistics)"), "{text}");
+}
