@@ -454,19 +454,16 @@ pub enum ImportCommand {
     Aws(ImportAwsArgs),
 }
 
-/// The arguments of `import fides`.
+/// Where an import's model goes and how: the output folder, overlays, CSV side files, quiet,
+/// force (the same for `import pairs`, `import fides` and `import aws`).
 #[derive(clap::Args, Debug)]
-pub struct ImportFidesArgs {
-    /// Fides manifest files (YAML): `system` lists with privacy declarations, `dataset` lists,
-    /// custom `data_category` lists
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
+pub struct ImportModelArgs {
     /// The model directory to write
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: PathBuf,
     #[command(flatten)]
     pub overlay: OverlayArgs,
-    /// Keep nodes and links in CSV files beside model.toml
+    /// Keep nodes and links in CSV files beside model.toml (for large models)
     #[arg(long)]
     pub csv: bool,
     /// Do not print warnings on standard error
@@ -475,6 +472,17 @@ pub struct ImportFidesArgs {
     /// Replace a model already in the output folder
     #[arg(long)]
     pub force: bool,
+}
+
+/// The arguments of `import fides`.
+#[derive(clap::Args, Debug)]
+pub struct ImportFidesArgs {
+    /// Fides manifest files (YAML): `system` lists with privacy declarations, `dataset` lists,
+    /// custom `data_category` lists
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub to: ImportModelArgs,
 }
 
 /// The arguments of `import aws`.
@@ -487,20 +495,8 @@ pub struct ImportAwsArgs {
     /// files of other calls are skipped with a warning
     #[arg(value_name = "LISTING.json")]
     pub listings: Vec<PathBuf>,
-    /// The model directory to write
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
     #[command(flatten)]
-    pub overlay: OverlayArgs,
-    /// Keep nodes and links in CSV files beside model.toml
-    #[arg(long)]
-    pub csv: bool,
-    /// Do not print warnings on standard error
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Replace a model already in the output folder
-    #[arg(long)]
-    pub force: bool,
+    pub to: ImportModelArgs,
 }
 
 /// The arguments of `import`, `import opengraph` and `import sharphound`.
@@ -561,20 +557,8 @@ pub struct ImportPairsArgs {
     /// Category of the one record each permission store holds
     #[arg(long, default_value = "permission")]
     pub category: String,
-    /// The model directory to write
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
     #[command(flatten)]
-    pub overlay: OverlayArgs,
-    /// Keep nodes and links in CSV files beside model.toml (for large data sets)
-    #[arg(long)]
-    pub csv: bool,
-    /// Do not print warnings on standard error
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
-    /// Replace a model already in the output folder
-    #[arg(long)]
-    pub force: bool,
+    pub to: ImportModelArgs,
 }
 
 #[derive(Subcommand, Debug)]

@@ -277,7 +277,7 @@ fn import_graph(format: InputFormat, args: &ImportGraphArgs) -> Result<(), Failu
 }
 
 fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
-    check_model_dir(&args.output, args.force)?;
+    check_model_dir(&args.to.output, args.to.force)?;
     let file = &args.file;
     let roles_shown = args.roles.as_ref().map(|r| shown(r));
     let roles = args.roles.as_deref().zip(roles_shown.as_deref());
@@ -288,33 +288,34 @@ fn import_pairs(args: &ImportPairsArgs) -> Result<(), Failure> {
         roles,
         &args.category,
     )?;
-    print_warnings(&imported.warnings, args.quiet);
-    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
-    let mut text = pairs_report(&imported.summary, &args.output, lints);
-    text.push_str(&overlay_line(&args.overlay, &model));
+    print_warnings(&imported.warnings, args.to.quiet);
+    let model = with_overlays(imported.model, &args.to.overlay, args.to.quiet)?;
+    let lints = save_and_check(&model, &args.to.output, args.to.csv, args.to.force)?;
+    let mut text = pairs_report(&imported.summary, &args.to.output, lints);
+    text.push_str(&overlay_line(&args.to.overlay, &model));
     write_text(None, &text)
 }
 
 /// `import fides`: systems and datasets into a model, the datasets' record sets with the rows
 /// the overlays' `[fides]` table gives.
 fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
-    check_model_dir(&args.output, args.force)?;
+    check_model_dir(&args.to.output, args.to.force)?;
     let names: Vec<String> = args.files.iter().map(|f| shown(f)).collect();
     let inputs = named(&args.files, &names);
     let manifests = fides::read_manifests(&inputs)?;
-    print_warnings(&manifests.warnings, args.quiet);
+    print_warnings(&manifests.warnings, args.to.quiet);
     let (model, s) = fides::import(&manifests)?;
     let paths: Vec<(&Path, String)> = args
+        .to
         .overlay
         .overlays
         .iter()
         .map(|p| (p.as_path(), shown(p)))
         .collect();
     let overlaid = apply_overlays_with_datasets(model, &paths, &manifests.datasets)?;
-    print_warnings(&overlaid.warnings, args.quiet);
+    print_warnings(&overlaid.warnings, args.to.quiet);
     let model = overlaid.model;
-    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
+    let lints = save_and_check(&model, &args.to.output, args.to.csv, args.to.force)?;
     let stores: std::collections::BTreeSet<_> = model.record_sets.iter().map(|r| r.store).collect();
     let text = format!(
         "Imported {} Fides systems and {} datasets ({} collections, {} fields, {} with categories, {} distinct categories) into {}\n\
@@ -327,7 +328,7 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
         s.fields,
         s.categorised_fields,
         s.categories,
-        shown(&args.output),
+        shown(&args.to.output),
         counts(&model),
         s.systems,
         s.access_links,
@@ -343,7 +344,7 @@ fn import_fides(args: &ImportFidesArgs) -> Result<(), Failure> {
         } else {
             format!("; overlays: {}", names_of(&paths))
         },
-        lint_line(lints, &args.output)
+        lint_line(lints, &args.to.output)
     );
     write_text(None, &text)
 }
@@ -418,15 +419,15 @@ fn aws_report(s: &AwsSummary, model: &Model, dir: &Path, lints: usize) -> String
 }
 
 fn import_aws(args: &ImportAwsArgs) -> Result<(), Failure> {
-    check_model_dir(&args.output, args.force)?;
+    check_model_dir(&args.to.output, args.to.force)?;
     let names: Vec<String> = args.listings.iter().map(|f| shown(f)).collect();
     let listings = named(&args.listings, &names);
     let imported = aws::import_aws((&args.details, &shown(&args.details)), &listings)?;
-    print_warnings(&imported.warnings, args.quiet);
-    let model = with_overlays(imported.model, &args.overlay, args.quiet)?;
-    let lints = save_and_check(&model, &args.output, args.csv, args.force)?;
-    let mut text = aws_report(&imported.summary, &model, &args.output, lints);
-    text.push_str(&overlay_line(&args.overlay, &model));
+    print_warnings(&imported.warnings, args.to.quiet);
+    let model = with_overlays(imported.model, &args.to.overlay, args.to.quiet)?;
+    let lints = save_and_check(&model, &args.to.output, args.to.csv, args.to.force)?;
+    let mut text = aws_report(&imported.summary, &model, &args.to.output, lints);
+    text.push_str(&overlay_line(&args.to.overlay, &model));
     write_text(None, &text)
 }
 
