@@ -6,6 +6,7 @@ mod attack_graph;
 mod aws;
 mod bad_input;
 mod bounded_input;
+mod bounded_text;
 mod category_queries;
 mod cli_suggestions;
 mod collectors;

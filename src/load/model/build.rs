@@ -2,6 +2,7 @@
 //! checked and every problem reported to the [`Source`].
 
 use crate::load::csv_files::{par_rows, SideFile};
+use crate::load::input::text_too_long;
 use crate::load::raw::RawModel;
 use crate::load::source::Source;
 use crate::model::records::flow_order;
@@ -22,7 +23,15 @@ pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model
     // Size the links once: growing them copies tens of megabytes at 100k people.
     model.links.reserve(link_count(&raw, side));
     let org = raw.org.clone().unwrap_or_default();
-    model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
+    for (field, text) in [("name", &org.name), ("description", &org.description)] {
+        let Some(text) = text else { continue };
+        if let Some(e) = text_too_long(&format!("the organisation's {field}"), text.get_ref()) {
+            src.error(span(text), e);
+        }
+    }
+    model.name = org
+        .name
+        .map_or_else(|| "unnamed organisation".into(), |n| n.into_inner().into());
     model.program_age_days = org
         .program_age_days
         .as_ref()
