@@ -14,7 +14,7 @@ use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::{apply_overlays_with_datasets, load_model};
 use blastradius::model::{counted, Model};
-use blastradius::output::write::{write_all_atomic, write_atomic};
+use blastradius::output::write::{write_all_atomic, write_atomic, FolderLock};
 use blastradius::Error;
 
 use super::args::{
@@ -442,8 +442,10 @@ fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
     let analysis = blastradius::Analysis::new(loaded.model);
     match args.format {
         GraphFormat::Csv => {
-            // Both files are rendered before the first is written.
+            // Both files are rendered before the first is written, as one set under the
+            // folder's lock: two exports into one folder never mix their files.
             let flat = graph::flat_csv(&analysis);
+            let _lock = FolderLock::take(&args.output)?;
             write_all_atomic(&[
                 (args.output.join("nodes.csv"), flat.nodes.as_bytes()),
                 (args.output.join("edges.csv"), flat.edges.as_bytes()),

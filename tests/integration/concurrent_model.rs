@@ -1,7 +1,7 @@
 //! Two runs writing one model folder at once (issue 23): `generate` and every `import` hold the
 //! folder's lock (`.blastradius.lock`, the one `report` holds) while they save, so two of them
 //! into one folder end as one whole model, either run's, never a mix of side files, and the lock
-//! is never left in the folder.
+//! is never left in the folder. `export graph` holds it for its two files too.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -190,4 +190,35 @@ fn a_held_lock_makes_generate_wait_and_write_nothing_until_released() {
     std::fs::write(&lock, "").unwrap();
     let validated = run_in(dir, &["validate", "out"]);
     assert_eq!(validated.code, 0, "{}", validated.stderr);
+}
+
+#[test]
+fn export_graph_waits_for_a_held_lock_and_leaves_none() {
+    let work = files(&[]);
+    let dir = work.path();
+    let model = crate::util::root().join("data/tracking-program");
+    let model = model.to_str().unwrap();
+    finish(start(dir, &["export", "graph", model, "-o", "ref"]));
+    std::fs::create_dir(dir.join("out")).unwrap();
+    let lock = dir.join("out/.blastradius.lock");
+    std::fs::write(&lock, "").unwrap();
+    let mut child = start(dir, &["export", "graph", model, "-o", "out"]);
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the export did not wait"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        folder(&dir.join("out")).len(),
+        1,
+        "files appeared while locked"
+    );
+    std::fs::remove_file(&lock).unwrap();
+    finish(child);
+    let got = folder(&dir.join("out"));
+    assert!(differs(&got, &folder(&dir.join("ref"))).is_empty());
+    assert_eq!(got.len(), 2, "nodes.csv and edges.csv, no lock");
 }
