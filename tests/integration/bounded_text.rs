@@ -1,8 +1,9 @@
 //! Free text is bounded (issue 23): display names and descriptions of nodes, the organisation's
 //! name, a scenario's and design's name and description, a `[[keep]]`'s `why`, and the
-//! imported properties and Fides fields that become names are at most 4,096 bytes. Exactly the
-//! cap passes; one byte more is an error at the text's file, line and column, which the test
-//! finds in the text it wrote.
+//! imported properties and Fides fields that become names are at most 4,096 bytes; the names a
+//! model's tables give as keys (populations, regimes, categories, attack vectors, edge labels)
+//! are at most 1,024, as ids are. Exactly the cap passes; one byte more is an error at the
+//! text's file, line and column, which the test finds in the text it wrote.
 
 use std::path::Path;
 
@@ -27,22 +28,35 @@ fn position(file: &str, text: &str, at: usize) -> String {
 /// position (its first byte, or the quote before it, found by `marker`), naming its length and
 /// `extra`.
 fn cap_holds(file: &str, template: &str, others: &[(&str, &str)], args: &[&str], extra: &str) {
-    for n in [CAP, CAP + 1] {
+    cap_holds_at(CAP, 0, file, template, others, args, extra);
+}
+
+/// [`cap_holds`] for another `cap`, the error `shift` bytes after the quote (1: at the text).
+fn cap_holds_at(
+    cap: usize,
+    shift: usize,
+    file: &str,
+    template: &str,
+    others: &[(&str, &str)],
+    args: &[&str],
+    extra: &str,
+) {
+    for n in [cap, cap + 1] {
         let text = template.replace("TEXT", &fill(n));
         let mut list = others.to_vec();
         list.push((file, &text));
         let dir = files(&list);
         let out = run_in(dir.path(), args);
-        if n == CAP {
+        if n == cap {
             assert_eq!(out.code, 0, "{file} with {n} bytes: {}", out.stderr);
             continue;
         }
-        let quoted = text.find("\"é").map(|i| (i, "quote"));
-        let at = quoted.or(text.find('é').map(|i| (i, "text"))).unwrap().0;
+        let quoted = text.find("\"é").map(|i| i + shift);
+        let at = quoted.or(text.find('é')).unwrap();
         let expected = [
             position(file, &text, at),
             format!("{n} bytes"),
-            format!("at most {CAP} bytes"),
+            format!("at most {cap} bytes"),
             extra.to_string(),
         ];
         assert_fails_with(&out, &expected.each_ref().map(String::as_str));
@@ -174,4 +188,60 @@ fn imported_names_are_bounded() {
     let dir = files(&[("f.yml", &key(1025))]);
     let out = run_in(dir.path(), &["import", "fides", "f.yml", "-o", "out"]);
     assert_fails_with(&out, &["f.yml:2:16", "1025 bytes", "at most 1024 bytes"]);
+}
+
+#[test]
+fn names_given_as_table_keys_are_capped_as_ids() {
+    let validate = ["validate", "model.toml"];
+    let tables = "\"user.contact\" = 1\n";
+    let person = "[[person]]";
+    // (where, what is inserted, message, shift: 1 when reported at a key, 0 at a quoted value)
+    let cases = [
+        (tables, "\"TEXT\" = 2\n", "a [categories] category", 1),
+        (
+            person,
+            "[populations]\n\"TEXT\" = 5\n",
+            "a [populations] name",
+            1,
+        ),
+        (
+            person,
+            "[notification]\n\"TEXT\" = [\"user\"]\n",
+            "a [notification] regime",
+            1,
+        ),
+        (
+            person,
+            "[notification]\nx = [\"TEXT\"]\n",
+            "a [notification] category",
+            0,
+        ),
+        (
+            person,
+            "[money.per_record]\n\"TEXT\" = 1\n",
+            "a [money.per_record] category",
+            1,
+        ),
+        (
+            person,
+            "[entry]\n\"TEXT\" = 0.5\n",
+            "an [entry] attack vector",
+            1,
+        ),
+        (
+            person,
+            "[probabilities]\n\"TEXT\" = 0.5\n",
+            "a [probabilities] edge label",
+            1,
+        ),
+        (person, "[times]\n\"TEXT\" = 2\n", "a [times] edge label", 1),
+    ];
+    for (at, insert, what, shift) in cases {
+        let model = if at == person {
+            MODEL.replacen(person, &format!("{insert}{person}"), 1)
+        } else {
+            MODEL.replacen(at, &format!("{at}{insert}"), 1)
+        };
+        cap_holds_at(1024, shift, "model.toml", &model, &[], &validate, what);
+    }
 }

@@ -13,7 +13,7 @@ use super::declare::declare_nodes;
 use super::entry::read_entry;
 use super::lint::lint;
 use super::money::read_money;
-use super::scalars::{days, non_negative, span};
+use super::scalars::{days, key_in, name_fits, non_negative, span};
 use super::tables::{flatten_weights, read_probabilities, read_times};
 
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
@@ -88,6 +88,10 @@ fn read_tables(raw: &RawModel, src: &mut Source, model: &mut Model) {
         model.times = read_times(src, table);
     }
     for (name, size) in raw.populations.iter().flatten() {
+        let at = key_in(src.text(), name).or(span(size));
+        if !name_fits(src, at, "a [populations] name", name) {
+            continue;
+        }
         if let Some(n) = non_negative(src, size, &format!("population `{name}`")) {
             model.populations.insert(name.clone(), n);
         }
@@ -161,9 +165,16 @@ fn check_side_rows(side: &[SideFile], src: &mut Source, model: &mut Model) {
 /// set falls under a prefix.
 fn read_notification(raw: &RawModel, src: &mut Source, model: &mut Model) {
     for (regime, prefixes) in raw.notification.iter().flatten() {
+        let at = key_in(src.text(), regime);
+        if !name_fits(src, at, "a [notification] regime", regime) {
+            continue;
+        }
         let mut list = Vec::new();
         for p in prefixes {
             let prefix = p.get_ref();
+            if !name_fits(src, span(p), "a [notification] category", prefix) {
+                continue;
+            }
             if !model
                 .record_sets
                 .iter()
