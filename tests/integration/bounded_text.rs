@@ -245,3 +245,38 @@ fn names_given_as_table_keys_are_capped_as_ids() {
         cap_holds_at(1024, shift, "model.toml", &model, &[], &validate, what);
     }
 }
+
+#[test]
+fn overlays_are_bounded_as_models_are() {
+    let model = format!("{MODEL}[include]\noverlays = [\"o.toml\"]\n");
+    let others = [("model.toml", model.as_str())];
+    let validate = ["validate", "model.toml"];
+    let population = "[populations]\n\"TEXT\" = 5\n";
+    cap_holds_at(
+        1024,
+        1,
+        "o.toml",
+        population,
+        &others,
+        &validate,
+        "a [populations] name",
+    );
+    let regime = "[notification]\n\"TEXT\" = [\"user\"]\n";
+    cap_holds_at(
+        1024,
+        1,
+        "o.toml",
+        regime,
+        &others,
+        &validate,
+        "a [notification] regime",
+    );
+    let named = "[[store]]\nid = \"db\"\nname = \"TEXT\"\n";
+    cap_holds(
+        "o.toml",
+        named,
+        &others,
+        &validate,
+        "the name of store `db`",
+    );
+}
