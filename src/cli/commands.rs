@@ -8,11 +8,9 @@ use blastradius::engine::protected::Protected;
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
-use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
-use blastradius::output::model_files::save_model;
 use blastradius::output::{Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
@@ -32,7 +30,8 @@ use super::args::{
     WhoCanReachArgs,
 };
 use super::output::{
-    check_model_dir, emit, emit_query, keep_until_exit, shown, write_text, Failure,
+    check_model_dir, emit, emit_query, keep_until_exit, save_model_folder, shown, write_text,
+    Failure,
 };
 use super::progress::Bar;
 use super::scenario::{evaluate_scenario, lint_note};
@@ -320,14 +319,16 @@ pub fn generate(args: &GenerateArgs) -> Result<(), Failure> {
         &format!("an organisation of {people} people"),
         "generate fewer people",
     )?;
-    if args.force {
-        // Side files of an earlier model that this one may not rewrite.
-        for f in SIDE_TABLES.iter().filter_map(|t| t.file) {
-            let _ = std::fs::remove_file(dir.join(f));
-        }
-    }
     let model = blastradius::generate::generate(people, args.seed);
-    save_model(&model, dir, args.layout.csv_files(people))?;
+    // Under the folder's lock; with --force, side files of an earlier model that this one does
+    // not rewrite go after the save, so a failed save leaves the earlier model whole.
+    save_model_folder(
+        &model,
+        dir,
+        args.layout.csv_files(people),
+        args.force,
+        || Ok(()),
+    )?;
     eprintln!(
         "wrote {} ({} nodes, {} links) to {}",
         model.name,

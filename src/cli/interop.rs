@@ -14,15 +14,14 @@ use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
 use blastradius::load::{apply_overlays_with_datasets, load_model};
 use blastradius::model::{counted, Model};
-use blastradius::output::model_files::save_model;
-use blastradius::output::write::{write_all_atomic, write_atomic};
+use blastradius::output::write::{write_all_atomic, write_atomic, FolderLock};
 use blastradius::Error;
 
 use super::args::{
     ExportCommand, ExportGraphArgs, ExportOpengraphArgs, GraphFormat, ImportArgs, ImportAwsArgs,
     ImportFidesArgs, ImportGraphArgs, ImportPairsArgs, OverlayArgs,
 };
-use super::output::{check_model_dir, remove_stale_side_files, shown, write_text, Failure};
+use super::output::{check_model_dir, save_model_folder, shown, write_text, Failure};
 use super::requests::ImportRequest;
 
 fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
@@ -35,7 +34,8 @@ fn print_warnings(warnings: &[Diagnostic], quiet: bool) {
 
 /// Writes `model` to `dir` and reads it back through the model loader; returns the number of
 /// lint warnings the loader found. With `force` (the folder may have held a model), side files of
-/// the earlier model that this one does not rewrite are removed after the save.
+/// the earlier model that this one does not rewrite are removed after the save. The folder's
+/// lock is held from the save to the end of the read-back ([`save_model_folder`]).
 fn save_and_check(model: &Model, dir: &Path, csv: bool, force: bool) -> Result<usize, Failure> {
     if csv {
         if let Some(n) = model.nodes.iter().find(|n| n.id.contains(';')) {
@@ -46,15 +46,14 @@ fn save_and_check(model: &Model, dir: &Path, csv: bool, force: bool) -> Result<u
             .into());
         }
     }
-    save_model(model, dir, csv)?;
-    if force {
-        remove_stale_side_files(dir, csv);
-    }
-    let loaded = load_model(dir, &shown(dir)).map_err(|e| {
-        Error::Input(format!(
-            "the imported model in `{}` does not load back, which is a bug in the importer:\n{e}",
-            shown(dir)
-        ))
+    // Read back under the lock: what this run wrote, not another run's model.
+    let loaded = save_model_folder(model, dir, csv, force, || {
+        load_model(dir, &shown(dir)).map_err(|e| {
+            Failure::Error(Error::Input(format!(
+                "the imported model in `{}` does not load back, which is a bug in the importer:\n{e}",
+                shown(dir)
+            )))
+        })
     })?;
     Ok(loaded.warnings.len())
 }
@@ -443,8 +442,10 @@ fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
     let analysis = blastradius::Analysis::new(loaded.model);
     match args.format {
         GraphFormat::Csv => {
-            // Both files are rendered before the first is written.
+            // Both files are rendered before the first is written, as one set under the
+            // folder's lock: two exports into one folder never mix their files.
             let flat = graph::flat_csv(&analysis);
+            let _lock = FolderLock::take(&args.output)?;
             write_all_atomic(&[
                 (args.output.join("nodes.csv"), flat.nodes.as_bytes()),
                 (args.output.join("edges.csv"), flat.edges.as_bytes()),

@@ -1,13 +1,17 @@
 //! Where a command's output goes and how it fails: [`emit`] renders a report in the format the
 //! user chose and writes it to the file they named or to standard output; [`Failure`] is a
 //! command's outcome when it does not succeed (a closed pipe is not an error); [`check_model_dir`]
-//! keeps `generate` and the imports from writing over a model folder unasked.
+//! keeps `generate` and the imports from writing over a model folder unasked, and
+//! [`save_model_folder`] saves their model under the folder's lock.
 
 use std::io::Write;
 use std::path::Path;
 
 use blastradius::load::side_tables::SIDE_TABLES;
-use blastradius::output::{render_query, write::write_atomic, Render};
+use blastradius::model::Model;
+use blastradius::output::model_files::save_model;
+use blastradius::output::write::{write_atomic, FolderLock};
+use blastradius::output::{render_query, Render};
 use blastradius::results::drawing::AttackDrawing;
 use blastradius::Error;
 
@@ -80,10 +84,33 @@ pub fn check_model_dir(dir: &Path, force: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Saves `model` into the model folder `dir` (with CSV side files when `csv`) while holding the
+/// folder's lock, the one `report` holds, so two runs writing one folder at once (two imports, an
+/// import and a `generate`) end as one whole model, either run's, never a mix of side files.
+/// Under the lock the folder is checked again (another run may have saved a model there since
+/// the first check), the model is saved, with `force` the side files of an earlier model that
+/// this one does not rewrite are removed, and `then` runs (an import reads its model back)
+/// before the lock is released.
+pub fn save_model_folder<T>(
+    model: &Model,
+    dir: &Path,
+    csv: bool,
+    force: bool,
+    then: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let _lock = FolderLock::take(dir)?;
+    check_model_dir(dir, force)?;
+    save_model(model, dir, csv)?;
+    if force {
+        remove_stale_side_files(dir, csv);
+    }
+    then()
+}
+
 /// After a model was saved into `dir` without CSV side files, removes the side files an earlier
 /// model there left (the new model.toml no longer names them). With CSV files every side file
 /// was just rewritten.
-pub fn remove_stale_side_files(dir: &Path, csv: bool) {
+fn remove_stale_side_files(dir: &Path, csv: bool) {
     if !csv {
         for f in SIDE_TABLES.iter().filter_map(|t| t.file) {
             let _ = std::fs::remove_file(dir.join(f));

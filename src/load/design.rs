@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::input::text_too_long;
 use super::source::Source;
 use crate::design::{reach_of, Change, Design, EdgeFilter, Entry, Selector, SetDetection};
 use crate::error::{did_you_mean, Error, Result};
@@ -18,7 +19,7 @@ use crate::model::{Mfa, Model, NodeKind};
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDesign {
     pub name: Spanned<String>,
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     #[serde(default)]
     pub changes: Vec<Spanned<toml::Value>>,
     pub cost_per_year: Option<Spanned<f64>>,
@@ -448,6 +449,16 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
     let mut out = Vec::new();
     for d in raw {
         let name = d.name.get_ref().trim().to_string();
+        let texts = [
+            ("name", Some(&d.name)),
+            ("description", d.description.as_ref()),
+        ];
+        for (field, text) in texts {
+            let Some(text) = text else { continue };
+            if let Some(e) = text_too_long(&format!("a design's {field}"), text.get_ref()) {
+                src.error(Some(text.span()), e);
+            }
+        }
         if name.is_empty() || name == "baseline" {
             src.error(
                 Some(d.name.span()),
@@ -495,7 +506,7 @@ pub(crate) fn read_designs(src: &mut Source, model: &Model, raw: Vec<RawDesign>)
         });
         out.push(Design {
             name,
-            description: d.description,
+            description: d.description.map(Spanned::into_inner),
             changes,
             cost_per_year,
         });

@@ -22,6 +22,24 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 4 << 30;
 /// The longest id, category, label or name an input may hold, in bytes.
 pub const MAX_NAME_BYTES: usize = 1024;
 
+/// The longest free text an input may hold, in bytes: a display name or description of a node,
+/// the organisation's name, a scenario's or design's name and description, a `[[keep]]`'s
+/// `why`. Four times the id cap: room for a long sentence in any script, nothing a report page
+/// or a table could show whole.
+pub const MAX_TEXT_BYTES: usize = 4096;
+
+/// The error for free text longer than [`MAX_TEXT_BYTES`] (`what` says whose text it is, as in
+/// "the name of store `db`"), or `None` when it fits.
+pub fn text_too_long(what: &str, text: &str) -> Option<String> {
+    (text.len() > MAX_TEXT_BYTES).then(|| {
+        format!(
+            "{what} is {} bytes long (it starts {:?}); names and descriptions are at most {MAX_TEXT_BYTES} bytes",
+            text.len(),
+            text.chars().take(40).collect::<String>()
+        )
+    })
+}
+
 /// The input cap in force: `BLASTRADIUS_MAX_INPUT_BYTES` when set to a number, else the default.
 pub fn max_input_bytes() -> u64 {
     std::env::var(MAX_INPUT_ENV)

@@ -156,9 +156,8 @@ pub(super) struct RawMembership<R = Id> {
 #[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawOrg {
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
     pub(super) program_age_days: Option<Spanned<i64>>,
 }
 
@@ -168,9 +167,8 @@ pub(super) struct RawPerson {
     pub(super) id: Id,
     #[serde(default)]
     pub(super) accounts: Vec<Id>,
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -181,9 +179,8 @@ pub(super) struct RawAccount {
     pub(super) mfa: Option<Spanned<Text>>,
     #[serde(default)]
     pub(super) groups: Vec<Id>,
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -192,9 +189,8 @@ pub(super) struct RawGroup {
     pub(super) id: Id,
     #[serde(default)]
     pub(super) groups: Vec<Id>,
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -205,9 +201,8 @@ pub(super) struct RawSystem<R = Id> {
     pub(super) credentials: Vec<R>,
     #[serde(default)]
     pub(super) access: Vec<RawAccess<R>>,
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -228,9 +223,8 @@ pub(super) struct RawStore<R = Id> {
     pub(super) records: Vec<RawRecordSet>,
     #[serde(default)]
     pub(super) credentials: Vec<R>,
-    pub(super) name: Option<String>,
-    #[allow(dead_code)]
-    pub(super) description: Option<String>,
+    pub(super) name: Option<Spanned<Text>>,
+    pub(super) description: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize, Clone)]

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::design::{read_designs, resolve_selector, RawDesign};
+use super::input::text_too_long;
 use super::model::{load_model, LoadedModel};
 use super::source::Source;
 use crate::design::Keep;
@@ -24,8 +25,8 @@ pub const DEFAULT_SEED: u64 = 1;
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     model: Spanned<String>,
-    name: Option<String>,
-    description: Option<String>,
+    name: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
     attack: RawAttack,
     simulation: Option<RawSimulation>,
     #[serde(default)]
@@ -42,7 +43,7 @@ struct RawScenario {
 struct RawKeep {
     principal: Spanned<String>,
     target: Spanned<String>,
-    why: Option<String>,
+    why: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +230,20 @@ pub fn load_scenario_for(path: &Path, shown: &str, command: &str) -> Result<Load
     let frequency_per_year =
         read_frequency(&mut src, &model, raw.attack.frequency_per_year.as_ref());
     let vector = read_vector(&mut src, &model, raw.attack.vector.as_ref());
+    let texts = [("name", &raw.name), ("description", &raw.description)]
+        .into_iter()
+        .map(|(field, t)| (format!("the scenario's {field}"), t))
+        .chain(
+            raw.keep
+                .iter()
+                .map(|k| ("a [[keep]]'s `why`".to_string(), &k.why)),
+        );
+    for (what, text) in texts {
+        let Some(text) = text else { continue };
+        if let Some(e) = text_too_long(&what, text.get_ref()) {
+            src.error(Some(text.span()), e);
+        }
+    }
     if src.has_errors() {
         return Err(Error::Invalid {
             problems: src.problems,
@@ -240,7 +255,7 @@ pub fn load_scenario_for(path: &Path, shown: &str, command: &str) -> Result<Load
             .into_iter()
             .filter(|d| d.severity == Severity::Warning),
     );
-    let name = raw.name.unwrap_or_else(|| {
+    let name = raw.name.map(Spanned::into_inner).unwrap_or_else(|| {
         Path::new(shown)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -249,7 +264,7 @@ pub fn load_scenario_for(path: &Path, shown: &str, command: &str) -> Result<Load
     Ok(LoadedScenario {
         scenario: Scenario {
             name,
-            description: raw.description,
+            description: raw.description.map(Spanned::into_inner),
             model_path: model_rel.clone(),
             compromised,
             simulation,
@@ -402,7 +417,7 @@ fn read_keep(src: &mut Source, model: &Model, raw: &[RawKeep]) -> Vec<Keep> {
         let keep = Keep {
             principal,
             target,
-            why: k.why.clone(),
+            why: k.why.as_ref().map(|w| w.get_ref().clone()),
         };
         if !model.links.iter().any(|l| keep.protects(l)) {
             src.error(

@@ -254,7 +254,7 @@ fn person(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
     Some(SideRow::Person(RawPerson {
         id: row.string("id")?,
         accounts: row.list("accounts"),
-        name: row.string("name").map(|n| n.into_inner().to_string()),
+        name: row.string("name"),
         description: None,
     }))
 }
@@ -265,7 +265,7 @@ fn account(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         kind: row.string("kind"),
         mfa: row.string("mfa"),
         groups: row.list("groups"),
-        name: row.string("name").map(|n| n.into_inner().to_string()),
+        name: row.string("name"),
         description: None,
     }))
 }
@@ -274,7 +274,7 @@ fn group(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
     Some(SideRow::Group(RawGroup {
         id: row.string("id")?,
         groups: row.list("groups"),
-        name: row.string("name").map(|n| n.into_inner().to_string()),
+        name: row.string("name"),
         description: None,
     }))
 }
@@ -293,7 +293,7 @@ fn system(_: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         id: row.string("id")?,
         credentials: row.list("credentials"),
         access: Vec::new(),
-        name: row.string("name").map(|n| n.into_inner().to_string()),
+        name: row.string("name"),
         description: None,
     }))
 }
@@ -323,7 +323,7 @@ fn store(src: &mut Problems, row: &Row, _: &Range<usize>) -> Option<SideRow> {
         retention_days,
         records: Vec::new(),
         credentials: row.list("credentials"),
-        name: row.string("name").map(|n| n.into_inner().to_string()),
+        name: row.string("name"),
         description: None,
     }))
 }

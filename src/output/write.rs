@@ -183,10 +183,14 @@ fn write_regular(files: &[(PathBuf, &[u8])]) -> Result<()> {
 
 /// A lock on an output folder, held while a run writes a set of files into it, so two runs
 /// into one folder never mix their files: the second waits until the first is done (up to
-/// [`LOCK_WAIT`]), then writes its own set whole. The lock is a file created exclusively in the
-/// folder, removed when the guard drops (and by the interrupt handler).
+/// [`LOCK_WAIT`]), then writes its own set whole. Report folders and model folders (`generate`,
+/// `import`) take the same lock. The lock is a file created exclusively in the folder, removed
+/// when the guard drops (and by the interrupt handler), so it is never left in a written folder;
+/// folders the lock had to create go again with it when nothing was written into them.
 pub struct FolderLock {
     path: PathBuf,
+    /// The folders [`FolderLock::take`] created, deepest first.
+    created: Vec<PathBuf>,
 }
 
 /// How long a run waits for another run's lock on the same folder before giving up.
@@ -200,12 +204,19 @@ impl FolderLock {
     pub fn take(dir: &Path) -> Result<FolderLock> {
         let path = dir.join(LOCK_NAME);
         let shown = path.display().to_string();
-        make_dir(dir).map_err(|source| Error::Write {
-            path: dir.display().to_string(),
-            source,
-        })?;
+        let mut created: Vec<PathBuf> = Vec::new();
         let start = std::time::Instant::now();
         loop {
+            // Again on every try: a run that gave up may have removed the folder it made.
+            created.extend(
+                dir.ancestors()
+                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                    .map(Path::to_path_buf),
+            );
+            make_dir(dir).map_err(|source| Error::Write {
+                path: dir.display().to_string(),
+                source,
+            })?;
             match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
@@ -213,9 +224,16 @@ impl FolderLock {
             {
                 Ok(_) => {
                     track(&path, true);
-                    return Ok(FolderLock { path });
+                    created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+                    created.dedup();
+                    return Ok(FolderLock { path, created });
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound
+                    ) =>
+                {
                     if start.elapsed() > LOCK_WAIT {
                         return Err(Error::Input(format!(
                             "another run has been writing into `{}` for over {} s (its lock is `{shown}`); \
@@ -241,5 +259,9 @@ impl Drop for FolderLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
         track(&self.path, false);
+        for d in &self.created {
+            // Only empty folders go: a run that failed before writing leaves no folder behind.
+            let _ = std::fs::remove_dir(d);
+        }
     }
 }

@@ -4,6 +4,7 @@
 use saphyr::{LoadableYamlNode, MarkedYamlOwned, ScalarOwned, YamlDataOwned};
 
 use crate::error::{Diagnostic, Severity};
+use crate::load::input::{text_too_long, MAX_NAME_BYTES};
 
 pub(super) type Node = MarkedYamlOwned;
 
@@ -103,11 +104,28 @@ impl File<'_> {
             .filter(|v| !is_null(v))
     }
 
-    /// `key`'s value as text, reported when it is not a scalar.
+    /// `key`'s value as text, reported when it is not a scalar or is too long: a `fides_key`
+    /// becomes an id (at most [`MAX_NAME_BYTES`]), other text at most a name's
+    /// [`crate::load::input::MAX_TEXT_BYTES`].
     pub(super) fn text(&mut self, node: &Node, key: &str) -> Option<String> {
         let v = self.get(node, key)?;
         match text(v) {
-            Some(t) => Some(t),
+            Some(t) if key == "fides_key" && t.len() > MAX_NAME_BYTES => {
+                let starts = t.chars().take(40).collect::<String>();
+                let message = format!(
+                    "a `fides_key` is {} bytes long (it starts {starts:?}); ids are at most {MAX_NAME_BYTES} bytes",
+                    t.len()
+                );
+                self.error(v, message);
+                None
+            }
+            Some(t) => match text_too_long(&format!("`{key}`"), &t) {
+                Some(e) => {
+                    self.error(v, e);
+                    None
+                }
+                None => Some(t),
+            },
             None => {
                 self.error(v, format!("`{key}` must be text, not {}", what(v)));
                 None

@@ -11,7 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Error, Result, Severity};
-use crate::load::input::MAX_NAME_BYTES;
+use crate::load::input::{text_too_long, MAX_NAME_BYTES};
 
 /// A primitive property value.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +49,10 @@ impl fmt::Display for Scalar {
         }
     }
 }
+
+/// The properties a node's display name is read from, in order of preference; their strings are
+/// at most [`crate::load::input::MAX_TEXT_BYTES`] long, as a model's names are.
+pub const NAME_PROPERTIES: [&str; 2] = ["name", "displayname"];
 
 /// The longest property string an import accepts, in bytes: far above any real property
 /// (descriptions, distinguished names, certificate fields), far below what could exhaust memory.
@@ -234,6 +238,11 @@ impl<'de> Visitor<'de> for PropsVisitor {
                     "a property name of {} bytes; property names are at most {MAX_NAME_BYTES} bytes",
                     k.len()
                 )));
+            }
+            if let (true, Prop::One(Scalar::Str(name))) = (NAME_PROPERTIES.contains(&&*k), &v) {
+                if let Some(e) = text_too_long(&format!("the `{k}` property"), name) {
+                    return Err(de::Error::custom(e));
+                }
             }
             out.push((k, v));
         }

@@ -35,7 +35,9 @@ mod results;
 pub mod vocab;
 
 pub(crate) use document::{bounded_optional, is_zip};
-pub use document::{read_document, read_inputs, Document, Prop, Props, Scalar};
+pub use document::{
+    read_document, read_inputs, Document, Prop, Props, Scalar, MAX_PROPERTY_BYTES, NAME_PROPERTIES,
+};
 pub use import::{import, ImportSummary, Imported, ProfileUse};
 pub use mapping::{load_mapping, parse_mapping, Mapping, DEFAULT_MAPPING};
 pub use results::{load_result, ResultOverlay};

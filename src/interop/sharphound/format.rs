@@ -11,6 +11,8 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use crate::error::{Diagnostic, Severity};
+use crate::interop::opengraph::{MAX_PROPERTY_BYTES, NAME_PROPERTIES};
+use crate::load::input::text_too_long;
 
 /// The JSON format versions this reader understands: SharpHound CE writes 5 (v1.x) and 6
 /// (v2.x). Version 4 and older are legacy BloodHound's formats (different member and session
@@ -252,6 +254,38 @@ pub(super) struct RawLocalGroup {
     pub(super) results: Option<Vec<TypedId>>,
 }
 
+/// An object's `Properties`, with the bounds OpenGraph properties have: every string at most
+/// [`MAX_PROPERTY_BYTES`], a display name ([`NAME_PROPERTIES`]) at most
+/// [`crate::load::input::MAX_TEXT_BYTES`]; serde_json locates the error (at the map's end).
+fn bounded_properties<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, serde_json::Value>>, D::Error> {
+    let props = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?;
+    for (k, v) in props.iter().flatten() {
+        let strings: Vec<&str> = match v {
+            serde_json::Value::String(s) => vec![s],
+            serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        for s in strings {
+            let error = if s.len() > MAX_PROPERTY_BYTES {
+                Some(format!(
+                    "the `{k}` property is a string of {} bytes; property strings are at most {MAX_PROPERTY_BYTES} bytes",
+                    s.len()
+                ))
+            } else if NAME_PROPERTIES.contains(&k.as_str()) {
+                text_too_long(&format!("the `{k}` property"), s)
+            } else {
+                None
+            };
+            if let Some(e) = error {
+                return Err(serde::de::Error::custom(e));
+            }
+        }
+    }
+    Ok(props)
+}
+
 /// One object of any type. Absent and `null` fields are both `None`.
 #[derive(Deserialize, Default)]
 #[serde(expecting = "a SharpHound object (`ObjectIdentifier`, `Properties`, `Aces`, …)")]
@@ -262,7 +296,7 @@ pub(super) struct RawObject {
         deserialize_with = "crate::interop::opengraph::bounded_optional"
     )]
     pub(super) object_identifier: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_properties")]
     pub(super) properties: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     pub(super) aces: Option<Vec<RawAce>>,

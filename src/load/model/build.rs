@@ -2,6 +2,7 @@
 //! checked and every problem reported to the [`Source`].
 
 use crate::load::csv_files::{par_rows, SideFile};
+use crate::load::input::text_too_long;
 use crate::load::raw::RawModel;
 use crate::load::source::Source;
 use crate::model::records::flow_order;
@@ -12,7 +13,7 @@ use super::declare::declare_nodes;
 use super::entry::read_entry;
 use super::lint::lint;
 use super::money::read_money;
-use super::scalars::{days, non_negative, span};
+use super::scalars::{days, key_in, name_fits, non_negative, span};
 use super::tables::{flatten_weights, read_probabilities, read_times};
 
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
@@ -22,7 +23,15 @@ pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model
     // Size the links once: growing them copies tens of megabytes at 100k people.
     model.links.reserve(link_count(&raw, side));
     let org = raw.org.clone().unwrap_or_default();
-    model.name = org.name.unwrap_or_else(|| "unnamed organisation".into());
+    for (field, text) in [("name", &org.name), ("description", &org.description)] {
+        let Some(text) = text else { continue };
+        if let Some(e) = text_too_long(&format!("the organisation's {field}"), text.get_ref()) {
+            src.error(span(text), e);
+        }
+    }
+    model.name = org
+        .name
+        .map_or_else(|| "unnamed organisation".into(), |n| n.into_inner().into());
     model.program_age_days = org
         .program_age_days
         .as_ref()
@@ -79,6 +88,10 @@ fn read_tables(raw: &RawModel, src: &mut Source, model: &mut Model) {
         model.times = read_times(src, table);
     }
     for (name, size) in raw.populations.iter().flatten() {
+        let at = key_in(src.text(), name).or(span(size));
+        if !name_fits(src, at, "a [populations] name", name) {
+            continue;
+        }
         if let Some(n) = non_negative(src, size, &format!("population `{name}`")) {
             model.populations.insert(name.clone(), n);
         }
@@ -152,9 +165,16 @@ fn check_side_rows(side: &[SideFile], src: &mut Source, model: &mut Model) {
 /// set falls under a prefix.
 fn read_notification(raw: &RawModel, src: &mut Source, model: &mut Model) {
     for (regime, prefixes) in raw.notification.iter().flatten() {
+        let at = key_in(src.text(), regime);
+        if !name_fits(src, at, "a [notification] regime", regime) {
+            continue;
+        }
         let mut list = Vec::new();
         for p in prefixes {
             let prefix = p.get_ref();
+            if !name_fits(src, span(p), "a [notification] category", prefix) {
+                continue;
+            }
             if !model
                 .record_sets
                 .iter()

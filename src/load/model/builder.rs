@@ -6,10 +6,10 @@ use toml::Spanned;
 
 use crate::error::did_you_mean;
 use crate::load::csv_files::PieceSize;
-use crate::load::input::MAX_NAME_BYTES;
+use crate::load::input::{text_too_long, MAX_NAME_BYTES};
 use crate::load::raw::{
     Id, RawAccess, RawAccount, RawEdge, RawFlow, RawGrant, RawGroup, RawMembership, RawPerson,
-    RawRecordSet, RawStore, RawSystem,
+    RawRecordSet, RawStore, RawSystem, Text,
 };
 use crate::load::side_tables::SideRow;
 use crate::load::source::Report;
@@ -80,11 +80,35 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// Keeps the display name of node `n`, when it has one other than its id.
-    fn name(&mut self, n: NodeId, name: &Option<String>) {
-        if let Some(name) = name {
+    /// Keeps the display name of node `n`, when it has one other than its id; a name or
+    /// description over [`crate::load::input::MAX_TEXT_BYTES`] is an error at its position.
+    fn name(
+        &mut self,
+        src: &mut impl Report,
+        n: NodeId,
+        name: &Option<Spanned<Text>>,
+        description: &Option<Spanned<Text>>,
+    ) {
+        let mut fits = true;
+        for (field, text) in [("name", name), ("description", description)] {
+            let Some(text) = text else { continue };
+            let model = self.model;
+            let what = || {
+                format!(
+                    "the {field} of {} `{}`",
+                    model.kind(n).as_str(),
+                    model.id(n)
+                )
+            };
+            if let Some(e) = text_too_long(&what(), text.get_ref()) {
+                src.error(span(text), e);
+                fits = false;
+            }
+        }
+        if let (Some(name), true) = (name, fits) {
+            let name = name.get_ref();
             if !name.is_empty() && name != self.model.id(n) {
-                self.out.names.push((n, name.clone()));
+                self.out.names.push((n, name.to_string()));
             }
         }
     }
@@ -164,7 +188,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(p.id.get_ref(), OWN_ID) else {
             return;
         };
-        self.name(from, &p.name);
+        self.name(src, from, &p.name, &p.description);
         for a in &p.accounts {
             if let Some(to) = self.resolve(src, a, &[NodeKind::Account], "account") {
                 self.out.links.push(plain_link(from, to, LinkKind::Owns));
@@ -176,7 +200,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(a.id.get_ref(), OWN_ID) else {
             return;
         };
-        self.name(from, &a.name);
+        self.name(src, from, &a.name, &a.description);
         let kind = match &a.kind {
             None => AccountKind::Human,
             Some(k) => match k.get_ref().as_str() {
@@ -222,7 +246,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(g.id.get_ref(), OWN_ID) else {
             return;
         };
-        self.name(from, &g.name);
+        self.name(src, from, &g.name, &g.description);
         for parent in &g.groups {
             if let Some(to) = self.resolve(src, parent, &[NodeKind::Group], "group") {
                 if to == from {
@@ -274,7 +298,7 @@ impl<'m> Builder<'m> {
         let Some(from) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
-        self.name(from, &s.name);
+        self.name(src, from, &s.name, &s.description);
         self.credentials(src, from, &s.credentials);
         for a in &s.access {
             self.access(src, from, a);
@@ -318,7 +342,7 @@ impl<'m> Builder<'m> {
         let Some(store) = self.node_id(s.id.get_ref(), OWN_ID) else {
             return;
         };
-        self.name(store, &s.name);
+        self.name(src, store, &s.name, &s.description);
         self.credentials(src, store, &s.credentials);
         let retention = s
             .retention_days

@@ -12,7 +12,7 @@ use crate::load::source::Source;
 use crate::model::entry::{EntryVectors, Vector};
 use crate::model::Mfa;
 
-use super::scalars::number;
+use super::scalars::{key_in, name_fits, number};
 
 /// Where `key` is written inside the value at `span`, else the value itself.
 fn key_span(src: &Source, span: &Range<usize>, key: &str) -> Range<usize> {
@@ -32,6 +32,10 @@ pub(super) fn read_entry(
     let mut out = EntryVectors::default();
     for (name, value) in raw.into_iter().flatten() {
         let span = value.span();
+        let at = key_in(src.text(), name);
+        if !name_fits(src, at, "an [entry] attack vector", name) {
+            continue;
+        }
         let probability = |v: &toml::Value| number(v).filter(|x| (0.0..=1.0).contains(x));
         match value.get_ref() {
             toml::Value::Table(t) => {

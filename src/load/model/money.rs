@@ -9,7 +9,7 @@ use crate::load::source::Source;
 use crate::model::money::{is_currency_code, Money};
 use crate::model::Model;
 
-use super::scalars::span;
+use super::scalars::{key_in, name_fits, span};
 
 /// A sum of money: finite and 0 or more.
 fn amount(src: &mut Source, v: &Spanned<f64>, what: &str) -> Option<f64> {
@@ -49,6 +49,10 @@ pub(super) fn read_money(raw: Option<&RawMoney>, src: &mut Source, model: &mut M
         .unwrap_or(0.0);
     let mut per_record = Vec::new();
     for (category, v) in raw.per_record.iter().flatten() {
+        let at = key_in(src.text(), category).or(span(v));
+        if !name_fits(src, at, "a [money.per_record] category", category) {
+            continue;
+        }
         if let Some(x) = amount(src, v, &format!("per_record `{category}`")) {
             per_record.push((category.clone(), x));
         }
@@ -56,6 +60,10 @@ pub(super) fn read_money(raw: Option<&RawMoney>, src: &mut Source, model: &mut M
     per_record.sort_by(|a, b| a.0.cmp(&b.0));
     let mut per_person = std::collections::BTreeMap::new();
     for (regime, v) in raw.per_person.iter().flatten() {
+        let at = key_in(src.text(), regime).or(span(v));
+        if !name_fits(src, at, "a [money.per_person] regime", regime) {
+            continue;
+        }
         if !model.notification.contains_key(regime) {
             let known = model.notification.keys().map(String::as_str);
             let hint = if model.notification.is_empty() {

@@ -6,12 +6,41 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::error::did_you_mean;
+use crate::load::input::MAX_NAME_BYTES;
 use crate::load::raw::Text;
 use crate::load::source::Report;
 use crate::model::Access;
 
 pub(super) fn span<T>(s: &Spanned<T>) -> Option<Range<usize>> {
     Some(s.span())
+}
+
+/// Whether `name`, a name the file gives as a table key or list item (a population, a
+/// notification regime, a category, an attack vector, a custom edge label), is at most
+/// [`MAX_NAME_BYTES`] long, as ids are; reports it at `at` (`what` says which) when longer.
+pub(crate) fn name_fits(
+    src: &mut impl Report,
+    at: Option<Range<usize>>,
+    what: &str,
+    name: &str,
+) -> bool {
+    if name.len() <= MAX_NAME_BYTES {
+        return true;
+    }
+    src.error(
+        at,
+        format!(
+            "{what} is {} bytes long (it starts {:?}); names are at most {MAX_NAME_BYTES} bytes",
+            name.len(),
+            name.chars().take(40).collect::<String>()
+        ),
+    );
+    false
+}
+
+/// Where `key`, a key of a table serde read without positions, is first written in `text`.
+pub(super) fn key_in(text: &str, key: &str) -> Option<Range<usize>> {
+    text.find(key).map(|at| at..at + key.len())
 }
 
 /// Checks a number that must be a whole number of days or records, ≥ 0.

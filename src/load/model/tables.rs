@@ -5,7 +5,7 @@ use crate::error::did_you_mean;
 use crate::load::source::Source;
 use crate::model::{Distribution, Mfa, Probabilities, Times};
 
-use super::scalars::number;
+use super::scalars::{key_in, name_fits, number};
 use super::MAX_WEIGHT;
 
 /// Flattens a `[categories]` table: quoted dotted keys and nested tables mean the same.
@@ -21,6 +21,10 @@ pub(crate) fn flatten_weights(
         } else {
             format!("{prefix}.{key}")
         };
+        let at = key_in(src.text(), key);
+        if !name_fits(src, at, "a [categories] category", &name) {
+            continue;
+        }
         match value {
             toml::Value::Table(t) => flatten_weights(src, &name, t, out),
             toml::Value::Integer(i) => push_weight(src, &name, *i as f64, out),
@@ -107,7 +111,10 @@ pub(super) fn read_probabilities(src: &mut Source, table: &toml::Table) -> Proba
             "access" => p.access = x,
             "edge" => p.edge = x,
             custom => {
-                p.custom.insert(custom.to_string(), x);
+                let at = key_in(src.text(), custom);
+                if name_fits(src, at, "a [probabilities] edge label", custom) {
+                    p.custom.insert(custom.to_string(), x);
+                }
             }
         }
     }
@@ -144,7 +151,10 @@ pub(super) fn read_times(src: &mut Source, table: &toml::Table) -> Times {
             "credential" => t.credential = x,
             "edge" => t.edge = x,
             custom => {
-                t.custom.insert(custom.to_string(), x);
+                let at = key_in(src.text(), custom);
+                if name_fits(src, at, "a [times] edge label", custom) {
+                    t.custom.insert(custom.to_string(), x);
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ use super::reader::Reader;
 use super::records::read_records;
 use super::{list_counts, Draft, Target};
 use crate::interop::opengraph::document::{
-    problem, warning, Document, Prop, Props, RawEdge, Scalar,
+    problem, warning, Document, Prop, Props, RawEdge, Scalar, NAME_PROPERTIES,
 };
 use crate::interop::opengraph::mapping::KindRule;
 use crate::interop::opengraph::vocab::{br, br_node_kind, MODEL_KIND};
@@ -197,7 +197,7 @@ impl Draft<'_> {
 /// A node's display name: BloodHound's `name` property, else `displayname` (what overlays
 /// select nodes by; the model keeps it when it is not the id itself).
 fn display_name(props: &Props) -> Option<&str> {
-    ["name", "displayname"]
+    NAME_PROPERTIES
         .into_iter()
         .find_map(|key| match props.get(key) {
             Some(Prop::One(Scalar::Str(s))) if !s.trim().is_empty() => Some(s.as_str()),

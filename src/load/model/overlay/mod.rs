@@ -30,7 +30,7 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::build::check_flows;
-use super::scalars::{non_negative, span};
+use super::scalars::{key_in, name_fits, non_negative, span};
 use super::{flatten_weights, in_reading_order, suggest_ids};
 use crate::error::{Diagnostic, Error, Result};
 use crate::interop::fides::Dataset;
@@ -273,6 +273,10 @@ fn tables(raw: &RawOverlay, src: &mut Source, model: &mut Model) {
         model.categories = Categories::new(all);
     }
     for (name, size) in raw.populations.iter().flatten() {
+        let at = key_in(src.text(), name).or(span(size));
+        if !name_fits(src, at, "a [populations] name", name) {
+            continue;
+        }
         let Some(n) = non_negative(src, size, &format!("population `{name}`")) else {
             continue;
         };
@@ -292,6 +296,16 @@ fn tables(raw: &RawOverlay, src: &mut Source, model: &mut Model) {
 /// the same prefixes; a prefix no record set falls under is warned of, as in a model.
 fn notification(raw: &RawOverlay, src: &mut Source, model: &mut Model) {
     for (regime, prefixes) in raw.notification.iter().flatten() {
+        let named = key_in(src.text(), regime);
+        let fits = name_fits(src, named, "a [notification] regime", regime);
+        let prefixes_fit = prefixes
+            .iter()
+            .filter(|p| !name_fits(src, span(p), "a [notification] category", p.get_ref()))
+            .count()
+            == 0;
+        if !(fits && prefixes_fit) {
+            continue;
+        }
         let list: Vec<String> = prefixes.iter().map(|p| p.get_ref().clone()).collect();
         let at = prefixes.first().and_then(span);
         match model.notification.get(regime) {
