@@ -125,31 +125,103 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The id among `candidates` nearest to `wanted`, if it is near enough to be a likely typo;
 /// else the shortest that has `wanted` as a whole leading or trailing part (`dana` →
 /// `dana-okafor`, `health` → `user.health`), for ids typed short.
+///
+/// The nearest is the least Levenshtein distance (of characters), ties to the first id in
+/// byte order. One pass over the candidates: a candidate whose length differs from `wanted`'s
+/// by more than the best distance so far cannot be nearer (the distance is at least the length
+/// difference) and is skipped, and the distance of the others is computed only within that
+/// bound ([`levenshtein_within`]), so an unknown id among millions costs a fraction of a second.
 pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    let candidates: Vec<&'a str> = candidates.into_iter().collect();
-    let typo = candidates
-        .iter()
-        .map(|&c| (strsim::levenshtein(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c);
-    let part = |c: &str| {
-        let lead = c
-            .strip_prefix(wanted)
-            .is_some_and(|rest| rest.starts_with(['-', '.', '_']));
-        let trail = c
-            .strip_suffix(wanted)
-            .is_some_and(|rest| rest.ends_with(['-', '.', '_']));
-        wanted.chars().count() >= 3 && (lead || trail)
-    };
-    typo.or_else(|| {
-        candidates
-            .iter()
-            .filter(|c| part(c))
-            .min_by_key(|c| (c.len(), **c))
-            .copied()
-    })
+    let w: Vec<char> = wanted.chars().collect();
+    let limit = (w.len() / 3).max(2);
+    let mut typo: Option<(usize, &'a str)> = None;
+    let mut part: Option<&'a str> = None;
+    let mut scratch = Scratch::default();
+    for c in candidates {
+        let bound = typo.map_or(limit, |(d, _)| d);
+        if let Some(d) = levenshtein_within(&w, c, bound, &mut scratch) {
+            if typo.is_none_or(|best| (d, c) < best) {
+                typo = Some((d, c));
+            }
+        }
+        if typo.is_none()
+            && w.len() >= 3
+            && is_part(wanted, c)
+            && part.is_none_or(|p| (c.len(), c) < (p.len(), p))
+        {
+            part = Some(c);
+        }
+    }
+    typo.map(|(_, c)| c).or(part)
+}
+
+/// Whether `wanted` is a whole leading or trailing part of `c` (`dana` of `dana-okafor`).
+fn is_part(wanted: &str, c: &str) -> bool {
+    let lead = c
+        .strip_prefix(wanted)
+        .is_some_and(|rest| rest.starts_with(['-', '.', '_']));
+    let trail = c
+        .strip_suffix(wanted)
+        .is_some_and(|rest| rest.ends_with(['-', '.', '_']));
+    lead || trail
+}
+
+/// Reused buffers of [`levenshtein_within`].
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+/// The Levenshtein distance (of characters) between `a` and `b` when it is at most `k`, else
+/// `None`: the same number as `strsim::levenshtein`, computed only on the band of cells within
+/// `k` of the diagonal (no path through a cell outside it costs `k` or less), and given up as
+/// soon as a whole row of the band exceeds `k`.
+fn levenshtein_within(a: &[char], b: &str, k: usize, s: &mut Scratch) -> Option<usize> {
+    // A char is 1 to 4 bytes: rule out most candidates by their byte length alone.
+    let (n, bytes) = (a.len(), b.len());
+    if bytes + k < n || bytes.div_ceil(4) > n + k {
+        return None;
+    }
+    s.chars.clear();
+    s.chars.extend(b.chars());
+    let b = &s.chars;
+    let m = b.len();
+    if m.abs_diff(n) > k {
+        return None;
+    }
+    let inf = k + 1;
+    s.prev.clear();
+    s.prev.extend((0..=m).map(|j| j.min(inf)));
+    s.cur.clear();
+    s.cur.resize(m + 1, inf);
+    let (prev, cur) = (&mut s.prev, &mut s.cur);
+    for i in 1..=n {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        // The cell left of the band: column 0 (i deletions), or outside the band.
+        cur[lo - 1] = if lo == 1 { i.min(inf) } else { inf };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let v = (prev[j - 1] + cost)
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(inf);
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        // The cell right of the band, which the next row reads above its last cell.
+        if hi < m {
+            cur[hi + 1] = inf;
+        }
+        if row_min > k {
+            return None;
+        }
+        std::mem::swap(prev, cur);
+    }
+    (prev[m] <= k).then_some(prev[m])
 }
 
 /// "; did you mean `x`?" or nothing.
@@ -182,5 +254,123 @@ mod tests {
         assert_eq!(nearest("okafor", ids), Some("dana-okafor"));
         assert_eq!(nearest("ana", ids), None);
         assert_eq!(nearest("he", ["user.he"]), None);
+    }
+
+    /// The plain computation `nearest` shortcuts: the distance to every candidate, then the
+    /// leading or trailing parts.
+    fn nearest_plainly<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let limit = (wanted.chars().count() / 3).max(2);
+        let typo = candidates
+            .iter()
+            .map(|&c| (strsim::levenshtein(wanted, c), c))
+            .filter(|(d, _)| *d <= limit)
+            .min()
+            .map(|(_, c)| c);
+        let part = |c: &str| {
+            let lead = c
+                .strip_prefix(wanted)
+                .is_some_and(|rest| rest.starts_with(['-', '.', '_']));
+            let trail = c
+                .strip_suffix(wanted)
+                .is_some_and(|rest| rest.ends_with(['-', '.', '_']));
+            wanted.chars().count() >= 3 && (lead || trail)
+        };
+        typo.or_else(|| {
+            candidates
+                .iter()
+                .filter(|c| part(c))
+                .min_by_key(|c| (c.len(), **c))
+                .copied()
+        })
+    }
+
+    #[test]
+    fn suggestions_equal_the_plain_computation_on_random_ids() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(23);
+        // A small alphabet (with separators and multi-byte characters) makes near ids, ties
+        // and leading or trailing parts common.
+        let alphabet: Vec<char> = "ab-.c_éd€".chars().collect();
+        let word = |rng: &mut rand::rngs::StdRng, len: usize| -> String {
+            (0..len)
+                .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
+                .collect()
+        };
+        for round in 0..400 {
+            let count = rng.gen_range(0..60);
+            let ids: Vec<String> = (0..count)
+                .map(|_| {
+                    let len = rng.gen_range(0..14);
+                    word(&mut rng, len)
+                })
+                .collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            for _ in 0..20 {
+                let wanted = match rng.gen_range(0..3) {
+                    // An id with a few random edits, or a part of one, or anything.
+                    0 if !ids.is_empty() => {
+                        let mut w: Vec<char> = ids[rng.gen_range(0..ids.len())].chars().collect();
+                        for _ in 0..rng.gen_range(0..4) {
+                            let at = rng.gen_range(0..=w.len());
+                            match rng.gen_range(0..3) {
+                                0 => w.insert(at, alphabet[rng.gen_range(0..alphabet.len())]),
+                                1 if at < w.len() => {
+                                    w.remove(at);
+                                }
+                                _ if at < w.len() => {
+                                    w[at] = alphabet[rng.gen_range(0..alphabet.len())]
+                                }
+                                _ => {}
+                            }
+                        }
+                        w.into_iter().collect()
+                    }
+                    1 if !ids.is_empty() => {
+                        let id = ids[rng.gen_range(0..ids.len())];
+                        let cut = id
+                            .char_indices()
+                            .map(|(i, _)| i)
+                            .nth(rng.gen_range(0..=id.chars().count().max(1) - 1))
+                            .unwrap_or(0);
+                        if rng.gen() {
+                            id[..cut].to_string()
+                        } else {
+                            id[cut..].to_string()
+                        }
+                    }
+                    _ => {
+                        let len = rng.gen_range(0..14);
+                        word(&mut rng, len)
+                    }
+                };
+                assert_eq!(
+                    nearest(&wanted, ids.iter().copied()),
+                    nearest_plainly(&wanted, &ids),
+                    "round {round}: {wanted:?} among {ids:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_banded_distance_equals_strsim_within_the_bound() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "kitten", "sitting", "€é-a", "a-é€", "flaw", "lawn", "aaaa",
+        ];
+        let mut s = Scratch::default();
+        for a in words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in words {
+                let d = strsim::levenshtein(a, b);
+                for k in 0..8 {
+                    let want = (d <= k).then_some(d);
+                    assert_eq!(
+                        levenshtein_within(&chars, b, k, &mut s),
+                        want,
+                        "{a:?} {b:?} {k}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -327,32 +327,56 @@ impl PieceSize {
     }
 }
 
-/// Reads every data row of `file` in pieces, one task per piece on rayon's threads: each piece
-/// gets its own state from `init` (given the piece's size) and its own [`Problems`], and `each`
-/// is called with every row of the piece. Returns the states and problems in file order, up to
-/// the piece that met a malformed row (rows after one are not read, as when the file is read in
-/// one go).
+/// The size of the pieces a side file is read in: small enough that a wave of them (two per
+/// thread) holds little of what its rows add at once, large enough that a task per piece costs
+/// nothing.
+const PIECE: usize = 1 << 20;
+
+/// Reads every data row of `file` in pieces, one task per piece on rayon's threads, in waves of
+/// two pieces per thread: each piece gets its own state from `init` (given the piece's size) and
+/// its own [`Problems`], and `each` is called with every row of the piece. `take` receives the
+/// states and problems in file order, each wave's before the next is read, up to the piece that
+/// met a malformed row (rows after one are not read, as when the file is read in one go). What a
+/// piece adds is thus moved on while the file is read, never held for the whole file at once.
 pub(super) fn par_rows<S: Send>(
     file: &SideFile,
     report: bool,
     init: impl Fn(PieceSize) -> S + Sync,
     each: impl Fn(&mut S, &mut Problems, &Row, &Range<usize>) + Sync,
-) -> Vec<(S, Problems)> {
-    let mut read: Vec<(S, Problems, bool)> = pieces(file, rayon::current_num_threads() * 2)
-        .into_par_iter()
-        .map(|lines| {
-            let mut state = init(PieceSize::of(&file.text.as_bytes()[lines.clone()]));
-            let mut problems = Problems::default();
-            let whole = for_each_row(&mut problems, file, lines, report, |p, row, at| {
-                each(&mut state, p, row, at)
-            });
-            (state, problems, whole)
-        })
-        .collect();
-    if let Some(cut) = read.iter().position(|(_, _, whole)| !whole) {
-        read.truncate(cut + 1);
+    mut take: impl FnMut(S, Problems),
+) {
+    let wave = rayon::current_num_threads() * 2;
+    let all = pieces(file, (file.text.len() / PIECE).max(wave));
+    for lines in all.chunks(wave) {
+        let read: Vec<(S, Problems, bool)> = lines
+            .par_iter()
+            .map(|lines| {
+                let mut state = init(PieceSize::of(&file.text.as_bytes()[lines.clone()]));
+                let mut problems = Problems::default();
+                let whole =
+                    for_each_row(&mut problems, file, lines.clone(), report, |p, row, at| {
+                        each(&mut state, p, row, at)
+                    });
+                (state, problems, whole)
+            })
+            .collect();
+        for (state, problems, whole) in read {
+            take(state, problems);
+            if !whole {
+                return;
+            }
+        }
     }
-    read.into_iter().map(|(s, p, _)| (s, p)).collect()
+}
+
+impl SideFile {
+    /// Done with the file: its text is freed, here and in `src` (no problem may point into it
+    /// afterwards).
+    pub(super) fn release(self, src: &mut Source) {
+        let base = self.base;
+        drop(self);
+        src.release(base);
+    }
 }
 
 #[cfg(test)]

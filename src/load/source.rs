@@ -15,6 +15,10 @@ struct SourceFile {
     text: Arc<String>,
     /// Offsets of line starts, made the first time a position in the file is asked for.
     line_starts: OnceCell<Vec<usize>>,
+    /// Whether the text was freed ([`Source::release`]).
+    released: bool,
+    /// The text's length in bytes (kept when it is freed).
+    len: usize,
 }
 
 impl SourceFile {
@@ -57,14 +61,27 @@ impl Source {
 
     /// Adds a file; returns the global offset of its first byte.
     pub fn add_file(&mut self, name: impl Into<String>, text: String) -> usize {
-        let base = self.files.last().map_or(0, |f| f.base + f.text.len() + 1);
+        let base = self.files.last().map_or(0, |f| f.base + f.len + 1);
         self.files.push(SourceFile {
             name: name.into(),
             base,
+            len: text.len(),
             text: Arc::new(text),
             line_starts: OnceCell::new(),
+            released: false,
         });
         base
+    }
+
+    /// Frees the text of the file that starts at global offset `base` (a side file whose rows
+    /// are all checked): problems found so far have their lines, and none may point into the
+    /// file afterwards. Its offsets stay reserved, so later files keep their positions.
+    pub fn release(&mut self, base: usize) {
+        if let Some(f) = self.files.iter_mut().find(|f| f.base == base) {
+            f.text = Arc::new(String::new());
+            f.line_starts = OnceCell::new();
+            f.released = true;
+        }
     }
 
     /// Text of the file that starts at global offset `base`, shared.
@@ -89,6 +106,7 @@ impl Source {
     pub fn position(&self, offset: usize) -> (&str, usize, usize) {
         let i = self.files.partition_point(|f| f.base <= offset).max(1) - 1;
         let f = &self.files[i];
+        debug_assert!(!f.released, "a position in the released file {}", f.name);
         let local = (offset - f.base).min(f.text.len());
         let starts = f.line_starts();
         let line = starts.partition_point(|&s| s <= local);

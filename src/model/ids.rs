@@ -1,5 +1,5 @@
-//! Node lookup by id while a model is built: a sharded open-addressing table whose slots keep
-//! short ids inline.
+//! Node lookup by id while a model is built: a sharded open-addressing table of node numbers
+//! with a few bits of each id's hash.
 
 use rayon::prelude::*;
 
@@ -13,17 +13,11 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
-/// Bytes of an id kept in an [`IdSlot`] itself.
-const INLINE_ID: usize = 23;
-
-/// One slot of the node lookup table: 32 bytes, so a probe reads one cache line. Ids of up to
-/// [`INLINE_ID`] bytes (nearly all of them) are kept in the slot, zero-padded, followed by their
-/// length; a longer id keeps its first bytes and `u8::MAX`, and is compared with the node's own
-/// id.
+/// One slot of the node lookup table: 8 bytes, eight to a cache line. It holds the low bits of
+/// the id's hash (which place the slot, and tell most other ids apart without reading them) and
+/// the node; a lookup whose hash bits match compares the node's own id.
 #[derive(Debug, Clone, Copy)]
 struct IdSlot {
-    key: [u64; 3],
-    /// Low bits of the id's hash (to place the slot again when the table grows).
     hash: u32,
     /// `EMPTY` in a free slot.
     node: NodeId,
@@ -32,28 +26,15 @@ struct IdSlot {
 const EMPTY: NodeId = NodeId::MAX;
 
 const FREE: IdSlot = IdSlot {
-    key: [0; 3],
     hash: 0,
     node: EMPTY,
 };
 
-/// An id's slot key: its inline bytes and length (see [`IdSlot`]).
-fn id_key(id: &str) -> [u64; 3] {
-    let mut bytes = [0u8; 24];
-    let n = id.len().min(INLINE_ID);
-    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
-    bytes[INLINE_ID] = if id.len() <= INLINE_ID {
-        id.len() as u8
-    } else {
-        u8::MAX
-    };
-    let word = |i: usize| u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().unwrap());
-    [word(0), word(1), word(2)]
-}
-
 /// Node lookup by id while a model is built: open addressing with linear probing over
-/// [`IdSlot`]s, at most half full, so most lookups read a single slot. The table is cut in
-/// shards by id hash, so that a large model's table is built on all threads at once.
+/// [`IdSlot`]s, at most three quarters full. The table is cut in shards by id hash, so that a
+/// large model's table is built on all threads at once. At a million people (2.5 million
+/// nodes) it takes 34 MB; slots that kept ids inline took 268 MB, the largest single cost of a
+/// load, for a lookup that saved one read of the node.
 #[derive(Debug, Clone, Default)]
 pub(super) struct IdIndex {
     /// [`ID_SHARDS`] tables of a power-of-two size each, or none while empty.
@@ -75,17 +56,16 @@ impl IdIndex {
             return None;
         }
         let hash = id_hash(id);
-        let key = id_key(id);
-        let long = id.len() > INLINE_ID;
+        let low = hash as u32;
         let slots = &self.shards[Self::shard(hash)];
         let mask = slots.len() - 1;
-        let mut i = hash as usize & mask;
+        let mut i = low as usize & mask;
         loop {
             let slot = &slots[i];
             if slot.node == EMPTY {
                 return None;
             }
-            if slot.key == key && (!long || nodes[slot.node as usize].id == id) {
+            if slot.hash == low && nodes[slot.node as usize].id == id {
                 return Some(slot.node);
             }
             i = (i + 1) & mask;
@@ -102,9 +82,14 @@ impl IdIndex {
         slots[i] = slot;
     }
 
-    /// A table for `n` nodes: at most half full.
+    /// Whether a table of `len` slots holds `n` nodes at most three quarters full.
+    fn roomy(n: usize, len: usize) -> bool {
+        4 * n <= 3 * len
+    }
+
+    /// A table for `n` nodes: at most three quarters full, and at least half empty when made.
     fn table(n: usize) -> Vec<IdSlot> {
-        vec![FREE; (2 * n).next_power_of_two().max(16)]
+        vec![FREE; (n + n / 2).next_power_of_two().max(16)]
     }
 
     pub(super) fn insert(&mut self, node: NodeId, nodes: &[Node]) {
@@ -115,15 +100,14 @@ impl IdIndex {
         let id = &nodes[node as usize].id;
         let hash = id_hash(id);
         let s = Self::shard(hash);
-        if 2 * (self.filled[s] + 1) > self.shards[s].len() {
-            let mut bigger = Self::table(self.filled[s] + 1);
+        if !Self::roomy(self.filled[s] + 1, self.shards[s].len()) {
+            let mut bigger = Self::table(2 * (self.filled[s] + 1));
             for slot in self.shards[s].iter().filter(|x| x.node != EMPTY) {
                 Self::place(&mut bigger, *slot);
             }
             self.shards[s] = bigger;
         }
         let slot = IdSlot {
-            key: id_key(id),
             hash: hash as u32,
             node,
         };
@@ -149,7 +133,6 @@ impl IdIndex {
                 let mut slots = Self::table(mine.len());
                 for &node in mine {
                     let slot = IdSlot {
-                        key: id_key(&nodes[node as usize].id),
                         hash: hashes[node as usize] as u32,
                         node,
                     };
@@ -169,12 +152,12 @@ mod tests {
 
     #[test]
     fn node_lookup_finds_every_id_and_no_other() {
-        // Lengths around the inline limit, long ids sharing their inline prefix, and enough
-        // nodes to grow the tables one insert at a time.
+        // Short and long ids, long ids sharing a long prefix, and enough nodes to grow the
+        // tables one insert at a time.
         let mut ids: Vec<String> = (0..3000).map(|i| format!("n{i}")).collect();
         for len in 20..28 {
             ids.push("x".repeat(len));
-            ids.push(format!("{}{len}", "p".repeat(INLINE_ID)));
+            ids.push(format!("{}{len}", "p".repeat(23)));
         }
         let mut one_by_one = Model::default();
         for id in &ids {
@@ -193,13 +176,7 @@ mod tests {
             for (i, id) in ids.iter().enumerate() {
                 assert_eq!(m.node_id(id), Some(i as NodeId), "{id}");
             }
-            for absent in [
-                "n3000",
-                "",
-                "x",
-                &"x".repeat(28),
-                &"p".repeat(INLINE_ID + 1),
-            ] {
+            for absent in ["n3000", "", "x", &"x".repeat(28), &"p".repeat(23 + 1)] {
                 assert_eq!(m.node_id(absent), None, "{absent}");
             }
         }

@@ -8,7 +8,7 @@ use crate::load::source::Source;
 use crate::model::records::flow_order;
 use crate::model::{Amount, Categories, Model};
 
-use super::builder::Builder;
+use super::builder::{Additions, Builder};
 use super::declare::declare_nodes;
 use super::entry::read_entry;
 use super::lint::lint;
@@ -18,10 +18,10 @@ use super::tables::{flatten_weights, read_probabilities, read_times};
 
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
 /// only meaningful when `src` has no errors.
-pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model {
+pub(super) fn build(raw: RawModel, side: Vec<SideFile>, src: &mut Source) -> Model {
     let mut model = Model::default();
     // Size the links once: growing them copies tens of megabytes at 100k people.
-    model.links.reserve(link_count(&raw, side));
+    model.links.reserve(link_count(&raw, &side));
     let org = raw.org.clone().unwrap_or_default();
     for (field, text) in [("name", &org.name), ("description", &org.description)] {
         let Some(text) = text else { continue };
@@ -38,7 +38,7 @@ pub(super) fn build(raw: RawModel, side: &[SideFile], src: &mut Source) -> Model
         .and_then(|v| days(src, v, "program_age_days"));
 
     // Nodes first, so that references may point forward.
-    declare_nodes(&raw, side, src, &mut model);
+    declare_nodes(&raw, &side, src, &mut model);
     read_tables(&raw, src, &mut model);
     check_entries(&raw, src, &mut model);
     check_side_rows(side, src, &mut model);
@@ -133,16 +133,22 @@ fn check_entries(raw: &RawModel, src: &mut Source, model: &mut Model) {
 }
 
 /// Side files in dependency order (a store's row before its record sets), each in parallel
-/// pieces whose additions and problems are taken in file order.
-fn check_side_rows(side: &[SideFile], src: &mut Source, model: &mut Model) {
+/// pieces whose additions and problems are taken in file order as they are read. Each file's
+/// text is freed once its rows are checked.
+fn check_side_rows(side: Vec<SideFile>, src: &mut Source, model: &mut Model) {
     for side_file in side {
         // Rows of node tables were read once already, to declare their nodes, and their
         // malformed rows reported then.
         let report = side_file.table.declares.is_none();
         let table = side_file.table;
+        // The model's links (room made for all of them) take each piece's as it comes.
+        let mut added = Additions {
+            links: std::mem::take(&mut model.links),
+            ..Additions::default()
+        };
         let nodes: &Model = model;
-        let pieces = par_rows(
-            side_file,
+        par_rows(
+            &side_file,
             report,
             |size| Builder::with_room(nodes, table.name, size),
             |b, problems, row, at| {
@@ -150,14 +156,13 @@ fn check_side_rows(side: &[SideFile], src: &mut Source, model: &mut Model) {
                     b.side_row(problems, row);
                 }
             },
-        )
-        .into_iter()
-        .map(|(b, problems)| (b.out, problems))
-        .collect::<Vec<_>>();
-        for (additions, problems) in pieces {
-            problems.add_to(src);
-            additions.add_to(model);
-        }
+            |b, problems| {
+                problems.add_to(src);
+                added.append(b.out);
+            },
+        );
+        added.add_to(model);
+        side_file.release(src);
     }
 }
 

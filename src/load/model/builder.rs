@@ -41,8 +41,23 @@ pub(super) struct Additions {
 }
 
 impl Additions {
+    /// Adds `more` after these.
+    pub(super) fn append(&mut self, mut more: Additions) {
+        self.links.append(&mut more.links);
+        self.flows.append(&mut more.flows);
+        self.record_sets.append(&mut more.record_sets);
+        self.accounts.append(&mut more.accounts);
+        self.retention.append(&mut more.retention);
+        self.names.append(&mut more.names);
+    }
+
     pub(super) fn add_to(self, model: &mut Model) {
-        model.links.extend(self.links);
+        if model.links.is_empty() {
+            // Keeps the room made for them, instead of copying them into the model's.
+            model.links = self.links;
+        } else {
+            model.links.extend(self.links);
+        }
         model.flows.extend(self.flows);
         model.record_sets.extend(self.record_sets);
         for (n, kind, mfa) in self.accounts {

@@ -19,6 +19,8 @@ struct Declaration {
     id: Text,
     kind: NodeKind,
     at: Range<usize>,
+    /// Its place among the declarations (in the padding of the others' fields).
+    seq: u32,
 }
 
 /// Whether `id` can name a node; reports why not.
@@ -70,15 +72,66 @@ pub(super) fn declare_nodes(
             + raw.system.len()
             + raw.store.len(),
     );
-    declare_entries(raw, src, &mut declared);
-    declare_rows(side, src, &mut declared);
-    // Stable: of equal ids, the one declared first comes first and is kept.
-    declared.par_sort_by(|a, b| a.id.cmp(&b.id));
-    model.add_nodes(distinct(declared, src));
+    // Ends of the runs of declarations: the entries of one kind, the rows of one file.
+    let mut runs = Vec::new();
+    declare_entries(raw, src, &mut declared, &mut runs);
+    declare_rows(side, src, &mut declared, &mut runs);
+    for (i, d) in declared.iter_mut().enumerate() {
+        d.seq = i as u32;
+    }
+    // Each run sorted on its own (files are often in id order already, which is checked in one
+    // pass), then the runs merged: no buffer holds every declaration twice, as a stable sort's
+    // would, and sorted runs cost no sort at all.
+    let by_id = |a: &Declaration, b: &Declaration| a.id.cmp(&b.id).then(a.seq.cmp(&b.seq));
+    let mut bounds = Vec::with_capacity(runs.len());
+    let mut rest: &mut [Declaration] = &mut declared;
+    let mut start = 0;
+    let mut unsorted = Vec::new();
+    for &end in &runs {
+        let (run, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
+        if !run.windows(2).all(|w| by_id(&w[0], &w[1]).is_lt()) {
+            unsorted.push(run);
+        }
+        bounds.push(start..end);
+        rest = tail;
+        start = end;
+    }
+    for run in unsorted {
+        run.par_sort_unstable_by(by_id);
+    }
+    let nodes = distinct(merged(&declared, bounds), declared.len(), src);
+    drop(declared);
+    model.add_nodes(nodes);
+}
+
+/// The declarations of sorted runs (ranges of `declared`), merged in order by id, and of equal
+/// ids in declaration order (the runs are in declaration order).
+fn merged(
+    declared: &[Declaration],
+    mut runs: Vec<Range<usize>>,
+) -> impl Iterator<Item = &Declaration> {
+    runs.retain(|r| !r.is_empty());
+    std::iter::from_fn(move || {
+        let (best, _) = runs
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| declared[a.start].id.cmp(&declared[b.start].id))?;
+        let d = &declared[runs[best].start];
+        runs[best].start += 1;
+        if runs[best].is_empty() {
+            runs.remove(best);
+        }
+        Some(d)
+    })
 }
 
 /// The nodes of the TOML entries.
-fn declare_entries(raw: &RawModel, src: &mut Source, declared: &mut Vec<Declaration>) {
+fn declare_entries(
+    raw: &RawModel,
+    src: &mut Source,
+    declared: &mut Vec<Declaration>,
+    runs: &mut Vec<usize>,
+) {
     let toml = [
         (
             NodeKind::Person,
@@ -99,19 +152,26 @@ fn declare_entries(raw: &RawModel, src: &mut Source, declared: &mut Vec<Declarat
                     id: id.get_ref().clone(),
                     kind,
                     at: id.span(),
+                    seq: 0,
                 });
             }
         }
+        runs.push(declared.len());
     }
 }
 
 /// The nodes of the side files of node tables, each file read in parallel pieces.
-fn declare_rows(side: &[SideFile], src: &mut Source, declared: &mut Vec<Declaration>) {
+fn declare_rows(
+    side: &[SideFile],
+    src: &mut Source,
+    declared: &mut Vec<Declaration>,
+    runs: &mut Vec<usize>,
+) {
     for file in side {
         let Some(kind) = file.table.declares else {
             continue;
         };
-        let pieces = par_rows(
+        par_rows(
             file,
             true,
             |size| Vec::with_capacity(size.rows),
@@ -123,21 +183,27 @@ fn declare_rows(side: &[SideFile], src: &mut Source, declared: &mut Vec<Declarat
                             id: id.into_inner(),
                             kind,
                             at,
+                            seq: 0,
                         });
                     }
                 }
             },
+            |found, problems| {
+                problems.add_to(src);
+                declared.extend(found);
+            },
         );
-        for (found, problems) in pieces {
-            problems.add_to(src);
-            declared.extend(found);
-        }
+        runs.push(declared.len());
     }
 }
 
 /// The nodes of declarations sorted by id, the first of equal ids kept and the others reported.
-fn distinct(declared: Vec<Declaration>, src: &mut Source) -> Vec<Node> {
-    let mut nodes: Vec<Node> = Vec::with_capacity(declared.len());
+fn distinct<'a>(
+    declared: impl Iterator<Item = &'a Declaration>,
+    count: usize,
+    src: &mut Source,
+) -> Vec<Node> {
+    let mut nodes: Vec<Node> = Vec::with_capacity(count);
     let mut first_at = 0;
     for d in declared {
         if let Some(prev) = nodes.last().filter(|prev| prev.id == d.id) {
@@ -152,12 +218,12 @@ fn distinct(declared: Vec<Declaration>, src: &mut Source) -> Vec<Node> {
                 d.id,
                 prev.kind.with_article()
             );
-            src.error(Some(d.at), message);
+            src.error(Some(d.at.clone()), message);
             continue;
         }
         first_at = d.at.start;
         nodes.push(Node {
-            id: d.id,
+            id: d.id.clone(),
             kind: d.kind,
         });
     }

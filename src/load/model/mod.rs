@@ -105,10 +105,7 @@ fn parse_model_in(text: &str, name: &str, dir: Option<(&Path, &str)>) -> Result<
     })?;
     let side = side_files(&mut raw, &mut src, dir);
     let include = raw.include.take();
-    let mut model = build::build(raw, &side, &mut src);
-    // The side files' header positions are no longer needed. (Their text stays: `src` holds it
-    // to give problems their lines.)
-    drop(side);
+    let mut model = build::build(raw, side, &mut src);
     if !src.has_errors() {
         model = model.canonical();
         lint::lint_duplicates(&model, &mut src);

@@ -232,7 +232,9 @@ fn side_rows(
     let mut rows = Vec::new();
     for file in open_side_files(files, src, dir, shown_dir) {
         let table = file.table;
-        let pieces = par_rows(
+        // The rows keep their positions, and are checked once the overlay is read: the
+        // files' text stays in `src`.
+        par_rows(
             &file,
             true,
             |_| Vec::new(),
@@ -244,11 +246,11 @@ fn side_rows(
                     found.push(r);
                 }
             },
+            |found, problems| {
+                problems.add_to(src);
+                rows.extend(found);
+            },
         );
-        for (found, problems) in pieces {
-            problems.add_to(src);
-            rows.extend(found);
-        }
     }
     rows
 }
