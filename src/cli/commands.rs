@@ -13,7 +13,7 @@ use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
 use blastradius::output::model_files::save_model;
-use blastradius::output::{json, Format, QueryFormat, Render, RunOutput};
+use blastradius::output::{json, table, Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
 use blastradius::results::drawing::AttackDrawing;
@@ -500,12 +500,26 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     }
     let r = reach::backward(&analysis.graph, &[target]);
     let reachers = WhoCanReach::new(m, &analysis.graph, target, &r);
-    if QueryFormat::from(args.out.format) == QueryFormat::Report(Format::Json) {
-        // A store that most of a large organisation reaches has gigabytes of paths: each row is
-        // made and written in turn, never all held.
-        return write_streamed(args.out.output.as_deref(), &mut |w| {
-            json::write_to(w, &reachers)
-        });
+    // A store that most of a large organisation reaches has gigabytes of paths: in a table or
+    // JSON each row is made and written in turn, never all held.
+    match QueryFormat::from(args.out.format) {
+        QueryFormat::Report(Format::Json) => {
+            return write_streamed(args.out.output.as_deref(), &mut |w| {
+                json::write_to(w, &reachers)
+            })
+        }
+        QueryFormat::Report(Format::Table) => {
+            return write_streamed(args.out.output.as_deref(), &mut |w| {
+                table::write_who_can_reach(
+                    w,
+                    reachers.target(),
+                    reachers.copies_in(),
+                    reachers.id_width(),
+                    reachers.rows(),
+                )
+            })
+        }
+        _ => {}
     }
     let report = reachers.report();
     emit_query(&args.out, &report, || {

@@ -157,7 +157,26 @@ impl<'a> WhoCanReach<'a> {
         })
     }
 
-    /// Every row made: the report for tables, CSV and drawings.
+    /// The target's id.
+    pub fn target(&self) -> &str {
+        self.model.id(self.target)
+    }
+
+    /// The stores downstream of the target along flows, sorted.
+    pub fn copies_in(&self) -> &[String] {
+        &self.copies_in
+    }
+
+    /// The length of the longest reacher id (2 with none), for a table's column.
+    pub fn id_width(&self) -> usize {
+        self.order
+            .iter()
+            .map(|&n| self.model.id(n).len())
+            .max()
+            .unwrap_or(2)
+    }
+
+    /// Every row made: the report for CSV and drawings.
     pub fn report(&self) -> WhoCanReachReport {
         WhoCanReachReport {
             target: self.model.id(self.target).to_string(),

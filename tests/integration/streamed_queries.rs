@@ -1,4 +1,4 @@
-//! `who-can-reach --format json` is written row by row as it is made (a store that a million
+//! `who-can-reach`'s table and JSON are written row by row as they are made (a store that a million
 //! people reach has gigabytes of paths): the bytes must be those of the whole report rendered
 //! at once, and the rows must be what a reverse search written here finds. The streaming
 //! writer under it leaves no partial file when its contents fail half-way.
@@ -9,8 +9,8 @@ use std::path::Path;
 use blastradius::graph::AttackGraph;
 use blastradius::load::load_model;
 use blastradius::model::NodeKind;
-use blastradius::output::json;
 use blastradius::output::write::write_atomic_with;
+use blastradius::output::{json, table};
 use blastradius::results::queries::WhoCanReachReport;
 
 use crate::util::{root, run};
@@ -59,6 +59,13 @@ fn who_can_reach_json_is_the_report_and_the_reverse_search() {
         let reach = blastradius::engine::reach::backward(&graph, &[store]);
         let report = WhoCanReachReport::of(&model, &graph, store, &reach);
         assert_eq!(out.stdout, json::render(&report), "who-can-reach {id}");
+        let table = run(&["who-can-reach", &shown, id]);
+        assert_eq!(table.code, 0, "{}", table.stderr);
+        assert_eq!(
+            table.stdout,
+            table::who_can_reach(&report),
+            "who-can-reach {id}"
+        );
 
         // The rows against a reverse search of this test's own.
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
