@@ -11,13 +11,11 @@ use blastradius::error::did_you_mean;
 use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
-use blastradius::output::{Format, QueryFormat, Render, RunOutput};
+use blastradius::output::{json, table, Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
 use blastradius::results::drawing::AttackDrawing;
-use blastradius::results::queries::{
-    FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport,
-};
+use blastradius::results::queries::{FocusReachReport, PathsReport, ValidationReport, WhoCanReach};
 use blastradius::results::recommend::{choke_rows, ChokeRow, RecommendReport};
 use blastradius::results::redact::redact_sweep;
 use blastradius::results::sweep::{RankBy, Ranking, SweepReport};
@@ -30,8 +28,8 @@ use super::args::{
     WhoCanReachArgs,
 };
 use super::output::{
-    check_model_dir, emit, emit_query, keep_until_exit, save_model_folder, shown, write_text,
-    Failure,
+    check_model_dir, emit, emit_query, keep_until_exit, save_model_folder, shown, write_streamed,
+    write_text, Failure,
 };
 use super::progress::Bar;
 use super::scenario::{evaluate_scenario, lint_note};
@@ -260,17 +258,33 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
         .map(|c| Condition::parse(c))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Error(Error::Input(e)))?;
-    let mut loaded = Vec::new();
-    for path in [&args.old, &args.new] {
+    let load = |path: &std::path::Path| -> Result<Model, Failure> {
         limits::check(
             limits::model_bytes(path),
             &format!("loading `{}`", shown(path)),
             "split the model or use a larger machine",
         )?;
-        loaded.push(load_model(path, &shown(path))?.model);
+        Ok(load_model(path, &shown(path))?.model)
+    };
+    let (old, new) = (load(&args.old)?, load(&args.new)?);
+    // `new_reach` reads both models whole, so it is answered before the diff takes them.
+    let mut reaches = Vec::new();
+    for c in &conditions {
+        reaches.push(match c {
+            Condition::NewReach(category) => {
+                let known = || gate::categories(&old).chain(gate::categories(&new));
+                if !known().any(|k| category_matches(k, category)) {
+                    return Err(Failure::Error(Error::Input(format!(
+                        "--fail-if `new_reach:{category}`: neither model has a record of category `{category}`{}",
+                        did_you_mean(category, known())
+                    ))));
+                }
+                gate::new_reach(&old, &new, kind, category)
+            }
+            _ => Vec::new(),
+        });
     }
-    let (old, new) = (&loaded[0], &loaded[1]);
-    let d = blastradius::engine::diff::diff(old, new, kind).map_err(|e| {
+    let d = blastradius::engine::diff::diff_owned(old, new, kind).map_err(|e| {
         Failure::Error(Error::Input(format!(
             "`{}` and `{}`: {e}",
             shown(&args.old),
@@ -278,23 +292,11 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
         )))
     })?;
     let top = (Format::from(args.out.format) != Format::Csv).then_some(args.top);
-    let mut reasons = Vec::new();
-    for c in &conditions {
-        let reach = match c {
-            Condition::NewReach(category) => {
-                let known = || gate::categories(old).chain(gate::categories(new));
-                if !known().any(|k| category_matches(k, category)) {
-                    return Err(Failure::Error(Error::Input(format!(
-                        "--fail-if `new_reach:{category}`: neither model has a record of category `{category}`{}",
-                        did_you_mean(category, known())
-                    ))));
-                }
-                gate::new_reach(old, new, kind, category)
-            }
-            _ => Vec::new(),
-        };
-        reasons.extend(gate::reason(&d, c, &reach).map(|r| reason_text(&r)));
-    }
+    let reasons: Vec<String> = conditions
+        .iter()
+        .zip(&reaches)
+        .filter_map(|(c, reach)| gate::reason(&d, c, reach).map(|r| reason_text(&r)))
+        .collect();
     let report = DiffReport::of(&shown(&args.old), &shown(&args.new), &d, top);
     // The gate's status stands even when standard output was closed early.
     let emitted = emit(&args.out, &report);
@@ -498,7 +500,29 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
         )));
     }
     let r = reach::backward(&analysis.graph, &[target]);
-    let report = WhoCanReachReport::of(m, &analysis.graph, target, &r);
+    let reachers = WhoCanReach::new(m, &analysis.graph, target, &r);
+    // A store that most of a large organisation reaches has gigabytes of paths: in a table or
+    // JSON each row is made and written in turn, never all held.
+    match QueryFormat::from(args.out.format) {
+        QueryFormat::Report(Format::Json) => {
+            return write_streamed(args.out.output.as_deref(), &mut |w| {
+                json::write_to(w, &reachers)
+            })
+        }
+        QueryFormat::Report(Format::Table) => {
+            return write_streamed(args.out.output.as_deref(), &mut |w| {
+                table::write_who_can_reach(
+                    w,
+                    reachers.target(),
+                    reachers.copies_in(),
+                    reachers.id_width(),
+                    reachers.rows(),
+                )
+            })
+        }
+        _ => {}
+    }
+    let report = reachers.report();
     emit_query(&args.out, &report, || {
         AttackDrawing::of_reachers(m, &analysis.holdings, &report)
     })

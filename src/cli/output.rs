@@ -10,7 +10,7 @@ use std::path::Path;
 use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
-use blastradius::output::write::{write_atomic, FolderLock};
+use blastradius::output::write::{write_atomic, write_atomic_with, Fill, FolderLock};
 use blastradius::output::{render_query, Render};
 use blastradius::results::drawing::AttackDrawing;
 use blastradius::Error;
@@ -60,6 +60,25 @@ pub fn write_text(path: Option<&Path>, text: &str) -> Result<(), Failure> {
                 .write_all(text.as_bytes())
                 .and_then(|_| stdout.flush())
             {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
+                Err(e) => Err(Failure::Error(Error::Write {
+                    path: "standard output".into(),
+                    source: e,
+                })),
+            }
+        }
+    }
+}
+
+/// [`write_text`] for output made while it is written (`fill` writes it): to `path`
+/// atomically, or buffered to standard output. A report of gigabytes is never held whole.
+pub fn write_streamed(path: Option<&Path>, fill: Fill) -> Result<(), Failure> {
+    match path {
+        Some(path) => Ok(write_atomic_with(path, fill)?),
+        None => {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match fill(&mut stdout).and_then(|_| stdout.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
                 Err(e) => Err(Failure::Error(Error::Write {

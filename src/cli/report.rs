@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use blastradius::engine::sweep;
 use blastradius::graph::stable_hash;
 use blastradius::load::load_scenario_for;
 use blastradius::load::saved::{load_saved, parse_saved};
-use blastradius::model::{NodeId, NodeKind};
+use blastradius::model::NodeKind;
 use blastradius::output::json;
 use blastradius::output::report::{files, stale, File};
 use blastradius::output::write::{write_all_atomic, FolderLock};
@@ -58,9 +57,9 @@ fn model_digest(scenario: &Path, model_path: &str) -> Option<String> {
 /// Every account of the scenario's model compromised alone, worst case, top `top` by exposure.
 fn riskiest(scenario: &Path, top: usize) -> Result<SweepReport, Failure> {
     let loaded = load_scenario_for(scenario, &shown(scenario), "report")?;
-    let analysis = Analysis::new(loaded.model);
-    let sources: Vec<NodeId> = analysis.model.nodes_of(NodeKind::Account).collect();
-    let rows = sweep::sweep(&analysis.model, &analysis.graph, analysis.index(), &sources);
+    let mut analysis = Analysis::new(loaded.model);
+    // As `sweep` does: the links and graph go before the sweep's bitsets are made.
+    let rows = analysis.sweep_releasing(NodeKind::Account);
     Ok(SweepReport::of(
         &analysis.model,
         analysis.index(),

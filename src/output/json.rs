@@ -3,7 +3,7 @@
 //! are typed by what they mean: whole numbers without a decimal point, probabilities and
 //! estimates rounded to what they support.
 
-use std::io;
+use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
@@ -22,6 +22,18 @@ pub fn render<T: Serialize>(value: &T) -> String {
     s
 }
 
+/// [`render`] written into `w` as it is made, for reports too large to hold as one string
+/// (`who-can-reach` at a million people): the same bytes, final newline included.
+pub fn write_to<T: Serialize>(w: &mut dyn io::Write, value: &T) -> io::Result<()> {
+    // The serialiser writes token by token: a buffer of its own type keeps those writes inlined
+    // instead of each going through `w`'s vtable.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, w);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buffered, Typed::new(true));
+    value.serialize(&mut ser).map_err(io::Error::from)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
 /// Compact JSON with the same typed numbers, for the CSV rows (`csv.rs`).
 pub(super) fn compact<T: Serialize>(value: &T) -> String {
     let mut out = Vec::new();
@@ -37,7 +49,10 @@ pub(super) fn compact<T: Serialize>(value: &T) -> String {
 /// [`figures::machine`].
 struct Typed<'a> {
     pretty: Option<PrettyFormatter<'a>>,
+    /// One key per open object, innermost last; `keys[depth..]` are spare buffers kept so a
+    /// report of millions of objects does not allocate a key for each.
     keys: Vec<String>,
+    depth: usize,
     in_key: bool,
 }
 
@@ -46,8 +61,17 @@ impl Typed<'_> {
         Typed {
             pretty: pretty.then(PrettyFormatter::new),
             keys: Vec::new(),
+            depth: 0,
             in_key: false,
         }
+    }
+}
+
+impl Typed<'_> {
+    /// The key of the innermost open object.
+    fn current_key(&mut self) -> Option<&mut String> {
+        let d = self.depth.checked_sub(1)?;
+        self.keys.get_mut(d)
     }
 }
 
@@ -72,7 +96,11 @@ impl Formatter for Typed<'_> {
     layout!(end_object_value);
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.keys.push(String::new());
+        if self.depth == self.keys.len() {
+            self.keys.push(String::new());
+        }
+        self.keys[self.depth].clear();
+        self.depth += 1;
         match &mut self.pretty {
             Some(p) => p.begin_object(w),
             None => w.write_all(b"{"),
@@ -80,7 +108,7 @@ impl Formatter for Typed<'_> {
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.keys.pop();
+        self.depth = self.depth.saturating_sub(1);
         match &mut self.pretty {
             Some(p) => p.end_object(w),
             None => w.write_all(b"}"),
@@ -93,7 +121,7 @@ impl Formatter for Typed<'_> {
         first: bool,
     ) -> io::Result<()> {
         self.in_key = true;
-        if let Some(k) = self.keys.last_mut() {
+        if let Some(k) = self.current_key() {
             k.clear();
         }
         match &mut self.pretty {
@@ -113,7 +141,7 @@ impl Formatter for Typed<'_> {
         fragment: &str,
     ) -> io::Result<()> {
         if self.in_key {
-            if let Some(k) = self.keys.last_mut() {
+            if let Some(k) = self.current_key() {
                 k.push_str(fragment);
             }
         }
@@ -121,7 +149,10 @@ impl Formatter for Typed<'_> {
     }
 
     fn write_f64<W: ?Sized + io::Write>(&mut self, w: &mut W, value: f64) -> io::Result<()> {
-        let key = self.keys.last().map_or("", String::as_str);
+        let key = match self.depth {
+            0 => "",
+            d => self.keys[d - 1].as_str(),
+        };
         let v = figures::machine(key, value);
         if figures::is_whole(v) {
             self.write_i64(w, v as i64)

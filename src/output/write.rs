@@ -64,6 +64,11 @@ fn parent(path: &Path) -> &Path {
 /// Writes `bytes` to a new temporary file beside `path`, synced; returns its path. On failure
 /// the temporary file is removed.
 fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    write_temp_with(path, &mut |f| f.write_all(bytes))
+}
+
+/// [`write_temp`] with the contents written by `fill`, through a buffer.
+fn write_temp_with(path: &Path, fill: Fill) -> std::io::Result<PathBuf> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -78,9 +83,9 @@ fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(FILE_MODE.load(Ordering::Relaxed));
         }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()
+        let mut f = std::io::BufWriter::with_capacity(1 << 16, opts.open(&tmp)?);
+        fill(&mut f)?;
+        f.into_inner().map_err(|e| e.into_error())?.sync_all()
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
@@ -95,6 +100,51 @@ fn write_temp(path: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
 /// map who can reach what. The temporary file lives beside the target, never elsewhere.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_all_atomic(&[(path.to_path_buf(), bytes)])
+}
+
+/// What writes a file's contents into the writer it is given.
+pub type Fill<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
+
+/// [`write_atomic`] for contents made while they are written (a report too large to hold as
+/// one string): `fill` writes them, buffered, into the temporary file, which replaces `path`
+/// only once `fill` and the sync succeeded; on failure no partial file is left and the error
+/// names `path`. A device, FIFO or socket is written through, as [`write_all_atomic`] does.
+pub fn write_atomic_with(path: &Path, fill: Fill) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if is_special(path) {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(err)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        return fill(&mut w).and_then(|()| w.flush()).map_err(err);
+    }
+    let dir = parent(path);
+    let mut created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let tmp = match make_dir(dir).and_then(|()| write_temp_with(path, fill)) {
+        Ok(t) => t,
+        Err(e) => {
+            created.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in &created {
+                // Only empty folders go: never anything another writer put there.
+                let _ = std::fs::remove_dir(d);
+            }
+            return Err(err(e));
+        }
+    };
+    let renamed = std::fs::rename(&tmp, path);
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    track(&tmp, false);
+    renamed.map_err(err)
 }
 
 /// Writes several files as one: every file goes to its temporary file first, and only when all

@@ -95,45 +95,136 @@ pub struct WhoCanReachReport {
 
 impl WhoCanReachReport {
     pub fn of(model: &Model, graph: &AttackGraph, target: NodeId, reach: &Reach) -> Self {
-        let mut reachers: Vec<ReachRow> = reach
+        WhoCanReach::new(model, graph, target, reach).report()
+    }
+}
+
+/// [`WhoCanReachReport`] before its rows are made: the reachers in report order (fewest steps
+/// first, then by id) as node numbers, each row and its path made only when asked for. It
+/// serialises as the report does, row by row, so the JSON of a store that a million people
+/// reach (gigabytes of paths) is written without ever being held.
+pub struct WhoCanReach<'a> {
+    model: &'a Model,
+    graph: &'a AttackGraph,
+    target: NodeId,
+    reach: &'a Reach,
+    order: Vec<NodeId>,
+    copies_in: Vec<String>,
+}
+
+impl<'a> WhoCanReach<'a> {
+    /// The reachers of `target` found by `reach`, a backward search from it.
+    pub fn new(
+        model: &'a Model,
+        graph: &'a AttackGraph,
+        target: NodeId,
+        reach: &'a Reach,
+    ) -> WhoCanReach<'a> {
+        let mut order: Vec<NodeId> = reach
             .order
             .iter()
-            .filter(|&&n| n != target)
-            .map(|&n| {
-                let edges = reach.path_from(graph, n);
-                let mut path = PathReport::of(model, graph, target, &edges);
-                path.target = model.id(target).to_string();
-                ReachRow {
-                    id: model.id(n).to_string(),
-                    kind: model.kind(n).to_string(),
-                    steps: reach.depth[n as usize],
-                    path,
-                }
-            })
+            .copied()
+            .filter(|&n| n != target)
             .collect();
-        reachers.sort_by(|a, b| a.steps.cmp(&b.steps).then_with(|| a.id.cmp(&b.id)));
-        // Stores downstream of the target along flows.
-        let mut copies = vec![false; model.node_count()];
-        let mut stack = vec![target];
-        while let Some(s) = stack.pop() {
-            for f in model.flows.iter().filter(|f| f.from == s) {
-                if !copies[f.to as usize] {
-                    copies[f.to as usize] = true;
-                    stack.push(f.to);
-                }
-            }
-        }
-        let mut copies_in: Vec<String> = (0..model.node_count() as NodeId)
-            .filter(|&n| copies[n as usize] && n != target)
-            .map(|n| model.id(n).to_string())
-            .collect();
-        copies_in.sort();
-        WhoCanReachReport {
-            target: model.id(target).to_string(),
-            reachers,
-            copies_in,
+        // Ids are unique, so the order is total.
+        order.sort_unstable_by(|&a, &b| {
+            reach.depth[a as usize]
+                .cmp(&reach.depth[b as usize])
+                .then_with(|| model.id(a).cmp(model.id(b)))
+        });
+        WhoCanReach {
+            model,
+            graph,
+            target,
+            reach,
+            order,
+            copies_in: copies_of(model, target),
         }
     }
+
+    /// The rows in report order, each made as it is taken.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = ReachRow> + '_ {
+        self.order.iter().map(|&n| {
+            let edges = self.reach.path_from(self.graph, n);
+            let mut path = PathReport::of(self.model, self.graph, self.target, &edges);
+            path.target = self.model.id(self.target).to_string();
+            ReachRow {
+                id: self.model.id(n).to_string(),
+                kind: self.model.kind(n).to_string(),
+                steps: self.reach.depth[n as usize],
+                path,
+            }
+        })
+    }
+
+    /// The target's id.
+    pub fn target(&self) -> &str {
+        self.model.id(self.target)
+    }
+
+    /// The stores downstream of the target along flows, sorted.
+    pub fn copies_in(&self) -> &[String] {
+        &self.copies_in
+    }
+
+    /// The length of the longest reacher id (2 with none), for a table's column.
+    pub fn id_width(&self) -> usize {
+        self.order
+            .iter()
+            .map(|&n| self.model.id(n).len())
+            .max()
+            .unwrap_or(2)
+    }
+
+    /// Every row made: the report for CSV and drawings.
+    pub fn report(&self) -> WhoCanReachReport {
+        WhoCanReachReport {
+            target: self.model.id(self.target).to_string(),
+            reachers: self.rows().collect(),
+            copies_in: self.copies_in.clone(),
+        }
+    }
+}
+
+impl Serialize for WhoCanReach<'_> {
+    /// As [`WhoCanReachReport`] serialises, field for field.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Rows<'b, 'a>(&'b WhoCanReach<'a>);
+        impl Serialize for Rows<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.rows())
+            }
+        }
+        let mut st = s.serialize_struct("WhoCanReachReport", 3)?;
+        st.serialize_field("target", self.model.id(self.target))?;
+        st.serialize_field("reachers", &Rows(self))?;
+        st.serialize_field("copies_in", &self.copies_in)?;
+        st.end()
+    }
+}
+
+/// The stores downstream of `target` along flows (not `target` itself), sorted by id.
+fn copies_of(model: &Model, target: NodeId) -> Vec<String> {
+    let mut flows: Vec<(NodeId, NodeId)> = model.flows.iter().map(|f| (f.from, f.to)).collect();
+    flows.sort_unstable();
+    let mut copies = vec![false; model.node_count()];
+    let mut stack = vec![target];
+    while let Some(s) = stack.pop() {
+        let first = flows.partition_point(|&(from, _)| from < s);
+        for &(_, to) in flows[first..].iter().take_while(|&&(from, _)| from == s) {
+            if !copies[to as usize] {
+                copies[to as usize] = true;
+                stack.push(to);
+            }
+        }
+    }
+    let mut copies_in: Vec<String> = (0..model.node_count() as NodeId)
+        .filter(|&n| copies[n as usize] && n != target)
+        .map(|n| model.id(n).to_string())
+        .collect();
+    copies_in.sort();
+    copies_in
 }
 
 /// One node that can reach records of a focus: what of them it reaches in the worst case

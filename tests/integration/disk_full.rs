@@ -159,6 +159,19 @@ fn every_writer_fails_cleanly_on_a_full_disk() {
             vec!["export", "opengraph", model, "-o", "mnt/og.json"],
             "mnt/og.json",
         ),
+        (
+            "who-can-reach -o (written as it is made)",
+            vec![
+                "who-can-reach",
+                model,
+                "hr-records",
+                "--format",
+                "json",
+                "-o",
+                "mnt/reach.json",
+            ],
+            "mnt/reach.json",
+        ),
     ];
     for (name, _, existing) in &cases {
         let p = work.path().join(existing);

@@ -46,5 +46,6 @@ mod report;
 mod report_vector;
 mod safety;
 mod sharphound;
+mod streamed_queries;
 mod sweep;
 mod util;

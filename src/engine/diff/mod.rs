@@ -108,28 +108,34 @@ pub struct Diff {
 }
 
 /// Diffs `old` and `new`: what changed, both sweeps, and each change's effect alone.
-/// Fails when an id names different kinds of node in the two versions.
+/// Fails when an id names different kinds of node in the two versions. [`diff_owned`] without
+/// giving up the models (it works on copies).
 pub fn diff(old: &Model, new: &Model, kind: NodeKind) -> Result<Diff, String> {
-    // OLD's graph, condensation and exposure index serve its sweep and every change's effect.
-    // What changed is found beside the two sweeps: it reads the models only, and the sweeps
-    // leave a core idle while one thread fills their rows.
-    let (changes, ((a, condensation, rows), new_sweep)) = rayon::join(
-        || crate::model::diff::changes(old, new),
-        || {
-            rayon::join(
-                || {
-                    let a = Analysis::new(old.clone());
-                    let (_, condensation) =
-                        rayon::join(|| a.index(), || Condensation::new(&a.graph));
-                    let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
-                    let rows = sweep_condensed(&a.model, condensation.clone(), a.index(), &sources);
-                    (a, condensation, rows)
-                },
-                || sweep_by_id(new.clone(), kind),
-            )
-        },
-    );
-    let changes = changes?;
+    diff_owned(old.clone(), new.clone(), kind)
+}
+
+/// [`diff`] of models the caller gives up, in the memory of the two models and one sweep: what
+/// changed is found first; NEW is swept and freed, its graph let go before its sweep's bitsets
+/// are made; then OLD is swept, its graph, condensation and exposure index kept for every
+/// change's effect (or let go as NEW's were when nothing changed). The sweeps run one after the
+/// other: each already keeps both cores busy, and side by side they would hold two working sets.
+pub fn diff_owned(old: Model, new: Model, kind: NodeKind) -> Result<Diff, String> {
+    let changes = crate::model::diff::changes(&old, &new)?;
+    let new_sweep = sweep_by_id(new, kind);
+    let mut a = Analysis::new(old);
+    if changes.is_empty() {
+        let rows = a.sweep_releasing(kind);
+        return Ok(Diff {
+            kind,
+            changes,
+            old: by_id(&a.model, a.index(), &rows),
+            new: new_sweep,
+            effects: Vec::new(),
+        });
+    }
+    let (_, condensation) = rayon::join(|| a.index(), || Condensation::new(&a.graph));
+    let sources: Vec<NodeId> = a.model.nodes_of(kind).collect();
+    let rows = sweep_condensed(&a.model, condensation.clone(), a.index(), &sources);
     let old_sweep = by_id(&a.model, a.index(), &rows);
     let mut reach = vec![0u64; a.model.node_count()];
     for r in &rows {

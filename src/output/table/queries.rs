@@ -1,11 +1,15 @@
 //! The tables of the model queries: `validate`, `paths`, `who-can-reach` and `sweep`.
 
+use std::borrow::Borrow;
 use std::fmt::Write;
+use std::io;
 
 use super::{path_line, written};
 use crate::model::{counted, NodeKind};
 use crate::output::figures::{figure, probability, thousands};
-use crate::results::queries::{FocusReachReport, PathsReport, ValidationReport, WhoCanReachReport};
+use crate::results::queries::{
+    FocusReachReport, PathsReport, ReachRow, ValidationReport, WhoCanReachReport,
+};
 use crate::results::sweep::{RankBy, SweepReport};
 
 /// The table of `validate`.
@@ -77,48 +81,57 @@ pub fn paths(p: &PathsReport) -> String {
 
 /// The table of `who-can-reach`.
 pub fn who_can_reach(r: &WhoCanReachReport) -> String {
-    written(|s| {
-        if r.reachers.is_empty() {
-            writeln!(s, "Nothing can reach `{}`.", r.target)?;
-            return Ok(());
-        }
+    let width = r.reachers.iter().map(|x| x.id.len()).max().unwrap_or(2);
+    let mut out = Vec::new();
+    write_who_can_reach(&mut out, &r.target, &r.copies_in, width, r.reachers.iter())
+        .expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the table is UTF-8")
+}
+
+/// The table of `who-can-reach` written into `w` row by row, for rows made as they are written
+/// (`WhoCanReach::rows`): the reachers of one store at a million people run to gigabytes.
+/// `id_width` is the longest reacher id; `rows` are in report order and say how many there are.
+pub fn write_who_can_reach<R: Borrow<ReachRow>>(
+    w: &mut dyn io::Write,
+    target: &str,
+    copies_in: &[String],
+    id_width: usize,
+    rows: impl ExactSizeIterator<Item = R>,
+) -> io::Result<()> {
+    if rows.len() == 0 {
+        writeln!(w, "Nothing can reach `{target}`.")?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "{} nodes can reach {target} in the worst case (reverse blast radius)",
+        rows.len()
+    )?;
+    if !copies_in.is_empty() {
         writeln!(
-            s,
-            "{} nodes can reach {} in the worst case (reverse blast radius)",
-            r.reachers.len(),
-            r.target
-        )?;
-        if !r.copies_in.is_empty() {
-            writeln!(
-            s,
+            w,
             "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
-            r.copies_in.join(", ")
+            copies_in.join(", ")
         )?;
-        }
-        let w = r
-            .reachers
-            .iter()
-            .map(|x| x.id.len())
-            .max()
-            .unwrap_or(2)
-            .max(2);
+    }
+    let iw = id_width.max(2);
+    writeln!(
+        w,
+        "  {:<iw$}  {:<8} {:>5}  shortest path",
+        "id", "kind", "steps"
+    )?;
+    for row in rows {
+        let row = row.borrow();
         writeln!(
-            s,
-            "  {:<w$}  {:<8} {:>5}  shortest path",
-            "id", "kind", "steps"
+            w,
+            "  {:<iw$}  {:<8} {:>5}  {}",
+            row.id,
+            row.kind,
+            row.steps,
+            path_line(&row.path)
         )?;
-        for row in &r.reachers {
-            writeln!(
-                s,
-                "  {:<w$}  {:<8} {:>5}  {}",
-                row.id,
-                row.kind,
-                row.steps,
-                path_line(&row.path)
-            )?;
-        }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// The table of `who-can-reach --category` (or `--regime`).
