@@ -11,7 +11,7 @@ use blastradius::load::side_tables::SIDE_TABLES;
 use blastradius::model::Model;
 use blastradius::output::model_files::save_model;
 use blastradius::output::write::{write_atomic, write_atomic_with, Fill, FolderLock};
-use blastradius::output::{render_query, Render};
+use blastradius::output::{render_query, Format, Render};
 use blastradius::results::drawing::AttackDrawing;
 use blastradius::Error;
 
@@ -34,7 +34,11 @@ impl From<Error> for Failure {
 
 /// Renders `report` in the chosen format and sends it where [`OutputArgs`] says.
 pub fn emit(out: &OutputArgs, report: &impl Render) -> Result<(), Failure> {
-    write_text(out.output.as_deref(), &report.render(out.format.into()))
+    match out.format.into() {
+        // Streamed: a large result's JSON is never held whole beside the result.
+        Format::Json => write_streamed(out.output.as_deref(), &mut |w| report.write_json(w)),
+        format => write_text(out.output.as_deref(), &report.render(format)),
+    }
 }
 
 /// Renders a query's `report` in the chosen format, or draws it (`drawing` is made only then),

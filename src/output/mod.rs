@@ -52,8 +52,16 @@ pub fn render_query(
 pub trait Render {
     /// The table a person reads in the terminal.
     fn table(&self) -> String;
-    /// Pretty JSON of the report.
-    fn json(&self) -> String;
+    /// Pretty JSON of the report, written as it is made (a run's JSON at 100k people is tens of
+    /// megabytes: it is never held whole on its way to a file or the terminal).
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()>;
+    /// Pretty JSON of the report, as one string.
+    fn json(&self) -> String {
+        let mut out = Vec::new();
+        self.write_json(&mut out)
+            .expect("result structs always serialise");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
     /// CSV rows with a header.
     fn csv(&self) -> String;
 

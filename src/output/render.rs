@@ -31,8 +31,8 @@ impl Render for RunOutput<'_> {
     fn table(&self) -> String {
         table::run(self.report)
     }
-    fn json(&self) -> String {
-        json::render(self.report)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self.report)
     }
     fn csv(&self) -> String {
         match self.csv {
@@ -70,8 +70,8 @@ impl Render for Comparison {
     fn table(&self) -> String {
         table::comparison(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         if self.currency.is_some() {
@@ -86,8 +86,8 @@ impl Render for SweepReport {
     fn table(&self) -> String {
         table::sweep(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         // A column of people affected per population, after the entry's own columns.
@@ -116,8 +116,8 @@ impl Render for RecommendReport {
     fn table(&self) -> String {
         table::recommend(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_rows(&self.fixes)
@@ -128,8 +128,8 @@ impl Render for ValidationReport {
     fn table(&self) -> String {
         table::validation(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_with_header(
@@ -149,8 +149,8 @@ impl Render for PathsReport {
     fn table(&self) -> String {
         table::paths(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_with_header(
@@ -169,8 +169,8 @@ impl Render for WhoCanReachReport {
     fn table(&self) -> String {
         table::who_can_reach(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_with_header(
@@ -189,8 +189,8 @@ impl Render for FocusReachReport {
     fn table(&self) -> String {
         table::focus_reach(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_with_header(
@@ -211,8 +211,8 @@ impl Render for DiffReport {
     fn table(&self) -> String {
         table::diff(self)
     }
-    fn json(&self) -> String {
-        json::render(self)
+    fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        json::write_to(w, self)
     }
     fn csv(&self) -> String {
         csv::render_rows(self.csv_rows())
