@@ -45,4 +45,5 @@ mod report_vector;
 mod safety;
 mod sharphound;
 mod sweep;
+mod sweep_cut;
 mod util;
