@@ -16,10 +16,11 @@
 //! - **Rows and leaves.** Only components that another relevant component reaches keep a
 //!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
 //!   successors first. The rest, the leaves (most sources), only read rows: they are computed
-//!   in parallel, each in a scratch row. Chunks run one after another, reusing the rows, and
-//!   are folded into the per-source totals in chunk order. The store pass and the reach pass
-//!   (below) run side by side, each with its own rows, so one's rows overlap the other's
-//!   leaves.
+//!   in parallel, each in a scratch row. A row or leaf that reaches no target in a chunk (one
+//!   bit per chunk, found once per pass: `touches.rs`) is skipped there, its figures nothing.
+//!   Chunks run one after another, reusing the rows, and are folded into the per-source totals
+//!   in chunk order. The store pass and the reach pass (below) run side by side, each with its
+//!   own rows, so one's rows overlap the other's leaves.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
 //!   copy its figures (about 37k of 128k such accounts at 100k people).
@@ -39,6 +40,7 @@ mod plan;
 mod reach_size;
 mod rows;
 mod stores;
+mod touches;
 
 use rayon::prelude::*;
 

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::cut::{ChunkStores, StoreChunks};
 use super::plan::{Place, Plan, LEAF_BLOCK};
 use super::rows::{Beyond, Chunk, Row, Scratch};
+use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 use crate::engine::tally::NO_POPULATION;
 use crate::model::records::SetId;
@@ -207,6 +208,7 @@ impl Plan<'_> {
         chunk: &mut Chunk,
         rows: &mut StoreFigures,
         part: &StoreChunk,
+        (touches, at): (&Touches, usize),
     ) -> Vec<StoreFigures> {
         let cond = &self.cond;
         let pops = self.index.populations.len();
@@ -221,8 +223,14 @@ impl Plan<'_> {
         let target = |_: usize| None;
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
-        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+        let touched = |r: usize| touches.row(r, at);
+        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
             let r = chunk.row[c] as usize;
+            if !touched {
+                rows.totals[r] = StoreTotals::default();
+                rows.none[r * pops..(r + 1) * pops].fill(1.0);
+                return;
+            }
             let reached = Beyond::whole(cond, chunk, c);
             let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
             rows.totals[r] = t;
@@ -231,11 +239,15 @@ impl Plan<'_> {
         let (chunk, rows) = (&*chunk, &*rows);
         self.leaves
             .par_chunks(LEAF_BLOCK)
+            .enumerate()
             .map_init(
                 || (Scratch::new(chunk.stride), SetScratch::default()),
-                |(scratch, s), block| {
+                |(scratch, s), (b, block)| {
                     let mut out = StoreFigures::new(block.len(), pops);
                     for (i, &c) in block.iter().enumerate() {
+                        if !touches.leaf(b * LEAF_BLOCK + i, at) {
+                            continue;
+                        }
                         let c = c as usize;
                         let reached = chunk.leaf(cond, c, &own, &target, scratch);
                         let none = &mut out.none[i * pops..(i + 1) * pops];
@@ -264,12 +276,18 @@ pub(super) fn store_pass(
     let mut none = vec![1.0f64; places.len() * pops];
     let mut row_figures = StoreFigures::new(plan.rows, pops);
     let mut local = vec![u32::MAX; model.node_count()];
+    let held = cut.chunks.iter().enumerate().flat_map(|(at, part)| {
+        part.stores
+            .iter()
+            .map(move |&st| (plan.cond.comp[st as usize] as usize, at))
+    });
+    let touches = Touches::new(plan, held, |_| None);
     for (at, part) in cut.chunks.iter().enumerate() {
         for (i, &st) in part.stores.iter().enumerate() {
             local[st as usize] = i as u32;
         }
         let view = StoreChunk::new(plan, cut, at, &local);
-        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
+        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view, (&touches, at));
         let at = |place: Place| match place {
             Place::Row(r) => (
                 &row_figures.totals[r],
