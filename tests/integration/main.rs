@@ -48,4 +48,5 @@ mod safety;
 mod sharphound;
 mod streamed_queries;
 mod sweep;
+mod sweep_cut;
 mod util;

@@ -5,19 +5,22 @@
 //! are propagated from the sinks up as bitsets, one chunk of targets at a time so memory stays
 //! at (components × chunk) bits:
 //!
-//! - **Stores.** Stores are ordered by flow component (copies of a record set never leave their
-//!   component, so records deduplicate within a chunk and add up across chunks) and cut into
-//!   chunks; for each chunk every component gets the bitset of chunk stores it reaches. Its
-//!   figures start from those of its *dominant* successor (the one reaching the most chunk
-//!   stores), and only the record sets of the stores it reaches beyond that are recounted, each
-//!   over its copies (a set's copies all sit in one chunk).
+//! - **Stores.** Each record set is counted in one chunk, which holds every store with a copy
+//!   of it (copies never leave their flow component: a component that fits goes whole into one
+//!   chunk, a larger one is cut between its sets, so a store may sit in several chunks, each
+//!   counting only its own sets there, and is itself counted in one, its home; see `cut.rs`).
+//!   Records so deduplicate within a chunk and add up across chunks. For each chunk every
+//!   component gets the bitset of chunk stores it reaches. Its figures start from those of its
+//!   *dominant* successor (the one reaching the most chunk stores), and only the record sets
+//!   of the stores it reaches beyond that are recounted, each over its copies.
 //! - **Rows and leaves.** Only components that another relevant component reaches keep a
 //!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
 //!   successors first. The rest, the leaves (most sources), only read rows: they are computed
-//!   in parallel, each in a scratch row. Chunks run one after another, reusing the rows, and
-//!   are folded into the per-source totals in chunk order. The store pass and the reach pass
-//!   (below) run side by side, each with its own rows, so one's rows overlap the other's
-//!   leaves.
+//!   in parallel, each in a scratch row. A row or leaf that reaches no target in a chunk (one
+//!   bit per chunk, found once per pass: `touches.rs`) is skipped there, its figures nothing.
+//!   Chunks run one after another, reusing the rows, and are folded into the per-source totals
+//!   in chunk order. The store pass and the reach pass (below) run side by side, each with its
+//!   own rows, so one's rows overlap the other's leaves.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
 //!   copy its figures (about 37k of 128k such accounts at 100k people).
@@ -32,10 +35,12 @@
 //! hold the two equal.
 
 mod condensation;
+mod cut;
 mod plan;
 mod reach_size;
 mod rows;
 mod stores;
+mod touches;
 
 use rayon::prelude::*;
 
@@ -45,9 +50,10 @@ use super::reach::forward;
 use super::tally::{ExposureIndex, Tally};
 use crate::graph::AttackGraph;
 use crate::model::{Model, NodeId, NodeKind};
+use cut::StoreChunks;
 use plan::{Place, Plan};
 use reach_size::{reach_pass, trees, weighted};
-use stores::{store_chunks, store_pass};
+use stores::store_pass;
 
 /// Bits per chunk word.
 const WORD: usize = 64;
@@ -120,18 +126,17 @@ pub fn sweep_in_chunks(
     let parts: Vec<&[usize]> = weighted
         .chunks(per_chunk(weighted.len(), chunk_words))
         .collect();
-    let chunks = store_chunks(
+    let cut = StoreChunks::new(
         model,
+        index,
         per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
     );
     // The two passes share nothing but the plan: they run side by side, so that each one's
     // rows (filled by one thread) overlap the other's leaves, unless their rows together
-    // would take too much memory (a flow component of tens of thousands of stores makes the
-    // store pass's rows wide).
-    // A flow component larger than a chunk makes its chunk, and so every row, wider.
-    let store_words = widest(chunks.iter().map(Vec::len));
+    // would take too much memory.
+    let store_words = widest(cut.chunks.iter().map(|c| c.stores.len()));
     let reach_words = widest(parts.iter().map(|p| p.len()));
-    let store = || store_pass(&plan, model, &chunks, store_words, &places);
+    let store = || store_pass(&plan, model, &cut, store_words, &places);
     let reach = || reach_pass(&plan, &parts, reach_words, &places, &tree);
     let ((mut totals, none), reach) =
         if plan.rows * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {

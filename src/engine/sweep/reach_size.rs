@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use super::condensation::Condensation;
 use super::plan::{Place, Plan, LEAF_BLOCK};
 use super::rows::{Beyond, Chunk, Scratch};
+use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 
 impl Plan<'_> {
@@ -44,24 +45,35 @@ impl Plan<'_> {
         slot: &[u32],
         part: &[usize],
         tree: &[u64],
+        (touches, at): (&Touches, usize),
     ) -> Vec<Vec<u64>> {
         let cond = &self.cond;
         let own = |_: usize, _: &mut dyn FnMut(usize)| {};
         let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
-        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+        let touched = |r: usize| touches.row(r, at);
+        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
             let r = chunk.row[c] as usize;
-            let reached = Beyond::whole(cond, chunk, c);
-            weights[r] = self.reach_weight(chunk, weights, reached, part, tree);
+            weights[r] = if touched {
+                let reached = Beyond::whole(cond, chunk, c);
+                self.reach_weight(chunk, weights, reached, part, tree)
+            } else {
+                0
+            };
         });
         let (chunk, weights) = (&*chunk, &*weights);
         self.leaves
             .par_chunks(LEAF_BLOCK)
+            .enumerate()
             .map_init(
                 || Scratch::new(chunk.stride),
-                |scratch, block| {
+                |scratch, (b, block)| {
                     block
                         .iter()
-                        .map(|&c| {
+                        .enumerate()
+                        .map(|(i, &c)| {
+                            if !touches.leaf(b * LEAF_BLOCK + i, at) {
+                                return 0;
+                            }
                             let c = c as usize;
                             let reached = chunk.leaf(cond, c, &own, &target, scratch);
                             self.reach_weight(chunk, weights, reached, part, tree)
@@ -86,11 +98,21 @@ pub(super) fn reach_pass(
     let mut reach = vec![0u64; places.len()];
     let mut weights = vec![0u64; plan.rows];
     let mut slot = vec![u32::MAX; plan.cond.len()];
-    for part in parts {
+    // The part of each weighted component, while the touches are found.
+    for (at, part) in parts.iter().enumerate() {
+        for &c in part.iter() {
+            slot[c] = at as u32;
+        }
+    }
+    let touches = Touches::new(plan, std::iter::empty(), |d| {
+        (slot[d] != u32::MAX).then(|| slot[d] as usize)
+    });
+    slot.fill(u32::MAX);
+    for (at, part) in parts.iter().enumerate() {
         for (i, &c) in part.iter().enumerate() {
             slot[c] = i as u32;
         }
-        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, tree);
+        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, tree, (&touches, at));
         reach
             .par_iter_mut()
             .zip(places)

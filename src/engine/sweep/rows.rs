@@ -172,15 +172,18 @@ impl<'a> Chunk<'a> {
     }
 
     /// Fills every row for a chunk of targets, successors first, and hands each component to
-    /// `visit` once its row is final (the rows of earlier components are final too). `own(c,
-    /// set)` sets the chunk-local indices of the targets component c holds itself; `target(d)`
-    /// is the chunk-local index of component d when d is itself a target.
+    /// `visit` once its row is final (the rows of earlier components are final too), with
+    /// whether `touched(r)` said row r may reach a target in the chunk (an untouched row is
+    /// left empty, and its figures are nothing). `own(c, set)` sets the chunk-local indices of
+    /// the targets component c holds itself; `target(d)` is the chunk-local index of component
+    /// d when d is itself a target.
     pub(super) fn fill_rows(
         &mut self,
         cond: &Condensation,
         own: &impl Fn(usize, &mut dyn FnMut(usize)),
         target: &impl Fn(usize) -> Option<usize>,
-        mut visit: impl FnMut(&Chunk, usize),
+        touched: impl Fn(usize) -> bool,
+        mut visit: impl FnMut(&Chunk, usize, bool),
     ) {
         let (stride, ms) = (self.stride, self.marks_stride);
         for c in 0..cond.len() {
@@ -189,6 +192,19 @@ impl<'a> Chunk<'a> {
                 continue;
             }
             let r = r as usize;
+            if !touched(r) {
+                let (bits, marks) = (
+                    &mut self.bits[r * stride..][..stride],
+                    &mut self.marks[r * ms..][..ms],
+                );
+                for j in marked(marks) {
+                    bits[j] = 0;
+                }
+                marks.fill(0);
+                self.count[r] = 0;
+                visit(self, c, false);
+                continue;
+            }
             let (done, rest) = self.bits.split_at_mut(r * stride);
             let (done_marks, rest_marks) = self.marks.split_at_mut(r * ms);
             let earlier = Rows {
@@ -201,7 +217,7 @@ impl<'a> Chunk<'a> {
             let (bits, marks) = (&mut rest[..stride], &mut rest_marks[..ms]);
             gather(cond, c, earlier, None, own, target, bits, marks);
             self.count[r] = marked(marks).map(|j| bits[j].count_ones()).sum();
-            visit(self, c);
+            visit(self, c, true);
         }
     }
 

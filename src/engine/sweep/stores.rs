@@ -1,63 +1,24 @@
 //! The store pass: records, exposure, stores and people affected per source, one chunk of
-//! stores at a time (chunks never split a flow component, so records deduplicate within one).
+//! stores at a time (each record set is counted in one chunk, which holds all its copies, so
+//! records deduplicate within a chunk and add up across chunks; see [`super::cut`]).
 
 use rayon::prelude::*;
 
+use super::cut::{ChunkStores, StoreChunks};
 use super::plan::{Place, Plan, LEAF_BLOCK};
 use super::rows::{Beyond, Chunk, Row, Scratch};
+use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 use crate::engine::tally::NO_POPULATION;
 use crate::model::records::SetId;
-use crate::model::{Model, NodeId, NodeKind};
-
-/// Stores in chunks that never split a flow component.
-pub(super) fn store_chunks(model: &Model, limit: usize) -> Vec<Vec<NodeId>> {
-    let n = model.node_count();
-    let mut root: Vec<u32> = (0..n as u32).collect();
-    fn find(root: &mut [u32], x: u32) -> u32 {
-        let mut r = x;
-        while root[r as usize] != r {
-            r = root[r as usize];
-        }
-        let mut y = x;
-        while root[y as usize] != r {
-            let next = root[y as usize];
-            root[y as usize] = r;
-            y = next;
-        }
-        r
-    }
-    for f in &model.flows {
-        let (a, b) = (find(&mut root, f.from), find(&mut root, f.to));
-        if a != b {
-            root[a.max(b) as usize] = a.min(b);
-        }
-    }
-    let mut by_component: std::collections::BTreeMap<u32, Vec<NodeId>> = Default::default();
-    for s in model.nodes_of(NodeKind::Store) {
-        let r = find(&mut root, s);
-        by_component.entry(r).or_default().push(s);
-    }
-    let mut chunks: Vec<Vec<NodeId>> = Vec::new();
-    let mut current: Vec<NodeId> = Vec::new();
-    for (_, stores) in by_component {
-        if !current.is_empty() && current.len() + stores.len() > limit {
-            chunks.push(std::mem::take(&mut current));
-        }
-        current.extend(stores);
-    }
-    if !current.is_empty() {
-        chunks.push(current);
-    }
-    chunks
-}
+use crate::model::{Model, NodeId};
 
 /// A component's figures over one chunk of stores.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct StoreTotals {
     pub(super) records: u64,
     pub(super) exposure: f64,
-    /// Leaked stores.
+    /// Leaked stores (those whose home is the chunk).
     pub(super) stores: u32,
     /// Leaked sink stores (see [`Plan::sink_store`]), counted in the reach size here instead
     /// of in the reach pass.
@@ -87,15 +48,17 @@ pub(super) struct SetScratch {
     pub(super) copies: Vec<crate::model::records::Holding>,
 }
 
-/// One chunk of stores, as the store pass sees it. A record set held whole in one store alone
-/// (a solo set) adds the same records to whoever reaches that store, so each store's solo sets
-/// are summed once per chunk; only the sets with copies in several stores (shared sets) are
-/// counted per component.
+/// One chunk of stores, as the store pass sees it: only the record sets the chunk counts, and
+/// only the stores it is the home of. A record set held whole in one store alone (a solo set)
+/// adds the same records to whoever reaches that store, so each store's solo sets are summed
+/// once per chunk, with the store itself when the chunk is its home; only the sets with copies
+/// in several stores (shared sets) are counted per component.
 pub(super) struct StoreChunk<'s> {
     /// Chunk-local index of each store node (`u32::MAX` outside the chunk).
     pub(super) local: &'s [u32],
-    /// Per chunk store: what its solo sets add (and whether it is a sink store), and per
-    /// population the chance they leave a person untouched (`pops` per store).
+    /// Per chunk store: what it and its solo sets add (itself and whether it is a sink store
+    /// only in its home chunk), and per population the chance they leave a person untouched
+    /// (`pops` per store).
     pub(super) solo: Vec<StoreTotals>,
     pub(super) solo_none: Vec<f64>,
     /// Shared sets of chunk store i: `shared[shared_at[i]..shared_at[i + 1]]`.
@@ -104,8 +67,9 @@ pub(super) struct StoreChunk<'s> {
 }
 
 impl<'s> StoreChunk<'s> {
-    fn new(plan: &Plan, stores: &[NodeId], local: &'s [u32]) -> StoreChunk<'s> {
+    fn new(plan: &Plan, cut: &StoreChunks, this: usize, local: &'s [u32]) -> StoreChunk<'s> {
         let index = plan.index;
+        let ChunkStores { stores, home } = &cut.chunks[this];
         let pops = index.populations.len();
         let mut part = StoreChunk {
             local,
@@ -115,14 +79,18 @@ impl<'s> StoreChunk<'s> {
             shared: Vec::new(),
         };
         let mut buf = Vec::new();
-        for &st in stores {
+        for (&st, &home) in stores.iter().zip(home) {
             let mut t = StoreTotals {
-                sinks: plan.sink_store[st as usize] as u32,
+                stores: home as u32,
+                sinks: (home && plan.sink_store[st as usize]) as u32,
                 ..StoreTotals::default()
             };
             let at = part.solo_none.len();
             part.solo_none.resize(at + pops, 1.0);
             for h in index.store_holdings(st) {
+                if cut.set_chunk[h.set as usize] != this as u32 {
+                    continue;
+                }
                 if !index.is_solo(h.set) {
                     part.shared.push(h.set);
                     continue;
@@ -166,8 +134,8 @@ impl Plan<'_> {
     /// A component's figures over a chunk of stores. They start from those of its dominant
     /// successor (`rows` holds every row's), and only what it reaches beyond that successor is
     /// added: the solo sets of those stores, and their shared sets recounted over their copies
-    /// (a set's copies all sit in one chunk). Its per-population figures are written to
-    /// `none`.
+    /// (a set's copies all sit in the one chunk that counts it). Its per-population figures are
+    /// written to `none`.
     pub(super) fn store_totals(
         &self,
         chunk: &Chunk,
@@ -191,7 +159,6 @@ impl Plan<'_> {
                 StoreTotals::default()
             }
         };
-        t.stores = reached.count;
         if reached.count == base.map_or(0, |d| chunk.count_of(d)) {
             return t;
         }
@@ -204,6 +171,7 @@ impl Plan<'_> {
                 let solo = &part.solo[i];
                 t.records = t.records.saturating_add(solo.records);
                 t.exposure += solo.exposure;
+                t.stores += solo.stores;
                 t.sinks += solo.sinks;
                 for (n, f) in none.iter_mut().zip(&part.solo_none[i * pops..]) {
                     *n *= f;
@@ -240,6 +208,7 @@ impl Plan<'_> {
         chunk: &mut Chunk,
         rows: &mut StoreFigures,
         part: &StoreChunk,
+        (touches, at): (&Touches, usize),
     ) -> Vec<StoreFigures> {
         let cond = &self.cond;
         let pops = self.index.populations.len();
@@ -254,8 +223,14 @@ impl Plan<'_> {
         let target = |_: usize| None;
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
-        chunk.fill_rows(cond, &own, &target, |chunk, c| {
+        let touched = |r: usize| touches.row(r, at);
+        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
             let r = chunk.row[c] as usize;
+            if !touched {
+                rows.totals[r] = StoreTotals::default();
+                rows.none[r * pops..(r + 1) * pops].fill(1.0);
+                return;
+            }
             let reached = Beyond::whole(cond, chunk, c);
             let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
             rows.totals[r] = t;
@@ -264,11 +239,15 @@ impl Plan<'_> {
         let (chunk, rows) = (&*chunk, &*rows);
         self.leaves
             .par_chunks(LEAF_BLOCK)
+            .enumerate()
             .map_init(
                 || (Scratch::new(chunk.stride), SetScratch::default()),
-                |(scratch, s), block| {
+                |(scratch, s), (b, block)| {
                     let mut out = StoreFigures::new(block.len(), pops);
                     for (i, &c) in block.iter().enumerate() {
+                        if !touches.leaf(b * LEAF_BLOCK + i, at) {
+                            continue;
+                        }
                         let c = c as usize;
                         let reached = chunk.leaf(cond, c, &own, &target, scratch);
                         let none = &mut out.none[i * pops..(i + 1) * pops];
@@ -287,7 +266,7 @@ impl Plan<'_> {
 pub(super) fn store_pass(
     plan: &Plan,
     model: &Model,
-    chunks: &[Vec<NodeId>],
+    cut: &StoreChunks,
     words: usize,
     places: &[Place],
 ) -> (Vec<SourceTotals>, Vec<f64>) {
@@ -297,12 +276,18 @@ pub(super) fn store_pass(
     let mut none = vec![1.0f64; places.len() * pops];
     let mut row_figures = StoreFigures::new(plan.rows, pops);
     let mut local = vec![u32::MAX; model.node_count()];
-    for part in chunks {
-        for (i, &st) in part.iter().enumerate() {
+    let held = cut.chunks.iter().enumerate().flat_map(|(at, part)| {
+        part.stores
+            .iter()
+            .map(move |&st| (plan.cond.comp[st as usize] as usize, at))
+    });
+    let touches = Touches::new(plan, held, |_| None);
+    for (at, part) in cut.chunks.iter().enumerate() {
+        for (i, &st) in part.stores.iter().enumerate() {
             local[st as usize] = i as u32;
         }
-        let view = StoreChunk::new(plan, part, &local);
-        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view);
+        let view = StoreChunk::new(plan, cut, at, &local);
+        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view, (&touches, at));
         let at = |place: Place| match place {
             Place::Row(r) => (
                 &row_figures.totals[r],
@@ -331,7 +316,7 @@ pub(super) fn store_pass(
                     }
                 });
         }
-        for &st in part {
+        for &st in &part.stores {
             local[st as usize] = u32::MAX;
         }
     }
