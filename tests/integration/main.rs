@@ -9,6 +9,7 @@ mod bounded_input;
 mod category_queries;
 mod cli_suggestions;
 mod collectors;
+mod components;
 mod concurrent_report;
 mod demo;
 mod designs;

@@ -1,7 +1,7 @@
 //! The attack graph condensed into its strongly connected components: a DAG, numbered
 //! successors first, with each component's distinct successors and predecessor count.
 
-use crate::graph::scc::step_components;
+use crate::graph::scc::{component_of, Components};
 use crate::graph::AttackGraph;
 use crate::model::NodeId;
 
@@ -22,7 +22,7 @@ pub struct Condensation {
 impl Condensation {
     pub fn new(graph: &AttackGraph) -> Condensation {
         Condensation::of_steps(graph.node_count, |n, i| {
-            graph.out(n).get(i).map(|&e| graph.edge(e).to)
+            graph.out(n).get(i).map(|&e| graph.target(e))
         })
     }
 
@@ -33,21 +33,15 @@ impl Condensation {
         node_count: usize,
         step: impl Fn(NodeId, usize) -> Option<NodeId>,
     ) -> Condensation {
-        let found = step_components(node_count, &step);
-        let n = node_count;
-        let k = found.len();
-        let mut comp = vec![0u32; n];
-        let mut size = vec![0u32; k];
-        for (c, sz) in size.iter_mut().enumerate() {
-            *sz = found.of(c).len() as u32;
-            for &v in found.of(c) {
-                comp[v as usize] = c as u32;
-            }
-        }
+        let (comp, k) = component_of(node_count, &step);
+        let found = Components::group(&comp, k);
+        let size: Vec<u32> = found.starts.windows(2).map(|w| w[1] - w[0]).collect();
         let mut offsets = vec![0u32; k + 1];
         let mut succ = Vec::new();
         let mut indegree = vec![0u32; k];
         let mut parent = vec![u32::MAX; k];
+        // `parent[d] == c` also marks d as already among c's successors: c's successors are
+        // gathered before any later component's.
         let mut scratch: Vec<u32> = Vec::new();
         for c in 0..k {
             scratch.clear();
@@ -56,17 +50,14 @@ impl Condensation {
                 while let Some(t) = step(v, i) {
                     i += 1;
                     let d = comp[t as usize];
-                    if d as usize != c {
+                    if d as usize != c && parent[d as usize] != c as u32 {
+                        parent[d as usize] = c as u32;
+                        indegree[d as usize] += 1;
                         scratch.push(d);
                     }
                 }
             }
             scratch.sort_unstable();
-            scratch.dedup();
-            for &d in &scratch {
-                indegree[d as usize] += 1;
-                parent[d as usize] = c as u32;
-            }
             succ.extend_from_slice(&scratch);
             offsets[c + 1] = succ.len() as u32;
         }
