@@ -162,46 +162,48 @@ fn csr_by_key_grouped(
 /// Links per block when the graph is built in parallel.
 const BLOCK: usize = 1 << 16;
 
-/// The table of distinct `(p, mean_time)` pairs of `edges` (set as their `figures` index),
-/// given each edge's pair: blocks find their own distinct pairs in parallel, then one short
-/// merge numbers them in block order.
-fn figure_table(
-    edges: &mut [PackedEdge],
-    pair: impl Fn(&PackedEdge) -> (f64, f64) + Sync,
-) -> Vec<(f64, f64)> {
-    type Seen = rustc_hash::FxHashMap<(u64, u64), u32>;
-    let bits = |(p, t): (f64, f64)| (p.to_bits(), t.to_bits());
-    let local: Vec<Vec<(f64, f64)>> = edges
-        .par_chunks_mut(BLOCK)
-        .map(|block| {
-            let (mut seen, mut table) = (Seen::default(), Vec::new());
-            for e in block {
-                let fig = pair(e);
-                e.figures = *seen.entry(bits(fig)).or_insert_with(|| {
-                    table.push(fig);
-                    table.len() as u32 - 1
-                });
-            }
-            table
+type Seen = rustc_hash::FxHashMap<(u64, u64), u32>;
+
+/// Index of a `(p, mean_time)` pair in `table`, added if new.
+fn figure_index(seen: &mut Seen, table: &mut Vec<(f64, f64)>, fig: (f64, f64)) -> u32 {
+    *seen
+        .entry((fig.0.to_bits(), fig.1.to_bits()))
+        .or_insert_with(|| {
+            table.push(fig);
+            table.len() as u32 - 1
         })
-        .collect();
+}
+
+/// `edges` split into consecutive slices of the given lengths.
+fn split_by<'a>(mut edges: &'a mut [PackedEdge], lengths: &[usize]) -> Vec<&'a mut [PackedEdge]> {
+    let mut slices = Vec::with_capacity(lengths.len());
+    for &n in lengths {
+        let (mine, tail) = std::mem::take(&mut edges).split_at_mut(n);
+        slices.push(mine);
+        edges = tail;
+    }
+    slices
+}
+
+/// One table of distinct `(p, mean_time)` pairs from each block's own table (the blocks of
+/// `edges` point into theirs): the pairs numbered in block order, each block's edges renumbered.
+fn merge_figures(
+    edges: &mut [PackedEdge],
+    lengths: &[usize],
+    local: Vec<Vec<(f64, f64)>>,
+) -> Vec<(f64, f64)> {
     let (mut seen, mut table) = (Seen::default(), Vec::new());
     let renumber: Vec<Vec<u32>> = local
-        .iter()
+        .into_iter()
         .map(|block| {
             block
-                .iter()
-                .map(|&fig| {
-                    *seen.entry(bits(fig)).or_insert_with(|| {
-                        table.push(fig);
-                        table.len() as u32 - 1
-                    })
-                })
+                .into_iter()
+                .map(|fig| figure_index(&mut seen, &mut table, fig))
                 .collect()
         })
         .collect();
-    edges
-        .par_chunks_mut(BLOCK)
+    split_by(edges, lengths)
+        .into_par_iter()
         .zip(renumber)
         .for_each(|(block, to)| {
             for e in block {
@@ -269,6 +271,7 @@ impl AttackGraph {
             .map(|n| stable_hash(&[n.id.as_bytes()]))
             .collect();
         let integrity_links: Vec<u32> = (0..model.links.len() as u32)
+            .into_par_iter()
             .filter(|&i| !model.links[i as usize].kind.is_traversable())
             .collect();
         let fixed_kinds = LinkKind::fixed_kinds().map(|k| {
@@ -283,29 +286,28 @@ impl AttackGraph {
         };
         let is_step = |link: &Link| link.kind.is_traversable() && model.link_p(link) > 0.0;
         // The steps, written in place: each block of links counts its steps, then writes them
-        // at its own offset (no vector of every link, no second copy).
+        // at its own offset (no vector of every link, no second copy), numbering the distinct
+        // figures it meets; one merge then numbers them for the whole graph.
         let counts: Vec<usize> = model
             .links
             .par_chunks(BLOCK)
             .map(|block| block.iter().filter(|l| is_step(l)).count())
             .collect();
         let mut edges = vec![PackedEdge::default(); counts.iter().sum()];
-        let mut slices = Vec::with_capacity(counts.len());
-        let mut rest = &mut edges[..];
-        for &n in &counts {
-            let (mine, tail) = rest.split_at_mut(n);
-            slices.push(mine);
-            rest = tail;
-        }
-        model
+        let local: Vec<Vec<(f64, f64)>> = model
             .links
             .par_chunks(BLOCK)
-            .zip(slices)
+            .zip(split_by(&mut edges, &counts))
             .enumerate()
-            .for_each(|(b, (block, out))| {
-                let steps = block.iter().enumerate().filter(|(_, l)| is_step(l));
-                for (slot, (i, link)) in out.iter_mut().zip(steps) {
-                    *slot = PackedEdge {
+            .map(|(b, (block, out))| {
+                let (mut seen, mut table) = (Seen::default(), Vec::new());
+                let mut slots = out.iter_mut();
+                for (i, link) in block.iter().enumerate() {
+                    if !is_step(link) {
+                        continue;
+                    }
+                    let fig = (model.link_p(link), model.link_time(link));
+                    *slots.next().expect("each step was counted") = PackedEdge {
                         key: combine_key(
                             node_hash[link.from as usize],
                             node_hash[link.to as usize],
@@ -314,30 +316,33 @@ impl AttackGraph {
                         from: link.from,
                         to: link.to,
                         link: (b * BLOCK + i) as u32,
-                        figures: 0,
+                        figures: figure_index(&mut seen, &mut table, fig),
                     };
                 }
-            });
+                table
+            })
+            .collect();
         drop(node_hash);
+        let figures = merge_figures(&mut edges, &counts, local);
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
         // draw, so it is open when the draw falls under the larger p. Keep that one edge (the
         // first link with the largest p). In a canonical model such links are next to each other.
-        let p_of = |e: &PackedEdge| model.link_p(&model.links[e.link as usize]);
+        let p_of = |e: &PackedEdge| figures[e.figures as usize].0;
+        let before = edges.len();
         edges.dedup_by(|later, kept| {
             if later.key == kept.key && later.from == kept.from && later.to == kept.to {
                 if p_of(later) > p_of(kept) {
                     kept.link = later.link;
+                    kept.figures = later.figures;
                 }
                 true
             } else {
                 false
             }
         });
-        edges.shrink_to_fit();
-        let figures = figure_table(&mut edges, |e| {
-            let link = &model.links[e.link as usize];
-            (model.link_p(link), model.link_time(link))
-        });
+        if edges.len() < before {
+            edges.shrink_to_fit();
+        }
         // Traversal order (and so every tie-break) follows the edges' stable keys.
         let (out_offsets, out_edges) =
             csr_by_key(node_count, edges.len(), |i| edges[i].from, |i| edges[i].key);

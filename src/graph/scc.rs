@@ -87,7 +87,21 @@ pub fn component_of(
     node_count: usize,
     step: impl Fn(u32, usize) -> Option<u32>,
 ) -> (Vec<u32>, usize) {
+    let (comp, found) = completed(node_count, step);
+    (comp, found.len())
+}
+
+/// [`component_of`] with the members of each component as it completed them (each group in
+/// the order its nodes were popped, not sorted): no second pass to group them.
+pub fn completed(
+    node_count: usize,
+    step: impl Fn(u32, usize) -> Option<u32>,
+) -> (Vec<u32>, Components) {
     let n = node_count as u32;
+    let mut found = Components {
+        members: Vec::with_capacity(node_count),
+        starts: vec![0],
+    };
     let mut rindex = vec![0u32; node_count];
     let mut next_visit = 1u32;
     let mut done_value = n; // the value of the next component to complete
@@ -126,9 +140,12 @@ pub fn component_of(
                     stack.pop();
                     rindex[w as usize] = done_value;
                     next_visit -= 1;
+                    found.members.push(w);
                 }
                 rindex[v as usize] = done_value;
                 done_value -= 1;
+                found.members.push(v);
+                found.starts.push(found.members.len() as u32);
             } else {
                 stack.push(v);
             }
@@ -143,7 +160,7 @@ pub fn component_of(
     for r in rindex.iter_mut() {
         *r = n - *r;
     }
-    (rindex, (n - done_value) as usize)
+    (rindex, found)
 }
 
 /// Components of the whole graph, sinks first, as graph node ids.

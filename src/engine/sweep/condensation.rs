@@ -1,7 +1,9 @@
 //! The attack graph condensed into its strongly connected components: a DAG, numbered
 //! successors first, with each component's distinct successors and predecessor count.
 
-use crate::graph::scc::{component_of, Components};
+use rayon::prelude::*;
+
+use crate::graph::scc::completed;
 use crate::graph::AttackGraph;
 use crate::model::NodeId;
 
@@ -31,35 +33,65 @@ impl Condensation {
     /// replaced condenses without being built.
     pub fn of_steps(
         node_count: usize,
-        step: impl Fn(NodeId, usize) -> Option<NodeId>,
+        step: impl Fn(NodeId, usize) -> Option<NodeId> + Sync,
     ) -> Condensation {
-        let (comp, k) = component_of(node_count, &step);
-        let found = Components::group(&comp, k);
+        let (comp, found) = completed(node_count, &step);
+        let k = found.len();
         let size: Vec<u32> = found.starts.windows(2).map(|w| w[1] - w[0]).collect();
-        let mut offsets = vec![0u32; k + 1];
-        let mut succ = Vec::new();
+        // Each component's distinct successors, sorted, in parallel over blocks of components.
+        let block = k.div_ceil(64).max(1);
+        let lists: Vec<(Vec<u32>, Vec<u32>)> = (0..k)
+            .step_by(block)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|first| {
+                let (mut succ, mut ends) = (Vec::new(), Vec::new());
+                for c in first..(first + block).min(k) {
+                    let from = succ.len();
+                    for &v in found.of(c) {
+                        let mut i = 0;
+                        while let Some(t) = step(v, i) {
+                            i += 1;
+                            let d = comp[t as usize];
+                            if d as usize != c {
+                                succ.push(d);
+                            }
+                        }
+                    }
+                    let mine = &mut succ[from..];
+                    if mine.len() > 1 {
+                        mine.sort_unstable();
+                        let mut kept = 1;
+                        for j in 1..mine.len() {
+                            if mine[j] != mine[kept - 1] {
+                                mine[kept] = mine[j];
+                                kept += 1;
+                            }
+                        }
+                        succ.truncate(from + kept);
+                    }
+                    ends.push(succ.len() as u32);
+                }
+                (succ, ends)
+            })
+            .collect();
+        let total = lists.iter().map(|(succ, _)| succ.len()).sum();
+        let mut succ = Vec::with_capacity(total);
+        let mut offsets = Vec::with_capacity(k + 1);
+        offsets.push(0u32);
+        for (list, ends) in &lists {
+            let base = succ.len() as u32;
+            offsets.extend(ends.iter().map(|&e| base + e));
+            succ.extend_from_slice(list);
+        }
+        drop(lists);
         let mut indegree = vec![0u32; k];
         let mut parent = vec![u32::MAX; k];
-        // `parent[d] == c` also marks d as already among c's successors: c's successors are
-        // gathered before any later component's.
-        let mut scratch: Vec<u32> = Vec::new();
         for c in 0..k {
-            scratch.clear();
-            for &v in found.of(c) {
-                let mut i = 0;
-                while let Some(t) = step(v, i) {
-                    i += 1;
-                    let d = comp[t as usize];
-                    if d as usize != c && parent[d as usize] != c as u32 {
-                        parent[d as usize] = c as u32;
-                        indegree[d as usize] += 1;
-                        scratch.push(d);
-                    }
-                }
+            for &d in &succ[offsets[c] as usize..offsets[c + 1] as usize] {
+                indegree[d as usize] += 1;
+                parent[d as usize] = c as u32;
             }
-            scratch.sort_unstable();
-            succ.extend_from_slice(&scratch);
-            offsets[c + 1] = succ.len() as u32;
         }
         Condensation {
             comp,
