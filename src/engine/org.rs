@@ -65,7 +65,7 @@ pub fn shared(
     } else {
         (0..SAMPLE).map(|i| i * sources.len() / SAMPLE).collect()
     };
-    let mut on_trees = vec![0.0f64; graph.edges.len()];
+    let mut on_trees = vec![0.0f64; graph.edge_count()];
     let mut reached_by = vec![0.0f64; model.node_count()];
     for i in picks {
         let w = weights.map_or(1.0, |w| w[i]);
@@ -83,7 +83,7 @@ pub fn shared(
             }
         }
     }
-    let mut steps: Vec<EdgeId> = (0..graph.edges.len() as EdgeId)
+    let mut steps: Vec<EdgeId> = (0..graph.edge_count() as EdgeId)
         .filter(|&e| on_trees[e as usize] > 0.0)
         .collect();
     steps.sort_by(|&x, &y| {

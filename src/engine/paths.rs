@@ -110,7 +110,7 @@ pub fn attack_paths(
 ) -> Vec<AttackPath> {
     let n = graph.node_count;
     let mut banned_node = vec![false; n];
-    let mut banned_edge = vec![false; graph.edges.len()];
+    let mut banned_edge = vec![false; graph.edge_count()];
     let make = |edges: Vec<EdgeId>| AttackPath {
         probability: edges.iter().map(|&e| graph.edge(e).p).product(),
         edges,

@@ -15,11 +15,12 @@ use rayon::prelude::*;
 
 use crate::model::{Link, LinkKind, Model, NodeId, NodeKind};
 
-/// Index of an edge in [`AttackGraph::edges`].
+/// Index of an edge: `0..`[`AttackGraph::edge_count`], in the model's link order.
 pub type EdgeId = u32;
 
-/// A traversable attack step.
-#[derive(Debug, Clone)]
+/// A traversable attack step, as [`AttackGraph::edge`] gives it (a value: the graph stores its
+/// edges packed).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AttackEdge {
     pub from: NodeId,
     pub to: NodeId,
@@ -33,11 +34,25 @@ pub struct AttackEdge {
     pub key: u64,
 }
 
+/// An edge as the graph stores it: 24 bytes. Its probability and time are an index into the
+/// graph's table of distinct `(p, mean_time)` pairs: a model has few distinct figures (defaults
+/// by kind, a few explicit values), so two `f64`s per edge would mostly repeat.
+#[derive(Debug, Clone, Copy, Default)]
+struct PackedEdge {
+    key: u64,
+    from: NodeId,
+    to: NodeId,
+    link: u32,
+    figures: u32,
+}
+
 /// The attack graph of one model (the default is the graph of an empty model).
 #[derive(Debug, Clone)]
 pub struct AttackGraph {
     pub node_count: usize,
-    pub edges: Vec<AttackEdge>,
+    edges: Vec<PackedEdge>,
+    /// Distinct `(p, mean_time)` pairs the edges point into.
+    figures: Vec<(f64, f64)>,
     out_offsets: Vec<u32>,
     out_edges: Vec<EdgeId>,
     /// Edges entering each node, `(offsets, edges)`, made the first time they are asked for:
@@ -100,46 +115,102 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// A CSR of edge ids by `end`, each node's list in (key, edge id) order. Edge ids follow link
-/// order, so this is (key, link) order.
+/// A CSR of edge ids `0..len` by `end`, each node's list in (key, edge id) order. Edge ids
+/// follow link order, so this is (key, link) order.
 fn csr_by_key(
     node_count: usize,
-    edges: &[AttackEdge],
-    end: impl Fn(&AttackEdge) -> NodeId + Sync,
+    len: usize,
+    end: impl Fn(usize) -> NodeId + Sync,
+    key: impl Fn(usize) -> u64 + Sync,
 ) -> (Vec<u32>, Vec<EdgeId>) {
     // A canonical model's edges are already grouped by their start (links are in `from`
     // order): each list is sorted where it lies, with no copy of the edges' keys.
-    if edges.windows(2).all(|w| end(&w[0]) <= end(&w[1])) {
+    if (1..len).all(|i| end(i - 1) <= end(i)) {
         let mut offsets = vec![0u32; node_count + 1];
-        for e in edges {
-            offsets[end(e) as usize + 1] += 1;
+        for i in 0..len {
+            offsets[end(i) as usize + 1] += 1;
         }
         for n in 0..node_count {
             offsets[n + 1] += offsets[n];
         }
-        let mut list: Vec<EdgeId> = (0..edges.len() as EdgeId).collect();
+        let mut list: Vec<EdgeId> = (0..len as EdgeId).collect();
         crate::model::grouping::sort_groups(&offsets, &mut list, |&a, &b| {
-            (edges[a as usize].key, a).cmp(&(edges[b as usize].key, b))
+            (key(a as usize), a).cmp(&(key(b as usize), b))
         });
         return (offsets, list);
     }
-    csr_by_key_grouped(node_count, edges, end)
+    csr_by_key_grouped(node_count, len, end, key)
 }
 
 /// [`csr_by_key`] for edges in any order: grouped by a counting sort, then sorted.
 fn csr_by_key_grouped(
     node_count: usize,
-    edges: &[AttackEdge],
-    end: impl Fn(&AttackEdge) -> NodeId,
+    len: usize,
+    end: impl Fn(usize) -> NodeId,
+    key: impl Fn(usize) -> u64,
 ) -> (Vec<u32>, Vec<EdgeId>) {
     let (offsets, pairs) = crate::model::grouping::group_by_node(
         node_count,
-        edges.len(),
-        |i| end(&edges[i]),
-        |i| (edges[i].key, i as EdgeId),
+        len,
+        end,
+        |i| (key(i), i as EdgeId),
         |a, b| a.cmp(b),
     );
     (offsets, pairs.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Links per block when the graph is built in parallel.
+const BLOCK: usize = 1 << 16;
+
+type Seen = rustc_hash::FxHashMap<(u64, u64), u32>;
+
+/// Index of a `(p, mean_time)` pair in `table`, added if new.
+fn figure_index(seen: &mut Seen, table: &mut Vec<(f64, f64)>, fig: (f64, f64)) -> u32 {
+    *seen
+        .entry((fig.0.to_bits(), fig.1.to_bits()))
+        .or_insert_with(|| {
+            table.push(fig);
+            table.len() as u32 - 1
+        })
+}
+
+/// `edges` split into consecutive slices of the given lengths.
+fn split_by<'a>(mut edges: &'a mut [PackedEdge], lengths: &[usize]) -> Vec<&'a mut [PackedEdge]> {
+    let mut slices = Vec::with_capacity(lengths.len());
+    for &n in lengths {
+        let (mine, tail) = std::mem::take(&mut edges).split_at_mut(n);
+        slices.push(mine);
+        edges = tail;
+    }
+    slices
+}
+
+/// One table of distinct `(p, mean_time)` pairs from each block's own table (the blocks of
+/// `edges` point into theirs): the pairs numbered in block order, each block's edges renumbered.
+fn merge_figures(
+    edges: &mut [PackedEdge],
+    lengths: &[usize],
+    local: Vec<Vec<(f64, f64)>>,
+) -> Vec<(f64, f64)> {
+    let (mut seen, mut table) = (Seen::default(), Vec::new());
+    let renumber: Vec<Vec<u32>> = local
+        .into_iter()
+        .map(|block| {
+            block
+                .into_iter()
+                .map(|fig| figure_index(&mut seen, &mut table, fig))
+                .collect()
+        })
+        .collect();
+    split_by(edges, lengths)
+        .into_par_iter()
+        .zip(renumber)
+        .for_each(|(block, to)| {
+            for e in block {
+                e.figures = to[e.figures as usize];
+            }
+        });
+    table
 }
 
 impl Default for AttackGraph {
@@ -147,6 +218,7 @@ impl Default for AttackGraph {
         AttackGraph {
             node_count: 0,
             edges: Vec::new(),
+            figures: Vec::new(),
             out_offsets: vec![0],
             out_edges: Vec::new(),
             incoming: OnceLock::new(),
@@ -199,10 +271,9 @@ impl AttackGraph {
             .map(|n| stable_hash(&[n.id.as_bytes()]))
             .collect();
         let integrity_links: Vec<u32> = (0..model.links.len() as u32)
+            .into_par_iter()
             .filter(|&i| !model.links[i as usize].kind.is_traversable())
             .collect();
-        // Every link as a candidate edge, in place (an indexed collect writes each once), then
-        // the ones that are no step dropped.
         let fixed_kinds = LinkKind::fixed_kinds().map(|k| {
             let h = kind_hash(&k);
             (k, h)
@@ -213,51 +284,72 @@ impl AttackGraph {
                 .find(|(k, _)| k == kind)
                 .map_or_else(|| kind_hash(kind), |&(_, h)| h)
         };
-        let mut edges: Vec<AttackEdge> = model
+        let is_step = |link: &Link| link.kind.is_traversable() && model.link_p(link) > 0.0;
+        // The steps, written in place: each block of links counts its steps, then writes them
+        // at its own offset (no vector of every link, no second copy), numbering the distinct
+        // figures it meets; one merge then numbers them for the whole graph.
+        let counts: Vec<usize> = model
             .links
-            .par_iter()
+            .par_chunks(BLOCK)
+            .map(|block| block.iter().filter(|l| is_step(l)).count())
+            .collect();
+        let mut edges = vec![PackedEdge::default(); counts.iter().sum()];
+        let local: Vec<Vec<(f64, f64)>> = model
+            .links
+            .par_chunks(BLOCK)
+            .zip(split_by(&mut edges, &counts))
             .enumerate()
-            .map(|(i, link)| {
-                let p = if link.kind.is_traversable() {
-                    model.link_p(link)
-                } else {
-                    0.0
-                };
-                AttackEdge {
-                    from: link.from,
-                    to: link.to,
-                    link: i as u32,
-                    p,
-                    mean_time: model.link_time(link),
-                    key: combine_key(
-                        node_hash[link.from as usize],
-                        node_hash[link.to as usize],
-                        kind_key(&link.kind),
-                    ),
+            .map(|(b, (block, out))| {
+                let (mut seen, mut table) = (Seen::default(), Vec::new());
+                let mut slots = out.iter_mut();
+                for (i, link) in block.iter().enumerate() {
+                    if !is_step(link) {
+                        continue;
+                    }
+                    let fig = (model.link_p(link), model.link_time(link));
+                    *slots.next().expect("each step was counted") = PackedEdge {
+                        key: combine_key(
+                            node_hash[link.from as usize],
+                            node_hash[link.to as usize],
+                            kind_key(&link.kind),
+                        ),
+                        from: link.from,
+                        to: link.to,
+                        link: (b * BLOCK + i) as u32,
+                        figures: figure_index(&mut seen, &mut table, fig),
+                    };
                 }
+                table
             })
             .collect();
-        edges.retain(|e| e.p > 0.0);
+        drop(node_hash);
+        let figures = merge_figures(&mut edges, &counts, local);
         // The same step listed twice (same endpoints and kind) is one step: it shares one keyed
-        // draw, so it is open when the draw falls under the larger p. Keep that one edge. In a
-        // canonical model such links are next to each other.
+        // draw, so it is open when the draw falls under the larger p. Keep that one edge (the
+        // first link with the largest p). In a canonical model such links are next to each other.
+        let p_of = |e: &PackedEdge| figures[e.figures as usize].0;
+        let before = edges.len();
         edges.dedup_by(|later, kept| {
             if later.key == kept.key && later.from == kept.from && later.to == kept.to {
-                if later.p > kept.p {
-                    kept.p = later.p;
+                if p_of(later) > p_of(kept) {
                     kept.link = later.link;
-                    kept.mean_time = later.mean_time;
+                    kept.figures = later.figures;
                 }
                 true
             } else {
                 false
             }
         });
+        if edges.len() < before {
+            edges.shrink_to_fit();
+        }
         // Traversal order (and so every tie-break) follows the edges' stable keys.
-        let (out_offsets, out_edges) = csr_by_key(node_count, &edges, |e| e.from);
+        let (out_offsets, out_edges) =
+            csr_by_key(node_count, edges.len(), |i| edges[i].from, |i| edges[i].key);
         AttackGraph {
             node_count,
             edges,
+            figures,
             out_offsets,
             out_edges,
             incoming: OnceLock::new(),
@@ -265,9 +357,23 @@ impl AttackGraph {
         }
     }
 
+    /// Number of edges: edge ids are `0..edge_count()`.
+    #[inline]
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Every edge, in edge id order.
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = AttackEdge> + '_ {
+        (0..self.edges.len() as EdgeId).map(|e| self.edge(e))
+    }
+
     /// Changes an edge's success probability (what-if evaluation of a fix); p = 0 closes it.
     pub fn set_p(&mut self, e: EdgeId, p: f64) {
-        self.edges[e as usize].p = p;
+        let edge = &mut self.edges[e as usize];
+        let time = self.figures[edge.figures as usize].1;
+        edge.figures = self.figures.len() as u32;
+        self.figures.push((p, time));
     }
 
     /// The same graph without one edge (edge ids keep their meaning; the edge is only unlinked
@@ -303,8 +409,15 @@ impl AttackGraph {
     }
 
     fn incoming_lists(&self) -> &(Vec<u32>, Vec<EdgeId>) {
-        self.incoming
-            .get_or_init(|| csr_by_key(self.node_count, &self.edges, |e| e.to))
+        self.incoming.get_or_init(|| {
+            let edges = &self.edges;
+            csr_by_key(
+                self.node_count,
+                edges.len(),
+                |i| edges[i].to,
+                |i| edges[i].key,
+            )
+        })
     }
 
     /// Edges entering `n`, in key order.
@@ -315,9 +428,25 @@ impl AttackGraph {
         &list[offsets[n] as usize..offsets[n + 1] as usize]
     }
 
+    /// Edge `e` with its figures.
     #[inline]
-    pub fn edge(&self, e: EdgeId) -> &AttackEdge {
-        &self.edges[e as usize]
+    pub fn edge(&self, e: EdgeId) -> AttackEdge {
+        let packed = &self.edges[e as usize];
+        let (p, mean_time) = self.figures[packed.figures as usize];
+        AttackEdge {
+            from: packed.from,
+            to: packed.to,
+            link: packed.link,
+            p,
+            mean_time,
+            key: packed.key,
+        }
+    }
+
+    /// Where edge `e` leads (what a walk reads, without the edge's other fields).
+    #[inline]
+    pub fn target(&self, e: EdgeId) -> NodeId {
+        self.edges[e as usize].to
     }
 
     /// Human-readable label of an edge's kind.
@@ -360,10 +489,15 @@ mod tests {
                 });
             }
         }
-        let fast = csr_by_key(200, &edges, |e| e.from);
-        assert_eq!(fast, csr_by_key_grouped(200, &edges, |e| e.from));
-        let by_end = csr_by_key(200, &edges, |e| e.to);
-        assert_eq!(by_end, csr_by_key_grouped(200, &edges, |e| e.to));
+        let (from, to, key) = (
+            |i: usize| edges[i].from,
+            |i: usize| edges[i].to,
+            |i: usize| edges[i].key,
+        );
+        let fast = csr_by_key(200, edges.len(), from, key);
+        assert_eq!(fast, csr_by_key_grouped(200, edges.len(), from, key));
+        let by_end = csr_by_key(200, edges.len(), to, key);
+        assert_eq!(by_end, csr_by_key_grouped(200, edges.len(), to, key));
         assert!(fast.1.len() > 300 && fast.0.len() == 201);
     }
 

@@ -1,10 +1,9 @@
-//! Strongly connected components of the attack graph (Tarjan's algorithm, iterative, on the CSR
-//! adjacency: no second copy of the graph, no recursion however deep the graph).
+//! Strongly connected components of the attack graph (Pearce's space-efficient variant of
+//! Tarjan's algorithm, iterative, on the CSR adjacency: one `u32` per node, no second copy of
+//! the graph, no recursion however deep the graph).
 
 use super::AttackGraph;
 use crate::model::NodeId;
-
-const UNSEEN: u32 = u32::MAX;
 
 /// Components, sinks first: every edge stays inside its component or leads to an earlier one.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +26,25 @@ impl Components {
     pub fn of(&self, c: usize) -> &[u32] {
         &self.members[self.starts[c] as usize..self.starts[c + 1] as usize]
     }
+
+    /// The components of `comp` (each node's component, `count` of them), members grouped
+    /// by a counting sort, so each group is in ascending order.
+    pub fn group(comp: &[u32], count: usize) -> Components {
+        let mut starts = vec![0u32; count + 1];
+        for &c in comp {
+            starts[c as usize + 1] += 1;
+        }
+        for c in 0..count {
+            starts[c + 1] += starts[c];
+        }
+        let mut fill = starts[..count].to_vec();
+        let mut members = vec![0u32; comp.len()];
+        for (v, &c) in comp.iter().enumerate() {
+            members[fill[c as usize] as usize] = v as u32;
+            fill[c as usize] += 1;
+        }
+        Components { members, starts }
+    }
 }
 
 /// Components of the subgraph on `nodes`, which must be closed under the graph's edges (every
@@ -34,7 +52,7 @@ impl Components {
 /// `position[g]` is where graph node `g` is in `nodes`.
 pub fn strong_components(graph: &AttackGraph, nodes: &[NodeId], position: &[u32]) -> Components {
     strong_components_by(nodes, position, |n, i| {
-        graph.out(n).get(i).map(|&e| graph.edge(e).to)
+        graph.out(n).get(i).map(|&e| graph.target(e))
     })
 }
 
@@ -45,66 +63,104 @@ pub fn strong_components_by(
     position: &[u32],
     step: impl Fn(NodeId, usize) -> Option<NodeId>,
 ) -> Components {
-    let m = nodes.len();
-    let mut index = vec![UNSEEN; m];
-    let mut low = vec![0u32; m];
-    let mut on_stack = vec![false; m];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut call: Vec<(u32, u32)> = Vec::new(); // (node, next out-edge)
-    let mut next_index = 0u32;
-    let mut out = Components {
-        members: Vec::with_capacity(m),
+    let (comp, count) = component_of(nodes.len(), |v, i| {
+        step(nodes[v as usize], i).map(|t| {
+            let w = position[t as usize];
+            debug_assert!(w != u32::MAX, "the node list is closed under edges");
+            w
+        })
+    });
+    Components::group(&comp, count)
+}
+
+/// The component of each of the nodes `0..node_count` under the steps `step(v, i)` (the
+/// target of `v`'s `i`-th step, `None` past its last), and how many components there are.
+/// Components are numbered sinks first, in the order Tarjan's algorithm completes them (a
+/// depth-first search from each unvisited node in turn, each node's steps in order).
+///
+/// Pearce's algorithm ("A space-efficient algorithm for finding strongly connected
+/// components", 2016): `rindex[v]` is 0 while `v` is unvisited, then its visit number (later
+/// the smallest visit number it reaches), and once its component is complete, `node_count -
+/// c` for component `c`. Visit numbers are given back as components complete, so they stay
+/// below every completed component's value and a completed node never lowers an open one.
+pub fn component_of(
+    node_count: usize,
+    step: impl Fn(u32, usize) -> Option<u32>,
+) -> (Vec<u32>, usize) {
+    let (comp, found) = completed(node_count, step);
+    (comp, found.len())
+}
+
+/// [`component_of`] with the members of each component as it completed them (each group in
+/// the order its nodes were popped, not sorted): no second pass to group them.
+pub fn completed(
+    node_count: usize,
+    step: impl Fn(u32, usize) -> Option<u32>,
+) -> (Vec<u32>, Components) {
+    let n = node_count as u32;
+    let mut found = Components {
+        members: Vec::with_capacity(node_count),
         starts: vec![0],
     };
-    for root in 0..m as u32 {
-        if index[root as usize] != UNSEEN {
+    let mut rindex = vec![0u32; node_count];
+    let mut next_visit = 1u32;
+    let mut done_value = n; // the value of the next component to complete
+    let mut stack: Vec<u32> = Vec::new();
+    // The depth-first path: (node, next step, whether it is still its component's root).
+    let mut path: Vec<(u32, u32, bool)> = Vec::new();
+    for start in 0..n {
+        if rindex[start as usize] != 0 {
             continue;
         }
-        // The node to open next: the root, then each unvisited target met.
-        let mut opening = Some(root);
-        loop {
-            if let Some(w) = opening.take() {
-                index[w as usize] = next_index;
-                low[w as usize] = next_index;
-                next_index += 1;
-                stack.push(w);
-                on_stack[w as usize] = true;
-                call.push((w, 0));
-            }
-            let Some(&mut (v, ref mut pos)) = call.last_mut() else {
-                break;
-            };
-            if let Some(t) = step(nodes[v as usize], *pos as usize) {
+        rindex[start as usize] = next_visit;
+        next_visit += 1;
+        path.push((start, 0, true));
+        while let Some(&mut (v, ref mut pos, ref mut root)) = path.last_mut() {
+            if let Some(w) = step(v, *pos as usize) {
                 *pos += 1;
-                let w = position[t as usize];
-                debug_assert!(w != UNSEEN, "the node list is closed under edges");
-                if index[w as usize] == UNSEEN {
-                    opening = Some(w);
-                } else if on_stack[w as usize] {
-                    low[v as usize] = low[v as usize].min(index[w as usize]);
+                if rindex[w as usize] == 0 {
+                    rindex[w as usize] = next_visit;
+                    next_visit += 1;
+                    path.push((w, 0, true));
+                } else if rindex[w as usize] < rindex[v as usize] {
+                    rindex[v as usize] = rindex[w as usize];
+                    *root = false;
                 }
                 continue;
             }
-            call.pop();
-            if let Some(&(parent, _)) = call.last() {
-                low[parent as usize] = low[parent as usize].min(low[v as usize]);
-            }
-            if low[v as usize] == index[v as usize] {
-                let from = out.members.len();
-                loop {
-                    let w = stack.pop().expect("the component is on the stack");
-                    on_stack[w as usize] = false;
-                    out.members.push(w);
-                    if w == v {
+            let is_root = *root;
+            path.pop();
+            if is_root {
+                // v completes its component: itself and the stacked nodes visited after it.
+                next_visit -= 1;
+                while let Some(&w) = stack.last() {
+                    if rindex[w as usize] < rindex[v as usize] {
                         break;
                     }
+                    stack.pop();
+                    rindex[w as usize] = done_value;
+                    next_visit -= 1;
+                    found.members.push(w);
                 }
-                out.members[from..].sort_unstable();
-                out.starts.push(out.members.len() as u32);
+                rindex[v as usize] = done_value;
+                done_value -= 1;
+                found.members.push(v);
+                found.starts.push(found.members.len() as u32);
+            } else {
+                stack.push(v);
+            }
+            if let Some(&mut (u, _, ref mut root)) = path.last_mut() {
+                if rindex[v as usize] < rindex[u as usize] {
+                    rindex[u as usize] = rindex[v as usize];
+                    *root = false;
+                }
             }
         }
     }
-    out
+    for r in rindex.iter_mut() {
+        *r = n - *r;
+    }
+    (rindex, found)
 }
 
 /// Components of the whole graph, sinks first, as graph node ids.
@@ -119,6 +175,6 @@ pub fn step_components(
     node_count: usize,
     step: impl Fn(NodeId, usize) -> Option<NodeId>,
 ) -> Components {
-    let nodes: Vec<NodeId> = (0..node_count as NodeId).collect();
-    strong_components_by(&nodes, &nodes, step)
+    let (comp, count) = component_of(node_count, step);
+    Components::group(&comp, count)
 }

@@ -54,7 +54,7 @@ pub fn flat_csv(a: &Analysis) -> FlatCsv {
         );
     }
     let mut edges = String::from("src,dst,kind,p\n");
-    for (e, edge) in a.graph.edges.iter().enumerate() {
+    for (e, edge) in a.graph.edges().enumerate() {
         edges += &format!(
             "{},{},{},{}\n",
             edge.from,
@@ -87,7 +87,7 @@ pub fn graphml(a: &Analysis) -> String {
             xml(a.model.id(n))
         );
     }
-    for (e, edge) in a.graph.edges.iter().enumerate() {
+    for (e, edge) in a.graph.edges().enumerate() {
         s += &format!(
             "    <edge source=\"n{}\" target=\"n{}\"><data key=\"ekind\">{}</data><data key=\"p\">{}</data></edge>\n",
             edge.from,

@@ -383,7 +383,7 @@ impl RunReport {
                 name: model.name.clone(),
                 path: scenario.model_path.clone(),
                 nodes: model.node_count(),
-                edges: graph.edges.len(),
+                edges: graph.edge_count(),
             },
             entry_points: sorted_ids(model, &scenario.compromised),
             baseline: Outcome {

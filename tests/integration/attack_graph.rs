@@ -54,7 +54,7 @@ kind = "can_assume"
         let g = AttackGraph::build(model);
         assert_eq!(
             AttackGraph::size_of(model),
-            (g.edges.len(), g.integrity_links.len())
+            (g.edge_count(), g.integrity_links.len())
         );
     }
     assert_eq!(AttackGraph::size_of(&small), (3, 1));

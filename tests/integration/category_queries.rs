@@ -261,7 +261,7 @@ fn unknown_categories_and_regimes_are_errors_with_a_suggestion() {
 /// edges written here.
 fn reverse_search(a: &Analysis, stores: &[NodeId]) -> BTreeSet<NodeId> {
     let mut into: Vec<Vec<NodeId>> = vec![Vec::new(); a.model.node_count()];
-    for e in 0..a.graph.edges.len() {
+    for e in 0..a.graph.edge_count() {
         let edge = a.graph.edge(e as u32);
         into[edge.to as usize].push(edge.from);
     }

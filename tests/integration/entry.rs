@@ -121,7 +121,7 @@ fn enumerate(v: &Variant, bob_has_key: bool) -> (Vec<f64>, f64) {
         .iter()
         .map(|id| (model.node_id(id).unwrap(), phishing_p(id, bob_has_key)))
         .collect();
-    let edges = &a.graph.edges;
+    let edges: Vec<_> = a.graph.edges().collect();
     let uncertain: Vec<usize> = (0..edges.len()).filter(|&i| edges[i].p < 1.0).collect();
     assert_eq!(
         uncertain.len(),
@@ -279,7 +279,7 @@ fn each_trial_takes_exactly_the_accounts_its_keyed_entry_draw_takes() {
         let mut changed = true;
         while changed {
             changed = false;
-            for e in &a.graph.edges {
+            for e in a.graph.edges() {
                 if reached[e.from as usize]
                     && !reached[e.to as usize]
                     && uniform(seed, trial, e.key) < e.p

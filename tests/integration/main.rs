@@ -10,6 +10,7 @@ mod bounded_text;
 mod category_queries;
 mod cli_suggestions;
 mod collectors;
+mod components;
 mod concurrent_model;
 mod concurrent_report;
 mod demo;

@@ -23,7 +23,7 @@ fn simulate(a: &Analysis, sources: &[NodeId], trials: u32, seed: u64) -> Trials 
 /// of the probabilistic edges (a plain fixpoint over the edge list, nothing shared with the
 /// engine's traversal or random draws).
 fn enumerate(a: &Analysis, sources: &[NodeId]) -> (Vec<f64>, f64) {
-    let edges = &a.graph.edges;
+    let edges: Vec<_> = a.graph.edges().collect();
     let uncertain: Vec<usize> = (0..edges.len()).filter(|&i| edges[i].p < 1.0).collect();
     assert!(
         uncertain.len() <= 20,
@@ -76,7 +76,7 @@ fn breach_probabilities_and_mean_match_exact_enumeration() {
     let mut checked = 0;
     for seed in 0..40u64 {
         let a = load(&random_model(seed, TINY, false));
-        let uncertain = a.graph.edges.iter().filter(|e| e.p < 1.0).count();
+        let uncertain = a.graph.edges().filter(|e| e.p < 1.0).count();
         if uncertain > 14 {
             continue;
         }
@@ -330,7 +330,7 @@ fn batched_trials_equal_one_traversal_per_trial() {
             let mut changed = true;
             while changed {
                 changed = false;
-                for e in &a.graph.edges {
+                for e in a.graph.edges() {
                     if reached[e.from as usize]
                         && !reached[e.to as usize]
                         && uniform(77 + seed, trial, e.key) < e.p

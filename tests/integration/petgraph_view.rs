@@ -131,7 +131,7 @@ fn components_match_petgraph_and_come_sinks_first() {
                 comp[v as usize] = c;
             }
         }
-        for e in &graph.edges {
+        for e in graph.edges() {
             assert!(comp[e.to as usize] <= comp[e.from as usize]);
         }
     }

@@ -114,7 +114,7 @@ pub(super) fn effect_alone(old: &Old, change: &ModelChange) -> Effect {
 }
 
 fn walk_budget(old: &Old) -> usize {
-    WALK_BUDGET_PER_ELEMENT * (old.graph.node_count + old.graph.edges.len())
+    WALK_BUDGET_PER_ELEMENT * (old.graph.node_count + old.graph.edge_count())
 }
 
 /// The distinct targets of the steps leaving `u` in OLD's graph, sorted.

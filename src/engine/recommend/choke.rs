@@ -99,7 +99,7 @@ pub fn choke_points_all_accounts(
             .map(|i| accounts[i * accounts.len() / sample])
             .collect()
     };
-    let mut uses = vec![0u32; a.graph.edges.len()];
+    let mut uses = vec![0u32; a.graph.edge_count()];
     for &x in &picks {
         let r = crate::engine::reach::forward(&a.graph, &[x]);
         for &n in &r.order {
@@ -109,7 +109,7 @@ pub fn choke_points_all_accounts(
             }
         }
     }
-    let mut ranked: Vec<EdgeId> = (0..a.graph.edges.len() as EdgeId)
+    let mut ranked: Vec<EdgeId> = (0..a.graph.edge_count() as EdgeId)
         .filter(|&e| uses[e as usize] > 0)
         .collect();
     ranked.sort_by(|&x, &y| {

@@ -1,7 +1,9 @@
 //! The attack graph condensed into its strongly connected components: a DAG, numbered
 //! successors first, with each component's distinct successors and predecessor count.
 
-use crate::graph::scc::step_components;
+use rayon::prelude::*;
+
+use crate::graph::scc::completed;
 use crate::graph::AttackGraph;
 use crate::model::NodeId;
 
@@ -22,7 +24,7 @@ pub struct Condensation {
 impl Condensation {
     pub fn new(graph: &AttackGraph) -> Condensation {
         Condensation::of_steps(graph.node_count, |n, i| {
-            graph.out(n).get(i).map(|&e| graph.edge(e).to)
+            graph.out(n).get(i).map(|&e| graph.target(e))
         })
     }
 
@@ -31,44 +33,65 @@ impl Condensation {
     /// replaced condenses without being built.
     pub fn of_steps(
         node_count: usize,
-        step: impl Fn(NodeId, usize) -> Option<NodeId>,
+        step: impl Fn(NodeId, usize) -> Option<NodeId> + Sync,
     ) -> Condensation {
-        let found = step_components(node_count, &step);
-        let n = node_count;
+        let (comp, found) = completed(node_count, &step);
         let k = found.len();
-        let mut comp = vec![0u32; n];
-        let mut size = vec![0u32; k];
-        for (c, sz) in size.iter_mut().enumerate() {
-            *sz = found.of(c).len() as u32;
-            for &v in found.of(c) {
-                comp[v as usize] = c as u32;
-            }
+        let size: Vec<u32> = found.starts.windows(2).map(|w| w[1] - w[0]).collect();
+        // Each component's distinct successors, sorted, in parallel over blocks of components.
+        let block = k.div_ceil(64).max(1);
+        let lists: Vec<(Vec<u32>, Vec<u32>)> = (0..k)
+            .step_by(block)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|first| {
+                let (mut succ, mut ends) = (Vec::new(), Vec::new());
+                for c in first..(first + block).min(k) {
+                    let from = succ.len();
+                    for &v in found.of(c) {
+                        let mut i = 0;
+                        while let Some(t) = step(v, i) {
+                            i += 1;
+                            let d = comp[t as usize];
+                            if d as usize != c {
+                                succ.push(d);
+                            }
+                        }
+                    }
+                    let mine = &mut succ[from..];
+                    if mine.len() > 1 {
+                        mine.sort_unstable();
+                        let mut kept = 1;
+                        for j in 1..mine.len() {
+                            if mine[j] != mine[kept - 1] {
+                                mine[kept] = mine[j];
+                                kept += 1;
+                            }
+                        }
+                        succ.truncate(from + kept);
+                    }
+                    ends.push(succ.len() as u32);
+                }
+                (succ, ends)
+            })
+            .collect();
+        let total = lists.iter().map(|(succ, _)| succ.len()).sum();
+        let mut succ = Vec::with_capacity(total);
+        let mut offsets = Vec::with_capacity(k + 1);
+        offsets.push(0u32);
+        for (list, ends) in &lists {
+            let base = succ.len() as u32;
+            offsets.extend(ends.iter().map(|&e| base + e));
+            succ.extend_from_slice(list);
         }
-        let mut offsets = vec![0u32; k + 1];
-        let mut succ = Vec::new();
+        drop(lists);
         let mut indegree = vec![0u32; k];
         let mut parent = vec![u32::MAX; k];
-        let mut scratch: Vec<u32> = Vec::new();
         for c in 0..k {
-            scratch.clear();
-            for &v in found.of(c) {
-                let mut i = 0;
-                while let Some(t) = step(v, i) {
-                    i += 1;
-                    let d = comp[t as usize];
-                    if d as usize != c {
-                        scratch.push(d);
-                    }
-                }
-            }
-            scratch.sort_unstable();
-            scratch.dedup();
-            for &d in &scratch {
+            for &d in &succ[offsets[c] as usize..offsets[c + 1] as usize] {
                 indegree[d as usize] += 1;
                 parent[d as usize] = c as u32;
             }
-            succ.extend_from_slice(&scratch);
-            offsets[c + 1] = succ.len() as u32;
         }
         Condensation {
             comp,
