@@ -18,7 +18,7 @@ use crate::util::{root, run};
 /// Steps from every node to `target`, breadth-first over the graph's edges turned around.
 fn distances_to(graph: &AttackGraph, target: u32) -> BTreeMap<u32, u32> {
     let mut into: Vec<Vec<u32>> = vec![Vec::new(); graph.node_count];
-    for e in &graph.edges {
+    for e in graph.edges() {
         into[e.to as usize].push(e.from);
     }
     let mut dist = BTreeMap::from([(target, 0)]);
@@ -43,7 +43,7 @@ fn who_can_reach_json_is_the_report_and_the_reverse_search() {
     let graph = AttackGraph::build(&model);
     // Steps of every attack edge, by endpoint ids, with their probabilities.
     let steps: BTreeMap<(String, String), Vec<f64>> =
-        graph.edges.iter().fold(BTreeMap::new(), |mut m, e| {
+        graph.edges().fold(BTreeMap::new(), |mut m, e| {
             m.entry((model.id(e.from).to_string(), model.id(e.to).to_string()))
                 .or_insert_with(Vec::new)
                 .push(e.p);
