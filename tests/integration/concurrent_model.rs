@@ -3,12 +3,12 @@
 //! into one folder end as one whole model, either run's, never a mix of side files, and the lock
 //! is never left in the folder. `export graph` holds it for its two files too.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{files, run_in};
+use crate::util::{differs, files, folder, run_in};
 
 /// Starts `blastradius args` in `dir`.
 fn start(dir: &Path, args: &[&str]) -> Child {
@@ -32,30 +32,6 @@ fn finish(child: Child) {
         "the run failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The files of a flat folder by name.
-fn folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// The names of the files in which two folders differ.
-fn differs(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let names: BTreeSet<&String> = got.keys().chain(want.keys()).collect();
-    names
-        .into_iter()
-        .filter(|n| got.get(*n) != want.get(*n))
-        .cloned()
-        .collect()
 }
 
 /// `args` with `-o out` (and `--force`) appended.

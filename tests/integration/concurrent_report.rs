@@ -2,12 +2,11 @@
 //! either run's, never a mix. `report` holds the folder's lock (`.blastradius.lock`) while it
 //! writes its set of files, so the later run waits and then writes its own set whole.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::root;
+use crate::util::{differs, folder, root};
 
 /// Starts `blastradius report <scenario> --trials <trials> -o <out>` in `dir`.
 fn start(dir: &Path, scenario: &str, trials: &str, out: &str) -> Child {
@@ -30,30 +29,6 @@ fn finish(child: Child) {
         "report failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The files of a flat folder by name.
-fn folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// Names a folder's difference from a reference, shortly.
-fn differs(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
-    let names: std::collections::BTreeSet<&String> = got.keys().chain(want.keys()).collect();
-    names
-        .into_iter()
-        .filter(|n| got.get(*n) != want.get(*n))
-        .cloned()
-        .collect()
 }
 
 #[test]

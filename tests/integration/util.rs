@@ -79,3 +79,30 @@ pub fn assert_fails_with(out: &Outcome, expected: &[&str]) {
         );
     }
 }
+
+/// The files of a flat folder by name.
+pub fn folder(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The names of the files in which two folders (as [`folder`] reads them) differ.
+pub fn differs(
+    got: &std::collections::BTreeMap<String, Vec<u8>>,
+    want: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = got.keys().chain(want.keys()).collect();
+    names
+        .into_iter()
+        .filter(|n| got.get(*n) != want.get(*n))
+        .cloned()
+        .collect()
+}
