@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::util::{differs, files, folder, run_in};
+use crate::util::{differs, files, folder, run_in, waits_for_a_held_lock};
 
 /// Starts `blastradius args` in `dir`.
 fn start(dir: &Path, args: &[&str]) -> Child {
@@ -139,31 +138,16 @@ fn a_held_lock_makes_generate_wait_and_write_nothing_until_released() {
         "generate", "--people", "40", "--seed", "3", "--layout", "csv",
     ];
     finish(start(dir, &strs(&into(&args, "ref", false))));
-    std::fs::create_dir(dir.join("out")).unwrap();
-    let lock = dir.join("out/.blastradius.lock");
-    std::fs::write(&lock, "").unwrap();
-    let mut child = start(dir, &strs(&into(&args, "out", false)));
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(3) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "generate finished while another run held the folder"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(
-        folder(&dir.join("out")).keys().collect::<Vec<_>>(),
-        [".blastradius.lock"],
-        "files appeared while the folder was locked"
-    );
-    std::fs::remove_file(&lock).unwrap();
+    let child = waits_for_a_held_lock(&dir.join("out"), 3, || {
+        start(dir, &strs(&into(&args, "out", false)))
+    });
     finish(child);
     let got = folder(&dir.join("out"));
     assert!(differs(&got, &folder(&dir.join("ref"))).is_empty());
     assert!(!got.contains_key(".blastradius.lock"), "the lock was left");
     // A lock file in a model folder does not trouble readers: they read model.toml and the
     // side files it names, nothing else.
-    std::fs::write(&lock, "").unwrap();
+    std::fs::write(dir.join("out/.blastradius.lock"), "").unwrap();
     let validated = run_in(dir, &["validate", "out"]);
     assert_eq!(validated.code, 0, "{}", validated.stderr);
 }
@@ -175,24 +159,9 @@ fn export_graph_waits_for_a_held_lock_and_leaves_none() {
     let model = crate::util::root().join("data/tracking-program");
     let model = model.to_str().unwrap();
     finish(start(dir, &["export", "graph", model, "-o", "ref"]));
-    std::fs::create_dir(dir.join("out")).unwrap();
-    let lock = dir.join("out/.blastradius.lock");
-    std::fs::write(&lock, "").unwrap();
-    let mut child = start(dir, &["export", "graph", model, "-o", "out"]);
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(2) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the export did not wait"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(
-        folder(&dir.join("out")).len(),
-        1,
-        "files appeared while locked"
-    );
-    std::fs::remove_file(&lock).unwrap();
+    let child = waits_for_a_held_lock(&dir.join("out"), 2, || {
+        start(dir, &["export", "graph", model, "-o", "out"])
+    });
     finish(child);
     let got = folder(&dir.join("out"));
     assert!(differs(&got, &folder(&dir.join("ref"))).is_empty());

@@ -4,9 +4,8 @@
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::util::{differs, folder, root};
+use crate::util::{differs, folder, root, waits_for_a_held_lock};
 
 /// Starts `blastradius report <scenario> --trials <trials> -o <out>` in `dir`.
 fn start(dir: &Path, scenario: &str, trials: &str, out: &str) -> Child {
@@ -70,25 +69,10 @@ fn a_report_waits_while_another_run_holds_the_folder() {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
     finish(start(dir, "phished-manager.toml", "300", "ref"));
-    std::fs::create_dir(dir.join("out")).unwrap();
-    let lock = dir.join("out/.blastradius.lock");
-    std::fs::write(&lock, "").unwrap();
-    let mut child = start(dir, "phished-manager.toml", "300", "out");
-    let start_at = Instant::now();
     // The run computes, then waits for the lock: nothing of it appears while the lock is held.
-    while start_at.elapsed() < Duration::from_secs(3) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run finished while another held the folder"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(
-        folder(&dir.join("out")).keys().collect::<Vec<_>>(),
-        [".blastradius.lock"],
-        "files appeared while the folder was locked"
-    );
-    std::fs::remove_file(&lock).unwrap();
+    let child = waits_for_a_held_lock(&dir.join("out"), 3, || {
+        start(dir, "phished-manager.toml", "300", "out")
+    });
     finish(child);
     assert!(differs(&folder(&dir.join("out")), &folder(&dir.join("ref"))).is_empty());
 }

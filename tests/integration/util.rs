@@ -106,3 +106,32 @@ pub fn differs(
         .cloned()
         .collect()
 }
+
+/// Holds the folder lock of `out` (creating the folder), starts a run with `spawn`, and checks
+/// for `secs` seconds that it neither finishes nor writes anything beside the lock; then
+/// releases the lock and gives the run back, for the caller to finish and check.
+pub fn waits_for_a_held_lock(
+    out: &Path,
+    secs: u64,
+    spawn: impl FnOnce() -> std::process::Child,
+) -> std::process::Child {
+    std::fs::create_dir(out).unwrap();
+    let lock = out.join(".blastradius.lock");
+    std::fs::write(&lock, "").unwrap();
+    let mut child = spawn();
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(secs) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished while another held the folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        folder(out).keys().collect::<Vec<_>>(),
+        [".blastradius.lock"],
+        "files appeared while the folder was locked"
+    );
+    std::fs::remove_file(&lock).unwrap();
+    child
+}
