@@ -181,6 +181,7 @@ impl RecommendArgs {
                 Objective::Expected {
                     trials: self.trials.unwrap_or(1000),
                     seed: scenario.simulation.seed,
+                    detection: scenario.simulation.detection,
                 },
                 scenario.costs.clone(),
             ),

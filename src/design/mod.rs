@@ -338,49 +338,55 @@ pub fn reach_of(model: &Model, holdings: &Holdings, change: &Change) -> usize {
 pub fn apply<'c>(model: &Model, changes: impl IntoIterator<Item = &'c Change>) -> Model {
     let mut m = model.clone();
     for change in changes {
-        match change {
-            Change::RemoveGrant { .. }
-            | Change::RemoveMember { .. }
-            | Change::RemoveCredential { .. }
-            | Change::ReviewAccess { .. } => m.links.retain(|l| !change.selects_link(l)),
-            Change::SetMfa { accounts, mfa } => {
-                for &a in &accounts.nodes {
-                    m.mfa[a as usize] = *mfa;
-                }
+        apply_in_place(&mut m, change);
+    }
+    m
+}
+
+/// Makes one change to `m` itself: what [`apply`] makes on its copy, for callers that try a
+/// change and undo it (a data change touches only its stores' policies).
+pub fn apply_in_place(m: &mut Model, change: &Change) {
+    match change {
+        Change::RemoveGrant { .. }
+        | Change::RemoveMember { .. }
+        | Change::RemoveCredential { .. }
+        | Change::ReviewAccess { .. } => m.links.retain(|l| !change.selects_link(l)),
+        Change::SetMfa { accounts, mfa } => {
+            for &a in &accounts.nodes {
+                m.mfa[a as usize] = *mfa;
             }
-            Change::DropCategory { store, category } => {
-                for &s in &store.nodes {
-                    m.store_policy[s as usize].dropped.push(category.clone());
-                }
+        }
+        Change::DropCategory { store, category } => {
+            for &s in &store.nodes {
+                m.store_policy[s as usize].dropped.push(category.clone());
             }
-            Change::ScaleRecords {
-                store,
-                category,
-                factor,
-            } => {
-                for &s in &store.nodes {
-                    m.store_policy[s as usize]
-                        .scale
-                        .push((category.clone(), *factor));
-                }
+        }
+        Change::ScaleRecords {
+            store,
+            category,
+            factor,
+        } => {
+            for &s in &store.nodes {
+                m.store_policy[s as usize]
+                    .scale
+                    .push((category.clone(), *factor));
             }
-            Change::SetRetention {
-                store,
-                category,
-                days,
-            } => {
-                for &s in &store.nodes {
-                    m.store_policy[s as usize]
-                        .category_retention
-                        .push((category.clone().unwrap_or_default(), *days));
-                }
+        }
+        Change::SetRetention {
+            store,
+            category,
+            days,
+        } => {
+            for &s in &store.nodes {
+                m.store_policy[s as usize]
+                    .category_retention
+                    .push((category.clone().unwrap_or_default(), *days));
             }
-            Change::SetP { p, .. } => {
-                for l in m.links.iter_mut().filter(|l| change.selects_link(l)) {
-                    l.set_p(Some(*p));
-                }
+        }
+        Change::SetP { p, .. } => {
+            for l in m.links.iter_mut().filter(|l| change.selects_link(l)) {
+                l.set_p(Some(*p));
             }
         }
     }
-    m
 }

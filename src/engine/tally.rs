@@ -231,6 +231,11 @@ impl ExposureIndex {
         })
     }
 
+    /// Index of a set's category in [`ExposureIndex::categories`].
+    pub(crate) fn category_of(&self, set: SetId) -> usize {
+        self.set_category[set as usize] as usize
+    }
+
     /// Weight of a set's category.
     pub(crate) fn set_weight(&self, set: SetId) -> f64 {
         self.weights[self.set_category[set as usize] as usize]
@@ -437,11 +442,7 @@ fn finish(
 ) -> (u64, f64) {
     let pops = index.populations.len();
     let total = records.iter().fold(0u64, |a, &b| a.saturating_add(b));
-    let exposure = records
-        .iter()
-        .zip(&index.weights)
-        .map(|(&r, &w)| r as f64 * w)
-        .sum();
+    let exposure = exposure_of_records(index, records);
     for (i, size) in index.sizes.iter().enumerate() {
         people[i] = size * (1.0 - none[i]);
     }
@@ -449,6 +450,16 @@ fn finish(
         notifiable[i] = index.sizes[i % pops.max(1)] * (1.0 - x);
     }
     (total, exposure)
+}
+
+/// The exposure of records per category (indices of [`ExposureIndex::categories`]): summed in
+/// category order, so the same records always give the same figure.
+pub(crate) fn exposure_of_records(index: &ExposureIndex, records: &[u64]) -> f64 {
+    records
+        .iter()
+        .zip(&index.weights)
+        .map(|(&r, &w)| r as f64 * w)
+        .sum()
 }
 
 /// Records of a whole set whose longest leaked window is `window` days.

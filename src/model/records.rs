@@ -126,6 +126,142 @@ pub fn flow_order(model: &Model) -> Result<Vec<NodeId>, Vec<NodeId>> {
     }
 }
 
+/// The flows in the order [`Holdings`] follows them: the stores in flow order, and the flows
+/// out of each. Data changes (retention, dropped categories, scaling) leave it as it is.
+pub struct FlowPlan {
+    order: Vec<NodeId>,
+    from: rustc_hash::FxHashMap<NodeId, Vec<usize>>,
+}
+
+impl FlowPlan {
+    pub fn new(model: &Model) -> FlowPlan {
+        FlowPlan {
+            order: flow_order(model).unwrap_or_default(),
+            from: flows_by_source(model),
+        }
+    }
+}
+
+/// What each store holds of some record sets: by node (every store's holdings) or, for a few
+/// sets, only the stores that hold them.
+trait Shelves {
+    fn shelf(&self, store: NodeId) -> &[Holding];
+    fn shelf_mut(&mut self, store: NodeId) -> &mut Vec<Holding>;
+}
+
+impl Shelves for Vec<Vec<Holding>> {
+    fn shelf(&self, store: NodeId) -> &[Holding] {
+        &self[store as usize]
+    }
+    fn shelf_mut(&mut self, store: NodeId) -> &mut Vec<Holding> {
+        &mut self[store as usize]
+    }
+}
+
+impl Shelves for rustc_hash::FxHashMap<NodeId, Vec<Holding>> {
+    fn shelf(&self, store: NodeId) -> &[Holding] {
+        self.get(&store).map_or(&[], Vec::as_slice)
+    }
+    fn shelf_mut(&mut self, store: NodeId) -> &mut Vec<Holding> {
+        self.entry(store).or_default()
+    }
+}
+
+/// The copies of the record sets `sets` (each once) as [`Holdings::compute_at`] gives them, by
+/// store, leaving out the stores that hold none of them: what a data change at a store does
+/// to the sets it holds, without recomputing every other set.
+pub fn holdings_of_sets(
+    model: &Model,
+    age: Option<u32>,
+    plan: &FlowPlan,
+    sets: impl IntoIterator<Item = SetId>,
+) -> rustc_hash::FxHashMap<NodeId, Vec<Holding>> {
+    let mut shelves = rustc_hash::FxHashMap::default();
+    hold(model, age, plan, sets, &mut shelves);
+    shelves
+}
+
+/// Fills `shelves` with the holdings of `sets`: each set at its own store (under the store's
+/// retention, scaling and dropped categories), then the copies its flows carry, store by store
+/// in flow order. Each set's copies depend on that set alone.
+fn hold(
+    model: &Model,
+    age: Option<u32>,
+    plan: &FlowPlan,
+    sets: impl IntoIterator<Item = SetId>,
+    shelves: &mut impl Shelves,
+) {
+    let cap = |days: Option<u32>| match (days, age) {
+        (Some(d), Some(a)) => d.min(a),
+        (Some(d), None) => d,
+        (None, Some(a)) => a,
+        (None, None) => 0,
+    };
+    for i in sets {
+        let set = &model.record_sets[i as usize];
+        let policy = &model.store_policy[set.store as usize];
+        if is_dropped(policy, &set.category) {
+            continue;
+        }
+        let window = match set.amount {
+            Amount::Count(_) => 0,
+            Amount::PerDay(_) => cap(retention_override(policy, &set.category)
+                .or(set.retention_days)
+                .or(policy.retention_days)),
+        };
+        shelves.shelf_mut(set.store).push(Holding {
+            set: i,
+            fraction: scale_factor(policy, &set.category),
+            window,
+        });
+    }
+    for &source in &plan.order {
+        for &fi in plan.from.get(&source).into_iter().flatten() {
+            let flow = &model.flows[fi];
+            let policy = &model.store_policy[flow.to as usize];
+            let copies: Vec<Holding> = shelves
+                .shelf(source)
+                .iter()
+                .filter_map(|h| {
+                    let set = &model.record_sets[h.set as usize];
+                    let carried = flow
+                        .categories
+                        .as_ref()
+                        .is_none_or(|cats| cats.iter().any(|c| category_matches(&set.category, c)));
+                    if !carried || is_dropped(policy, &set.category) {
+                        return None;
+                    }
+                    let window = match set.amount {
+                        Amount::Count(_) => 0,
+                        Amount::PerDay(_) => {
+                            cap(retention_override(policy, &set.category).or(policy.retention_days))
+                        }
+                    };
+                    Some(Holding {
+                        set: h.set,
+                        fraction: h.fraction * scale_factor(policy, &set.category),
+                        window,
+                    })
+                })
+                .collect();
+            if copies.is_empty() {
+                continue;
+            }
+            let target = shelves.shelf_mut(flow.to);
+            for c in copies {
+                // Two routes into one store bring the same copy: keep the larger share.
+                match target
+                    .iter_mut()
+                    .find(|h| h.set == c.set && h.window == c.window)
+                {
+                    Some(h) => h.fraction = h.fraction.max(c.fraction),
+                    None => target.push(c),
+                }
+            }
+        }
+    }
+}
+
 impl Holdings {
     /// Computes what every store holds. Flows must be acyclic (the loader checks).
     pub fn compute(model: &Model) -> Holdings {
@@ -135,73 +271,9 @@ impl Holdings {
     /// [`Holdings::compute`] as if the programme were `age` days old (`None`: windows uncapped,
     /// as the programme-age lint reads them).
     pub fn compute_at(model: &Model, age: Option<u32>) -> Holdings {
-        let n = model.node_count();
-        let mut by_store: Vec<Vec<Holding>> = vec![Vec::new(); n];
-        let cap = |days: Option<u32>| match (days, age) {
-            (Some(d), Some(a)) => d.min(a),
-            (Some(d), None) => d,
-            (None, Some(a)) => a,
-            (None, None) => 0,
-        };
-        for (i, set) in model.record_sets.iter().enumerate() {
-            let policy = &model.store_policy[set.store as usize];
-            if is_dropped(policy, &set.category) {
-                continue;
-            }
-            let window = match set.amount {
-                Amount::Count(_) => 0,
-                Amount::PerDay(_) => cap(retention_override(policy, &set.category)
-                    .or(set.retention_days)
-                    .or(policy.retention_days)),
-            };
-            by_store[set.store as usize].push(Holding {
-                set: i as SetId,
-                fraction: scale_factor(policy, &set.category),
-                window,
-            });
-        }
-        let order = flow_order(model).unwrap_or_default();
-        let flows_from = flows_by_source(model);
-        for &source in &order {
-            for &fi in flows_from.get(&source).into_iter().flatten() {
-                let flow = &model.flows[fi];
-                let policy = &model.store_policy[flow.to as usize];
-                let copies: Vec<Holding> = by_store[source as usize]
-                    .iter()
-                    .filter_map(|h| {
-                        let set = &model.record_sets[h.set as usize];
-                        let carried = flow.categories.as_ref().is_none_or(|cats| {
-                            cats.iter().any(|c| category_matches(&set.category, c))
-                        });
-                        if !carried || is_dropped(policy, &set.category) {
-                            return None;
-                        }
-                        let window =
-                            match set.amount {
-                                Amount::Count(_) => 0,
-                                Amount::PerDay(_) => cap(retention_override(policy, &set.category)
-                                    .or(policy.retention_days)),
-                            };
-                        Some(Holding {
-                            set: h.set,
-                            fraction: h.fraction * scale_factor(policy, &set.category),
-                            window,
-                        })
-                    })
-                    .collect();
-                let target = &mut by_store[flow.to as usize];
-                for c in copies {
-                    // Two routes into one store bring the same copy: keep the larger share.
-                    match target
-                        .iter_mut()
-                        .find(|h| h.set == c.set && h.window == c.window)
-                    {
-                        Some(h) => h.fraction = h.fraction.max(c.fraction),
-                        None => target.push(c),
-                    }
-                }
-            }
-        }
+        let mut by_store: Vec<Vec<Holding>> = vec![Vec::new(); model.node_count()];
+        let sets = 0..model.record_sets.len() as SetId;
+        hold(model, age, &FlowPlan::new(model), sets, &mut by_store);
         Holdings { by_store }
     }
 

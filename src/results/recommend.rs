@@ -143,7 +143,9 @@ fn stopped(found: &Recommendation, search: &Search) -> String {
 fn objective_name(objective: Objective) -> String {
     match objective {
         Objective::WorstCase => "worst-case".to_string(),
-        Objective::Expected { trials, seed } => format!("expected ({trials} trials, seed {seed})"),
+        Objective::Expected { trials, seed, .. } => {
+            format!("expected ({trials} trials, seed {seed})")
+        }
         Objective::Loss {
             trials,
             seed,

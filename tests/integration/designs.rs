@@ -554,6 +554,7 @@ fn recommend_is_greedy_by_reduction_per_cost() {
             Objective::Expected {
                 trials: 2_000,
                 seed: 1,
+                detection: None,
             },
             1.0,
         ),

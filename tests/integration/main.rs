@@ -41,6 +41,7 @@ mod programme_age;
 mod properties;
 mod queries;
 mod readme;
+mod recommend_agrees;
 mod recommend_goals;
 mod recommend_loss;
 mod report;

@@ -15,7 +15,7 @@ use crate::models::{load, scale_every_other_store};
 /// flow into two archives: one flow component of every store. Retention differs per store,
 /// so each copy of a set holds its own window; accounts reach stores through grants, groups
 /// and systems.
-fn hub_model(seed: u64, lakes: usize) -> String {
+pub fn hub_model(seed: u64, lakes: usize) -> String {
     let mut rng = StdRng::seed_from_u64(seed);
     let backups = 6;
     let archives = 2;

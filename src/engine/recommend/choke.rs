@@ -1,8 +1,7 @@
 //! Choke points: the single attack steps whose removal cuts the most worst-case exposure, for
 //! the scenario's sources or summed over every account.
 
-use super::{worst_exposure, Evaluator};
-use crate::engine::tally::Tally;
+use super::cuts::{CutTally, Dominators};
 use crate::graph::{AttackGraph, EdgeId};
 use crate::model::{NodeId, NodeKind};
 use crate::Analysis;
@@ -28,31 +27,28 @@ pub struct ChokePoint {
     pub with: f64,
 }
 
-/// The steps of the scenario's blast radius whose removal cuts the most worst-case exposure.
+/// The steps of the scenario's blast radius whose removal cuts the most worst-case exposure: a
+/// step cuts something off only when it is the one step into a node from outside what the node
+/// dominates, and then cuts off what the node dominates ([`Dominators`]).
 pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<ChokePoint> {
-    let r = crate::engine::reach::forward(&a.graph, sources);
-    let mut ev = Evaluator {
-        sources,
-        seen: vec![0; a.model.node_count()],
-        epoch: 0,
-        reached: Vec::new(),
-    };
-    let mut tally = Tally::new(a.index());
-    let with = worst_exposure(a.index(), &mut tally, &ev.leaked(a, None));
-    let out: Vec<ChokePoint> = r
-        .order
-        .iter()
-        .map(|&n| r.parent[n as usize])
-        .filter(|&e| e != crate::engine::reach::NO_EDGE)
-        .map(|e| {
-            let stores = ev.leaked(a, Some(e));
-            ChokePoint {
-                edge: e,
-                without: worst_exposure(a.index(), &mut tally, &stores),
+    let dom = Dominators::new(&a.model, &a.graph, sources);
+    let mut tally = CutTally::new(&a.model, a.index(), &dom);
+    let with = tally.exposure;
+    let mut entering = Vec::new();
+    let mut out = Vec::new();
+    for w in dom.reached() {
+        if !dom.cuts_stores(w) {
+            continue;
+        }
+        dom.entering(&a.graph, w, &mut entering);
+        if let [edge] = entering[..] {
+            out.push(ChokePoint {
+                edge,
+                without: tally.without(&a.model, &dom, w),
                 with,
-            }
-        })
-        .collect();
+            });
+        }
+    }
     rank_choke_points(a, out, limit)
 }
 

@@ -1,13 +1,84 @@
 //! Data fixes `recommend` offers at a store (a retention cut, a category dropped) and how
-//! each is scored: on the store's holdings recomputed with the fix made.
+//! each is scored: the fix is made at the store on the current model and undone after. The
+//! worst case counts again only the record sets the store holds (no other set's copies change:
+//! a retention cut changes the store's own copies, a dropped category those the store and
+//! its flows onward held), each over its copies recomputed as [`Holdings`] computes them;
+//! the simulated and organisation-wide objectives score the model on rebuilt holdings.
 
 use super::{single, Search, ORG_DATA_FIXES};
-use crate::design::{apply, Change};
+use crate::design::{apply_in_place, Change};
 use crate::engine::org;
-use crate::engine::tally::ExposureIndex;
-use crate::model::records::Holdings;
+use crate::engine::tally::{exposure_of_records, ExposureIndex, Tally};
+use crate::model::records::{holdings_of_sets, union_records, FlowPlan, Holding, Holdings, SetId};
 use crate::model::{Amount, Model, NodeId};
 use crate::Analysis;
+
+/// How a data fix is scored on the model with the fix made.
+pub(super) enum DataScore<'a> {
+    /// The worst-case exposure of the current blast radius (data fixes leave the reach alone).
+    WorstCase(WorstCase<'a>),
+    /// Any other objective, on holdings and an exposure index rebuilt with the fix made.
+    Rebuilt(&'a dyn Fn(&Model, &ExposureIndex) -> f64),
+}
+
+/// The worst case of a fixed set of leaked stores: its records per category, and what the
+/// record sets of one store come to when counted again on a changed model.
+pub(super) struct WorstCase<'a> {
+    a: &'a Analysis,
+    plan: FlowPlan,
+    leaked: Vec<bool>,
+    records: Vec<u64>,
+    buf: Vec<Holding>,
+}
+
+impl<'a> WorstCase<'a> {
+    pub(super) fn new(a: &'a Analysis, leaked: &[NodeId]) -> WorstCase<'a> {
+        let mut tally = Tally::new(a.index());
+        tally.count(a.index(), leaked.iter().copied());
+        let mut mask = vec![false; a.model.node_count()];
+        for &s in leaked {
+            mask[s as usize] = true;
+        }
+        WorstCase {
+            a,
+            plan: FlowPlan::new(&a.model),
+            leaked: mask,
+            records: tally.records,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The exposure of the leaked stores on `m`, the current model with a data change made at
+    /// store `s` alone.
+    fn score(&mut self, m: &Model, s: NodeId) -> f64 {
+        let index = self.a.index();
+        let mut sets: Vec<SetId> = self.a.holdings.by_store[s as usize]
+            .iter()
+            .map(|h| h.set)
+            .collect();
+        sets.sort_unstable();
+        sets.dedup();
+        let shelves = holdings_of_sets(m, m.program_age_days, &self.plan, sets.iter().copied());
+        let mut copies: Vec<Vec<Holding>> = vec![Vec::new(); sets.len()];
+        for (store, held) in &shelves {
+            if self.leaked[*store as usize] {
+                for h in held {
+                    let i = sets.binary_search(&h.set).expect("a set asked for");
+                    copies[i].push(*h);
+                }
+            }
+        }
+        let mut records = self.records.clone();
+        for (&set, copies) in sets.iter().zip(&copies) {
+            let leaked = &self.leaked;
+            let before = index.set_records(set, |x| leaked[x as usize], &mut self.buf);
+            let after = union_records(m.record_sets[set as usize].amount, copies);
+            let slot = &mut records[index.category_of(set)];
+            *slot = slot.saturating_sub(before).saturating_add(after);
+        }
+        exposure_of_records(index, &records)
+    }
+}
 
 /// For the organisation-wide objective: the data fixes at every store the sampled sources
 /// reach, ranked by the weight reaching the store times the exposure the fix takes from it
@@ -16,7 +87,7 @@ pub(super) fn org_data_fixes(
     a: &Analysis,
     search: &Search,
     shared: &org::Shared,
-    score: &dyn Fn(&Model, &ExposureIndex) -> f64,
+    score: &mut DataScore,
 ) -> Vec<(Change, f64)> {
     let mut options: Vec<(f64, NodeId, Change)> = Vec::new();
     for &(s, w) in &shared.stores {
@@ -73,20 +144,19 @@ fn taken_at(a: &Analysis, s: NodeId, change: &Change) -> f64 {
         .sum()
 }
 
-/// `score` of the model with `change` made at store `s` alone (its holdings recomputed); `m`
-/// is the current model, left as it was.
-fn data_fix_value(
-    m: &mut Model,
-    s: NodeId,
-    change: &Change,
-    score: &dyn Fn(&Model, &ExposureIndex) -> f64,
-) -> f64 {
+/// `score` of the model with `change` made at store `s` alone; `m` is the current model, left
+/// as it was.
+fn data_fix_value(m: &mut Model, s: NodeId, change: &Change, score: &mut DataScore) -> f64 {
     let saved = m.store_policy[s as usize].clone();
-    let changed = apply(m, std::slice::from_ref(change));
-    m.store_policy[s as usize] = changed.store_policy[s as usize].clone();
-    let holdings = Holdings::compute(m);
-    let index = ExposureIndex::new(m, &holdings);
-    let value = score(m, &index);
+    apply_in_place(m, change);
+    let value = match score {
+        DataScore::WorstCase(w) => w.score(m, s),
+        DataScore::Rebuilt(score) => {
+            let holdings = Holdings::compute(m);
+            let index = ExposureIndex::new(m, &holdings);
+            score(m, &index)
+        }
+    };
     m.store_policy[s as usize] = saved;
     value
 }
@@ -110,7 +180,7 @@ pub(super) fn data_fixes(
     search: &Search,
     mut stores: Vec<(f64, NodeId)>,
     limit: usize,
-    score: &dyn Fn(&Model, &ExposureIndex) -> f64,
+    score: &mut DataScore,
 ) -> Vec<(Change, f64)> {
     let model = &a.model;
     let mut out = Vec::new();

@@ -1,11 +1,12 @@
 //! Recommendations: which fixes buy the most exposure reduction per unit of cost, greedily,
 //! under a budget; and choke points, the single steps whose removal cuts the most exposure.
 //!
-//! The structure keeps it cheap: for the worst case, removing a step that is not on the
-//! breadth-first tree of the current blast radius changes nothing (the tree still reaches every
-//! node), so only tree steps are candidates, evaluated by a search that skips the one step, on
-//! the graph already built. Retention cuts and dropped categories leave the reach alone and only
-//! change what leaked stores hold. For the expected objective every candidate is simulated on
+//! The structure keeps it cheap: for the worst case, a fix that removes steps into a node cuts
+//! something off only when it removes every step into it from outside what it dominates, and
+//! then cuts off exactly what the node dominates, so one dominator tree of the blast radius
+//! scores every such fix at once ([`cuts`]). Retention cuts and dropped categories leave the
+//! reach alone and only change what leaked stores hold, so only the record sets of the store
+//! they change are counted again ([`data`]). For the expected objective every candidate is simulated on
 //! the same keyed draws as the current state (common random numbers). The loss objective
 //! (DESIGN.md "Money") does the same with the scenario's simulation settings and scores a state
 //! by its expected annual loss (frequency × mean loss of the draws); its fix costs are money a
@@ -17,7 +18,7 @@ use super::protected::Protected;
 use crate::design::{apply, Change, Keep, Selector};
 use crate::engine::loss::trial_losses;
 use crate::engine::monte_carlo::{simulate, SimulationSpec};
-use crate::engine::tally::{ExposureIndex, Tally};
+use crate::engine::tally::ExposureIndex;
 use crate::engine::{NoProgress, Progress};
 use crate::graph::{AttackGraph, EdgeId};
 use crate::model::{Distribution, LinkKind, Mfa, Model, NodeId, NodeKind};
@@ -25,10 +26,12 @@ use crate::scenario::{Costs, Detection};
 use crate::Analysis;
 
 mod choke;
+mod cuts;
 mod data;
 
 pub use choke::{choke_points, choke_points_all_accounts, ChokePoint, ChokeSampling};
-use data::{data_fixes, held, org_data_fixes};
+use cuts::{CutTally, Dominators};
+use data::{data_fixes, held, org_data_fixes, DataScore};
 
 /// How many leaked stores (those holding the most exposure) get data-fix candidates per step.
 pub const DATA_STORES: usize = 25;
@@ -37,10 +40,13 @@ pub const DATA_STORES: usize = 25;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Objective {
     WorstCase,
-    /// Mean exposure over `trials` keyed trials from `seed`.
+    /// Mean exposure over `trials` keyed trials from `seed`, simulated as `run` simulates the
+    /// scenario (its detection and the model's edge times), so the starting figure is `run`'s
+    /// mean exposure for the same trials and seed.
     Expected {
         trials: u32,
         seed: u64,
+        detection: Option<Detection>,
     },
     /// Expected annual loss in the model's `[money]` currency: `frequency` (incidents a year)
     /// times the mean loss of `trials` keyed trials from `seed`, simulated as `run` simulates
@@ -75,11 +81,15 @@ impl Objective {
     fn draws(self, model: &Model) -> Option<Draws> {
         match self {
             Objective::WorstCase | Objective::Org { .. } => None,
-            Objective::Expected { trials, seed } => Some(Draws {
+            Objective::Expected {
                 trials,
                 seed,
-                detection: None,
-                edge_times: Distribution::Fixed,
+                detection,
+            } => Some(Draws {
+                trials,
+                seed,
+                detection,
+                edge_times: model.times.distribution,
                 frequency: None,
             }),
             Objective::Loss {
@@ -172,70 +182,6 @@ fn removal(model: &Model, graph: &AttackGraph, e: EdgeId) -> Option<Change> {
     }
 }
 
-/// Breadth-first reach from `sources` skipping edge `banned`; reuses `seen` (epoch-stamped).
-fn reach_without(
-    graph: &AttackGraph,
-    sources: &[NodeId],
-    banned: Option<EdgeId>,
-    seen: &mut [u32],
-    epoch: u32,
-    out: &mut Vec<NodeId>,
-) {
-    out.clear();
-    for &s in sources {
-        if seen[s as usize] != epoch {
-            seen[s as usize] = epoch;
-            out.push(s);
-        }
-    }
-    let mut head = 0;
-    while head < out.len() {
-        let n = out[head];
-        head += 1;
-        for &e in graph.out(n) {
-            if Some(e) == banned {
-                continue;
-            }
-            let to = graph.edge(e).to;
-            if seen[to as usize] != epoch {
-                seen[to as usize] = epoch;
-                out.push(to);
-            }
-        }
-    }
-}
-
-struct Evaluator<'a> {
-    sources: &'a [NodeId],
-    seen: Vec<u32>,
-    epoch: u32,
-    reached: Vec<NodeId>,
-}
-
-impl Evaluator<'_> {
-    fn leaked(&mut self, a: &Analysis, banned: Option<EdgeId>) -> Vec<NodeId> {
-        self.epoch += 1;
-        reach_without(
-            &a.graph,
-            self.sources,
-            banned,
-            &mut self.seen,
-            self.epoch,
-            &mut self.reached,
-        );
-        self.reached
-            .iter()
-            .copied()
-            .filter(|&n| a.model.kind(n) == NodeKind::Store)
-            .collect()
-    }
-}
-
-fn worst_exposure(index: &ExposureIndex, tally: &mut Tally, stores: &[NodeId]) -> f64 {
-    tally.count(index, stores.iter().copied());
-    tally.exposure
-}
-
 /// A simulated objective on `graph`: the mean exposure of the draws, or for the loss objective
 /// the frequency times their mean loss (0 without `[money]`, which the command refuses).
 fn simulated(
@@ -265,12 +211,7 @@ fn simulated(
 
 /// Candidate fixes on the current state, each with the objective after it: cut attack steps
 /// first, then data fixes at the leaked stores.
-fn evaluate_candidates(
-    a: &Analysis,
-    sources: &[NodeId],
-    search: &Search,
-    ev: &mut Evaluator,
-) -> Vec<(Change, f64)> {
+fn evaluate_candidates(a: &Analysis, sources: &[NodeId], search: &Search) -> Vec<(Change, f64)> {
     let org = matches!(search.objective, Objective::Org { .. });
     let protected = Protected::new(
         &a.model,
@@ -292,24 +233,38 @@ fn evaluate_candidates(
         let score = |m: &Model, index: &ExposureIndex| {
             org::value_condensed(m, cond.clone(), index, sources, weights)
         };
-        out.extend(org_data_fixes(a, search, &shared, &score));
+        out.extend(org_data_fixes(
+            a,
+            search,
+            &shared,
+            &mut DataScore::Rebuilt(&score),
+        ));
         return out;
     }
-    let leaked = ev.leaked(a, None);
-    let mut out = match search.objective.draws(&a.model) {
-        None => tree_cuts(a, sources, ev, &removable),
-        Some(d) => expected_cuts(a, sources, d, &removable),
-    };
+    let reach = super::reach::forward(&a.graph, sources);
+    let leaked: Vec<NodeId> = reach
+        .order
+        .iter()
+        .copied()
+        .filter(|&n| a.model.kind(n) == NodeKind::Store)
+        .collect();
     let stores: Vec<(f64, NodeId)> = leaked.iter().map(|&s| (held(a, s), s)).collect();
-    let score = |m: &Model, index: &ExposureIndex| match search.objective.draws(m) {
+    match search.objective.draws(&a.model) {
         None => {
-            let mut t = Tally::new(index);
-            worst_exposure(index, &mut t, &leaked)
+            let mut out = tree_cuts(a, sources, &removable);
+            let mut score = DataScore::WorstCase(data::WorstCase::new(a, &leaked));
+            out.extend(data_fixes(a, search, stores, DATA_STORES, &mut score));
+            out
         }
-        Some(d) => simulated(m, &a.graph, index, sources, d),
-    };
-    out.extend(data_fixes(a, search, stores, DATA_STORES, &score));
-    out
+        Some(d) => {
+            let mut out = expected_cuts(a, sources, d, &removable);
+            let score =
+                |m: &Model, index: &ExposureIndex| simulated(m, &a.graph, index, sources, d);
+            let mut score = DataScore::Rebuilt(&score);
+            out.extend(data_fixes(a, search, stores, DATA_STORES, &mut score));
+            out
+        }
+    }
 }
 
 /// Attack steps measured per step of the organisation-wide search (each costs a sweep).
@@ -336,7 +291,13 @@ fn org_cuts(
         if !seen.insert(change.describe()) {
             continue;
         }
-        let g = a.graph.without_edge(e);
+        let Some(steps) = steps_of(a, a.graph.edge(e).from, &change, removable) else {
+            continue;
+        };
+        let mut g = a.graph.without_edge(steps[0]);
+        for &x in &steps[1..] {
+            g = g.without_edge(x);
+        }
         out.push((
             change,
             org::value(&a.model, &g, a.index(), sources, weights),
@@ -345,26 +306,51 @@ fn org_cuts(
     out
 }
 
-/// For the worst case: each removable step on the breadth-first tree of the blast radius (no
-/// other step changes the reach), with the exposure of a search that skips it.
+/// Every step out of `from` that `change` removes (a grant, membership or stored credential
+/// can be written more than once, with different access), or `None` when a fix may not remove
+/// one of them: a fix is scored on the graph without all of its steps, as the model with the
+/// fix made has them.
+fn steps_of(
+    a: &Analysis,
+    from: NodeId,
+    change: &Change,
+    removable: &dyn Fn(EdgeId) -> Option<Change>,
+) -> Option<Vec<EdgeId>> {
+    let mut steps = Vec::new();
+    for &e in a.graph.out(from) {
+        if removal(&a.model, &a.graph, e).as_ref() == Some(change) {
+            removable(e)?;
+            steps.push(e);
+        }
+    }
+    Some(steps)
+}
+
+/// For the worst case: each fix that cuts a node off the blast radius (it removes every step
+/// into the node from outside what the node dominates), with the exposure of the blast radius
+/// without what the node dominates. No other fix changes the reach.
 fn tree_cuts(
     a: &Analysis,
     sources: &[NodeId],
-    ev: &mut Evaluator,
     removable: &dyn Fn(EdgeId) -> Option<Change>,
 ) -> Vec<(Change, f64)> {
-    let r = super::reach::forward(&a.graph, sources);
-    let tree = r
-        .order
-        .iter()
-        .map(|&n| r.parent[n as usize])
-        .filter(|&e| e != super::reach::NO_EDGE);
-    let mut tally = Tally::new(a.index());
+    let dom = Dominators::new(&a.model, &a.graph, sources);
+    let mut tally = CutTally::new(&a.model, a.index(), &dom);
+    let mut entering = Vec::new();
     let mut out = Vec::new();
-    for e in tree {
-        if let Some(change) = removable(e) {
-            let stores = ev.leaked(a, Some(e));
-            out.push((change, worst_exposure(a.index(), &mut tally, &stores)));
+    for w in dom.reached() {
+        if !dom.cuts_stores(w) {
+            continue;
+        }
+        dom.entering(&a.graph, w, &mut entering);
+        let Some((&first, rest)) = entering.split_first() else {
+            continue;
+        };
+        let Some(change) = removable(first) else {
+            continue;
+        };
+        if rest.iter().all(|&e| removable(e).as_ref() == Some(&change)) {
+            out.push((change, tally.without(&a.model, &dom, w)));
         }
     }
     out
@@ -382,15 +368,20 @@ fn expected_cuts(
     let model = &a.model;
     let mut out = Vec::new();
     let r = super::reach::forward(&a.graph, sources);
-    let mut seen_link = std::collections::BTreeSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     for &n in &r.order {
         for &e in a.graph.out(n) {
             let Some(change) = removable(e) else { continue };
-            if !seen_link.insert(a.graph.edge(e).link) {
+            if !seen.insert(change.describe()) {
                 continue;
             }
+            let Some(steps) = steps_of(a, n, &change, removable) else {
+                continue;
+            };
             let mut g = a.graph.clone();
-            g.set_p(e, 0.0);
+            for x in steps {
+                g.set_p(x, 0.0);
+            }
             out.push((change, simulated(model, &g, a.index(), sources, d)));
         }
         if model.kind(n) == NodeKind::Account && model.mfa[n as usize] != Mfa::PhishingResistant {
@@ -508,6 +499,22 @@ pub struct Recommendation {
     pub stop: Stop,
 }
 
+/// Every fix the search offers on `model` as given, each with the objective after it (before
+/// costs and the budget): what the first step of [`recommend`] chooses from. Each figure is
+/// what the objective gives on the model with that fix made (as `run --design` makes it); the
+/// worst case offers only the access fixes that cut something.
+pub fn candidates(model: &Model, sources: &[NodeId], search: &Search) -> Vec<(Change, f64)> {
+    let every: Vec<NodeId>;
+    let sources = match search.objective {
+        Objective::Org { kind } => {
+            every = model.nodes_of(kind).collect();
+            &every[..]
+        }
+        _ => sources,
+    };
+    evaluate_candidates(&Analysis::new(model.clone()), sources, search)
+}
+
 /// Greedy search: at each step the fix with the largest reduction per unit of cost that fits
 /// the remaining budget (ties: the cheaper, then the first in description order); with a target,
 /// the cheapest fix that reaches it alone when one does, unless the rest of the cut at the best
@@ -531,12 +538,6 @@ pub fn recommend(
         _ => sources,
     };
     let mut current = Analysis::new(model.clone());
-    let mut ev = Evaluator {
-        sources,
-        seen: vec![0; model.node_count()],
-        epoch: 0,
-        reached: Vec::new(),
-    };
     let mut spent = 0.0;
     let mut steps: Vec<Step> = Vec::new();
     let mut measured = measure(&current, sources, search);
@@ -548,7 +549,7 @@ pub fn recommend(
         if target.is_some_and(|g| reached(now, g)) {
             break Stop::Target;
         }
-        let candidates = evaluate_candidates(&current, sources, search, &mut ev);
+        let candidates = evaluate_candidates(&current, sources, search);
         progress.inc(1);
         let cutting: Vec<(Change, f64, f64)> = candidates
             .into_iter()
