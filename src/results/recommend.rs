@@ -58,11 +58,25 @@ pub struct ChokeRow {
     pub reduction_percent: f64,
 }
 
+/// The version of recommend's JSON, its first field as in every saved result (DESIGN.md "JSON
+/// result").
+pub const RECOMMEND_SCHEMA: &str = "blastradius/recommend/v1";
+
 /// The whole answer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RecommendReport {
+    /// [`RECOMMEND_SCHEMA`].
+    pub schema: String,
     pub scenario: String,
     pub objective: String,
+    /// The simulated objectives' trials and seed, as a run's `monte_carlo` names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Loss objective: the scenario's incidents a year, as a run's result names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_per_year: Option<f64>,
     /// Loss objective: the model's currency (the figures below are money a year).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -202,9 +216,23 @@ impl RecommendReport {
                 }
             })
             .collect();
+        let (trials, seed, frequency_per_year) = match search.objective {
+            Objective::Expected { trials, seed, .. } => (Some(trials), Some(seed), None),
+            Objective::Loss {
+                trials,
+                seed,
+                frequency,
+                ..
+            } => (Some(trials), Some(seed), Some(frequency)),
+            Objective::WorstCase | Objective::Org { .. } => (None, None, None),
+        };
         RecommendReport {
+            schema: RECOMMEND_SCHEMA.to_string(),
             scenario: scenario.to_string(),
             objective: objective_name(search.objective),
+            trials,
+            seed,
+            frequency_per_year,
             currency: loss.then(|| currency.unwrap_or_default().to_string()),
             budget: search.budget.is_finite().then_some(search.budget),
             costs_per_year: loss.then(|| {

@@ -413,6 +413,7 @@ fn plan_agrees_with_run(dir: &std::path::Path, scenario: &str, args: &[&str], fi
     let out = run_in(dir, &rec);
     assert_eq!(out.code, 0, "{rec:?}: {}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "blastradius/recommend/v1");
     let fixes = v["fixes"].as_array().unwrap();
     let mut designs = String::new();
     let mut changes = Vec::new();
@@ -583,4 +584,55 @@ fn the_expected_objective_simulates_the_scenarios_detection() {
         "detection cuts the mean: {mean} vs {worst}"
     );
     assert_eq!(rec["exposure_before"].as_f64().unwrap(), mean);
+}
+
+/// Recommend's JSON opens with its `schema`, as every saved result does (DESIGN.md "JSON
+/// result"), and a simulated objective names its trials and seed (and the loss objective its
+/// frequency) as numbers, as a run's result does.
+#[test]
+fn recommend_json_names_its_schema_and_its_simulation() {
+    let scenario = "scenarios/stolen-it-admin-token.toml";
+    for (args, trials, seed, frequency) in [
+        (&["--budget", "2"][..], None, None, None),
+        (
+            &[
+                "--objective",
+                "expected",
+                "--trials",
+                "100",
+                "--budget",
+                "2",
+            ][..],
+            Some(100),
+            Some(11),
+            None,
+        ),
+        (
+            &["--objective", "loss", "--trials", "100", "--budget", "5000"][..],
+            Some(100),
+            Some(11),
+            Some(0.05),
+        ),
+        (
+            &["--objective", "org", "--budget", "1"][..],
+            None,
+            None,
+            None,
+        ),
+    ] {
+        let mut all = vec!["recommend", scenario, "--format", "json", "-q"];
+        all.extend(args);
+        let out = run_in(&root(), &all);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .starts_with("{\n  \"schema\": \"blastradius/recommend/v1\",\n"),
+            "{args:?}: {}",
+            &out.stdout[..80]
+        );
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(v["trials"].as_u64(), trials, "{args:?}");
+        assert_eq!(v["seed"].as_u64(), seed, "{args:?}");
+        assert_eq!(v["frequency_per_year"].as_f64(), frequency, "{args:?}");
+    }
 }
