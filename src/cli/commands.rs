@@ -11,7 +11,7 @@ use blastradius::error::did_you_mean;
 use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
-use blastradius::output::{json, table, Format, QueryFormat, Render, RunOutput};
+use blastradius::output::{csv, json, table, Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
 use blastradius::results::drawing::AttackDrawing;
@@ -501,8 +501,8 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     }
     let r = reach::backward(&analysis.graph, &[target]);
     let reachers = WhoCanReach::new(m, &analysis.graph, target, &r);
-    // A store that most of a large organisation reaches has gigabytes of paths: in a table or
-    // JSON each row is made and written in turn, never all held.
+    // A store that most of a large organisation reaches has gigabytes of paths: in a table,
+    // JSON or CSV each row is made and written in turn, never all held.
     match QueryFormat::from(args.out.format) {
         QueryFormat::Report(Format::Json) => {
             return write_streamed(args.out.output.as_deref(), &mut |w| {
@@ -518,6 +518,11 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
                     reachers.id_width(),
                     reachers.rows(),
                 )
+            })
+        }
+        QueryFormat::Report(Format::Csv) => {
+            return write_streamed(args.out.output.as_deref(), &mut |w| {
+                csv::write_reachers(w, reachers.rows())
             })
         }
         _ => {}
