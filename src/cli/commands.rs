@@ -266,7 +266,10 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
         )?;
         Ok(load_model(path, &shown(path))?.model)
     };
-    let (old, new) = (load(&args.old)?, load(&args.new)?);
+    // The two loads overlap: each leaves a core idle part of the time (reading, the last
+    // waves of rows), and the second's peak sits beside the first's model either way.
+    let (old, new) = rayon::join(|| load(&args.old), || load(&args.new));
+    let (old, new) = (old?, new?);
     // `new_reach` reads both models whole, so it is answered before the diff takes them.
     let mut reaches = Vec::new();
     for c in &conditions {
