@@ -23,6 +23,7 @@ mod disk_full;
 mod drawings;
 mod drawn_records;
 mod entry;
+mod entry_paths;
 mod fides;
 mod formats;
 mod fuzz_regressions;
