@@ -180,12 +180,26 @@ impl Analysis {
         simulation: &scenario::Simulation,
         trials: &engine::monte_carlo::Trials,
     ) -> results::monte_carlo::MonteCarlo {
+        self.monte_carlo_result_entry(compromised, None, simulation, trials)
+    }
+
+    /// [`Analysis::monte_carlo_result`] of trials run from entry points taken each with its
+    /// probability (as [`Analysis::simulate_entry`] takes them): the most likely path to each
+    /// store weighs its entry point's probability too.
+    pub fn monte_carlo_result_entry(
+        &self,
+        sources: &[NodeId],
+        entry: Option<&[f64]>,
+        simulation: &scenario::Simulation,
+        trials: &engine::monte_carlo::Trials,
+    ) -> results::monte_carlo::MonteCarlo {
         results::monte_carlo::MonteCarlo::of(
             &self.model,
             &self.graph,
             self.index(),
             trials,
-            compromised,
+            sources,
+            entry,
             simulation.detection.as_ref(),
         )
     }

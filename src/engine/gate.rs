@@ -4,11 +4,8 @@
 //! [`Diff`]. Pure: the reasons a condition holds are returned as figures ([`Reason`]), never
 //! worded or printed (`output::gate` words them).
 
-use std::collections::BTreeSet;
-
 use super::diff::Diff;
-use crate::model::{category_matches, Model, NodeKind};
-use crate::Analysis;
+use crate::model::{Model, NodeKind};
 
 /// How big a change must be.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,36 +107,7 @@ pub fn categories(m: &Model) -> impl Iterator<Item = &str> {
         .chain(m.categories.declared().iter().map(|(c, _)| c.as_str()))
 }
 
-/// (source id, store id) for every source of `kind` that reaches in `new` a store holding
-/// `category` (or a category below it) which it does not reach in `old`.
-pub fn new_reach(
-    old: &Model,
-    new: &Model,
-    kind: NodeKind,
-    category: &str,
-) -> Vec<(String, String)> {
-    let reaching = |m: &Model| -> BTreeSet<(String, String)> {
-        let a = Analysis::new(m.clone());
-        let mut out = BTreeSet::new();
-        for s in a.model.nodes_of(NodeKind::Store) {
-            let holds = a.holdings.by_store[s as usize]
-                .iter()
-                .any(|h| category_matches(&a.model.record_sets[h.set as usize].category, category));
-            if !holds {
-                continue;
-            }
-            let r = super::reach::backward(&a.graph, &[s]);
-            for &n in &r.order {
-                if a.model.kind(n) == kind {
-                    out.insert((a.model.id(n).to_string(), a.model.id(s).to_string()));
-                }
-            }
-        }
-        out
-    };
-    let (before, after) = rayon::join(|| reaching(old), || reaching(new));
-    after.difference(&before).cloned().collect()
-}
+pub use super::diff::new_reach::new_reach;
 
 /// Why a condition holds: the figures it was checked on, for `output::gate` to word.
 #[derive(Debug, Clone, PartialEq)]

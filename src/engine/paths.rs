@@ -173,6 +173,18 @@ pub fn attack_paths(
 /// the single chain of steps most likely to be open all at once in a trial (ties: fewer steps).
 /// Returned as a [`Reach`](super::reach::Reach) whose parents give the paths.
 pub fn most_likely(graph: &AttackGraph, sources: &[NodeId]) -> super::reach::Reach {
+    most_likely_from(graph, sources, None)
+}
+
+/// [`most_likely`] from entry points each taken with its probability (`entry[i]` for
+/// `sources[i]`, DESIGN.md "Entry likelihood"; `None`: always): a path's likelihood is its
+/// entry's times its steps', so a path from an account that one attempt rarely takes loses to
+/// a longer one from an account it often takes.
+pub fn most_likely_from(
+    graph: &AttackGraph,
+    sources: &[NodeId],
+    entry: Option<&[f64]>,
+) -> super::reach::Reach {
     let n = graph.node_count;
     let mut r = super::reach::Reach {
         reached: vec![false; n],
@@ -182,13 +194,16 @@ pub fn most_likely(graph: &AttackGraph, sources: &[NodeId]) -> super::reach::Rea
     };
     let mut best: Vec<Option<Cost>> = vec![None; n];
     let mut heap = BinaryHeap::new();
-    for &s in sources {
-        let zero = Cost {
+    for (i, &s) in sources.iter().enumerate() {
+        let start = Cost {
             steps: 0,
-            neg_log_p: 0.0,
+            neg_log_p: entry.map_or(0.0, |p| 0.0 - p[i].ln()),
         };
-        best[s as usize] = Some(zero);
-        heap.push(std::cmp::Reverse((ProbabilityFirst(zero), s)));
+        if best[s as usize].is_some_and(|b| ProbabilityFirst(b) <= ProbabilityFirst(start)) {
+            continue;
+        }
+        best[s as usize] = Some(start);
+        heap.push(std::cmp::Reverse((ProbabilityFirst(start), s)));
     }
     while let Some(std::cmp::Reverse((ProbabilityFirst(cost), node))) = heap.pop() {
         if r.reached[node as usize] || best[node as usize] != Some(cost) {

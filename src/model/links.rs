@@ -91,6 +91,12 @@ impl Label {
     pub fn as_str(&self) -> &'static str {
         labels().read().expect("label table").texts[self.0 as usize]
     }
+
+    /// The label's number in this process's table: equal labels have equal numbers, whichever
+    /// model they came from (for matching without reading the text; it is not their order).
+    pub fn number(&self) -> u32 {
+        self.0
+    }
 }
 
 impl std::ops::Deref for Label {

@@ -3,10 +3,14 @@
 //! the same rule as the JSON one, keyed by its column name (`figures::machine`).
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use std::io::{self, Write};
+
 use serde::Serialize;
 use serde_json::Value;
 
 use super::json;
+use super::table::path_line;
+use crate::results::queries::ReachRow;
 
 /// A CSV cell written by hand (model side files, the flat graph): quoted when it holds a
 /// separator, a quote or a line break.
@@ -52,21 +56,30 @@ fn cell_text(v: &Value) -> String {
 
 /// Serialises rows with a header.
 pub fn render_rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = false;
+    let mut out = Vec::new();
+    write_rows(&mut out, rows).expect("CSV rows serialise to memory");
+    String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// [`render_rows`] written to `w` as the rows come (each row made, written and dropped in
+/// turn), so a report with millions of rows is never held.
+pub fn write_rows<T: Serialize>(
+    w: &mut dyn Write,
+    rows: impl IntoIterator<Item = T>,
+) -> io::Result<usize> {
+    let mut out = csv::Writer::from_writer(w);
+    let mut written = 0;
     for row in rows {
         let Fields(fields) = serde_json::from_str(&json::compact(&row))
             .expect("a row's own JSON reads back as a flat row");
-        if !header {
-            w.write_record(fields.iter().map(|(k, _)| k.as_str()))
-                .expect("CSV rows serialise to memory");
-            header = true;
+        if written == 0 {
+            out.write_record(fields.iter().map(|(k, _)| k.as_str()))?;
         }
-        w.write_record(fields.iter().map(|(_, v)| cell_text(v)))
-            .expect("CSV rows serialise to memory");
+        out.write_record(fields.iter().map(|(_, v)| cell_text(v)))?;
+        written += 1;
     }
-    String::from_utf8(w.into_inner().expect("in-memory writer flushes"))
-        .expect("CSV of UTF-8 strings is UTF-8")
+    out.flush()?;
+    Ok(written)
 }
 
 /// A lint warning as a CSV row.
@@ -90,9 +103,9 @@ pub struct PathRow {
 
 /// One node of `who-can-reach` as a CSV row.
 #[derive(Debug, Serialize)]
-pub struct ReacherRow<'a> {
-    pub id: &'a str,
-    pub kind: &'a str,
+pub struct ReacherRow {
+    pub id: String,
+    pub kind: String,
     pub steps: u32,
     pub path: String,
 }
@@ -113,12 +126,39 @@ pub fn render_with_header<T: Serialize>(
     header: &[&str],
     rows: impl IntoIterator<Item = T>,
 ) -> String {
-    let body = render_rows(rows);
-    if body.is_empty() {
-        format!("{}\n", header.join(","))
-    } else {
-        body
+    let mut out = Vec::new();
+    write_with_header(&mut out, header, rows).expect("CSV rows serialise to memory");
+    String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// [`render_with_header`] written to `w` as the rows come.
+pub fn write_with_header<T: Serialize>(
+    w: &mut dyn Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = T>,
+) -> io::Result<()> {
+    if write_rows(w, rows)? == 0 {
+        writeln!(w, "{}", header.join(","))?;
     }
+    Ok(())
+}
+
+/// `who-can-reach`'s CSV: one row per reacher, written as each is made (a store most of a
+/// million people reach has gigabytes of paths).
+pub fn write_reachers(
+    w: &mut dyn Write,
+    reachers: impl IntoIterator<Item = ReachRow>,
+) -> io::Result<()> {
+    write_with_header(
+        w,
+        &["id", "kind", "steps", "path"],
+        reachers.into_iter().map(|row| ReacherRow {
+            path: path_line(&row.path),
+            id: row.id,
+            kind: row.kind,
+            steps: row.steps,
+        }),
+    )
 }
 
 /// Serialises rows with a header and, after each row's own columns, extra columns by name

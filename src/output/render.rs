@@ -173,15 +173,10 @@ impl Render for WhoCanReachReport {
         json::write_to(w, self)
     }
     fn csv(&self) -> String {
-        csv::render_with_header(
-            &["id", "kind", "steps", "path"],
-            self.reachers.iter().map(|row| csv::ReacherRow {
-                id: &row.id,
-                kind: &row.kind,
-                steps: row.steps,
-                path: table::path_line(&row.path),
-            }),
-        )
+        let mut out = Vec::new();
+        csv::write_reachers(&mut out, self.reachers.iter().cloned())
+            .expect("CSV rows serialise to memory");
+        String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
     }
 }
 

@@ -114,33 +114,53 @@ impl DiffReport {
     /// The report of a diff; `top` keeps the first sources (all with `None`).
     pub fn of(old_model: &str, new_model: &str, d: &Diff, top: Option<usize>) -> DiffReport {
         let kind = d.kind.as_str().to_string();
+        // Both sweeps are sorted by id: one merge pairs them (a million sources each at 1M
+        // people, where a lookup per source cost a second of string comparisons).
         let mut sources: Vec<SourceEntry> = Vec::new();
-        for (id, o) in &d.old {
-            let n = d.new.get(id);
-            let status = match n {
-                None => "removed",
-                Some(n) if n != o => "changed",
-                Some(_) => continue,
+        let mut added: Vec<SourceEntry> = Vec::new();
+        let (mut olds, mut news) = (d.old.iter().peekable(), d.new.iter().peekable());
+        loop {
+            let order = match (olds.peek(), news.peek()) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some((a, _)), Some((b, _))) => a.cmp(b),
             };
-            sources.push(SourceEntry {
+            let (id, o, n) = match order {
+                std::cmp::Ordering::Less => {
+                    let (id, o) = olds.next().expect("peeked");
+                    (id, Some(o), None)
+                }
+                std::cmp::Ordering::Greater => {
+                    let (id, n) = news.next().expect("peeked");
+                    (id, None, Some(n))
+                }
+                std::cmp::Ordering::Equal => {
+                    let (id, o) = olds.next().expect("peeked");
+                    (id, Some(o), news.next().map(|(_, n)| n))
+                }
+            };
+            let status = match (o, n) {
+                (Some(_), None) => "removed",
+                (None, _) => "added",
+                (Some(o), Some(n)) if n != o => "changed",
+                _ => continue,
+            };
+            let entry = SourceEntry {
                 id: id.clone(),
                 kind: kind.clone(),
                 status: status.into(),
-                old: Some(o.into()),
+                old: o.map(SideFigures::from),
                 new: n.map(SideFigures::from),
-                delta: delta(Some(o), n),
-            });
+                delta: delta(o, n),
+            };
+            match o {
+                Some(_) => sources.push(entry),
+                None => added.push(entry),
+            }
         }
-        for (id, n) in d.new.iter().filter(|(id, _)| !d.old.contains_key(*id)) {
-            sources.push(SourceEntry {
-                id: id.clone(),
-                kind: kind.clone(),
-                status: "added".into(),
-                old: None,
-                new: Some(n.into()),
-                delta: delta(None, Some(n)),
-            });
-        }
+        // Removed and changed ones in id order, then the added ones, as before the sort.
+        sources.append(&mut added);
         sources.sort_by(|a, b| {
             (a.status != "changed")
                 .cmp(&(b.status != "changed"))

@@ -305,8 +305,9 @@ fn deterministic_of(v: &Variant) -> Deterministic {
 
 fn monte_carlo_of(v: &Variant) -> Option<monte_carlo::MonteCarlo> {
     v.trials.as_ref().map(|t| {
+        let entry = (!v.entry.certain()).then_some(v.entry.p.as_slice());
         v.analysis
-            .monte_carlo_result(&v.entry.nodes, &v.simulation, t)
+            .monte_carlo_result_entry(&v.entry.nodes, entry, &v.simulation, t)
     })
 }
 

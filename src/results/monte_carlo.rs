@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{shortest_paths, PathReport};
 use crate::engine::monte_carlo::{Trials, DWELL_GRID};
-use crate::engine::paths::most_likely;
+use crate::engine::paths::most_likely_from;
 use crate::engine::stats::{exceedance, mean_sd, percentile, summarise, Summary};
 use crate::engine::tally::ExposureIndex;
 use crate::graph::AttackGraph;
@@ -178,6 +178,7 @@ impl MonteCarlo {
         index: &ExposureIndex,
         t: &Trials,
         sources: &[NodeId],
+        entry: Option<&[f64]>,
         detection: Option<&Detection>,
     ) -> MonteCarlo {
         let n = t.trials as f64;
@@ -210,7 +211,7 @@ impl MonteCarlo {
             .copied()
             .filter(|&s| t.store_breaches[s as usize] > 0)
             .collect();
-        let tree = most_likely(graph, sources);
+        let tree = most_likely_from(graph, sources, entry);
         let most_likely_paths = shortest_paths(model, graph, &tree, &breached);
         let pops = index.populations.len();
         let people_affected = index

@@ -38,7 +38,7 @@ impl Pick {
 }
 
 /// NEW: OLD with `n` random changes of the kinds `diff` attributes.
-fn changed(old: &Model, n: usize, seed: u64) -> Model {
+pub(crate) fn changed(old: &Model, n: usize, seed: u64) -> Model {
     let mut m = old.clone();
     let mut r = Pick(seed);
     let of = |m: &Model, k| m.nodes_of(k).collect::<Vec<NodeId>>();

@@ -172,6 +172,19 @@ fn every_writer_fails_cleanly_on_a_full_disk() {
             ],
             "mnt/reach.json",
         ),
+        (
+            "who-can-reach -f csv -o (written as it is made)",
+            vec![
+                "who-can-reach",
+                model,
+                "hr-records",
+                "--format",
+                "csv",
+                "-o",
+                "mnt/reach.csv",
+            ],
+            "mnt/reach.csv",
+        ),
     ];
     for (name, _, existing) in &cases {
         let p = work.path().join(existing);

@@ -75,8 +75,10 @@ fn a_vector_reports_graph_draws_entry_accounts_and_weighs_paths_by_entry_probabi
                     .map(|s| s["p"].as_f64().unwrap())
                     .product::<f64>();
             let drawn: f64 = p.parse().unwrap();
+            // report.json writes each step's p rounded by meaning (4 significant figures); the
+            // drawing multiplies the unrounded ones.
             assert!(
-                (drawn - expected).abs() < 1e-12,
+                (drawn - expected).abs() <= 1e-3 * expected,
                 "{id}: {drawn} vs {expected}"
             );
             assert!(drawn < 0.1, "{id}: phishing entry chances are below 7%");

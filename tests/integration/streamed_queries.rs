@@ -1,4 +1,4 @@
-//! `who-can-reach`'s table and JSON are written row by row as they are made (a store that a million
+//! `who-can-reach`'s table, JSON and CSV are written row by row as they are made (a store that a million
 //! people reach has gigabytes of paths): the bytes must be those of the whole report rendered
 //! at once, and the rows must be what a reverse search written here finds. The streaming
 //! writer under it leaves no partial file when its contents fail half-way.
@@ -10,7 +10,7 @@ use blastradius::graph::AttackGraph;
 use blastradius::load::load_model;
 use blastradius::model::NodeKind;
 use blastradius::output::write::write_atomic_with;
-use blastradius::output::{json, table};
+use blastradius::output::{json, table, Format, Render};
 use blastradius::results::queries::WhoCanReachReport;
 
 use crate::util::{root, run};
@@ -67,10 +67,15 @@ fn who_can_reach_json_is_the_report_and_the_reverse_search() {
             "who-can-reach {id}"
         );
 
+        let csv = run(&["who-can-reach", &shown, id, "--format", "csv"]);
+        assert_eq!(csv.code, 0, "{}", csv.stderr);
+        assert_eq!(csv.stdout, report.render(Format::Csv), "who-can-reach {id}");
+
         // The rows against a reverse search of this test's own.
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
         let dist = distances_to(&graph, store);
         let rows = v["reachers"].as_array().unwrap();
+        check_csv(&csv.stdout, rows, id);
         let expected: BTreeSet<&str> = dist
             .keys()
             .filter(|&&n| n != store)
@@ -147,6 +152,36 @@ fn who_can_reach_json_is_the_report_and_the_reverse_search() {
     assert!(with_copies > 2, "only {with_copies} stores with copies");
 }
 
+/// The CSV holds the JSON's rows, in its order: id, kind, steps, and the path as a line of
+/// `from —kind→ to` steps made here from the JSON's steps.
+fn check_csv(csv: &str, rows: &[serde_json::Value], id: &str) {
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,kind,steps,path"), "CSV of {id}");
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), rows.len(), "CSV rows of {id}");
+    for (record, row) in records.iter().zip(rows) {
+        let hops = row["path"]["steps"].as_array().unwrap();
+        let mut line = hops
+            .first()
+            .map_or(String::new(), |h| h["from"].as_str().unwrap().to_string());
+        for h in hops {
+            line += &format!(
+                " —{}→ {}",
+                h["kind"].as_str().unwrap(),
+                h["to"].as_str().unwrap()
+            );
+        }
+        let expected = [
+            row["id"].as_str().unwrap().to_string(),
+            row["kind"].as_str().unwrap().to_string(),
+            row["steps"].to_string(),
+            line,
+        ];
+        assert_eq!(record.iter().collect::<Vec<_>>(), expected, "CSV of {id}");
+    }
+}
+
 #[test]
 fn who_can_reach_json_written_to_a_file_is_what_standard_output_shows() {
     let dir = tempfile::tempdir().unwrap();
@@ -167,6 +202,27 @@ fn who_can_reach_json_written_to_a_file_is_what_standard_output_shows() {
     assert_eq!(written.code, 0, "{}", written.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), shown.stdout);
     assert_eq!(names_in(&file.with_file_name("")), ["reach.json"]);
+    // The CSV too, over an earlier file.
+    let csv = run(&["who-can-reach", model, "hr-records", "--format", "csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let file = dir.path().join("deep/reach.csv");
+    std::fs::write(&file, "the earlier output\n").unwrap();
+    let written = run(&[
+        "who-can-reach",
+        model,
+        "hr-records",
+        "--format",
+        "csv",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv.stdout);
+    assert!(csv.stdout.lines().count() > 10, "{}", csv.stdout);
+    assert_eq!(
+        names_in(&file.with_file_name("")),
+        ["reach.csv", "reach.json"]
+    );
 }
 
 fn names_in(dir: &Path) -> Vec<String> {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 mod alone;
+pub mod new_reach;
 
 use super::sweep::{sweep_condensed, Condensation, SweepRow};
 use super::tally::ExposureIndex;

@@ -14,6 +14,8 @@ mod settings;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 pub use apply::{apply_one, without_links, LinkIndex, LinkPatch};
 use pairing::Pairing;
 
@@ -238,30 +240,32 @@ fn link_matches(old: &Model, new: &Model, old_to_new: &[Option<NodeId>]) -> (Mat
             )
         })
         .collect();
-    let kind_key = |k: &LinkKind| -> (u8, &'static str) {
+    // Links are matched on numbers alone: a kind and its access or label number (interned
+    // labels have one number a text in both versions), so the sorts compare no text.
+    let kind_key = |k: &LinkKind| -> (u8, u32) {
         match k {
-            LinkKind::Owns => (0, ""),
-            LinkKind::Member => (1, ""),
-            LinkKind::Grant(a) => (2, a.as_str()),
-            LinkKind::Credential => (3, ""),
-            LinkKind::Access(a) => (4, a.as_str()),
-            LinkKind::Custom(l) => (5, l.as_str()),
+            LinkKind::Owns => (0, 0),
+            LinkKind::Member => (1, 0),
+            LinkKind::Grant(a) => (2, *a as u32),
+            LinkKind::Credential => (3, 0),
+            LinkKind::Access(a) => (4, *a as u32),
+            LinkKind::Custom(l) => (5, l.number()),
         }
     };
-    type Key = (u64, u64, (u8, &'static str));
-    let keyed = |m: &Model, number: &dyn Fn(NodeId) -> u64| -> Vec<(Key, u32)> {
+    type Key = (u64, u64, (u8, u32));
+    let keyed = |m: &Model, number: &(dyn Fn(NodeId) -> u64 + Sync)| -> Vec<(Key, u32)> {
         let mut v: Vec<(Key, u32)> = m
             .links
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, l)| ((number(l.from), number(l.to), kind_key(&l.kind)), i as u32))
             .collect();
-        v.sort_unstable();
+        v.par_sort_unstable();
         v
     };
-    let (o, n) = (
-        keyed(old, &|x| renumber[x as usize]),
-        keyed(new, &|x| x as u64),
+    let (o, n) = rayon::join(
+        || keyed(old, &|x| renumber[x as usize]),
+        || keyed(new, &|x| x as u64),
     );
     // Each run of equal keys in order; its place in the run is a link's occurrence.
     let with_occurrence = |v: &[(Key, u32)]| -> Vec<(Key, usize, u32)> {

@@ -1,6 +1,8 @@
 //! OLD's and NEW's nodes paired by id, once: one merge of the two versions' node lists sorted
 //! by id, so that every later comparison of nodes is by number, never by searching an id.
 
+use rayon::prelude::*;
+
 use crate::model::{Model, NodeId, NodeKind};
 
 /// One id of either version, with its node in each.
@@ -32,13 +34,13 @@ fn by_id(m: &Model) -> Vec<(&str, NodeId, NodeKind)> {
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i as NodeId, n.kind))
         .collect();
-    v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    v.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     v
 }
 
 impl<'a> Pairing<'a> {
     pub fn new(old: &'a Model, new: &'a Model) -> Pairing<'a> {
-        let (o, n) = (by_id(old), by_id(new));
+        let (o, n) = rayon::join(|| by_id(old), || by_id(new));
         let mut pairs = Vec::with_capacity(o.len().max(n.len()));
         let mut old_to_new = vec![None; old.node_count()];
         let (mut i, mut j) = (0, 0);
