@@ -146,6 +146,7 @@ fn check_side_rows(side: Vec<SideFile>, src: &mut Source, model: &mut Model) {
             links: std::mem::take(&mut model.links),
             ..Additions::default()
         };
+        added.reserve_rows(table.name, side_file.size.rows);
         let nodes: &Model = model;
         par_rows(
             &side_file,
