@@ -41,8 +41,8 @@ pub(super) struct Additions {
 }
 
 impl Additions {
-    /// Adds `more` after these.
-    pub(super) fn append(&mut self, mut more: Additions) {
+    /// Adds `more` after these, leaving its lists empty with their room.
+    pub(super) fn append(&mut self, more: &mut Additions) {
         self.links.append(&mut more.links);
         self.flows.append(&mut more.flows);
         self.record_sets.append(&mut more.record_sets);
@@ -156,9 +156,16 @@ impl<'m> Builder<'m> {
         found
     }
 
-    /// A builder for a piece of a side file of `table`, with room for what its rows add.
-    pub(super) fn with_room(model: &'m Model, table: &str, size: PieceSize) -> Builder<'m> {
+    /// A builder for a piece of a side file of `table`, with room for what its rows add; its
+    /// links go to `links` (an empty list whose room is used again).
+    pub(super) fn with_room(
+        model: &'m Model,
+        table: &str,
+        size: PieceSize,
+        links: Vec<Link>,
+    ) -> Builder<'m> {
         let mut b = Builder::new(model);
+        b.out.links = links;
         if !matches!(table, "records" | "flow") {
             b.out.links.reserve(size.items);
         }
