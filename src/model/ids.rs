@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::{grouping, Node, NodeId};
 
 /// Hash of a node id for the lookup table.
-fn id_hash(id: &str) -> u64 {
+pub(super) fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write(id.as_bytes());
@@ -52,10 +52,19 @@ impl IdIndex {
     }
 
     pub(super) fn find(&self, id: &str, nodes: &[Node]) -> Option<NodeId> {
+        self.find_hashed(id, id_hash(id), nodes)
+    }
+
+    /// Whether the index holds no node.
+    pub(super) fn is_empty(&self) -> bool {
+        self.filled.iter().all(|&n| n == 0)
+    }
+
+    /// [`IdIndex::find`] with the id's [`id_hash`] already made.
+    pub(super) fn find_hashed(&self, id: &str, hash: u64, nodes: &[Node]) -> Option<NodeId> {
         if self.shards.is_empty() {
             return None;
         }
-        let hash = id_hash(id);
         let low = hash as u32;
         let slots = &self.shards[Self::shard(hash)];
         let mask = slots.len() - 1;
@@ -118,12 +127,32 @@ impl IdIndex {
     /// The index of every node, built one shard per task.
     pub(super) fn of(nodes: &[Node]) -> IdIndex {
         let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        Self::of_hashed(&hashes, None)
+    }
+
+    /// The index of every node and the index of the nodes `keep` keeps, built at once from one
+    /// hash of each id.
+    pub(super) fn of_all_and(nodes: &[Node], keep: impl Fn(&Node) -> bool) -> (IdIndex, IdIndex) {
+        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        let kept: Vec<NodeId> = (0..nodes.len() as NodeId)
+            .filter(|&n| keep(&nodes[n as usize]))
+            .collect();
+        rayon::join(
+            || Self::of_hashed(&hashes, None),
+            || Self::of_hashed(&hashes, Some(&kept)),
+        )
+    }
+
+    /// The index of the nodes `only` lists (every node when `None`), whose ids hash to
+    /// `hashes` (by node), built one shard per task.
+    fn of_hashed(hashes: &[u64], only: Option<&[NodeId]>) -> IdIndex {
+        let node = |i: usize| only.map_or(i as NodeId, |o| o[i]);
         // Nodes by shard, in node order (one pass, instead of each shard scanning them all).
         let (offsets, by_shard) = grouping::group_by_node(
             ID_SHARDS,
-            hashes.len(),
-            |i| Self::shard(hashes[i]) as NodeId,
-            |i| i as NodeId,
+            only.map_or(hashes.len(), <[NodeId]>::len),
+            |i| Self::shard(hashes[node(i) as usize]) as NodeId,
+            node,
             |_, _| std::cmp::Ordering::Equal,
         );
         let (shards, filled) = (0..ID_SHARDS)
@@ -163,21 +192,36 @@ mod tests {
         for id in &ids {
             one_by_one.add_node(id, NodeKind::Account);
         }
+        // Nodes of every kind, so that the small index of the few kinds holds some of them.
         let mut at_once = Model::default();
         at_once.add_nodes(
             ids.iter()
-                .map(|id| Node {
+                .enumerate()
+                .map(|(i, id)| Node {
                     id: id.as_str().into(),
-                    kind: NodeKind::Group,
+                    kind: NodeKind::ALL[i % 5],
                 })
                 .collect(),
         );
+        let expected: [&[NodeKind]; 4] = [
+            &[NodeKind::Group],
+            &[NodeKind::Store, NodeKind::System],
+            &[NodeKind::Account],
+            &NodeKind::ALL,
+        ];
         for m in [&one_by_one, &at_once] {
             for (i, id) in ids.iter().enumerate() {
                 assert_eq!(m.node_id(id), Some(i as NodeId), "{id}");
+                // Whatever kind the lookup expects, the node is found.
+                for kinds in expected {
+                    assert_eq!(m.node_id_of(id, kinds), Some(i as NodeId), "{id}");
+                }
             }
             for absent in ["n3000", "", "x", &"x".repeat(28), &"p".repeat(23 + 1)] {
                 assert_eq!(m.node_id(absent), None, "{absent}");
+                for kinds in expected {
+                    assert_eq!(m.node_id_of(absent, kinds), None, "{absent}");
+                }
             }
         }
     }

@@ -56,6 +56,10 @@ pub struct Model {
     /// lookups read nothing else). [`Model::canonical`] empties it and lookups then search the
     /// nodes, which are in id order, so large models do not keep a second copy of every id.
     ids: IdIndex,
+    /// The same lookup for the nodes of the few kinds ([`is_few`]: groups, systems, stores),
+    /// a table small enough to stay in the processor's cache: most references a large model's
+    /// files make are to these nodes, a few thousand of them named millions of times.
+    few_ids: IdIndex,
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).
@@ -93,6 +97,19 @@ impl Model {
         }
     }
 
+    /// [`Model::node_id`] for an id expected to name a node of one of `kinds`: when they are
+    /// all of the few kinds ([`is_few`]), the small index of those nodes is asked first. The
+    /// node is found whatever its kind, so a wrong kind can be told apart from no node.
+    pub fn node_id_of(&self, id: &str, kinds: &[NodeKind]) -> Option<NodeId> {
+        if self.sorted || self.few_ids.is_empty() || !kinds.iter().all(|&k| is_few(k)) {
+            return self.node_id(id);
+        }
+        let hash = ids::id_hash(id);
+        self.few_ids
+            .find_hashed(id, hash, &self.nodes)
+            .or_else(|| self.ids.find_hashed(id, hash, &self.nodes))
+    }
+
     pub fn id(&self, n: NodeId) -> &str {
         &self.nodes[n as usize].id
     }
@@ -124,7 +141,7 @@ impl Model {
         self.mfa.resize(n, Mfa::None);
         self.account_kind.resize(n, AccountKind::Human);
         self.store_policy.resize(n);
-        self.ids = IdIndex::of(&self.nodes);
+        (self.ids, self.few_ids) = IdIndex::of_all_and(&self.nodes, |node| is_few(node.kind));
         self.sorted = false;
     }
 
@@ -138,6 +155,7 @@ impl Model {
         if self.sorted {
             self.sorted = false;
             self.ids = IdIndex::of(&self.nodes);
+            self.few_ids = IdIndex::default();
         }
         let n = self.nodes.len() as NodeId;
         self.nodes.push(Node {
@@ -190,6 +208,12 @@ impl Model {
     pub fn nodes_of(&self, kind: NodeKind) -> impl Iterator<Item = NodeId> + '_ {
         (0..self.nodes.len() as NodeId).filter(move |&n| self.kind(n) == kind)
     }
+}
+
+/// Whether nodes of `kind` are of the few kinds a model has far fewer of than people and
+/// accounts (groups, systems, stores), which [`Model::node_id_of`] looks up in a small index.
+fn is_few(kind: NodeKind) -> bool {
+    !matches!(kind, NodeKind::Person | NodeKind::Account)
 }
 
 /// Success probability of `link` under the default probabilities `pr`, its target account's MFA

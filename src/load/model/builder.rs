@@ -41,8 +41,8 @@ pub(super) struct Additions {
 }
 
 impl Additions {
-    /// Adds `more` after these.
-    pub(super) fn append(&mut self, mut more: Additions) {
+    /// Adds `more` after these, leaving its lists empty with their room.
+    pub(super) fn append(&mut self, more: &mut Additions) {
         self.links.append(&mut more.links);
         self.flows.append(&mut more.flows);
         self.record_sets.append(&mut more.record_sets);
@@ -51,9 +51,22 @@ impl Additions {
         self.names.append(&mut more.names);
     }
 
+    /// Room for what `rows` rows of side table `table` add besides links.
+    pub(super) fn reserve_rows(&mut self, table: &str, rows: usize) {
+        match table {
+            "records" => self.record_sets.reserve(rows),
+            "flow" => self.flows.reserve(rows),
+            "account" => self.accounts.reserve(rows),
+            "store" => self.retention.reserve(rows),
+            _ => {}
+        }
+    }
+
     pub(super) fn add_to(self, model: &mut Model) {
-        if model.links.is_empty() {
-            // Keeps the room made for them, instead of copying them into the model's.
+        if model.links.is_empty() && self.links.capacity() > model.links.capacity() {
+            // Keeps the room made for them, instead of copying them into the model's. (The
+            // model's own room, made for every link of a large model, is kept in its turn: the
+            // few links of a model file's entries are copied into it.)
             model.links = self.links;
         } else {
             model.links.extend(self.links);
@@ -128,13 +141,14 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// The node named `id` (a row's own id or a reference, `role`): the one after the last
-    /// found in that role when that is it, else from the index.
-    fn node_id(&mut self, id: &str, role: usize) -> Option<NodeId> {
+    /// The node named `id` (a row's own id or a reference, `role`, to a node expected to be
+    /// of `kinds`): the one after the last found in that role when that is it, else from the
+    /// index.
+    fn node_id(&mut self, id: &str, role: usize, kinds: &[NodeKind]) -> Option<NodeId> {
         let next = self.next[role];
         let found = match self.model.nodes.get(next) {
             Some(n) if n.id == id => Some(next as NodeId),
-            _ => self.model.node_id(id),
+            _ => self.model.node_id_of(id, kinds),
         };
         if let Some(n) = found {
             self.next[role] = n as usize + 1;
@@ -142,20 +156,20 @@ impl<'m> Builder<'m> {
         found
     }
 
-    /// A builder for a piece of a side file of `table`, with room for what its rows add.
-    pub(super) fn with_room(model: &'m Model, table: &str, size: PieceSize) -> Builder<'m> {
+    /// A builder for a piece of a side file of `table`, with room for what its rows add; its
+    /// links go to `links` (an empty list whose room is used again).
+    pub(super) fn with_room(
+        model: &'m Model,
+        table: &str,
+        size: PieceSize,
+        links: Vec<Link>,
+    ) -> Builder<'m> {
         let mut b = Builder::new(model);
-        let out = &mut b.out;
-        match table {
-            "records" => out.record_sets.reserve(size.rows),
-            "flow" => out.flows.reserve(size.rows),
-            _ => out.links.reserve(size.items),
+        b.out.links = links;
+        if !matches!(table, "records" | "flow") {
+            b.out.links.reserve(size.items);
         }
-        match table {
-            "account" => out.accounts.reserve(size.rows),
-            "store" => out.retention.reserve(size.rows),
-            _ => {}
-        }
+        b.out.reserve_rows(table, size.rows);
         b
     }
 
@@ -169,7 +183,7 @@ impl<'m> Builder<'m> {
         role: &str,
     ) -> Option<NodeId> {
         let wanted = id.get_ref().as_str();
-        let found = self.node_id(wanted, REFERENCE);
+        let found = self.node_id(wanted, REFERENCE, kinds);
         if let Some(n) = found {
             if kinds.contains(&self.model.kind(n)) {
                 return Some(n);
@@ -200,7 +214,7 @@ impl<'m> Builder<'m> {
     }
 
     pub(super) fn person(&mut self, src: &mut impl Report, p: &RawPerson) {
-        let Some(from) = self.node_id(p.id.get_ref(), OWN_ID) else {
+        let Some(from) = self.node_id(p.id.get_ref(), OWN_ID, &[NodeKind::Person]) else {
             return;
         };
         self.name(src, from, &p.name, &p.description);
@@ -212,7 +226,7 @@ impl<'m> Builder<'m> {
     }
 
     pub(super) fn account(&mut self, src: &mut impl Report, a: &RawAccount) {
-        let Some(from) = self.node_id(a.id.get_ref(), OWN_ID) else {
+        let Some(from) = self.node_id(a.id.get_ref(), OWN_ID, &[NodeKind::Account]) else {
             return;
         };
         self.name(src, from, &a.name, &a.description);
@@ -258,7 +272,7 @@ impl<'m> Builder<'m> {
     }
 
     pub(super) fn group(&mut self, src: &mut impl Report, g: &RawGroup) {
-        let Some(from) = self.node_id(g.id.get_ref(), OWN_ID) else {
+        let Some(from) = self.node_id(g.id.get_ref(), OWN_ID, &[NodeKind::Group]) else {
             return;
         };
         self.name(src, from, &g.name, &g.description);
@@ -310,7 +324,7 @@ impl<'m> Builder<'m> {
     }
 
     pub(super) fn system(&mut self, src: &mut impl Report, s: &RawSystem) {
-        let Some(from) = self.node_id(s.id.get_ref(), OWN_ID) else {
+        let Some(from) = self.node_id(s.id.get_ref(), OWN_ID, &[NodeKind::System]) else {
             return;
         };
         self.name(src, from, &s.name, &s.description);
@@ -342,7 +356,7 @@ impl<'m> Builder<'m> {
         kind: NodeKind,
         what: &str,
     ) -> Option<NodeId> {
-        match self.node_id(id.get_ref(), OWN_ID) {
+        match self.node_id(id.get_ref(), OWN_ID, &[kind]) {
             Some(n) if self.model.kind(n) == kind => Some(n),
             _ => {
                 let wanted = id.get_ref();
@@ -354,7 +368,7 @@ impl<'m> Builder<'m> {
     }
 
     pub(super) fn store(&mut self, src: &mut impl Report, s: &RawStore) {
-        let Some(store) = self.node_id(s.id.get_ref(), OWN_ID) else {
+        let Some(store) = self.node_id(s.id.get_ref(), OWN_ID, &[NodeKind::Store]) else {
             return;
         };
         self.name(src, store, &s.name, &s.description);

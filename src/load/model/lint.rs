@@ -107,28 +107,37 @@ fn lint_unused_groups(model: &Model, problems: &mut Problems) {
 /// Grants to groups no account can end up in.
 fn lint_unusable_grants(model: &Model, problems: &mut Problems) {
     let n = model.node_count();
-    // Groups some account, person or system can end up in.
+    let is_group = |x: NodeId| model.kind(x) == NodeKind::Group;
+    // Groups some account, person or system can end up in. Every node but a group is such a
+    // start, so a group is one when a start steps into it or a group that is one does: the
+    // walk needs only the steps into groups, and follows only those between groups.
     let mut usable = vec![false; n];
-    let mut stack: Vec<NodeId> = (0..n as NodeId)
-        .filter(|&x| model.kind(x) != NodeKind::Group)
-        .collect();
-    let out = Adjacency::new(
-        n,
-        model
-            .links
-            .iter()
-            .filter(|l| l.kind.is_traversable())
-            .map(|l| (l.from, l.to)),
-    );
-    for &x in &stack {
-        usable[x as usize] = true;
+    let mut stack: Vec<NodeId> = Vec::new();
+    let mut between_groups: Vec<(NodeId, NodeId)> = Vec::new();
+    for l in model.links.iter().filter(|l| l.kind.is_traversable()) {
+        if !is_group(l.to) {
+            continue;
+        }
+        if is_group(l.from) {
+            between_groups.push((l.from, l.to));
+        } else if !usable[l.to as usize] {
+            usable[l.to as usize] = true;
+            stack.push(l.to);
+        }
     }
+    let out = Adjacency::new(n, between_groups.iter().copied());
+    drop(between_groups);
     while let Some(x) = stack.pop() {
         for &y in out.of(x) {
             if !usable[y as usize] {
                 usable[y as usize] = true;
                 stack.push(y);
             }
+        }
+    }
+    for x in 0..n as NodeId {
+        if !is_group(x) {
+            usable[x as usize] = true;
         }
     }
     for l in &model.links {

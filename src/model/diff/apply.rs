@@ -189,6 +189,7 @@ pub fn without_links(m: &Model) -> Model {
         nodes: m.nodes.clone(),
         kinds: m.kinds.clone(),
         ids: m.ids.clone(),
+        few_ids: m.few_ids.clone(),
         sorted: m.sorted,
         mfa: m.mfa.clone(),
         account_kind: m.account_kind.clone(),
