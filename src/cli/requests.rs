@@ -152,13 +152,21 @@ impl RecommendArgs {
         Ok(())
     }
 
-    /// `--target` as a fraction in (0, 1): `50%` or `50` is 0.5.
+    /// `--target` as a fraction in (0, 1): `50%` or `50` is 0.5. A bare number of at most 1
+    /// (`0.5`) is refused as ambiguous (a fraction, or a percentage?): `0.5%` is taken.
     pub fn target_fraction(&self) -> Result<Option<f64>, Error> {
         let Some(t) = &self.target else {
             return Ok(None);
         };
+        let with_percent = t.trim().ends_with('%');
         let number = t.trim().trim_end_matches('%').trim();
         match number.parse::<f64>() {
+            // A bare 0.5 reads as a fraction (half) to some and as 0.5% to others: ask.
+            Ok(p) if !with_percent && p > 0.0 && p <= 1.0 => Err(Error::Input(format!(
+                "--target `{t}` is ambiguous: write {half}% for {p} of the starting objective, \
+                 or {t}% for {t} percent",
+                half = p * 100.0
+            ))),
             Ok(p) if p > 0.0 && p < 100.0 => Ok(Some(p / 100.0)),
             Ok(_) => Err(Error::Input(format!(
                 "--target `{t}` must be more than 0% and less than 100% of the starting objective"

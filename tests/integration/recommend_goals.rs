@@ -208,6 +208,13 @@ fn bad_goals_and_constraints_are_errors() {
         assert_fails_with(&run("", &[t]), &["--target", "more than 0%"]);
     }
     assert_fails_with(&run("", &["--target", "half"]), &["--target `half`"]);
+    // A bare fraction is refused, not read as a tiny percentage; with % it is taken.
+    assert_fails_with(
+        &run("", &["--target", "0.5"]),
+        &["--target `0.5` is ambiguous", "50%", "0.5%"],
+    );
+    let ok = run("", &["--target", "0.5%"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
     let out = run("[[keep]]\nprincipal = \"svx\"\ntarget = \"lake\"\n", &[]);
     assert_fails_with(
         &out,
