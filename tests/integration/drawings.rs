@@ -111,7 +111,16 @@ fn parse_dot(dot: &str) -> Drawn {
 fn parse_mermaid(text: &str) -> Drawn {
     let mut d = Drawn::default();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
+    // Whether each link, in the order written, is thick; and the links linkStyle colours.
+    let mut thick: Vec<bool> = Vec::new();
+    let mut coloured: BTreeSet<usize> = BTreeSet::new();
     for line in text.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("linkStyle ") {
+            let (links, style) = rest.split_once(' ').unwrap();
+            assert_eq!(style, "stroke:#cc79a7,stroke-width:4px", "{line}");
+            coloured.extend(links.split(',').map(|i| i.parse::<usize>().unwrap()));
+            continue;
+        }
         if !line.starts_with('n') {
             continue;
         }
@@ -130,12 +139,18 @@ fn parse_mermaid(text: &str) -> Drawn {
                 (names[&name].clone(), names[to].clone(), kind),
                 (p, arrow == "==>"),
             );
+            thick.push(arrow == "==>");
         } else {
             let id = between(line, "\"", "\"").split("<br/>").next().unwrap();
             names.insert(name, id.to_string());
             d.nodes.insert(id.to_string(), (String::new(), None));
         }
     }
+    let thick: BTreeSet<usize> = (0..thick.len()).filter(|&i| thick[i]).collect();
+    assert_eq!(
+        coloured, thick,
+        "the choke points, and only they, are coloured"
+    );
     d
 }
 

@@ -142,6 +142,19 @@ pub fn mermaid(d: &AttackDrawing) -> String {
             writeln!(s, "  n{} {arrow}|\"{label}\"| n{}", e.from, e.to)
         };
     }
+    // Links are numbered in the order written: the choke points take the drawing's colour.
+    let chokes: Vec<String> = (0..d.edges.len())
+        .filter(|&i| d.edges[i].choke)
+        .map(|i| i.to_string())
+        .collect();
+    if !chokes.is_empty() {
+        let _ = writeln!(
+            s,
+            "  linkStyle {} stroke:{},stroke-width:4px",
+            chokes.join(","),
+            CHOKE.hex()
+        );
+    }
     let mut kinds: Vec<&str> = d.nodes.iter().map(|n| n.kind.as_str()).collect();
     kinds.sort();
     kinds.dedup();
