@@ -31,7 +31,7 @@ pub struct ChokePoint {
 /// step cuts something off only when it is the one step into a node from outside what the node
 /// dominates, and then cuts off what the node dominates ([`Dominators`]).
 pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<ChokePoint> {
-    let dom = Dominators::new(&a.model, &a.graph, sources);
+    let dom = Dominators::new(&a.model, &a.graph, sources, &|_| true);
     let mut tally = CutTally::new(&a.model, a.index(), &dom);
     let with = tally.exposure;
     let mut entering = Vec::new();
@@ -40,7 +40,7 @@ pub fn choke_points(a: &Analysis, sources: &[NodeId], limit: usize) -> Vec<Choke
         if !dom.cuts_stores(w) {
             continue;
         }
-        dom.entering(&a.graph, w, &mut entering);
+        dom.entering(&a.graph, w, &|_| true, &mut entering);
         if let [edge] = entering[..] {
             out.push(ChokePoint {
                 edge,

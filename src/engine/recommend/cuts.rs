@@ -42,7 +42,12 @@ impl Dominators {
     // Long: the four steps of Lengauer and Tarjan's algorithm (depth-first numbering,
     // semidominators with the path-compressed forest, implicit dominators, the final pass) share
     // their arrays; split, each would take and hand back all of them.
-    pub(super) fn new(model: &Model, graph: &AttackGraph, sources: &[NodeId]) -> Dominators {
+    pub(super) fn new(
+        model: &Model,
+        graph: &AttackGraph,
+        sources: &[NodeId],
+        open: &dyn Fn(EdgeId) -> bool,
+    ) -> Dominators {
         let mut num = vec![NONE; model.node_count()];
         let mut vertex: Vec<NodeId> = vec![NodeId::MAX];
         let mut parent: Vec<u32> = vec![NONE];
@@ -61,7 +66,7 @@ impl Dominators {
                 if let Some(&e) = out.get(next as usize) {
                     top.1 += 1;
                     let t = graph.target(e);
-                    if num[t as usize] == NONE {
+                    if num[t as usize] == NONE && open(e) {
                         num[t as usize] = vertex.len() as u32;
                         stack.push((vertex.len() as u32, 0));
                         vertex.push(t);
@@ -109,7 +114,7 @@ impl Dominators {
             }
             for &e in graph.incoming(vertex[w]) {
                 let v = num[graph.edge(e).from as usize];
-                if v == NONE {
+                if v == NONE || !open(e) {
                     continue;
                 }
                 let u = eval(v, &mut ancestor, &mut label, &semi);
@@ -176,6 +181,12 @@ impl Dominators {
         (1..self.vertex.len() as u32).filter(|&w| !self.source[w as usize])
     }
 
+    /// The number of node `n`, if it is reached.
+    pub(super) fn number(&self, n: NodeId) -> Option<u32> {
+        let w = self.num[n as usize];
+        (w != NONE).then_some(w)
+    }
+
     /// Whether `n` is in the blast radius.
     fn is_reached(&self, n: NodeId) -> bool {
         self.num[n as usize] != NONE
@@ -190,14 +201,20 @@ impl Dominators {
     /// The steps into the node numbered `w` from reached nodes it does not dominate: removing
     /// all of them, and only then, cuts it off (and everything it dominates). Empty for an
     /// entry point, which no step removal cuts off.
-    pub(super) fn entering(&self, graph: &AttackGraph, w: u32, out: &mut Vec<EdgeId>) {
+    pub(super) fn entering(
+        &self,
+        graph: &AttackGraph,
+        w: u32,
+        open: &dyn Fn(EdgeId) -> bool,
+        out: &mut Vec<EdgeId>,
+    ) {
         out.clear();
         if self.source[w as usize] {
             return;
         }
         for &e in graph.incoming(self.vertex[w as usize]) {
             let x = self.num[graph.edge(e).from as usize];
-            if x != NONE && !self.dominates(w, x) {
+            if x != NONE && !self.dominates(w, x) && open(e) {
                 out.push(e);
             }
         }

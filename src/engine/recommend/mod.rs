@@ -28,6 +28,7 @@ use crate::Analysis;
 mod choke;
 mod cuts;
 mod data;
+mod trials;
 
 pub use choke::{choke_points, choke_points_all_accounts, ChokePoint, ChokeSampling};
 use cuts::{CutTally, Dominators};
@@ -334,7 +335,7 @@ fn tree_cuts(
     sources: &[NodeId],
     removable: &dyn Fn(EdgeId) -> Option<Change>,
 ) -> Vec<(Change, f64)> {
-    let dom = Dominators::new(&a.model, &a.graph, sources);
+    let dom = Dominators::new(&a.model, &a.graph, sources, &|_| true);
     let mut tally = CutTally::new(&a.model, a.index(), &dom);
     let mut entering = Vec::new();
     let mut out = Vec::new();
@@ -342,7 +343,7 @@ fn tree_cuts(
         if !dom.cuts_stores(w) {
             continue;
         }
-        dom.entering(&a.graph, w, &mut entering);
+        dom.entering(&a.graph, w, &|_| true, &mut entering);
         let Some((&first, rest)) = entering.split_first() else {
             continue;
         };
@@ -357,14 +358,14 @@ fn tree_cuts(
 }
 
 /// For the simulated objectives: every removable step leaving a reached node (any may matter in
-/// some trial), once per link, and phishing-resistant MFA on each reached account whose
-/// credentials can be stolen, each simulated on the same draws.
-fn expected_cuts(
+/// some trial), once per fix, and phishing-resistant MFA on each reached account whose
+/// credentials can be stolen: each fix with the node its steps enter and the steps it closes
+/// (with the probability they keep: 0 for a removal).
+fn access_fixes(
     a: &Analysis,
     sources: &[NodeId],
-    d: Draws,
     removable: &dyn Fn(EdgeId) -> Option<Change>,
-) -> Vec<(Change, f64)> {
+) -> Vec<trials::AccessFix> {
     let model = &a.model;
     let mut out = Vec::new();
     let r = super::reach::forward(&a.graph, sources);
@@ -378,11 +379,13 @@ fn expected_cuts(
             let Some(steps) = steps_of(a, n, &change, removable) else {
                 continue;
             };
-            let mut g = a.graph.clone();
-            for x in steps {
-                g.set_p(x, 0.0);
-            }
-            out.push((change, simulated(model, &g, a.index(), sources, d)));
+            let into = a.graph.edge(e).to;
+            out.push(trials::AccessFix {
+                change,
+                into,
+                steps,
+                p: 0.0,
+            });
         }
         if model.kind(n) == NodeKind::Account && model.mfa[n as usize] != Mfa::PhishingResistant {
             let stolen: Vec<EdgeId> = a
@@ -396,19 +399,48 @@ fn expected_cuts(
                 })
                 .collect();
             if !stolen.is_empty() {
-                let mut g = a.graph.clone();
-                for e in stolen {
-                    g.set_p(e, model.probabilities.credential_phishing_resistant);
-                }
                 let change = Change::SetMfa {
                     accounts: single(model, n),
                     mfa: Mfa::PhishingResistant,
                 };
-                out.push((change, simulated(model, &g, a.index(), sources, d)));
+                out.push(trials::AccessFix {
+                    change,
+                    into: n,
+                    steps: stolen,
+                    p: model.probabilities.credential_phishing_resistant,
+                });
             }
         }
     }
     out
+}
+
+/// The access fixes of the simulated objectives, each scored on the same draws: without a time
+/// model and for the mean exposure, on every trial's dominator tree at once
+/// ([`trials::expected_exposures`]); otherwise each simulated on the graph with its steps
+/// closed.
+fn expected_cuts(
+    a: &Analysis,
+    sources: &[NodeId],
+    d: Draws,
+    removable: &dyn Fn(EdgeId) -> Option<Change>,
+) -> Vec<(Change, f64)> {
+    let fixes = access_fixes(a, sources, removable);
+    if d.detection.is_none() && d.frequency.is_none() {
+        let values = trials::expected_exposures(a, sources, d.trials, d.seed, &fixes);
+        return fixes.into_iter().map(|f| f.change).zip(values).collect();
+    }
+    fixes
+        .into_iter()
+        .map(|f| {
+            let mut g = a.graph.clone();
+            for &x in &f.steps {
+                g.set_p(x, f.p);
+            }
+            let value = simulated(&a.model, &g, a.index(), sources, d);
+            (f.change, value)
+        })
+        .collect()
 }
 
 /// A state's objective and what its worst case leaks: per source for the organisation-wide
