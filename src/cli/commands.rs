@@ -201,8 +201,9 @@ fn simulate_listed(analysis: &Analysis, args: &SweepArgs, trials: u32, report: &
     let means = blastradius::engine::entry::simulated_expectations(
         analysis, &vector, &listed, trials, args.seed,
     );
-    for (e, m) in report.entries.iter_mut().zip(means) {
-        e.expected_exposure_monte_carlo = Some(m);
+    for (e, (mean, ci95)) in report.entries.iter_mut().zip(means) {
+        e.expected_exposure_monte_carlo = Some(mean);
+        e.expected_exposure_monte_carlo_ci95 = Some(ci95);
     }
     report.trials = Some(trials);
 }

@@ -104,8 +104,8 @@ pub fn probabilities(model: &Model, vector: &Vector, kind: NodeKind) -> Option<V
     }
 }
 
-/// The Monte Carlo expectation of each source attacked once by `vector`: the mean exposure over
-/// `trials` trials in which the source's accounts are taken by their entry draws and every
+/// The Monte Carlo expectation of each source attacked once by `vector`: the mean exposure,
+/// with its 95% interval (1.96 standard errors of the mean), over `trials` trials in which the source's accounts are taken by their entry draws and every
 /// attack step by its own (no time model). A source the vector cannot take expects 0.
 pub fn simulated_expectations(
     analysis: &crate::Analysis,
@@ -113,7 +113,7 @@ pub fn simulated_expectations(
     sources: &[NodeId],
     trials: u32,
     seed: u64,
-) -> Vec<f64> {
+) -> Vec<(f64, [f64; 2])> {
     let simulation = crate::scenario::Simulation {
         trials,
         seed,
@@ -124,7 +124,7 @@ pub fn simulated_expectations(
         .map(|&s| {
             let entry = entry_points(&analysis.model, Some(vector), &[s]);
             if entry.nodes.is_empty() || trials == 0 {
-                return 0.0;
+                return (0.0, [0.0, 0.0]);
             }
             let t = analysis.simulate_entry(
                 &entry.nodes,
@@ -132,7 +132,9 @@ pub fn simulated_expectations(
                 &simulation,
                 &super::NoProgress,
             );
-            t.exposure.iter().sum::<f64>() / trials as f64
+            let (mean, sd) = super::stats::mean_sd(&t.exposure);
+            let half = 1.96 * sd / (t.exposure.len().max(1) as f64).sqrt();
+            (mean, [mean - half, mean + half])
         })
         .collect()
 }

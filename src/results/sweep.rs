@@ -41,6 +41,9 @@ pub struct SweepEntry {
     /// on this source (entry and every attack step drawn).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_exposure_monte_carlo: Option<f64>,
+    /// Its 95% confidence interval (normal approximation: 1.96 standard errors of the mean).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_exposure_monte_carlo_ci95: Option<[f64; 2]>,
     /// Expected people affected in each declared population (CSV: a `people:POPULATION`
     /// column each).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -239,6 +242,7 @@ impl SweepReport {
                     entry_probability: entry.map(|p| p[ri]),
                     expected_exposure: entry.map(|p| p[ri] * r.exposure),
                     expected_exposure_monte_carlo: None,
+                    expected_exposure_monte_carlo_ci95: None,
                     people_by_population: index
                         .populations
                         .iter()

@@ -674,6 +674,46 @@ fn sweep_trials_give_each_sources_monte_carlo_expectation() {
             q * value
         );
     }
+    // The interval: 1.96 standard errors either side of the mean, the standard error within a
+    // tenth of the one the Bernoulli's q gives.
+    let ci = |id: &str| -> [f64; 2] {
+        let e = j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap();
+        serde_json::from_value(e["expected_exposure_monte_carlo_ci95"].clone()).unwrap()
+    };
+    for (id, q, value) in [
+        ("alice-u", 0.3 * 0.9, 2000.0),
+        ("bob-u", 0.08 * 0.6, 1800.0),
+    ] {
+        let [lo, hi] = ci(id);
+        assert!(
+            (lo + hi - 2.0 * mc(id)).abs() < 1e-6,
+            "{id}: centred on the mean"
+        );
+        let se = value * (q * (1.0 - q) / 40000.0_f64).sqrt();
+        let half = (hi - lo) / 2.0;
+        assert!(
+            (half / (1.96 * se) - 1.0).abs() < 0.1,
+            "{id}: ±{half} vs {se}"
+        );
+    }
+    assert_eq!(ci("svc-x"), [0.0, 0.0]);
+    let table = run_in(
+        dir.path(),
+        &[
+            "sweep",
+            "model.toml",
+            "--vector",
+            "phishing",
+            "--trials",
+            "400",
+        ],
+    );
+    assert!(table.stdout.contains("± (95%)"), "{}", table.stdout);
     assert_eq!(mc("svc-x"), 0.0, "phishing cannot take a service account");
     let out = run_in(dir.path(), &["sweep", "model.toml", "--trials", "100"]);
     assert_eq!(out.code, 2, "--trials needs --vector: {}", out.stderr);

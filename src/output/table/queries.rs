@@ -258,7 +258,7 @@ pub fn sweep(r: &SweepReport) -> String {
             .iter()
             .any(|e| e.expected_exposure_monte_carlo.is_some());
         if simulated {
-            write!(s, " {:>18}", "expected (MC)")?;
+            write!(s, " {:>18} {:>14}", "expected (MC)", "± (95%)")?;
         }
         writeln!(s)?;
         for e in &r.entries {
@@ -286,6 +286,13 @@ pub fn sweep(r: &SweepReport) -> String {
             }
             if let Some(x) = e.expected_exposure_monte_carlo {
                 write!(s, " {:>18}", figure(x.round()))?;
+                if let Some([lo, hi]) = e.expected_exposure_monte_carlo_ci95 {
+                    write!(
+                        s,
+                        " {:>14}",
+                        format!("±{}", figure(((hi - lo) / 2.0).round()))
+                    )?;
+                }
             }
             writeln!(s)?;
         }
@@ -319,7 +326,7 @@ fn sweep_notes(s: &mut String, r: &SweepReport, simulated: bool, total: bool) ->
     if simulated {
         writeln!(
             s,
-            "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn",
+            "  expected (MC): mean exposure of one attempt over {} Monte Carlo trials, entry and every attack step drawn; ± half its 95% interval",
             r.trials.map_or(String::new(), |t| thousands(t as u64))
         )?;
     }
