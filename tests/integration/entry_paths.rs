@@ -97,3 +97,27 @@ fn the_most_likely_path_weighs_its_entry_probability() {
         ]
     );
 }
+
+/// The table says what the choice weighed: with a vector each path line gives its entry
+/// account's probability before the steps'; without one, the steps' alone.
+#[test]
+fn the_table_shows_the_entry_probability_beside_the_steps() {
+    let table = |vector: bool| {
+        let dir = files(&[("model.toml", MODEL), ("s.toml", &scenario(vector))]);
+        let out = run_in(dir.path(), &["run", "s.toml", "-q"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let phished = table(true);
+    assert!(
+        phished.contains("fast-u —read→ db (entry 0.300, then all open: 0.500)"),
+        "{phished}"
+    );
+    assert!(
+        phished.contains("fast-u —member→ team —read→ lake (entry 0.300, then all open: 0.600)"),
+        "{phished}"
+    );
+    let held = table(false);
+    assert!(held.contains("key-u —read→ db (all open: 1.000)"), "{held}");
+    assert!(!held.contains("entry 0."), "{held}");
+}

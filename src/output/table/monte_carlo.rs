@@ -2,18 +2,20 @@
 //! stores most often breached with their most likely paths, people affected, and the dwell
 //! curve of a time model.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 use super::{name_width, path_line, path_to, written, TABLE_ROWS};
 use crate::output::figures::{figure, money, probability, thousands};
 use crate::results::monte_carlo::{MonteCarlo, Stats};
 
-/// The Monte Carlo section of a `run` table.
-pub fn monte_carlo(mc: &MonteCarlo) -> String {
+/// The Monte Carlo section of a `run` table; `entry` holds each entry point's probability under
+/// the scenario's vector (empty without one).
+pub fn monte_carlo(mc: &MonteCarlo, entry: &BTreeMap<String, f64>) -> String {
     written(|s| {
         summary(s, mc)?;
         categories(s, mc)?;
-        breaches(s, mc)?;
+        breaches(s, mc, entry)?;
         people_affected(s, mc)?;
         time_model(s, mc)?;
         Ok(())
@@ -91,8 +93,9 @@ fn categories(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
     Ok(())
 }
 
-/// The stores breached in some trial, most often first, each with its most likely path.
-fn breaches(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
+/// The stores breached in some trial, most often first, each with its most likely path (with a
+/// vector, the likeliest counting its entry point's probability, which the line then shows).
+fn breaches(s: &mut String, mc: &MonteCarlo, entry: &BTreeMap<String, f64>) -> fmt::Result {
     let mut breached: Vec<(&String, &f64)> = mc
         .store_breach_probability
         .iter()
@@ -122,12 +125,22 @@ fn breaches(s: &mut String, mc: &MonteCarlo) -> fmt::Result {
     for (store, p) in breached.into_iter().take(TABLE_ROWS) {
         writeln!(s, "  {:>7}  {store}", probability(*p))?;
         if let Some(path) = path_to(&mc.most_likely_paths, store) {
-            writeln!(
-                s,
-                "           {} (all open: {})",
-                path_line(path),
-                probability(path.probability)
-            )?;
+            let taken = path.steps.first().and_then(|f| entry.get(&f.from));
+            match taken {
+                Some(&p) => writeln!(
+                    s,
+                    "           {} (entry {}, then all open: {})",
+                    path_line(path),
+                    probability(p),
+                    probability(path.probability)
+                )?,
+                None => writeln!(
+                    s,
+                    "           {} (all open: {})",
+                    path_line(path),
+                    probability(path.probability)
+                )?,
+            }
         }
     }
     if more > 0 {

@@ -30,7 +30,7 @@ pub fn run(r: &RunReport) -> String {
         attack_paths(s, d, &shown_stores)?;
         if let Some(mc) = &r.baseline.monte_carlo {
             writeln!(s)?;
-            s.push_str(&monte_carlo(mc));
+            s.push_str(&monte_carlo(mc, &r.entry_probabilities));
         }
         if !r.designs.is_empty() {
             writeln!(s)?;
