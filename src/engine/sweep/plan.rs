@@ -14,9 +14,12 @@ pub(super) struct Plan<'a> {
     pub(super) index: &'a ExposureIndex,
     pub(super) cond: Condensation,
     /// Row of each component that another relevant component reaches (`u32::MAX` for the
-    /// others), in component order.
+    /// others): first those with successors, which keep bits, in component order, then the
+    /// bare ones (see [`rows`]).
     pub(super) row: Vec<u32>,
     pub(super) rows: usize,
+    /// Rows that keep bits: `0..kept`.
+    pub(super) kept: usize,
     pub(super) relevant: Vec<bool>,
     /// Relevant components that keep no row and have no twin, in component order.
     pub(super) leaves: Vec<u32>,
@@ -92,7 +95,7 @@ impl<'a> Plan<'a> {
         sources: &[NodeId],
     ) -> Plan<'a> {
         let relevant = relevant(&cond, sources);
-        let (row, rows) = rows(&cond, &relevant);
+        let (row, rows, kept) = rows(&cond, &relevant);
         let store_of_comp = CompStores::new(model, &cond);
         let twin = twins(&cond, &relevant, &row, &store_of_comp);
         let (leaves, leaf_of) = leaves(&relevant, &row, &twin);
@@ -102,6 +105,7 @@ impl<'a> Plan<'a> {
             cond,
             row,
             rows,
+            kept,
             relevant,
             leaves,
             leaf_of,
@@ -148,8 +152,11 @@ fn relevant(cond: &Condensation, sources: &[NodeId]) -> Vec<bool> {
 }
 
 /// Rows for the components some relevant component reaches (the rest are read by nobody):
-/// the row of each component (`u32::MAX` for none) and how many there are.
-fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize) {
+/// the row of each component (`u32::MAX` for none), how many there are, and how many keep
+/// bits. Rows with successors come first, in component order, and keep bits; then the bare
+/// rows (no successors: about half of them at 1M people, stores mostly), in component order,
+/// whose bits are only the targets they hold, set by whoever reads them.
+fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize, usize) {
     let k = cond.len();
     let mut reached_by_relevant = vec![false; k];
     for (c, _) in relevant.iter().enumerate().filter(|(_, r)| **r) {
@@ -159,13 +166,19 @@ fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize) {
     }
     let mut row = vec![u32::MAX; k];
     let mut rows = 0usize;
-    for c in 0..k {
-        if reached_by_relevant[c] {
-            row[c] = rows as u32;
-            rows += 1;
+    let mut kept = 0;
+    for bare in [false, true] {
+        for c in 0..k {
+            if reached_by_relevant[c] && cond.successors(c).is_empty() == bare {
+                row[c] = rows as u32;
+                rows += 1;
+            }
+        }
+        if !bare {
+            kept = rows;
         }
     }
-    (row, rows)
+    (row, rows, kept)
 }
 
 /// The leaves (relevant components that keep no row and have no twin, in component order) and

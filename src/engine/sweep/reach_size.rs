@@ -51,14 +51,11 @@ impl Plan<'_> {
         let own = |_: usize, _: &mut dyn FnMut(usize)| {};
         let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
+        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, reached| {
             let r = chunk.row[c] as usize;
-            weights[r] = if touched {
-                let reached = Beyond::whole(cond, chunk, c);
+            weights[r] = reached.map_or(0, |reached| {
                 self.reach_weight(chunk, weights, reached, part, tree)
-            } else {
-                0
-            };
+            });
         });
         let (chunk, weights) = (&*chunk, &*weights);
         self.leaves

@@ -51,10 +51,18 @@ pub(super) struct Rows<'r> {
     pub(super) marks_stride: usize,
     /// Row of each component (`u32::MAX` when it has none).
     pub(super) row: &'r [u32],
+    /// Rows that keep bits: `0..kept` (the others are bare, see [`Plan::kept`]).
+    pub(super) kept: usize,
 }
 
 impl<'r> Rows<'r> {
-    /// Bits of a component that keeps a row.
+    /// Whether a component that keeps a row is bare: no successors, no bits kept.
+    #[inline]
+    fn bare(self, c: usize) -> bool {
+        self.row[c] as usize >= self.kept
+    }
+
+    /// Bits of a component that keeps a row with bits.
     fn of(self, c: usize) -> Row<'r> {
         let r = self.row[c] as usize;
         Row {
@@ -65,8 +73,9 @@ impl<'r> Rows<'r> {
 }
 
 /// Component c's bits: the targets it holds (`own`), its successors that are targets
-/// (`target`) and the rows of its successors but `skip`. They are written to `bits` and
-/// `marks`, which may hold an earlier row: only its marked words need clearing.
+/// (`target`) and the rows of its successors but `skip` (a bare successor's are the targets it
+/// holds). They are written to `bits` and `marks`, which may hold an earlier row: only its
+/// marked words need clearing.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn gather(
     cond: &Condensation,
@@ -91,6 +100,10 @@ pub(super) fn gather(
         if Some(d) == skip {
             continue;
         }
+        if rows.bare(d) {
+            own(d, &mut |i| set_bit(bits, marks, i));
+            continue;
+        }
         let from = rows.of(d);
         for (m, &mark) in marks.iter_mut().zip(from.marks) {
             *m |= mark;
@@ -103,7 +116,7 @@ pub(super) fn gather(
 
 /// Per-component bitsets over one chunk of targets. Components that another relevant
 /// component reaches keep a row, filled successors first by one thread
-/// ([`Chunk::fill_rows`]). The others, the leaves (the sources nothing else reaches, most of
+/// ([`Chunk::fill_rows`]); a bare row (no successors) keeps no bits, only its count. The others, the leaves (the sources nothing else reaches, most of
 /// them), only read rows: they are computed in parallel, each in a scratch row
 /// ([`Chunk::leaf`]), used and forgotten.
 pub(super) struct Chunk<'a> {
@@ -111,14 +124,16 @@ pub(super) struct Chunk<'a> {
     pub(super) stride: usize,
     /// Mark words per row: one per 64 words.
     pub(super) marks_stride: usize,
-    /// One row of `stride` words per component that keeps one, in component order, and its
-    /// marks (see [`Row`]).
+    /// One row of `stride` words per row that keeps bits, in row order, and its marks (see
+    /// [`Row`]).
     pub(super) bits: Vec<u64>,
     pub(super) marks: Vec<u64>,
     /// Set bits per row.
     pub(super) count: Vec<u32>,
     /// Row of each component (`u32::MAX` when it has none).
     pub(super) row: &'a [u32],
+    /// Rows that keep bits: `0..kept`.
+    pub(super) kept: usize,
 }
 
 /// The row of one leaf at a time.
@@ -142,10 +157,11 @@ impl<'a> Chunk<'a> {
         Chunk {
             stride,
             marks_stride,
-            bits: vec![0; plan.rows * stride],
-            marks: vec![0; plan.rows * marks_stride],
+            bits: vec![0; plan.kept * stride],
+            marks: vec![0; plan.kept * marks_stride],
             count: vec![0; plan.rows],
             row: &plan.row,
+            kept: plan.kept,
         }
     }
 
@@ -156,10 +172,11 @@ impl<'a> Chunk<'a> {
             stride: self.stride,
             marks_stride: self.marks_stride,
             row: self.row,
+            kept: self.kept,
         }
     }
 
-    /// Bits of a component that keeps a row.
+    /// Bits of a component that keeps a row with bits.
     #[inline]
     pub(super) fn of(&self, c: usize) -> Row<'_> {
         self.rows().of(c)
@@ -172,20 +189,22 @@ impl<'a> Chunk<'a> {
     }
 
     /// Fills every row for a chunk of targets, successors first, and hands each component to
-    /// `visit` once its row is final (the rows of earlier components are final too), with
-    /// whether `touched(r)` said row r may reach a target in the chunk (an untouched row is
-    /// left empty, and its figures are nothing). `own(c, set)` sets the chunk-local indices of
-    /// the targets component c holds itself; `target(d)` is the chunk-local index of component
-    /// d when d is itself a target.
+    /// `visit` once its row is final (the rows of earlier components are final too), with what
+    /// it reaches, or `None` when `touched(r)` said row r reaches no target in the chunk (an
+    /// untouched row is left empty, and its figures are nothing). `own(c, set)` sets the
+    /// chunk-local indices of the targets component c holds itself; `target(d)` is the
+    /// chunk-local index of component d when d is itself a target. A bare row's bits are made
+    /// in a scratch row for its visit only.
     pub(super) fn fill_rows(
         &mut self,
         cond: &Condensation,
         own: &impl Fn(usize, &mut dyn FnMut(usize)),
         target: &impl Fn(usize) -> Option<usize>,
         touched: impl Fn(usize) -> bool,
-        mut visit: impl FnMut(&Chunk, usize, bool),
+        mut visit: impl FnMut(&Chunk, usize, Option<Beyond>),
     ) {
         let (stride, ms) = (self.stride, self.marks_stride);
+        let mut scratch = Scratch::new(stride);
         for c in 0..cond.len() {
             let r = self.row[c];
             if r == u32::MAX {
@@ -193,16 +212,35 @@ impl<'a> Chunk<'a> {
             }
             let r = r as usize;
             if !touched(r) {
-                let (bits, marks) = (
-                    &mut self.bits[r * stride..][..stride],
-                    &mut self.marks[r * ms..][..ms],
-                );
-                for j in marked(marks) {
-                    bits[j] = 0;
+                if r < self.kept {
+                    let (bits, marks) = (
+                        &mut self.bits[r * stride..][..stride],
+                        &mut self.marks[r * ms..][..ms],
+                    );
+                    for j in marked(marks) {
+                        bits[j] = 0;
+                    }
+                    marks.fill(0);
                 }
-                marks.fill(0);
                 self.count[r] = 0;
-                visit(self, c, false);
+                visit(self, c, None);
+                continue;
+            }
+            if r >= self.kept {
+                let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
+                gather(cond, c, self.rows(), None, own, target, bits, marks);
+                let count = marked(marks).map(|j| bits[j].count_ones()).sum();
+                self.count[r] = count;
+                let reached = Beyond {
+                    base: None,
+                    bits: Row {
+                        bits: &scratch.bits,
+                        marks: &scratch.marks,
+                    },
+                    whole: true,
+                    count,
+                };
+                visit(self, c, Some(reached));
                 continue;
             }
             let (done, rest) = self.bits.split_at_mut(r * stride);
@@ -213,11 +251,12 @@ impl<'a> Chunk<'a> {
                 stride,
                 marks_stride: ms,
                 row: self.row,
+                kept: self.kept,
             };
             let (bits, marks) = (&mut rest[..stride], &mut rest_marks[..ms]);
             gather(cond, c, earlier, None, own, target, bits, marks);
             self.count[r] = marked(marks).map(|j| bits[j].count_ones()).sum();
-            visit(self, c, true);
+            visit(self, c, Some(Beyond::whole(cond, self, c)));
         }
     }
 
@@ -292,11 +331,12 @@ impl<'r> Beyond<'r> {
     }
 }
 
-/// The successor whose bitset has the most bits: the component's reach contains it, so only
-/// the difference needs new work.
+/// The successor keeping bits whose bitset has the most bits: the component's reach contains
+/// it, so only the difference needs new work.
 fn dominant(cond: &Condensation, chunk: &Chunk, c: usize) -> Option<usize> {
     cond.successors(c)
         .iter()
         .map(|&d| d as usize)
+        .filter(|&d| (chunk.row[d] as usize) < chunk.kept)
         .max_by_key(|&d| (chunk.count_of(d), std::cmp::Reverse(d)))
 }

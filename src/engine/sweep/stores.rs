@@ -224,14 +224,13 @@ impl Plan<'_> {
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
+        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, reached| {
             let r = chunk.row[c] as usize;
-            if !touched {
+            let Some(reached) = reached else {
                 rows.totals[r] = StoreTotals::default();
                 rows.none[r * pops..(r + 1) * pops].fill(1.0);
                 return;
-            }
-            let reached = Beyond::whole(cond, chunk, c);
+            };
             let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
             rows.totals[r] = t;
             rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
