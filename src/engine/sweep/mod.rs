@@ -20,8 +20,9 @@
 //!   targets it holds, as for its own. The rest, the leaves (most sources), only read rows: they are computed
 //!   in parallel, each in a scratch row. A row or leaf that reaches no target in a chunk (one
 //!   bit per chunk, found once per pass: `touches.rs`) is skipped there, its figures nothing.
-//!   Chunks run one after another, reusing the rows, and are folded into the per-source totals
-//!   in chunk order. The store pass and the reach pass (below) run side by side, each with its
+//!   Chunks run one after another, reusing the rows; each row's and leaf's figures are summed
+//!   over the chunks in chunk order where they are made, and each source takes its row's or
+//!   leaf's at the end. The store pass and the reach pass (below) run side by side, each with its
 //!   own rows, so one's rows overlap the other's leaves.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
@@ -178,7 +179,7 @@ fn widest(chunks: impl Iterator<Item = usize>) -> usize {
     chunks.max().unwrap_or(0).div_ceil(WORD).max(1)
 }
 
-/// Sources per parallel job when chunk figures are added to theirs.
+/// Sources per parallel job when they take their row's or leaf's figures.
 const FOLD_BLOCK: usize = 4096;
 
 /// The plain twin of [`sweep`]: one breadth-first search per source.
