@@ -20,6 +20,13 @@ pub(super) struct Plan<'a> {
     pub(super) rows: usize,
     /// Rows that keep bits: `0..kept`.
     pub(super) kept: usize,
+    /// Component of each row.
+    pub(super) comp_of_row: Vec<u32>,
+    /// Successors of each row that keeps bits, as rows (every successor of a row or a leaf
+    /// keeps one; those `>= kept` are bare).
+    pub(super) row_succ: Succs,
+    /// Successors of each leaf, as rows.
+    pub(super) leaf_succ: Succs,
     pub(super) relevant: Vec<bool>,
     /// Relevant components that keep no row and have no twin, in component order.
     pub(super) leaves: Vec<u32>,
@@ -100,12 +107,23 @@ impl<'a> Plan<'a> {
         let twin = twins(&cond, &relevant, &row, &store_of_comp);
         let (leaves, leaf_of) = leaves(&relevant, &row, &twin);
         let sink_store = sink_stores(model, &cond, sources, &store_of_comp);
+        let mut comp_of_row = vec![0u32; rows];
+        for (c, &r) in row.iter().enumerate() {
+            if r != u32::MAX {
+                comp_of_row[r as usize] = c as u32;
+            }
+        }
+        let row_succ = Succs::new(&cond, &row, comp_of_row[..kept].iter());
+        let leaf_succ = Succs::new(&cond, &row, leaves.iter());
         Plan {
             index,
             cond,
             row,
             rows,
             kept,
+            comp_of_row,
+            row_succ,
+            leaf_succ,
             relevant,
             leaves,
             leaf_of,
@@ -124,6 +142,34 @@ impl<'a> Plan<'a> {
             }
             r => Place::Row(r as usize),
         }
+    }
+}
+
+/// The successors of some components as rows, resolved once so that the chunks read no
+/// component's row (the component-to-row table is 10 MB at 1M people, and every chunk
+/// looked up every successor of every leaf in it, twice).
+pub(super) struct Succs {
+    /// The i-th component's successors are `rows[at[i]..at[i + 1]]`, in the condensation's order.
+    at: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Succs {
+    fn new<'c>(cond: &Condensation, row: &[u32], comps: impl Iterator<Item = &'c u32>) -> Succs {
+        let mut at = vec![0u32];
+        let mut rows = Vec::new();
+        for &c in comps {
+            rows.extend(cond.successors(c as usize).iter().map(|&d| row[d as usize]));
+            at.push(rows.len() as u32);
+        }
+        debug_assert!(rows.iter().all(|&r| r != u32::MAX));
+        Succs { at, rows }
+    }
+
+    /// The successors of the i-th, as rows.
+    #[inline]
+    pub(super) fn of(&self, i: usize) -> &[u32] {
+        &self.rows[self.at[i] as usize..self.at[i + 1] as usize]
     }
 }
 

@@ -22,8 +22,8 @@ impl Plan<'_> {
         tree: &[u64],
     ) -> u64 {
         let base = reached.base;
-        let mut w = base.map_or(0, |d| weights[chunk.row[d] as usize]);
-        if reached.count != base.map_or(0, |d| chunk.count_of(d)) {
+        let mut w = base.map_or(0, |r| weights[r]);
+        if reached.count != base.map_or(0, |r| chunk.count[r]) {
             for (wi, x) in reached.extra_words(chunk) {
                 let mut extra = x;
                 while extra != 0 {
@@ -38,7 +38,8 @@ impl Plan<'_> {
 
     /// One chunk of weighted components: the rows' weights (into `weights`, and added to
     /// `row_sums`), then the leaves' in parallel, in blocks of [`LEAF_BLOCK`], each added to
-    /// its leaf's in `leaf_sums`.
+    /// its leaf's in `leaf_sums`. `slot` is the chunk-local index of each row whose component is
+    /// a weighted one of the chunk (`u32::MAX` for the others).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn reach_chunk(
         &self,
@@ -50,12 +51,10 @@ impl Plan<'_> {
         tree: &[u64],
         (touches, at): (&Touches, usize),
     ) {
-        let cond = &self.cond;
         let own = |_: usize, _: &mut dyn FnMut(usize)| {};
-        let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
+        let target = |r: usize| (slot[r] != u32::MAX).then(|| slot[r] as usize);
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, reached| {
-            let r = chunk.row[c] as usize;
+        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
             weights[r] = reached.map_or(0, |reached| {
                 self.reach_weight(chunk, weights, reached, part, tree)
             });
@@ -73,7 +72,8 @@ impl Plan<'_> {
                         if !touches.leaf(b * LEAF_BLOCK + i, at) {
                             continue;
                         }
-                        let reached = chunk.leaf(cond, c as usize, &own, &target, scratch);
+                        let l = b * LEAF_BLOCK + i;
+                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
                         sums[i] += self.reach_weight(chunk, weights, reached, part, tree);
                     }
                 },
@@ -105,10 +105,15 @@ pub(super) fn reach_pass(
     let touches = Touches::new(plan, std::iter::empty(), |d| {
         (slot[d] != u32::MAX).then(|| slot[d] as usize)
     });
-    slot.fill(u32::MAX);
+    // Then the chunk-local index of each row that is a weighted component: only successors
+    // are asked for, and they all keep rows.
+    drop(slot);
+    let mut slot = vec![u32::MAX; plan.rows];
     for (at, part) in parts.iter().enumerate() {
         for (i, &c) in part.iter().enumerate() {
-            slot[c] = i as u32;
+            if plan.row[c] != u32::MAX {
+                slot[plan.row[c] as usize] = i as u32;
+            }
         }
         plan.reach_chunk(
             &mut chunk,
@@ -120,7 +125,9 @@ pub(super) fn reach_pass(
             (&touches, at),
         );
         for &c in part.iter() {
-            slot[c] = u32::MAX;
+            if plan.row[c] != u32::MAX {
+                slot[plan.row[c] as usize] = u32::MAX;
+            }
         }
     }
     drop(chunk);

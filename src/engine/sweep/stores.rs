@@ -149,8 +149,7 @@ impl Plan<'_> {
         let pops = none.len();
         let base = reached.base;
         let mut t = match base {
-            Some(d) => {
-                let r = chunk.row[d] as usize;
+            Some(r) => {
                 none.copy_from_slice(&rows.none[r * pops..(r + 1) * pops]);
                 rows.totals[r]
             }
@@ -159,7 +158,7 @@ impl Plan<'_> {
                 StoreTotals::default()
             }
         };
-        if reached.count == base.map_or(0, |d| chunk.count_of(d)) {
+        if reached.count == base.map_or(0, |d| chunk.count[d]) {
             return t;
         }
         s.sets.clear();
@@ -212,7 +211,6 @@ impl Plan<'_> {
         part: &StoreChunk,
         (touches, at): (&Touches, usize),
     ) {
-        let cond = &self.cond;
         let pops = self.index.populations.len();
         let own = |c: usize, set: &mut dyn FnMut(usize)| {
             for &st in self.store_of_comp.of(c) {
@@ -230,8 +228,7 @@ impl Plan<'_> {
             rows: row_sums,
             leaves: leaf_sums,
         } = sums;
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, reached| {
-            let r = chunk.row[c] as usize;
+        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
             let Some(reached) = reached else {
                 rows.totals[r] = StoreTotals::default();
                 rows.none[r * pops..(r + 1) * pops].fill(1.0);
@@ -262,8 +259,8 @@ impl Plan<'_> {
                         if !touches.leaf(b * LEAF_BLOCK + i, at) {
                             continue;
                         }
-                        let c = c as usize;
-                        let reached = chunk.leaf(cond, c, &own, &target, scratch);
+                        let l = b * LEAF_BLOCK + i;
+                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
                         let t = self.store_totals(chunk, rows, part, reached, none, s);
                         totals[i].add(&t);
                         for (a, v) in nones[i * ps..][..pops].iter_mut().zip(none.iter()) {
