@@ -15,7 +15,9 @@
 //!   of the stores it reaches beyond that are recounted, each over its copies.
 //! - **Rows and leaves.** Only components that another relevant component reaches keep a
 //!   row, and only those with successors keep bits in it (with marks of their non-zero words:
-//!   most are sparse); one thread fills them, successors first. A bare row (no successors:
+//!   most are sparse); one thread fills them, successors first (the plan resolves every
+//!   row's and leaf's successors to rows once, so no chunk reads the component-to-row
+//!   table). A bare row (no successors:
 //!   half of them at 1M people, stores mostly) keeps no bits: whoever reads it sets the
 //!   targets it holds, as for its own. The rest, the leaves (most sources), only read rows: they are computed
 //!   in parallel, each in a scratch row. A row or leaf that reaches no target in a chunk (one

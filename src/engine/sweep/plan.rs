@@ -1,6 +1,6 @@
 //! What the sweep's passes share: which components some source reaches, which keep a row,
-//! the leaves and their twins, the stores of each component, and where each source's figures
-//! are kept.
+//! the leaves and their twins, the successors of rows and leaves as rows, the stores of each
+//! component, and where each source's figures are kept.
 
 use super::condensation::Condensation;
 use crate::engine::tally::ExposureIndex;
