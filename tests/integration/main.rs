@@ -53,4 +53,5 @@ mod sharphound;
 mod streamed_queries;
 mod sweep;
 mod sweep_cut;
+mod sweep_deep;
 mod util;

@@ -14,12 +14,17 @@
 //!   *dominant* successor (the one reaching the most chunk stores), and only the record sets
 //!   of the stores it reaches beyond that are recounted, each over its copies.
 //! - **Rows and leaves.** Only components that another relevant component reaches keep a
-//!   bitset row (with marks of its non-zero words: most are sparse); one thread fills them,
-//!   successors first. The rest, the leaves (most sources), only read rows: they are computed
+//!   row, and only those with successors keep bits in it (with marks of their non-zero words:
+//!   most are sparse); one thread fills them, successors first (the plan resolves every
+//!   row's and leaf's successors to rows once, so no chunk reads the component-to-row
+//!   table). A bare row (no successors:
+//!   half of them at 1M people, stores mostly) keeps no bits: whoever reads it sets the
+//!   targets it holds, as for its own. The rest, the leaves (most sources), only read rows: they are computed
 //!   in parallel, each in a scratch row. A row or leaf that reaches no target in a chunk (one
 //!   bit per chunk, found once per pass: `touches.rs`) is skipped there, its figures nothing.
-//!   Chunks run one after another, reusing the rows, and are folded into the per-source totals
-//!   in chunk order. The store pass and the reach pass (below) run side by side, each with its
+//!   Chunks run one after another, reusing the rows; each row's and leaf's figures are summed
+//!   over the chunks in chunk order where they are made, and each source takes its row's or
+//!   leaf's at the end. The store pass and the reach pass (below) run side by side, each with its
 //!   own rows, so one's rows overlap the other's leaves.
 //! - **Twins.** Components that keep no row, hold no store and have the same successors
 //!   (accounts in the same groups) reach the same targets: the first is computed, the others
@@ -57,11 +62,13 @@ use stores::store_pass;
 
 /// Bits per chunk word.
 const WORD: usize = 64;
-/// Words per chunk at most: 128 × 64 = 8,192 targets per pass, cut evenly (10,000 stores make
-/// two chunks of 5,000). One chunk is worked on at a time, with a row of this many words per
-/// component that other components reach (13 MB at 100k people). A pass costs about as much
-/// per component whatever its width, so fewer, wider chunks are faster.
-const CHUNK_WORDS: usize = 128;
+/// Words per chunk at most: 256 × 64 = 16,384 targets per pass, cut evenly (at 1M people the
+/// passes take 8 store chunks and 6 of the reach's, against 14 and 12 at 128 words). One chunk
+/// is worked on at a time, with a row of this many words per component with successors that
+/// other components reach (about 200 MB at 1M people, for 104k such components). A pass costs
+/// about as much per component whatever its width, so fewer, wider chunks are faster: bare
+/// rows keeping no bits made room for twice the 128 words there were before.
+const CHUNK_WORDS: usize = 256;
 
 /// The worst case of one source.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,7 +146,7 @@ pub fn sweep_in_chunks(
     let store = || store_pass(&plan, model, &cut, store_words, &places);
     let reach = || reach_pass(&plan, &parts, reach_words, &places, &tree);
     let ((mut totals, none), reach) =
-        if plan.rows * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {
+        if plan.kept * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {
             rayon::join(store, reach)
         } else {
             (store(), reach())
@@ -166,7 +173,7 @@ pub fn sweep_in_chunks(
 }
 
 /// The most memory the rows of the two passes may take together for the passes to run side by
-/// side (at 100k people they take 25 MB; at 1M, 900 MB).
+/// side (at 100k people a few tens of MB; at 1M about 400 MB).
 const SIDE_BY_SIDE_BYTES: usize = 128 << 20;
 
 /// Width in words of rows that hold any of `chunks` (at least one).
@@ -174,7 +181,7 @@ fn widest(chunks: impl Iterator<Item = usize>) -> usize {
     chunks.max().unwrap_or(0).div_ceil(WORD).max(1)
 }
 
-/// Sources per parallel job when chunk figures are added to theirs.
+/// Sources per parallel job when they take their row's or leaf's figures.
 const FOLD_BLOCK: usize = 4096;
 
 /// The plain twin of [`sweep`]: one breadth-first search per source.

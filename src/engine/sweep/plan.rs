@@ -1,6 +1,6 @@
 //! What the sweep's passes share: which components some source reaches, which keep a row,
-//! the leaves and their twins, the stores of each component, and where each source's figures
-//! are kept.
+//! the leaves and their twins, the successors of rows and leaves as rows, the stores of each
+//! component, and where each source's figures are kept.
 
 use super::condensation::Condensation;
 use crate::engine::tally::ExposureIndex;
@@ -14,9 +14,19 @@ pub(super) struct Plan<'a> {
     pub(super) index: &'a ExposureIndex,
     pub(super) cond: Condensation,
     /// Row of each component that another relevant component reaches (`u32::MAX` for the
-    /// others), in component order.
+    /// others): first those with successors, which keep bits, in component order, then the
+    /// bare ones (see [`rows`]).
     pub(super) row: Vec<u32>,
     pub(super) rows: usize,
+    /// Rows that keep bits: `0..kept`.
+    pub(super) kept: usize,
+    /// Component of each row.
+    pub(super) comp_of_row: Vec<u32>,
+    /// Successors of each row that keeps bits, as rows (every successor of a row or a leaf
+    /// keeps one; those `>= kept` are bare).
+    pub(super) row_succ: Succs,
+    /// Successors of each leaf, as rows.
+    pub(super) leaf_succ: Succs,
     pub(super) relevant: Vec<bool>,
     /// Relevant components that keep no row and have no twin, in component order.
     pub(super) leaves: Vec<u32>,
@@ -92,16 +102,28 @@ impl<'a> Plan<'a> {
         sources: &[NodeId],
     ) -> Plan<'a> {
         let relevant = relevant(&cond, sources);
-        let (row, rows) = rows(&cond, &relevant);
+        let (row, rows, kept) = rows(&cond, &relevant);
         let store_of_comp = CompStores::new(model, &cond);
         let twin = twins(&cond, &relevant, &row, &store_of_comp);
         let (leaves, leaf_of) = leaves(&relevant, &row, &twin);
         let sink_store = sink_stores(model, &cond, sources, &store_of_comp);
+        let mut comp_of_row = vec![0u32; rows];
+        for (c, &r) in row.iter().enumerate() {
+            if r != u32::MAX {
+                comp_of_row[r as usize] = c as u32;
+            }
+        }
+        let row_succ = Succs::new(&cond, &row, comp_of_row[..kept].iter());
+        let leaf_succ = Succs::new(&cond, &row, leaves.iter());
         Plan {
             index,
             cond,
             row,
             rows,
+            kept,
+            comp_of_row,
+            row_succ,
+            leaf_succ,
             relevant,
             leaves,
             leaf_of,
@@ -120,6 +142,34 @@ impl<'a> Plan<'a> {
             }
             r => Place::Row(r as usize),
         }
+    }
+}
+
+/// The successors of some components as rows, resolved once so that the chunks read no
+/// component's row (the component-to-row table is 10 MB at 1M people, and every chunk
+/// looked up every successor of every leaf in it, twice).
+pub(super) struct Succs {
+    /// The i-th component's successors are `rows[at[i]..at[i + 1]]`, in the condensation's order.
+    at: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl Succs {
+    fn new<'c>(cond: &Condensation, row: &[u32], comps: impl Iterator<Item = &'c u32>) -> Succs {
+        let mut at = vec![0u32];
+        let mut rows = Vec::new();
+        for &c in comps {
+            rows.extend(cond.successors(c as usize).iter().map(|&d| row[d as usize]));
+            at.push(rows.len() as u32);
+        }
+        debug_assert!(rows.iter().all(|&r| r != u32::MAX));
+        Succs { at, rows }
+    }
+
+    /// The successors of the i-th, as rows.
+    #[inline]
+    pub(super) fn of(&self, i: usize) -> &[u32] {
+        &self.rows[self.at[i] as usize..self.at[i + 1] as usize]
     }
 }
 
@@ -148,8 +198,11 @@ fn relevant(cond: &Condensation, sources: &[NodeId]) -> Vec<bool> {
 }
 
 /// Rows for the components some relevant component reaches (the rest are read by nobody):
-/// the row of each component (`u32::MAX` for none) and how many there are.
-fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize) {
+/// the row of each component (`u32::MAX` for none), how many there are, and how many keep
+/// bits. Rows with successors come first, in component order, and keep bits; then the bare
+/// rows (no successors: about half of them at 1M people, stores mostly), in component order,
+/// whose bits are only the targets they hold, set by whoever reads them.
+fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize, usize) {
     let k = cond.len();
     let mut reached_by_relevant = vec![false; k];
     for (c, _) in relevant.iter().enumerate().filter(|(_, r)| **r) {
@@ -159,13 +212,19 @@ fn rows(cond: &Condensation, relevant: &[bool]) -> (Vec<u32>, usize) {
     }
     let mut row = vec![u32::MAX; k];
     let mut rows = 0usize;
-    for c in 0..k {
-        if reached_by_relevant[c] {
-            row[c] = rows as u32;
-            rows += 1;
+    let mut kept = 0;
+    for bare in [false, true] {
+        for c in 0..k {
+            if reached_by_relevant[c] && cond.successors(c).is_empty() == bare {
+                row[c] = rows as u32;
+                rows += 1;
+            }
+        }
+        if !bare {
+            kept = rows;
         }
     }
-    (row, rows)
+    (row, rows, kept)
 }
 
 /// The leaves (relevant components that keep no row and have no twin, in component order) and

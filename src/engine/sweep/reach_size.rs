@@ -22,8 +22,8 @@ impl Plan<'_> {
         tree: &[u64],
     ) -> u64 {
         let base = reached.base;
-        let mut w = base.map_or(0, |d| weights[chunk.row[d] as usize]);
-        if reached.count != base.map_or(0, |d| chunk.count_of(d)) {
+        let mut w = base.map_or(0, |r| weights[r]);
+        if reached.count != base.map_or(0, |r| chunk.count[r]) {
             for (wi, x) in reached.extra_words(chunk) {
                 let mut extra = x;
                 while extra != 0 {
@@ -36,57 +36,54 @@ impl Plan<'_> {
         w
     }
 
-    /// One chunk of weighted components: the rows' weights (into `weights`), then the leaves'
-    /// in parallel, in blocks of [`LEAF_BLOCK`].
+    /// One chunk of weighted components: the rows' weights (into `weights`, and added to
+    /// `row_sums`), then the leaves' in parallel, in blocks of [`LEAF_BLOCK`], each added to
+    /// its leaf's in `leaf_sums`. `slot` is the chunk-local index of each row whose component is
+    /// a weighted one of the chunk (`u32::MAX` for the others).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn reach_chunk(
         &self,
         chunk: &mut Chunk,
         weights: &mut [u64],
+        (row_sums, leaf_sums): (&mut [u64], &mut [u64]),
         slot: &[u32],
         part: &[usize],
         tree: &[u64],
         (touches, at): (&Touches, usize),
-    ) -> Vec<Vec<u64>> {
-        let cond = &self.cond;
+    ) {
         let own = |_: usize, _: &mut dyn FnMut(usize)| {};
-        let target = |d: usize| (slot[d] != u32::MAX).then(|| slot[d] as usize);
+        let target = |r: usize| (slot[r] != u32::MAX).then(|| slot[r] as usize);
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
-            let r = chunk.row[c] as usize;
-            weights[r] = if touched {
-                let reached = Beyond::whole(cond, chunk, c);
+        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
+            weights[r] = reached.map_or(0, |reached| {
                 self.reach_weight(chunk, weights, reached, part, tree)
-            } else {
-                0
-            };
+            });
+            row_sums[r] += weights[r];
         });
         let (chunk, weights) = (&*chunk, &*weights);
         self.leaves
             .par_chunks(LEAF_BLOCK)
+            .zip(leaf_sums.par_chunks_mut(LEAF_BLOCK))
             .enumerate()
-            .map_init(
+            .for_each_init(
                 || Scratch::new(chunk.stride),
-                |scratch, (b, block)| {
-                    block
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &c)| {
-                            if !touches.leaf(b * LEAF_BLOCK + i, at) {
-                                return 0;
-                            }
-                            let c = c as usize;
-                            let reached = chunk.leaf(cond, c, &own, &target, scratch);
-                            self.reach_weight(chunk, weights, reached, part, tree)
-                        })
-                        .collect()
+                |scratch, (b, (block, sums))| {
+                    for (i, &c) in block.iter().enumerate() {
+                        if !touches.leaf(b * LEAF_BLOCK + i, at) {
+                            continue;
+                        }
+                        let l = b * LEAF_BLOCK + i;
+                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                        sums[i] += self.reach_weight(chunk, weights, reached, part, tree);
+                    }
                 },
-            )
-            .collect()
+            );
     }
 }
 
 /// The reach pass: per source, the trees of the weighted components it reaches, summed over
-/// the parts in part order, with rows of `words` words.
+/// the parts in part order, with rows of `words` words. Each row's and leaf's weights are
+/// summed where they are made; a source takes those of its row or leaf at the end.
 pub(super) fn reach_pass(
     plan: &Plan,
     parts: &[&[usize]],
@@ -95,7 +92,8 @@ pub(super) fn reach_pass(
     tree: &[u64],
 ) -> Vec<u64> {
     let mut chunk = Chunk::new(plan, words);
-    let mut reach = vec![0u64; places.len()];
+    let mut row_sums = vec![0u64; plan.rows];
+    let mut leaf_sums = vec![0u64; plan.leaves.len()];
     let mut weights = vec![0u64; plan.rows];
     let mut slot = vec![u32::MAX; plan.cond.len()];
     // The part of each weighted component, while the touches are found.
@@ -107,27 +105,40 @@ pub(super) fn reach_pass(
     let touches = Touches::new(plan, std::iter::empty(), |d| {
         (slot[d] != u32::MAX).then(|| slot[d] as usize)
     });
-    slot.fill(u32::MAX);
+    // Then the chunk-local index of each row that is a weighted component: only successors
+    // are asked for, and they all keep rows.
+    drop(slot);
+    let mut slot = vec![u32::MAX; plan.rows];
     for (at, part) in parts.iter().enumerate() {
         for (i, &c) in part.iter().enumerate() {
-            slot[c] = i as u32;
+            if plan.row[c] != u32::MAX {
+                slot[plan.row[c] as usize] = i as u32;
+            }
         }
-        let leaves = plan.reach_chunk(&mut chunk, &mut weights, &slot, part, tree, (&touches, at));
-        reach
-            .par_iter_mut()
-            .zip(places)
-            .with_min_len(FOLD_BLOCK)
-            .for_each(|(acc, &place)| {
-                *acc += match place {
-                    Place::Row(r) => weights[r],
-                    Place::Leaf(b, i) => leaves[b][i],
-                };
-            });
+        plan.reach_chunk(
+            &mut chunk,
+            &mut weights,
+            (&mut row_sums, &mut leaf_sums),
+            &slot,
+            part,
+            tree,
+            (&touches, at),
+        );
         for &c in part.iter() {
-            slot[c] = u32::MAX;
+            if plan.row[c] != u32::MAX {
+                slot[plan.row[c] as usize] = u32::MAX;
+            }
         }
     }
-    reach
+    drop(chunk);
+    places
+        .par_iter()
+        .with_min_len(FOLD_BLOCK)
+        .map(|&place| match place {
+            Place::Row(r) => row_sums[r],
+            Place::Leaf(b, i) => leaf_sums[b * LEAF_BLOCK + i],
+        })
+        .collect()
 }
 
 /// Nodes in the tree of each component: itself and the components hanging under it (those

@@ -2,8 +2,7 @@
 //! filled successors first by one thread ([`Chunk::fill_rows`]), and the leaves' bits made in a
 //! scratch row from them ([`Chunk::leaf`]), each seen from its dominant successor ([`Beyond`]).
 
-use super::condensation::Condensation;
-use super::plan::Plan;
+use super::plan::{Plan, Succs};
 use super::WORD;
 
 /// One component's bits in a chunk. Most are sparse (at 100k people nine words in ten are zero),
@@ -49,14 +48,15 @@ pub(super) struct Rows<'r> {
     pub(super) marks: &'r [u64],
     pub(super) stride: usize,
     pub(super) marks_stride: usize,
-    /// Row of each component (`u32::MAX` when it has none).
-    pub(super) row: &'r [u32],
+    /// Component of each row.
+    pub(super) comp_of_row: &'r [u32],
+    /// Rows that keep bits: `0..kept` (the others are bare, see [`Plan::kept`]).
+    pub(super) kept: usize,
 }
 
 impl<'r> Rows<'r> {
-    /// Bits of a component that keeps a row.
-    fn of(self, c: usize) -> Row<'r> {
-        let r = self.row[c] as usize;
+    /// Bits of a row that keeps them.
+    fn of(self, r: usize) -> Row<'r> {
         Row {
             bits: &self.bits[r * self.stride..(r + 1) * self.stride],
             marks: &self.marks[r * self.marks_stride..(r + 1) * self.marks_stride],
@@ -64,13 +64,14 @@ impl<'r> Rows<'r> {
     }
 }
 
-/// Component c's bits: the targets it holds (`own`), its successors that are targets
-/// (`target`) and the rows of its successors but `skip`. They are written to `bits` and
-/// `marks`, which may hold an earlier row: only its marked words need clearing.
+/// Component c's bits: the targets it holds (`own`), its successors (`succ`, as rows) that are
+/// targets (`target`, by row) and the rows of its successors but `skip` (a bare successor's
+/// are the targets it holds). They are written to `bits` and `marks`, which may hold an
+/// earlier row: only its marked words need clearing.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn gather(
-    cond: &Condensation,
     c: usize,
+    succ: &[u32],
     rows: Rows,
     skip: Option<usize>,
     own: &impl Fn(usize, &mut dyn FnMut(usize)),
@@ -83,12 +84,18 @@ pub(super) fn gather(
     }
     marks.fill(0);
     own(c, &mut |i| set_bit(bits, marks, i));
-    for &d in cond.successors(c) {
+    for &d in succ {
         let d = d as usize;
         if let Some(i) = target(d) {
             set_bit(bits, marks, i);
         }
         if Some(d) == skip {
+            continue;
+        }
+        if d >= rows.kept {
+            own(rows.comp_of_row[d] as usize, &mut |i| {
+                set_bit(bits, marks, i)
+            });
             continue;
         }
         let from = rows.of(d);
@@ -103,7 +110,7 @@ pub(super) fn gather(
 
 /// Per-component bitsets over one chunk of targets. Components that another relevant
 /// component reaches keep a row, filled successors first by one thread
-/// ([`Chunk::fill_rows`]). The others, the leaves (the sources nothing else reaches, most of
+/// ([`Chunk::fill_rows`]); a bare row (no successors) keeps no bits, only its count. The others, the leaves (the sources nothing else reaches, most of
 /// them), only read rows: they are computed in parallel, each in a scratch row
 /// ([`Chunk::leaf`]), used and forgotten.
 pub(super) struct Chunk<'a> {
@@ -111,14 +118,19 @@ pub(super) struct Chunk<'a> {
     pub(super) stride: usize,
     /// Mark words per row: one per 64 words.
     pub(super) marks_stride: usize,
-    /// One row of `stride` words per component that keeps one, in component order, and its
-    /// marks (see [`Row`]).
+    /// One row of `stride` words per row that keeps bits, in row order, and its marks (see
+    /// [`Row`]).
     pub(super) bits: Vec<u64>,
     pub(super) marks: Vec<u64>,
     /// Set bits per row.
     pub(super) count: Vec<u32>,
-    /// Row of each component (`u32::MAX` when it has none).
-    pub(super) row: &'a [u32],
+    /// Component of each row.
+    comp_of_row: &'a [u32],
+    /// Successors of the rows that keep bits and of the leaves, as rows.
+    row_succ: &'a Succs,
+    leaf_succ: &'a Succs,
+    /// Rows that keep bits: `0..kept`.
+    pub(super) kept: usize,
 }
 
 /// The row of one leaf at a time.
@@ -142,10 +154,13 @@ impl<'a> Chunk<'a> {
         Chunk {
             stride,
             marks_stride,
-            bits: vec![0; plan.rows * stride],
-            marks: vec![0; plan.rows * marks_stride],
+            bits: vec![0; plan.kept * stride],
+            marks: vec![0; plan.kept * marks_stride],
             count: vec![0; plan.rows],
-            row: &plan.row,
+            comp_of_row: &plan.comp_of_row,
+            row_succ: &plan.row_succ,
+            leaf_succ: &plan.leaf_succ,
+            kept: plan.kept,
         }
     }
 
@@ -155,54 +170,66 @@ impl<'a> Chunk<'a> {
             marks: &self.marks,
             stride: self.stride,
             marks_stride: self.marks_stride,
-            row: self.row,
+            comp_of_row: self.comp_of_row,
+            kept: self.kept,
         }
     }
 
-    /// Bits of a component that keeps a row.
+    /// Bits of a row that keeps them.
     #[inline]
-    pub(super) fn of(&self, c: usize) -> Row<'_> {
-        self.rows().of(c)
+    pub(super) fn of(&self, r: usize) -> Row<'_> {
+        self.rows().of(r)
     }
 
-    /// Set bits of a component that keeps a row.
-    #[inline]
-    pub(super) fn count_of(&self, c: usize) -> u32 {
-        self.count[self.row[c] as usize]
-    }
-
-    /// Fills every row for a chunk of targets, successors first, and hands each component to
-    /// `visit` once its row is final (the rows of earlier components are final too), with
-    /// whether `touched(r)` said row r may reach a target in the chunk (an untouched row is
-    /// left empty, and its figures are nothing). `own(c, set)` sets the chunk-local indices of
-    /// the targets component c holds itself; `target(d)` is the chunk-local index of component
-    /// d when d is itself a target.
+    /// Fills every row for a chunk of targets, successors first, and hands each row to `visit`
+    /// once it is final (with the rows before it, which are), with what it reaches, or `None`
+    /// when `touched(r)` said row r reaches no target in the chunk (an untouched row is left
+    /// empty, and its figures are nothing). The rows that keep bits come first, in component
+    /// order (successors first); the bare ones, which read no row and whose figures start from
+    /// nothing, after. `own(c, set)` sets the chunk-local indices of the targets component c
+    /// holds itself; `target(r)` is the chunk-local index of row r's component when it is
+    /// itself a target. A bare row's bits are made in a scratch row for its visit only.
     pub(super) fn fill_rows(
         &mut self,
-        cond: &Condensation,
         own: &impl Fn(usize, &mut dyn FnMut(usize)),
         target: &impl Fn(usize) -> Option<usize>,
         touched: impl Fn(usize) -> bool,
-        mut visit: impl FnMut(&Chunk, usize, bool),
+        mut visit: impl FnMut(&Chunk, usize, Option<Beyond>),
     ) {
         let (stride, ms) = (self.stride, self.marks_stride);
-        for c in 0..cond.len() {
-            let r = self.row[c];
-            if r == u32::MAX {
+        let mut scratch = Scratch::new(stride);
+        for r in 0..self.count.len() {
+            let c = self.comp_of_row[r] as usize;
+            if !touched(r) {
+                if r < self.kept {
+                    let (bits, marks) = (
+                        &mut self.bits[r * stride..][..stride],
+                        &mut self.marks[r * ms..][..ms],
+                    );
+                    for j in marked(marks) {
+                        bits[j] = 0;
+                    }
+                    marks.fill(0);
+                }
+                self.count[r] = 0;
+                visit(self, r, None);
                 continue;
             }
-            let r = r as usize;
-            if !touched(r) {
-                let (bits, marks) = (
-                    &mut self.bits[r * stride..][..stride],
-                    &mut self.marks[r * ms..][..ms],
-                );
-                for j in marked(marks) {
-                    bits[j] = 0;
-                }
-                marks.fill(0);
-                self.count[r] = 0;
-                visit(self, c, false);
+            if r >= self.kept {
+                let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
+                gather(c, &[], self.rows(), None, own, target, bits, marks);
+                let count = marked(marks).map(|j| bits[j].count_ones()).sum();
+                self.count[r] = count;
+                let reached = Beyond {
+                    base: None,
+                    bits: Row {
+                        bits: &scratch.bits,
+                        marks: &scratch.marks,
+                    },
+                    whole: true,
+                    count,
+                };
+                visit(self, r, Some(reached));
                 continue;
             }
             let (done, rest) = self.bits.split_at_mut(r * stride);
@@ -212,30 +239,33 @@ impl<'a> Chunk<'a> {
                 marks: done_marks,
                 stride,
                 marks_stride: ms,
-                row: self.row,
+                comp_of_row: self.comp_of_row,
+                kept: self.kept,
             };
             let (bits, marks) = (&mut rest[..stride], &mut rest_marks[..ms]);
-            gather(cond, c, earlier, None, own, target, bits, marks);
+            let succ = self.row_succ.of(r);
+            gather(c, succ, earlier, None, own, target, bits, marks);
             self.count[r] = marked(marks).map(|j| bits[j].count_ones()).sum();
-            visit(self, c, true);
+            visit(self, r, Some(Beyond::whole(self, r)));
         }
     }
 
-    /// What a component that keeps no row reaches beyond its dominant successor, made in
+    /// What the `l`-th leaf, component `c`, reaches beyond its dominant successor, made in
     /// `scratch` from the filled rows. The dominant successor's row is not copied, only masked
     /// out of the others: it is usually the largest.
     pub(super) fn leaf<'s>(
         &self,
-        cond: &Condensation,
+        l: usize,
         c: usize,
         own: &impl Fn(usize, &mut dyn FnMut(usize)),
         target: &impl Fn(usize) -> Option<usize>,
         scratch: &'s mut Scratch,
     ) -> Beyond<'s> {
-        let base = dominant(cond, self, c);
+        let succ = self.leaf_succ.of(l);
+        let base = dominant(self, succ);
         let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
-        gather(cond, c, self.rows(), base, own, target, bits, marks);
-        let mut count = base.map_or(0, |d| self.count_of(d));
+        gather(c, succ, self.rows(), base, own, target, bits, marks);
+        let mut count = base.map_or(0, |d| self.count[d]);
         let base_bits = base.map(|d| self.of(d));
         for j in marked(marks) {
             if let Some(b) = base_bits {
@@ -259,6 +289,7 @@ impl<'a> Chunk<'a> {
 /// own start from).
 #[derive(Clone, Copy)]
 pub(super) struct Beyond<'r> {
+    /// The dominant successor's row.
     pub(super) base: Option<usize>,
     /// All the component's bits when `whole`, else only those its base lacks.
     pub(super) bits: Row<'r>,
@@ -268,14 +299,14 @@ pub(super) struct Beyond<'r> {
 }
 
 impl<'r> Beyond<'r> {
-    /// A component that keeps a row: all its bits are there.
+    /// A row that keeps bits: all of them are there.
     #[inline]
-    pub(super) fn whole(cond: &Condensation, chunk: &'r Chunk, c: usize) -> Beyond<'r> {
+    pub(super) fn whole(chunk: &'r Chunk, r: usize) -> Beyond<'r> {
         Beyond {
-            base: dominant(cond, chunk, c),
-            bits: chunk.of(c),
+            base: dominant(chunk, chunk.row_succ.of(r)),
+            bits: chunk.of(r),
             whole: true,
-            count: chunk.count_of(c),
+            count: chunk.count[r],
         }
     }
 
@@ -292,11 +323,12 @@ impl<'r> Beyond<'r> {
     }
 }
 
-/// The successor whose bitset has the most bits: the component's reach contains it, so only
-/// the difference needs new work.
-fn dominant(cond: &Condensation, chunk: &Chunk, c: usize) -> Option<usize> {
-    cond.successors(c)
-        .iter()
+/// Of the successors `succ` (as rows), the row keeping bits with the most bits, the first
+/// component of them on a tie (rows that keep bits are in component order): the component's
+/// reach contains it, so only the difference needs new work.
+fn dominant(chunk: &Chunk, succ: &[u32]) -> Option<usize> {
+    succ.iter()
         .map(|&d| d as usize)
-        .max_by_key(|&d| (chunk.count_of(d), std::cmp::Reverse(d)))
+        .filter(|&d| d < chunk.kept)
+        .max_by_key(|&d| (chunk.count[d], std::cmp::Reverse(d)))
 }

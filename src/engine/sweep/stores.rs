@@ -149,8 +149,7 @@ impl Plan<'_> {
         let pops = none.len();
         let base = reached.base;
         let mut t = match base {
-            Some(d) => {
-                let r = chunk.row[d] as usize;
+            Some(r) => {
                 none.copy_from_slice(&rows.none[r * pops..(r + 1) * pops]);
                 rows.totals[r]
             }
@@ -159,7 +158,7 @@ impl Plan<'_> {
                 StoreTotals::default()
             }
         };
-        if reached.count == base.map_or(0, |d| chunk.count_of(d)) {
+        if reached.count == base.map_or(0, |d| chunk.count[d]) {
             return t;
         }
         s.sets.clear();
@@ -201,16 +200,17 @@ impl Plan<'_> {
         t
     }
 
-    /// One chunk of stores: the rows and their figures (into `rows`), then the leaves' figures
-    /// in parallel, in blocks of [`LEAF_BLOCK`].
+    /// One chunk of stores: the rows and their figures (into `rows`, and added to `sums`' rows),
+    /// then the leaves' figures in parallel, in blocks of [`LEAF_BLOCK`], each added to its
+    /// leaf's in `sums` where it is computed.
     pub(super) fn store_chunk(
         &self,
         chunk: &mut Chunk,
         rows: &mut StoreFigures,
+        sums: &mut Sums,
         part: &StoreChunk,
         (touches, at): (&Touches, usize),
-    ) -> Vec<StoreFigures> {
-        let cond = &self.cond;
+    ) {
         let pops = self.index.populations.len();
         let own = |c: usize, set: &mut dyn FnMut(usize)| {
             for &st in self.store_of_comp.of(c) {
@@ -224,45 +224,99 @@ impl Plan<'_> {
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(cond, &own, &target, touched, |chunk, c, touched| {
-            let r = chunk.row[c] as usize;
-            if !touched {
+        let Sums {
+            rows: row_sums,
+            leaves: leaf_sums,
+        } = sums;
+        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
+            let Some(reached) = reached else {
                 rows.totals[r] = StoreTotals::default();
                 rows.none[r * pops..(r + 1) * pops].fill(1.0);
                 return;
-            }
-            let reached = Beyond::whole(cond, chunk, c);
+            };
             let t = self.store_totals(chunk, rows, part, reached, &mut none, &mut s);
             rows.totals[r] = t;
             rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
+            row_sums.add(r, &t, &none);
         });
         let (chunk, rows) = (&*chunk, &*rows);
+        let ps = pops.max(1);
         self.leaves
             .par_chunks(LEAF_BLOCK)
+            .zip(leaf_sums.totals.par_chunks_mut(LEAF_BLOCK))
+            .zip(leaf_sums.none.par_chunks_mut(LEAF_BLOCK * ps))
             .enumerate()
-            .map_init(
-                || (Scratch::new(chunk.stride), SetScratch::default()),
-                |(scratch, s), (b, block)| {
-                    let mut out = StoreFigures::new(block.len(), pops);
+            .for_each_init(
+                || {
+                    (
+                        Scratch::new(chunk.stride),
+                        SetScratch::default(),
+                        vec![1.0; pops],
+                    )
+                },
+                |(scratch, s, none), (b, ((block, totals), nones))| {
                     for (i, &c) in block.iter().enumerate() {
                         if !touches.leaf(b * LEAF_BLOCK + i, at) {
                             continue;
                         }
-                        let c = c as usize;
-                        let reached = chunk.leaf(cond, c, &own, &target, scratch);
-                        let none = &mut out.none[i * pops..(i + 1) * pops];
-                        out.totals[i] = self.store_totals(chunk, rows, part, reached, none, s);
+                        let l = b * LEAF_BLOCK + i;
+                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                        let t = self.store_totals(chunk, rows, part, reached, none, s);
+                        totals[i].add(&t);
+                        for (a, v) in nones[i * ps..][..pops].iter_mut().zip(none.iter()) {
+                            *a *= v;
+                        }
                     }
-                    out
                 },
-            )
-            .collect()
+            );
     }
+}
+
+/// Figures summed over the chunks in chunk order, per row or per leaf: `totals`, and per
+/// population the chance that a person is untouched (`none[i * ps..][..pops]` for the i-th,
+/// where `ps` is `pops` but at least one, so blocks of them can be cut).
+pub(super) struct Summed {
+    pub(super) totals: Vec<SourceTotals>,
+    pub(super) none: Vec<f64>,
+    pops: usize,
+}
+
+impl Summed {
+    fn new(len: usize, pops: usize) -> Summed {
+        Summed {
+            totals: vec![SourceTotals::default(); len],
+            none: vec![1.0; len * pops.max(1)],
+            pops,
+        }
+    }
+
+    /// Adds one chunk's figures to the i-th.
+    fn add(&mut self, i: usize, t: &StoreTotals, none: &[f64]) {
+        self.totals[i].add(t);
+        let ps = self.pops.max(1);
+        for (a, v) in self.none[i * ps..][..self.pops].iter_mut().zip(none) {
+            *a *= v;
+        }
+    }
+
+    /// The figures of the i-th: totals and per population the chance a person is untouched.
+    fn of(&self, i: usize) -> (&SourceTotals, &[f64]) {
+        let ps = self.pops.max(1);
+        (&self.totals[i], &self.none[i * ps..][..self.pops])
+    }
+}
+
+/// The store pass's sums for the rows and for the leaves.
+pub(super) struct Sums {
+    rows: Summed,
+    leaves: Summed,
 }
 
 /// The store pass: per source, records, exposure, stores and sink stores reached, and the
 /// chance each person is untouched (`pops` per source), summed (multiplied) over the chunks
-/// in chunk order, with rows of `words` words.
+/// in chunk order, with rows of `words` words. Each row's and leaf's figures are summed where
+/// they are made (a source takes those of its row or leaf at the end): summing them per source
+/// after every chunk cost a pass over all the sources per chunk.
 pub(super) fn store_pass(
     plan: &Plan,
     model: &Model,
@@ -272,8 +326,10 @@ pub(super) fn store_pass(
 ) -> (Vec<SourceTotals>, Vec<f64>) {
     let pops = plan.index.populations.len();
     let mut chunk = Chunk::new(plan, words);
-    let mut totals = vec![SourceTotals::default(); places.len()];
-    let mut none = vec![1.0f64; places.len() * pops];
+    let mut sums = Sums {
+        rows: Summed::new(plan.rows, pops),
+        leaves: Summed::new(plan.leaves.len(), pops),
+    };
     let mut row_figures = StoreFigures::new(plan.rows, pops);
     let mut local = vec![u32::MAX; model.node_count()];
     let held = cut.chunks.iter().enumerate().flat_map(|(at, part)| {
@@ -287,38 +343,33 @@ pub(super) fn store_pass(
             local[st as usize] = i as u32;
         }
         let view = StoreChunk::new(plan, cut, at, &local);
-        let leaves = plan.store_chunk(&mut chunk, &mut row_figures, &view, (&touches, at));
-        let at = |place: Place| match place {
-            Place::Row(r) => (
-                &row_figures.totals[r],
-                &row_figures.none[r * pops..][..pops],
-            ),
-            Place::Leaf(b, i) => (&leaves[b].totals[i], &leaves[b].none[i * pops..][..pops]),
-        };
-        totals
-            .par_iter_mut()
-            .zip(places)
-            .with_min_len(FOLD_BLOCK)
-            .for_each(|(acc, &place)| {
-                let t = at(place).0;
-                acc.records = acc.records.saturating_add(t.records);
-                acc.exposure += t.exposure;
-                acc.stores += t.stores;
-                acc.reach += t.sinks as u64;
-            });
-        if pops > 0 {
-            none.par_chunks_mut(pops)
-                .zip(places)
-                .with_min_len(FOLD_BLOCK)
-                .for_each(|(acc, &place)| {
-                    for (a, v) in acc.iter_mut().zip(at(place).1) {
-                        *a *= v;
-                    }
-                });
-        }
+        plan.store_chunk(
+            &mut chunk,
+            &mut row_figures,
+            &mut sums,
+            &view,
+            (&touches, at),
+        );
         for &st in &part.stores {
             local[st as usize] = u32::MAX;
         }
+    }
+    drop(chunk);
+    let of = |place: Place| match place {
+        Place::Row(r) => sums.rows.of(r),
+        Place::Leaf(b, i) => sums.leaves.of(b * LEAF_BLOCK + i),
+    };
+    let totals = places
+        .par_iter()
+        .with_min_len(FOLD_BLOCK)
+        .map(|&place| *of(place).0)
+        .collect();
+    let mut none = vec![1.0f64; places.len() * pops];
+    if pops > 0 {
+        none.par_chunks_mut(pops)
+            .zip(places)
+            .with_min_len(FOLD_BLOCK)
+            .for_each(|(n, &place)| n.copy_from_slice(of(place).1));
     }
     (totals, none)
 }
@@ -331,4 +382,14 @@ pub(super) struct SourceTotals {
     pub(super) stores: u32,
     /// Nodes reached beyond the source's own tree.
     pub(super) reach: u64,
+}
+
+impl SourceTotals {
+    /// Adds one chunk's figures (its sink stores to the reach).
+    fn add(&mut self, t: &StoreTotals) {
+        self.records = self.records.saturating_add(t.records);
+        self.exposure += t.exposure;
+        self.stores += t.stores;
+        self.reach += t.sinks as u64;
+    }
 }
