@@ -132,77 +132,20 @@ impl Holdings {
         Holdings::compute_at(model, model.program_age_days)
     }
 
-    /// [`Holdings::compute`] as if the programme were `age` days old (`None`: windows uncapped,
-    /// as the programme-age lint reads them).
+    /// [`Holdings::compute`] as if the programme were `age` days old (`None`: windows uncapped).
     pub fn compute_at(model: &Model, age: Option<u32>) -> Holdings {
-        let n = model.node_count();
-        let mut by_store: Vec<Vec<Holding>> = vec![Vec::new(); n];
-        let cap = |days: Option<u32>| match (days, age) {
-            (Some(d), Some(a)) => d.min(a),
-            (Some(d), None) => d,
-            (None, Some(a)) => a,
-            (None, None) => 0,
-        };
-        for (i, set) in model.record_sets.iter().enumerate() {
-            let policy = &model.store_policy[set.store as usize];
-            if is_dropped(policy, &set.category) {
-                continue;
-            }
-            let window = match set.amount {
-                Amount::Count(_) => 0,
-                Amount::PerDay(_) => cap(retention_override(policy, &set.category)
-                    .or(set.retention_days)
-                    .or(policy.retention_days)),
-            };
-            by_store[set.store as usize].push(Holding {
-                set: i as SetId,
-                fraction: scale_factor(policy, &set.category),
-                window,
-            });
-        }
-        let order = flow_order(model).unwrap_or_default();
-        let flows_from = flows_by_source(model);
-        for &source in &order {
-            for &fi in flows_from.get(&source).into_iter().flatten() {
-                let flow = &model.flows[fi];
-                let policy = &model.store_policy[flow.to as usize];
-                let copies: Vec<Holding> = by_store[source as usize]
-                    .iter()
-                    .filter_map(|h| {
-                        let set = &model.record_sets[h.set as usize];
-                        let carried = flow.categories.as_ref().is_none_or(|cats| {
-                            cats.iter().any(|c| category_matches(&set.category, c))
-                        });
-                        if !carried || is_dropped(policy, &set.category) {
-                            return None;
-                        }
-                        let window =
-                            match set.amount {
-                                Amount::Count(_) => 0,
-                                Amount::PerDay(_) => cap(retention_override(policy, &set.category)
-                                    .or(policy.retention_days)),
-                            };
-                        Some(Holding {
-                            set: h.set,
-                            fraction: h.fraction * scale_factor(policy, &set.category),
-                            window,
-                        })
-                    })
-                    .collect();
-                let target = &mut by_store[flow.to as usize];
-                for c in copies {
-                    // Two routes into one store bring the same copy: keep the larger share.
-                    match target
-                        .iter_mut()
-                        .find(|h| h.set == c.set && h.window == c.window)
-                    {
-                        Some(h) => h.fraction = h.fraction.max(c.fraction),
-                        None => target.push(c),
-                    }
-                }
-            }
-        }
+        let mut by_store: Vec<Vec<Holding>> = vec![Vec::new(); model.node_count()];
+        fill(model, age, &mut by_store);
         Holdings { by_store }
+    }
+
+    /// What the stores that hold anything hold, as if the programme were `age` days old, keyed
+    /// by store: the same holdings as [`Holdings::compute_at`] without a list for each of the
+    /// model's nodes (the programme-age lint reads a handful of stores among millions of nodes).
+    pub fn sparse_at(model: &Model, age: Option<u32>) -> BTreeMap<NodeId, Vec<Holding>> {
+        let mut by_store: rustc_hash::FxHashMap<NodeId, Vec<Holding>> = Default::default();
+        fill(model, age, &mut by_store);
+        by_store.into_iter().collect()
     }
 
     /// Records a store holds on its own, by category (copies included, not deduplicated
@@ -216,6 +159,106 @@ impl Holdings {
             *total = total.saturating_add(n);
         }
         out
+    }
+}
+
+/// Where [`fill`] keeps each store's holdings: a list for every node, or only for stores that
+/// hold something.
+trait StoreLists {
+    fn held(&self, store: NodeId) -> &[Holding];
+    fn held_mut(&mut self, store: NodeId) -> &mut Vec<Holding>;
+}
+
+impl StoreLists for Vec<Vec<Holding>> {
+    fn held(&self, store: NodeId) -> &[Holding] {
+        &self[store as usize]
+    }
+    fn held_mut(&mut self, store: NodeId) -> &mut Vec<Holding> {
+        &mut self[store as usize]
+    }
+}
+
+impl StoreLists for rustc_hash::FxHashMap<NodeId, Vec<Holding>> {
+    fn held(&self, store: NodeId) -> &[Holding] {
+        self.get(&store).map_or(&[], Vec::as_slice)
+    }
+    fn held_mut(&mut self, store: NodeId) -> &mut Vec<Holding> {
+        self.entry(store).or_default()
+    }
+}
+
+/// Adds every store's own record sets, then the copies flows bring in, source before target,
+/// windows capped at `age`. Flows must be acyclic (the loader checks).
+fn fill(model: &Model, age: Option<u32>, by_store: &mut impl StoreLists) {
+    let cap = |days: Option<u32>| match (days, age) {
+        (Some(d), Some(a)) => d.min(a),
+        (Some(d), None) => d,
+        (None, Some(a)) => a,
+        (None, None) => 0,
+    };
+    for (i, set) in model.record_sets.iter().enumerate() {
+        let policy = &model.store_policy[set.store as usize];
+        if is_dropped(policy, &set.category) {
+            continue;
+        }
+        let window = match set.amount {
+            Amount::Count(_) => 0,
+            Amount::PerDay(_) => cap(retention_override(policy, &set.category)
+                .or(set.retention_days)
+                .or(policy.retention_days)),
+        };
+        by_store.held_mut(set.store).push(Holding {
+            set: i as SetId,
+            fraction: scale_factor(policy, &set.category),
+            window,
+        });
+    }
+    let order = flow_order(model).unwrap_or_default();
+    let flows_from = flows_by_source(model);
+    for &source in &order {
+        for &fi in flows_from.get(&source).into_iter().flatten() {
+            let flow = &model.flows[fi];
+            let policy = &model.store_policy[flow.to as usize];
+            let copies: Vec<Holding> = by_store
+                .held(source)
+                .iter()
+                .filter_map(|h| {
+                    let set = &model.record_sets[h.set as usize];
+                    let carried = flow
+                        .categories
+                        .as_ref()
+                        .is_none_or(|cats| cats.iter().any(|c| category_matches(&set.category, c)));
+                    if !carried || is_dropped(policy, &set.category) {
+                        return None;
+                    }
+                    let window = match set.amount {
+                        Amount::Count(_) => 0,
+                        Amount::PerDay(_) => {
+                            cap(retention_override(policy, &set.category).or(policy.retention_days))
+                        }
+                    };
+                    Some(Holding {
+                        set: h.set,
+                        fraction: h.fraction * scale_factor(policy, &set.category),
+                        window,
+                    })
+                })
+                .collect();
+            if copies.is_empty() {
+                continue;
+            }
+            let target = by_store.held_mut(flow.to);
+            for c in copies {
+                // Two routes into one store bring the same copy: keep the larger share.
+                match target
+                    .iter_mut()
+                    .find(|h| h.set == c.set && h.window == c.window)
+                {
+                    Some(h) => h.fraction = h.fraction.max(c.fraction),
+                    None => target.push(c),
+                }
+            }
+        }
     }
 }
 
