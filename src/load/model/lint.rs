@@ -258,8 +258,8 @@ fn lint_windows_past_age(model: &Model, problems: &mut Problems) {
     let Some(age) = model.program_age_days else {
         return;
     };
-    let uncapped = Holdings::compute_at(model, None);
-    for (store, held) in uncapped.by_store.iter().enumerate() {
+    let uncapped = Holdings::sparse_at(model, None);
+    for (&store, held) in &uncapped {
         let mut long: BTreeSet<(u32, &str)> = BTreeSet::new();
         for h in held.iter().filter(|h| h.window > age) {
             long.insert((h.window, &model.record_sets[h.set as usize].category));
@@ -277,7 +277,7 @@ fn lint_windows_past_age(model: &Model, problems: &mut Problems) {
             None,
             format!(
                 "store `{}` keeps records longer than the programme has run ({age} days): {}; it holds {age} days of them until the programme is older (`--horizon-days {longest}` shows what it will hold)",
-                model.id(store as NodeId),
+                model.id(store),
                 windows.join(", ")
             ),
         );
