@@ -651,16 +651,16 @@ fn sweep_trials_give_each_sources_monte_carlo_expectation() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let j: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["trials"], 40000);
-    let mc = |id: &str| {
+    let entry = |id: &str| {
         j["entries"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["id"] == id)
-            .unwrap()["expected_exposure_monte_carlo"]
-            .as_f64()
             .unwrap()
+            .clone()
     };
+    let mc = |id: &str| entry(id)["expected_exposure_monte_carlo"].as_f64().unwrap();
     // Each a Bernoulli(q) × value: five standard errors of its mean.
     for (id, q, value) in [
         ("alice-u", 0.3 * 0.9, 2000.0),
@@ -677,13 +677,7 @@ fn sweep_trials_give_each_sources_monte_carlo_expectation() {
     // The interval: 1.96 standard errors either side of the mean, the standard error within a
     // tenth of the one the Bernoulli's q gives.
     let ci = |id: &str| -> [f64; 2] {
-        let e = j["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == id)
-            .unwrap();
-        serde_json::from_value(e["expected_exposure_monte_carlo_ci95"].clone()).unwrap()
+        serde_json::from_value(entry(id)["expected_exposure_monte_carlo_ci95"].clone()).unwrap()
     };
     for (id, q, value) in [
         ("alice-u", 0.3 * 0.9, 2000.0),

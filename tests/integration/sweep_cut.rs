@@ -139,7 +139,8 @@ fn largest_flow_component(model: &Model) -> usize {
     size.into_iter().max().unwrap_or(0)
 }
 
-fn same(a: &Analysis, fast: &[SweepRow], plain: &[SweepRow], what: &str) {
+/// The fast sweep's rows equal the plain twin's: counts exactly, figures to 1e-9 relative.
+pub(crate) fn same(a: &Analysis, fast: &[SweepRow], plain: &[SweepRow], what: &str) {
     assert_eq!(fast.len(), plain.len());
     let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
     for (f, p) in fast.iter().zip(plain) {

@@ -4,13 +4,14 @@
 //! stores directly, and stores holding credentials (stores with successors). Checked against
 //! one traversal per source, with chunks narrow enough that every pass takes several.
 
-use blastradius::engine::sweep::{sweep_by_traversal, sweep_in_chunks, Condensation, SweepRow};
+use blastradius::engine::sweep::{sweep_by_traversal, sweep_in_chunks, Condensation};
 use blastradius::model::{NodeId, NodeKind};
 use blastradius::Analysis;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::models::{load, scale_every_other_store};
+use crate::sweep_cut::same;
 
 /// `depth` groups in a chain (each a member of the next, some of a later one too), `stores`
 /// stores granted to random groups and accounts, a few flows between stores, and service
@@ -91,23 +92,6 @@ fn deep_model(seed: u64, depth: usize, stores: usize) -> String {
         ));
     }
     out
-}
-
-fn same(a: &Analysis, fast: &[SweepRow], plain: &[SweepRow], what: &str) {
-    assert_eq!(fast.len(), plain.len());
-    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0);
-    for (f, p) in fast.iter().zip(plain) {
-        let id = a.model.id(f.node);
-        assert_eq!(
-            (f.node, f.records, f.stores, f.reach),
-            (p.node, p.records, p.stores, p.reach),
-            "{what}: {id}"
-        );
-        assert!(close(f.exposure, p.exposure), "{what}: {id}: exposure");
-        for (x, y) in f.people.iter().zip(&p.people) {
-            assert!(close(*x, *y), "{what}: {id}: people {x} vs {y}");
-        }
-    }
 }
 
 #[test]
