@@ -327,29 +327,29 @@ impl PieceSize {
     }
 }
 
-/// The size of the pieces a side file is read in: small enough that a wave of them (two per
-/// thread) holds little of what its rows add at once, large enough that a task per piece costs
-/// nothing.
-const PIECE: usize = 1 << 20;
+/// The size of the pieces a side file is read in: small enough that two waves of them (two
+/// pieces per thread each, one read while the other is taken) hold little of what their rows
+/// add at once, large enough that a task per piece costs nothing.
+const PIECE: usize = 1 << 18;
 
 /// Reads every data row of `file` in pieces, one task per piece on rayon's threads, in waves of
 /// two pieces per thread: each piece gets its own state from `init` (given the piece's size) and
 /// its own [`Problems`], and `each` is called with every row of the piece. `take` receives the
-/// states and problems in file order, each wave's before the next is read, up to the piece that
-/// met a malformed row (rows after one are not read, as when the file is read in one go). What a
-/// piece adds is thus moved on while the file is read, never held for the whole file at once.
+/// states and problems in file order, up to the piece that met a malformed row (rows after one
+/// are not taken, as when the file is read in one go). A wave is taken while the next one is
+/// read, so that the threads never wait for `take`; what a piece adds is thus moved on while
+/// the file is read, never held for the whole file at once.
 pub(super) fn par_rows<S: Send>(
     file: &SideFile,
     report: bool,
     init: impl Fn(PieceSize) -> S + Sync,
     each: impl Fn(&mut S, &mut Problems, &Row, &Range<usize>) + Sync,
-    mut take: impl FnMut(S, Problems),
+    mut take: impl FnMut(S, Problems) + Send,
 ) {
     let wave = rayon::current_num_threads() * 2;
     let all = pieces(file, (file.text.len() / PIECE).max(wave));
-    for lines in all.chunks(wave) {
-        let read: Vec<(S, Problems, bool)> = lines
-            .par_iter()
+    let read = |wave: &[Range<usize>]| -> Vec<(S, Problems, bool)> {
+        wave.par_iter()
             .map(|lines| {
                 let mut state = init(PieceSize::of(&file.text.as_bytes()[lines.clone()]));
                 let mut problems = Problems::default();
@@ -359,13 +359,28 @@ pub(super) fn par_rows<S: Send>(
                     });
                 (state, problems, whole)
             })
-            .collect();
-        for (state, problems, whole) in read {
-            take(state, problems);
-            if !whole {
-                return;
-            }
+            .collect()
+    };
+    let mut waves = all.chunks(wave);
+    let mut ready = waves.next().map(read);
+    while let Some(done) = ready {
+        let next = waves.next();
+        let (stopped, next) = rayon::join(
+            || {
+                for (state, problems, whole) in done {
+                    take(state, problems);
+                    if !whole {
+                        return true;
+                    }
+                }
+                false
+            },
+            || next.map(read),
+        );
+        if stopped {
+            return;
         }
+        ready = next;
     }
 }
 

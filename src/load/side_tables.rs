@@ -168,7 +168,7 @@ impl<'a> Row<'a> {
         let c = self.names.iter().position(|n| *n == column)?;
         let i = self.columns[c];
         let text = *self.cells.get(i)?;
-        let t = text.trim();
+        let t = trimmed(text);
         let start = self.starts[i];
         (!t.is_empty()).then(|| (t, start..start + text.len().max(1)))
     }
@@ -193,7 +193,7 @@ impl<'a> Row<'a> {
         self.cell(column)
             .map(|(t, span)| {
                 t.split(';')
-                    .map(str::trim)
+                    .map(trimmed)
                     .filter(|x| !x.is_empty())
                     .map(|x| Spanned::new(span.clone(), x.into()))
                     .collect()
@@ -227,6 +227,18 @@ impl<'a> Row<'a> {
                 None
             }
         }
+    }
+}
+
+/// `text.trim()`, without reading its characters when its first and last bytes are ASCII and
+/// not white space, as in nearly every cell.
+fn trimmed(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| (b'!'..0x80).contains(&b));
+    let bytes = text.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
     }
 }
 

@@ -1,5 +1,6 @@
-//! Node lookup by id while a model is built: a sharded open-addressing table of node numbers
-//! with a few bits of each id's hash.
+//! Node lookup by id while a model is built: sharded open-addressing tables of node numbers
+//! with a few bits of each id's hash (and, in the small table of the few kinds, short ids
+//! themselves).
 
 use rayon::prelude::*;
 
@@ -13,44 +14,147 @@ pub(super) fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
-/// One slot of the node lookup table: 8 bytes, eight to a cache line. It holds the low bits of
-/// the id's hash (which place the slot, and tell most other ids apart without reading them) and
-/// the node; a lookup whose hash bits match compares the node's own id.
-#[derive(Debug, Clone, Copy)]
-struct IdSlot {
-    hash: u32,
+/// A slot of a node lookup table: the low bits of an id's hash (which place the slot, and tell
+/// most other ids apart without reading them) and the node.
+pub(super) trait Slot: Copy + std::fmt::Debug + Send + Sync {
+    /// The slot of node `node`, whose id is `id` and hashes to `hash`.
+    fn new(hash: u64, node: NodeId, id: &str) -> Self;
+    const FREE: Self;
+    fn hash(&self) -> u32;
     /// `EMPTY` in a free slot.
+    fn node(&self) -> NodeId;
+    /// Whether the slot's node is named `id` (its hash bits already match).
+    fn names(&self, id: &str, nodes: &[Node]) -> bool;
+}
+
+/// A slot of the index of every node: 8 bytes, eight to a cache line; a lookup whose hash bits
+/// match compares the node's own id.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct IdSlot {
+    hash: u32,
     node: NodeId,
+}
+
+impl Slot for IdSlot {
+    fn new(hash: u64, node: NodeId, _: &str) -> Self {
+        IdSlot {
+            hash: hash as u32,
+            node,
+        }
+    }
+    const FREE: Self = IdSlot {
+        hash: 0,
+        node: EMPTY,
+    };
+    fn hash(&self) -> u32 {
+        self.hash
+    }
+    fn node(&self) -> NodeId {
+        self.node
+    }
+    fn names(&self, id: &str, nodes: &[Node]) -> bool {
+        nodes[self.node as usize].id == id
+    }
+}
+
+/// Bytes of an id an [`InlineSlot`] holds.
+const INLINE: usize = 15;
+
+/// A slot of the small index of the few kinds: 24 bytes, with the id itself when it is at most
+/// [`INLINE`] bytes long (its first bytes otherwise). Most lookups in it (an account's groups,
+/// a grant's store) then read one cache line, not the slot's and then the node's.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct InlineSlot {
+    hash: u32,
+    node: NodeId,
+    /// The id's length, or `LONG` when it is longer than [`INLINE`] bytes.
+    len: u8,
+    head: [u8; INLINE],
+}
+
+/// [`InlineSlot::len`] of an id longer than the slot holds.
+const LONG: u8 = u8::MAX;
+
+impl Slot for InlineSlot {
+    fn new(hash: u64, node: NodeId, id: &str) -> Self {
+        let bytes = id.as_bytes();
+        let kept = bytes.len().min(INLINE);
+        let mut head = [0; INLINE];
+        head[..kept].copy_from_slice(&bytes[..kept]);
+        InlineSlot {
+            hash: hash as u32,
+            node,
+            len: if bytes.len() > INLINE {
+                LONG
+            } else {
+                kept as u8
+            },
+            head,
+        }
+    }
+    const FREE: Self = InlineSlot {
+        hash: 0,
+        node: EMPTY,
+        len: 0,
+        head: [0; INLINE],
+    };
+    fn hash(&self) -> u32 {
+        self.hash
+    }
+    fn node(&self) -> NodeId {
+        self.node
+    }
+    fn names(&self, id: &str, nodes: &[Node]) -> bool {
+        let bytes = id.as_bytes();
+        if self.len == LONG {
+            bytes.len() > INLINE
+                && self.head == bytes[..INLINE]
+                && nodes[self.node as usize].id == id
+        } else {
+            self.head[..self.len as usize] == *bytes
+        }
+    }
 }
 
 const EMPTY: NodeId = NodeId::MAX;
 
-const FREE: IdSlot = IdSlot {
-    hash: 0,
-    node: EMPTY,
-};
-
 /// Node lookup by id while a model is built: open addressing with linear probing over
-/// [`IdSlot`]s, at most three quarters full. The table is cut in shards by id hash, so that a
+/// [`Slot`]s, at most three quarters full. The table is cut in shards by id hash, so that a
 /// large model's table is built on all threads at once. At a million people (2.5 million
-/// nodes) it takes 34 MB; slots that kept ids inline took 268 MB, the largest single cost of a
-/// load, for a lookup that saved one read of the node.
-#[derive(Debug, Clone, Default)]
-pub(super) struct IdIndex {
-    /// [`ID_SHARDS`] tables of a power-of-two size each, or none while empty.
-    shards: Vec<Vec<IdSlot>>,
+/// nodes) the index of every node ([`IdSlot`]s) takes 34 MB; slots that kept ids inline took
+/// 268 MB, the largest single cost of a load, for a lookup that saved one read of the node.
+/// The small index of the few kinds keeps short ids inline ([`InlineSlot`]).
+#[derive(Debug, Clone)]
+pub(super) struct IdIndex<S = IdSlot> {
+    /// [`ID_SHARDS`] tables, or none while empty.
+    shards: Vec<Vec<S>>,
     /// Nodes in each shard.
     filled: Vec<usize>,
 }
 
+impl<S> Default for IdIndex<S> {
+    fn default() -> Self {
+        IdIndex {
+            shards: Vec::new(),
+            filled: Vec::new(),
+        }
+    }
+}
+
 const ID_SHARDS: usize = 16;
 
-impl IdIndex {
-    /// The shard of a hash: bits above those a shard's slot index uses.
-    fn shard(hash: u64) -> usize {
-        (hash >> 40) as usize % ID_SHARDS
-    }
+/// The first slot to probe for hash bits `low` in a table of `len` slots (of any size: the bits
+/// scaled to the table, not masked).
+fn home(low: u32, len: usize) -> usize {
+    ((u64::from(low) * len as u64) >> 32) as usize
+}
 
+/// The shard of a hash: bits above those a shard's slot index uses.
+fn shard(hash: u64) -> usize {
+    (hash >> 40) as usize % ID_SHARDS
+}
+
+impl<S: Slot> IdIndex<S> {
     pub(super) fn find(&self, id: &str, nodes: &[Node]) -> Option<NodeId> {
         self.find_hashed(id, id_hash(id), nodes)
     }
@@ -66,27 +170,25 @@ impl IdIndex {
             return None;
         }
         let low = hash as u32;
-        let slots = &self.shards[Self::shard(hash)];
-        let mask = slots.len() - 1;
-        let mut i = low as usize & mask;
+        let slots = &self.shards[shard(hash)];
+        let mut i = home(low, slots.len());
         loop {
             let slot = &slots[i];
-            if slot.node == EMPTY {
+            if slot.node() == EMPTY {
                 return None;
             }
-            if slot.hash == low && nodes[slot.node as usize].id == id {
-                return Some(slot.node);
+            if slot.hash() == low && slot.names(id, nodes) {
+                return Some(slot.node());
             }
-            i = (i + 1) & mask;
+            i = if i + 1 == slots.len() { 0 } else { i + 1 };
         }
     }
 
     /// Puts a slot in a table with a free slot.
-    fn place(slots: &mut [IdSlot], slot: IdSlot) {
-        let mask = slots.len() - 1;
-        let mut i = slot.hash as usize & mask;
-        while slots[i].node != EMPTY {
-            i = (i + 1) & mask;
+    fn place(slots: &mut [S], slot: S) {
+        let mut i = home(slot.hash(), slots.len());
+        while slots[i].node() != EMPTY {
+            i = if i + 1 == slots.len() { 0 } else { i + 1 };
         }
         slots[i] = slot;
     }
@@ -96,9 +198,11 @@ impl IdIndex {
         4 * n <= 3 * len
     }
 
-    /// A table for `n` nodes: at most three quarters full, and at least half empty when made.
-    fn table(n: usize) -> Vec<IdSlot> {
-        vec![FREE; (n + n / 2).next_power_of_two().max(16)]
+    /// A table for `n` nodes: at most three quarters full, and a third empty when made. (Its
+    /// size is not rounded up to a power of two, which left the table of a million people's
+    /// nodes 40% empty.)
+    fn table(n: usize) -> Vec<S> {
+        vec![S::FREE; (n + n / 2 + 1).max(16)]
     }
 
     pub(super) fn insert(&mut self, node: NodeId, nodes: &[Node]) {
@@ -108,50 +212,27 @@ impl IdIndex {
         }
         let id = &nodes[node as usize].id;
         let hash = id_hash(id);
-        let s = Self::shard(hash);
+        let s = shard(hash);
         if !Self::roomy(self.filled[s] + 1, self.shards[s].len()) {
             let mut bigger = Self::table(2 * (self.filled[s] + 1));
-            for slot in self.shards[s].iter().filter(|x| x.node != EMPTY) {
+            for slot in self.shards[s].iter().filter(|x| x.node() != EMPTY) {
                 Self::place(&mut bigger, *slot);
             }
             self.shards[s] = bigger;
         }
-        let slot = IdSlot {
-            hash: hash as u32,
-            node,
-        };
-        Self::place(&mut self.shards[s], slot);
+        Self::place(&mut self.shards[s], S::new(hash, node, id));
         self.filled[s] += 1;
-    }
-
-    /// The index of every node, built one shard per task.
-    pub(super) fn of(nodes: &[Node]) -> IdIndex {
-        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
-        Self::of_hashed(&hashes, None)
-    }
-
-    /// The index of every node and the index of the nodes `keep` keeps, built at once from one
-    /// hash of each id.
-    pub(super) fn of_all_and(nodes: &[Node], keep: impl Fn(&Node) -> bool) -> (IdIndex, IdIndex) {
-        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
-        let kept: Vec<NodeId> = (0..nodes.len() as NodeId)
-            .filter(|&n| keep(&nodes[n as usize]))
-            .collect();
-        rayon::join(
-            || Self::of_hashed(&hashes, None),
-            || Self::of_hashed(&hashes, Some(&kept)),
-        )
     }
 
     /// The index of the nodes `only` lists (every node when `None`), whose ids hash to
     /// `hashes` (by node), built one shard per task.
-    fn of_hashed(hashes: &[u64], only: Option<&[NodeId]>) -> IdIndex {
+    fn of_hashed(nodes: &[Node], hashes: &[u64], only: Option<&[NodeId]>) -> IdIndex<S> {
         let node = |i: usize| only.map_or(i as NodeId, |o| o[i]);
         // Nodes by shard, in node order (one pass, instead of each shard scanning them all).
         let (offsets, by_shard) = grouping::group_by_node(
             ID_SHARDS,
             only.map_or(hashes.len(), <[NodeId]>::len),
-            |i| Self::shard(hashes[node(i) as usize]) as NodeId,
+            |i| shard(hashes[node(i) as usize]) as NodeId,
             node,
             |_, _| std::cmp::Ordering::Equal,
         );
@@ -161,16 +242,37 @@ impl IdIndex {
                 let mine = &by_shard[offsets[shard] as usize..offsets[shard + 1] as usize];
                 let mut slots = Self::table(mine.len());
                 for &node in mine {
-                    let slot = IdSlot {
-                        hash: hashes[node as usize] as u32,
-                        node,
-                    };
-                    Self::place(&mut slots, slot);
+                    let n = node as usize;
+                    Self::place(&mut slots, S::new(hashes[n], node, &nodes[n].id));
                 }
                 (slots, mine.len())
             })
             .unzip();
         IdIndex { shards, filled }
+    }
+}
+
+impl IdIndex {
+    /// The index of every node, built one shard per task.
+    pub(super) fn of(nodes: &[Node]) -> IdIndex {
+        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        Self::of_hashed(nodes, &hashes, None)
+    }
+
+    /// The index of every node and the index (with ids inline) of the nodes `keep` keeps,
+    /// built at once from one hash of each id.
+    pub(super) fn of_all_and(
+        nodes: &[Node],
+        keep: impl Fn(&Node) -> bool,
+    ) -> (IdIndex, IdIndex<InlineSlot>) {
+        let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
+        let kept: Vec<NodeId> = (0..nodes.len() as NodeId)
+            .filter(|&n| keep(&nodes[n as usize]))
+            .collect();
+        rayon::join(
+            || Self::of_hashed(nodes, &hashes, None),
+            || IdIndex::of_hashed(nodes, &hashes, Some(&kept)),
+        )
     }
 }
 

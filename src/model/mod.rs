@@ -34,7 +34,7 @@ pub use nodes::{AccountKind, Mfa, Node, NodeId, NodeKind};
 pub use stores::{Amount, Flow, RecordSet, StorePolicies, StorePolicy};
 pub use tables::{Distribution, Probabilities, Times};
 
-use ids::IdIndex;
+use ids::{IdIndex, InlineSlot};
 
 /// `n` things in words: "1 edge", "2 edges".
 pub fn counted(n: usize, one: &str, many: &str) -> String {
@@ -59,7 +59,7 @@ pub struct Model {
     /// The same lookup for the nodes of the few kinds ([`is_few`]: groups, systems, stores),
     /// a table small enough to stay in the processor's cache: most references a large model's
     /// files make are to these nodes, a few thousand of them named millions of times.
-    few_ids: IdIndex,
+    few_ids: IdIndex<InlineSlot>,
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).

@@ -93,6 +93,10 @@ pub(super) struct Builder<'m> {
     /// often in id order, like the nodes, so the next id asked for is often this one, found
     /// without a probe of the index.
     next: [usize; 2],
+    /// Whether the last lookup in each role found the node [`Builder::next`] predicted. Only
+    /// then is the prediction tried: where it fails (an account's groups, in no order) reading
+    /// the predicted node is a cache miss of its own before the index is asked.
+    predicts: [bool; 2],
 }
 
 /// Which of [`Builder::next`] a lookup predicts from.
@@ -105,6 +109,7 @@ impl<'m> Builder<'m> {
             model,
             out: Additions::default(),
             next: [0; 2],
+            predicts: [true; 2],
         }
     }
 
@@ -142,15 +147,17 @@ impl<'m> Builder<'m> {
     }
 
     /// The node named `id` (a row's own id or a reference, `role`, to a node expected to be
-    /// of `kinds`): the one after the last found in that role when that is it, else from the
-    /// index.
+    /// of `kinds`): the one after the last found in that role when that is it (tried while
+    /// such guesses hit), else from the index.
     fn node_id(&mut self, id: &str, role: usize, kinds: &[NodeKind]) -> Option<NodeId> {
         let next = self.next[role];
-        let found = match self.model.nodes.get(next) {
-            Some(n) if n.id == id => Some(next as NodeId),
-            _ => self.model.node_id_of(id, kinds),
+        let guessed = match self.model.nodes.get(next) {
+            Some(n) if self.predicts[role] && n.id == id => Some(next as NodeId),
+            _ => None,
         };
+        let found = guessed.or_else(|| self.model.node_id_of(id, kinds));
         if let Some(n) = found {
+            self.predicts[role] = n as usize == next;
             self.next[role] = n as usize + 1;
         }
         found

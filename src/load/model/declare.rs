@@ -89,7 +89,7 @@ pub(super) fn declare_nodes(
     let mut unsorted = Vec::new();
     for &end in &runs {
         let (run, tail) = std::mem::take(&mut rest).split_at_mut(end - start);
-        if !run.windows(2).all(|w| by_id(&w[0], &w[1]).is_lt()) {
+        if !run.par_windows(2).all(|w| by_id(&w[0], &w[1]).is_lt()) {
             unsorted.push(run);
         }
         bounds.push(start..end);
@@ -99,30 +99,49 @@ pub(super) fn declare_nodes(
     for run in unsorted {
         run.par_sort_unstable_by(by_id);
     }
-    let nodes = distinct(merged(&declared, bounds), declared.len(), src);
+    let nodes = distinct(&merged(&declared, bounds), src);
     drop(declared);
     model.add_nodes(nodes);
 }
 
 /// The declarations of sorted runs (ranges of `declared`), merged in order by id, and of equal
-/// ids in declaration order (the runs are in declaration order).
-fn merged(
-    declared: &[Declaration],
-    mut runs: Vec<Range<usize>>,
-) -> impl Iterator<Item = &Declaration> {
+/// ids in declaration order (the runs are in declaration order). The run with the smallest
+/// head gives, in one slice, every declaration that comes before the other runs' heads (found
+/// by binary search), so runs that follow one another (files of different id prefixes) cost a
+/// search each instead of a comparison per declaration.
+fn merged(declared: &[Declaration], mut runs: Vec<Range<usize>>) -> Vec<&Declaration> {
     runs.retain(|r| !r.is_empty());
-    std::iter::from_fn(move || {
+    let mut out = Vec::with_capacity(declared.len());
+    while !runs.is_empty() {
+        // The first run of smallest head: equal ids are taken in declaration order.
         let (best, _) = runs
             .iter()
             .enumerate()
-            .min_by(|(_, a), (_, b)| declared[a.start].id.cmp(&declared[b.start].id))?;
-        let d = &declared[runs[best].start];
-        runs[best].start += 1;
+            .min_by(|(_, a), (_, b)| declared[a.start].id.cmp(&declared[b.start].id))
+            .expect("a run is left");
+        // The smallest head of the others, and whether the best run's ids equal to it go
+        // first (when every other run with that head was declared after it).
+        let mut bound: Option<(&Text, bool)> = None;
+        for (i, r) in runs.iter().enumerate().filter(|(i, _)| *i != best) {
+            let head = &declared[r.start].id;
+            bound = match bound {
+                Some((b, first)) if b < head => Some((b, first)),
+                Some((b, first)) if b == head => Some((b, first && i > best)),
+                _ => Some((head, i > best)),
+            };
+        }
+        let run = &declared[runs[best].clone()];
+        let take = match bound {
+            None => run.len(),
+            Some((b, first)) => run.partition_point(|d| d.id < *b || (first && d.id == *b)),
+        };
+        out.extend(&run[..take]);
+        runs[best].start += take;
         if runs[best].is_empty() {
             runs.remove(best);
         }
-        Some(d)
-    })
+    }
+    out
 }
 
 /// The nodes of the TOML entries.
@@ -198,34 +217,45 @@ fn declare_rows(
 }
 
 /// The nodes of declarations sorted by id, the first of equal ids kept and the others reported.
-fn distinct<'a>(
-    declared: impl Iterator<Item = &'a Declaration>,
-    count: usize,
-    src: &mut Source,
-) -> Vec<Node> {
-    let mut nodes: Vec<Node> = Vec::with_capacity(count);
-    let mut first_at = 0;
-    for d in declared {
-        if let Some(prev) = nodes.last().filter(|prev| prev.id == d.id) {
-            let (file, line, _) = src.position(first_at);
-            let at = if file == src.name() {
-                format!("line {line}")
-            } else {
-                format!("{file}:{line}")
-            };
-            let message = format!(
-                "duplicate id `{}`: already declared as {} at {at}; ids must be unique across all kinds",
-                d.id,
-                prev.kind.with_article()
-            );
-            src.error(Some(d.at.clone()), message);
-            continue;
-        }
-        first_at = d.at.start;
-        nodes.push(Node {
+fn distinct(declared: &[&Declaration], src: &mut Source) -> Vec<Node> {
+    let repeats = |i: usize| i > 0 && declared[i - 1].id == declared[i].id;
+    let again: Vec<usize> = (1..declared.len())
+        .into_par_iter()
+        .filter(|&i| repeats(i))
+        .collect();
+    // A node for every declaration, written in place on all threads; the repeats (rare) are
+    // taken out after.
+    let mut nodes: Vec<Node> = declared
+        .par_iter()
+        .map(|d| Node {
             id: d.id.clone(),
             kind: d.kind,
+        })
+        .collect();
+    if !again.is_empty() {
+        let mut at = 0;
+        let mut skip = again.iter().peekable();
+        nodes.retain(|_| {
+            let kept = skip.next_if_eq(&&at).is_none();
+            at += 1;
+            kept
         });
+    }
+    for i in again {
+        let first = (0..i).rev().find(|&j| !repeats(j)).unwrap_or(0);
+        let (d, kept) = (declared[i], declared[first]);
+        let (file, line, _) = src.position(kept.at.start);
+        let at = if file == src.name() {
+            format!("line {line}")
+        } else {
+            format!("{file}:{line}")
+        };
+        let message = format!(
+            "duplicate id `{}`: already declared as {} at {at}; ids must be unique across all kinds",
+            d.id,
+            kept.kind.with_article()
+        );
+        src.error(Some(d.at.clone()), message);
     }
     nodes
 }
