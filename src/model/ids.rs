@@ -290,6 +290,10 @@ mod tests {
             ids.push("x".repeat(len));
             ids.push(format!("{}{len}", "p".repeat(23)));
         }
+        // Either side of the longest id a slot of the small index holds itself (15 bytes).
+        for len in 13..18 {
+            ids.push("q".repeat(len));
+        }
         let mut one_by_one = Model::default();
         for id in &ids {
             one_by_one.add_node(id, NodeKind::Account);
@@ -319,7 +323,15 @@ mod tests {
                     assert_eq!(m.node_id_of(id, kinds), Some(i as NodeId), "{id}");
                 }
             }
-            for absent in ["n3000", "", "x", &"x".repeat(28), &"p".repeat(23 + 1)] {
+            for absent in [
+                "n3000",
+                "",
+                "x",
+                &"x".repeat(28),
+                &"p".repeat(23 + 1),
+                &"q".repeat(12),
+                &"q".repeat(18),
+            ] {
                 assert_eq!(m.node_id(absent), None, "{absent}");
                 for kinds in expected {
                     assert_eq!(m.node_id_of(absent, kinds), None, "{absent}");
