@@ -32,6 +32,9 @@ pub(super) struct Plan<'a> {
     pub(super) relevant: Vec<bool>,
     /// Relevant components that keep no row and have no twin, in the order of [`leaves`].
     pub(super) leaves: Vec<u32>,
+    /// Whether each leaf holds a store, by leaf: asked once per chunk, while the component's
+    /// stores (in component order, as leaves are not) would be a cache miss each time.
+    pub(super) leaf_holds: Vec<bool>,
     /// Index in `leaves` of each leaf and of each twin's first (`u32::MAX` for the others).
     pub(super) leaf_of: Vec<u32>,
     pub(super) store_of_comp: CompStores,
@@ -117,6 +120,10 @@ impl<'a> Plan<'a> {
         }
         let row_succ = Succs::new(&cond, &row, comp_of_row[..kept].iter());
         let leaf_succ = Succs::new(&cond, &row, leaves.iter());
+        let leaf_holds = leaves
+            .iter()
+            .map(|&c| !store_of_comp.of(c as usize).is_empty())
+            .collect();
         Plan {
             index,
             cond,
@@ -128,6 +135,7 @@ impl<'a> Plan<'a> {
             leaf_succ,
             relevant,
             leaves,
+            leaf_holds,
             leaf_of,
             store_of_comp,
             sink_store,

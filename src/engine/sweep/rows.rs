@@ -106,13 +106,13 @@ impl<'r> Rows<'r> {
     }
 }
 
-/// Component c's bits: the targets it holds (`own`), its successors (`succ`, as rows) that are
+/// Component c's bits: the targets it holds (`own`; `c` is `None` when it holds none), its successors (`succ`, as rows) that are
 /// targets (`target`, by row) and the rows of its successors but `skip` (a bare successor's
 /// are the targets it holds). They are written to `bits` and `marks`, which may hold an
 /// earlier row: only its marked words need clearing.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn gather(
-    c: usize,
+    c: Option<usize>,
     succ: &[u32],
     rows: Rows,
     skip: Option<usize>,
@@ -125,7 +125,9 @@ pub(super) fn gather(
         bits[j] = 0;
     }
     marks.fill(0);
-    own(c, &mut |i| set_bit(bits, marks, i));
+    if let Some(c) = c {
+        own(c, &mut |i| set_bit(bits, marks, i));
+    }
     for &d in succ {
         let d = d as usize;
         if let Some(i) = target(d) {
@@ -174,6 +176,8 @@ pub(super) struct Chunk<'a> {
     /// Successors of the rows that keep bits and of the leaves, as rows.
     row_succ: &'a Succs,
     leaf_succ: &'a Succs,
+    /// Whether each leaf holds a store (see [`Plan::leaf_holds`]).
+    leaf_holds: &'a [bool],
     /// Rows that keep bits: `0..kept`.
     pub(super) kept: usize,
 }
@@ -209,6 +213,7 @@ impl<'a> Chunk<'a> {
             comp_of_row: &plan.comp_of_row,
             row_succ: &plan.row_succ,
             leaf_succ: &plan.leaf_succ,
+            leaf_holds: &plan.leaf_holds,
             kept: plan.kept,
         }
     }
@@ -263,7 +268,7 @@ impl<'a> Chunk<'a> {
             } else {
                 &[]
             };
-            gather(c, succ, self.rows(), None, own, target, bits, marks);
+            gather(Some(c), succ, self.rows(), None, own, target, bits, marks);
             let count = marked(marks).map(|j| bits[j].count_ones()).sum();
             self.count[r] = count;
             if r >= self.kept {
@@ -297,6 +302,7 @@ impl<'a> Chunk<'a> {
         let succ = self.leaf_succ.of(l);
         let base = dominant(self, succ);
         let (bits, marks) = (&mut scratch.bits[..], &mut scratch.marks[..]);
+        let c = self.leaf_holds[l].then_some(c);
         gather(c, succ, self.rows(), base, own, target, bits, marks);
         let mut count = base.map_or(0, |d| self.count[d]);
         let base_bits = base.map(|d| self.of(d));
