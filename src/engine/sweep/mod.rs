@@ -15,7 +15,7 @@
 //!   of the stores it reaches beyond that are recounted, each over its copies.
 //! - **Rows and leaves.** Only components that another relevant component reaches keep a
 //!   row, and only those with successors keep bits in it (with marks of their non-zero words:
-//!   most are sparse); one thread fills them, successors first (the plan resolves every
+//!   most are sparse, and a filled row is packed to its marked words); one thread fills them, successors first (the plan resolves every
 //!   row's and leaf's successors to rows once, so no chunk reads the component-to-row
 //!   table). A bare row (no successors:
 //!   half of them at 1M people, stores mostly) keeps no bits: whoever reads it sets the
@@ -63,11 +63,11 @@ use stores::store_pass;
 /// Bits per chunk word.
 const WORD: usize = 64;
 /// Words per chunk at most: 256 × 64 = 16,384 targets per pass, cut evenly (at 1M people the
-/// passes take 8 store chunks and 6 of the reach's, against 14 and 12 at 128 words). One chunk
-/// is worked on at a time, with a row of this many words per component with successors that
-/// other components reach (about 200 MB at 1M people, for 104k such components). A pass costs
-/// about as much per component whatever its width, so fewer, wider chunks are faster: bare
-/// rows keeping no bits made room for twice the 128 words there were before.
+/// passes take 8 store chunks and 6 of the reach's). One chunk is worked on at a time. Filled
+/// rows are packed (only their marked words are kept), so their memory follows what they hold
+/// (at 1M people about 7 MB per chunk, where full-width rows took 190 MB), not the width. The
+/// width still sets which record sets are counted together and so each exposure's rounding:
+/// changing it changes figures in their last bits.
 const CHUNK_WORDS: usize = 256;
 
 /// The worst case of one source.
@@ -139,18 +139,14 @@ pub fn sweep_in_chunks(
         per_chunk(model.nodes_of(NodeKind::Store).count(), chunk_words),
     );
     // The two passes share nothing but the plan: they run side by side, so that each one's
-    // rows (filled by one thread) overlap the other's leaves, unless their rows together
-    // would take too much memory.
+    // rows (filled by one thread) overlap the other's leaves. Packed rows keep this within
+    // what one pass's rows took at full width.
     let store_words = widest(cut.chunks.iter().map(|c| c.stores.len()));
     let reach_words = widest(parts.iter().map(|p| p.len()));
-    let store = || store_pass(&plan, model, &cut, store_words, &places);
-    let reach = || reach_pass(&plan, &parts, reach_words, &places, &tree);
-    let ((mut totals, none), reach) =
-        if plan.kept * (store_words + reach_words) * 8 <= SIDE_BY_SIDE_BYTES {
-            rayon::join(store, reach)
-        } else {
-            (store(), reach())
-        };
+    let ((mut totals, none), reach) = rayon::join(
+        || store_pass(&plan, model, &cut, store_words, &places),
+        || reach_pass(&plan, &parts, reach_words, &places, &tree),
+    );
     for (t, r) in totals.iter_mut().zip(reach) {
         t.reach += r;
     }
@@ -171,10 +167,6 @@ pub fn sweep_in_chunks(
         })
         .collect()
 }
-
-/// The most memory the rows of the two passes may take together for the passes to run side by
-/// side (at 100k people a few tens of MB; at 1M about 400 MB).
-const SIDE_BY_SIDE_BYTES: usize = 128 << 20;
 
 /// Width in words of rows that hold any of `chunks` (at least one).
 fn widest(chunks: impl Iterator<Item = usize>) -> usize {

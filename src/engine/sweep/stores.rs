@@ -114,7 +114,7 @@ impl<'s> StoreChunk<'s> {
 
     fn has(&self, bits: Row, st: NodeId) -> bool {
         let l = self.local[st as usize] as usize;
-        l != u32::MAX as usize && bits.bits[l / WORD] >> (l % WORD) & 1 == 1
+        l != u32::MAX as usize && bits.has(l)
     }
 
     fn shared_of(&self, i: usize) -> &[SetId] {
