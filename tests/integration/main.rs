@@ -42,6 +42,7 @@ mod petgraph_view;
 mod programme_age;
 mod properties;
 mod queries;
+mod reacher_listings;
 mod readme;
 mod recommend_agrees;
 mod recommend_goals;
