@@ -25,6 +25,7 @@ mod drawn_records;
 mod entry;
 mod entry_paths;
 mod fides;
+mod flat_graph;
 mod formats;
 mod fuzz_regressions;
 mod import_guard;
