@@ -31,6 +31,7 @@ mod fuzz_regressions;
 mod import_guard;
 mod import_walkthroughs;
 mod interop;
+mod k_paths;
 mod models;
 mod money;
 mod monte_carlo;
