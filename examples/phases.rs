@@ -95,6 +95,11 @@ fn main() {
     let (c, took) = timed(|| blastradius::engine::sweep::Condensation::new(&g));
     eprintln!("condensation {took:?} ({} components) {}", c.len(), rss());
     drop(c);
+    if let Ok(store) = std::env::var("PHASES_QUERIES") {
+        drop((g, h, i));
+        queries(m, &store);
+        return;
+    }
     let humans: Vec<u32> = m
         .nodes_of(blastradius::model::NodeKind::Account)
         .filter(|&n| m.account_kind[n as usize] == blastradius::model::AccountKind::Human)
@@ -142,4 +147,62 @@ fn main() {
     let sources: Vec<u32> = m.nodes_of(blastradius::model::NodeKind::Account).collect();
     let (rows, took) = timed(|| blastradius::engine::sweep::sweep(&m, &g, &i, &sources));
     eprintln!("sweep {took:?} ({} rows) {}", rows.len(), rss());
+}
+
+/// `PHASES_QUERIES=STORE`: the phases of who-can-reach STORE (each format written to a sink),
+/// paths from the first human account to STORE, and `export graph --format csv` (rendered, not
+/// written), then stop.
+fn queries(model: blastradius::model::Model, store: &str) {
+    let t = Instant::now();
+    let a = blastradius::Analysis::new(model);
+    eprintln!("analysis (graph and holdings) {:?} {}", t.elapsed(), rss());
+    let (m, g) = (&a.model, &a.graph);
+    let target = m
+        .node_id(store)
+        .expect("PHASES_QUERIES names a node of the model");
+    let (r, took) = timed(|| blastradius::engine::reach::backward(g, &[target]));
+    eprintln!(
+        "who-can-reach backward {took:?} ({} nodes) {}",
+        r.order.len(),
+        rss()
+    );
+    let (w, took) = timed(|| blastradius::results::queries::WhoCanReach::new(m, g, target, &r));
+    eprintln!("who-can-reach order {took:?} {}", rss());
+    use blastradius::output::reachers;
+    let mut sink = Counted(0);
+    let ((), took) = timed(|| reachers::write_json(&mut sink, &w).unwrap());
+    eprintln!("who-can-reach json {took:?} ({} bytes) {}", sink.0, rss());
+    sink.0 = 0;
+    let ((), took) = timed(|| reachers::write_table(&mut sink, &w).unwrap());
+    eprintln!("who-can-reach table {took:?} ({} bytes) {}", sink.0, rss());
+    sink.0 = 0;
+    let ((), took) = timed(|| reachers::write_csv(&mut sink, &w).unwrap());
+    eprintln!("who-can-reach csv {took:?} ({} bytes) {}", sink.0, rss());
+    drop(w);
+    drop(r);
+    let from = m
+        .nodes_of(blastradius::model::NodeKind::Account)
+        .find(|&n| m.account_kind[n as usize] == blastradius::model::AccountKind::Human)
+        .expect("a human account");
+    let (p, took) = timed(|| blastradius::engine::paths::attack_paths(g, from, target, 10));
+    eprintln!("paths {took:?} ({} paths) {}", p.len(), rss());
+    let (flat, took) = timed(|| blastradius::interop::graph::flat_csv(&a));
+    eprintln!(
+        "export csv {took:?} ({} + {} bytes) {}",
+        flat.nodes.len(),
+        flat.edges.len(),
+        rss()
+    );
+}
+
+/// A sink that counts what it is given.
+struct Counted(usize);
+impl std::io::Write for Counted {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 += b.len();
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -11,7 +11,8 @@ use blastradius::error::did_you_mean;
 use blastradius::load::{load_model, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
-use blastradius::output::{csv, json, table, Format, QueryFormat, Render, RunOutput};
+use blastradius::output::reachers as listing;
+use blastradius::output::{Format, QueryFormat, Render, RunOutput};
 use blastradius::results::compare::Comparison;
 use blastradius::results::diff::DiffReport;
 use blastradius::results::drawing::AttackDrawing;
@@ -510,23 +511,17 @@ pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
     match QueryFormat::from(args.out.format) {
         QueryFormat::Report(Format::Json) => {
             return write_streamed(args.out.output.as_deref(), &mut |w| {
-                json::write_to(w, &reachers)
+                listing::write_json(w, &reachers)
             })
         }
         QueryFormat::Report(Format::Table) => {
             return write_streamed(args.out.output.as_deref(), &mut |w| {
-                table::write_who_can_reach(
-                    w,
-                    reachers.target(),
-                    reachers.copies_in(),
-                    reachers.id_width(),
-                    reachers.rows(),
-                )
+                listing::write_table(w, &reachers)
             })
         }
         QueryFormat::Report(Format::Csv) => {
             return write_streamed(args.out.output.as_deref(), &mut |w| {
-                csv::write_reachers(w, reachers.rows())
+                listing::write_csv(w, &reachers)
             })
         }
         _ => {}

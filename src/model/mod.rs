@@ -110,6 +110,12 @@ impl Model {
             .or_else(|| self.ids.find_hashed(id, hash, &self.nodes))
     }
 
+    /// Whether node numbers follow id order (a canonical model's do), so that sorting nodes by
+    /// number sorts them by id.
+    pub fn in_id_order(&self) -> bool {
+        self.sorted
+    }
+
     pub fn id(&self, n: NodeId) -> &str {
         &self.nodes[n as usize].id
     }

@@ -2,6 +2,7 @@
 //! result structs of [`crate::results`] to text; nothing here computes a figure.
 
 pub mod answer;
+pub mod blocks;
 pub mod charts;
 pub mod csv;
 pub mod drawing;
@@ -10,6 +11,7 @@ pub mod gate;
 pub mod html;
 pub mod json;
 pub mod model_files;
+pub mod reachers;
 mod render;
 pub mod report;
 pub mod table;

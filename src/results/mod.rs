@@ -100,20 +100,22 @@ pub struct PathReport {
     pub steps: Vec<Step>,
 }
 
+impl Step {
+    /// The step edge `e` takes.
+    pub fn of(model: &Model, graph: &AttackGraph, e: EdgeId) -> Step {
+        let edge = graph.edge(e);
+        Step {
+            from: model.id(edge.from).to_string(),
+            to: model.id(edge.to).to_string(),
+            kind: graph.edge_label(model, e),
+            p: edge.p,
+        }
+    }
+}
+
 impl PathReport {
     pub fn of(model: &Model, graph: &AttackGraph, target: NodeId, edges: &[EdgeId]) -> PathReport {
-        let steps: Vec<Step> = edges
-            .iter()
-            .map(|&e| {
-                let edge = graph.edge(e);
-                Step {
-                    from: model.id(edge.from).to_string(),
-                    to: model.id(edge.to).to_string(),
-                    kind: graph.edge_label(model, e),
-                    p: edge.p,
-                }
-            })
-            .collect();
+        let steps: Vec<Step> = edges.iter().map(|&e| Step::of(model, graph, e)).collect();
         PathReport {
             target: model.id(target).to_string(),
             probability: steps.iter().map(|s| s.p).product(),

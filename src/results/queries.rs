@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::PathReport;
+use super::{PathReport, Step};
 use crate::engine::focus::{Focus, FocusReach};
-use crate::engine::reach::Reach;
+use crate::engine::reach::{Reach, NO_EDGE};
 use crate::error::Diagnostic;
 use crate::graph::AttackGraph;
 use crate::model::{Model, NodeId, NodeKind};
@@ -120,41 +120,65 @@ impl<'a> WhoCanReach<'a> {
         target: NodeId,
         reach: &'a Reach,
     ) -> WhoCanReach<'a> {
-        let mut order: Vec<NodeId> = reach
-            .order
-            .iter()
-            .copied()
-            .filter(|&n| n != target)
-            .collect();
-        // Ids are unique, so the order is total.
-        order.sort_unstable_by(|&a, &b| {
-            reach.depth[a as usize]
-                .cmp(&reach.depth[b as usize])
-                .then_with(|| model.id(a).cmp(model.id(b)))
-        });
         WhoCanReach {
             model,
             graph,
             target,
             reach,
-            order,
+            order: report_order(model, target, reach),
             copies_in: copies_of(model, target),
         }
     }
 
     /// The rows in report order, each made as it is taken.
     pub fn rows(&self) -> impl ExactSizeIterator<Item = ReachRow> + '_ {
-        self.order.iter().map(|&n| {
-            let edges = self.reach.path_from(self.graph, n);
-            let mut path = PathReport::of(self.model, self.graph, self.target, &edges);
-            path.target = self.model.id(self.target).to_string();
-            ReachRow {
-                id: self.model.id(n).to_string(),
-                kind: self.model.kind(n).to_string(),
-                steps: self.reach.depth[n as usize],
-                path,
-            }
-        })
+        (0..self.order.len()).map(|i| self.row(i))
+    }
+
+    /// How many rows (reachers) there are.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether nothing reaches the target.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Row `i` in report order, made.
+    pub fn row(&self, i: usize) -> ReachRow {
+        let n = self.order[i];
+        let edges = self.reach.path_from(self.graph, n);
+        let mut path = PathReport::of(self.model, self.graph, self.target, &edges);
+        path.target = self.model.id(self.target).to_string();
+        ReachRow {
+            id: self.model.id(n).to_string(),
+            kind: self.model.kind(n).to_string(),
+            steps: self.reach.depth[n as usize],
+            path,
+        }
+    }
+
+    /// Reacher `i`'s node, in report order.
+    pub fn node(&self, i: usize) -> NodeId {
+        self.order[i]
+    }
+
+    /// The first step of `n`'s shortest path to the target, and the node it leads to; `None`
+    /// for the target and the nodes that do not reach it.
+    pub fn first_step(&self, n: NodeId) -> Option<(Step, NodeId)> {
+        let e = self.reach.parent[n as usize];
+        (e != NO_EDGE).then(|| (Step::of(self.model, self.graph, e), self.graph.target(e)))
+    }
+
+    /// How many steps `n`'s shortest path takes.
+    pub fn steps(&self, n: NodeId) -> u32 {
+        self.reach.depth[n as usize]
+    }
+
+    /// The model the reachers are of.
+    pub fn model(&self) -> &Model {
+        self.model
     }
 
     /// The target's id.
@@ -186,22 +210,34 @@ impl<'a> WhoCanReach<'a> {
     }
 }
 
-impl Serialize for WhoCanReach<'_> {
-    /// As [`WhoCanReachReport`] serialises, field for field.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        struct Rows<'b, 'a>(&'b WhoCanReach<'a>);
-        impl Serialize for Rows<'_, '_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.rows())
-            }
-        }
-        let mut st = s.serialize_struct("WhoCanReachReport", 3)?;
-        st.serialize_field("target", self.model.id(self.target))?;
-        st.serialize_field("reachers", &Rows(self))?;
-        st.serialize_field("copies_in", &self.copies_in)?;
-        st.end()
+/// The nodes `reach` found but `target`, fewest steps first, then by id (ids are unique, so
+/// the order is total). A breadth-first search visits them depth by depth, so only each depth's
+/// run is sorted, and in a model numbered in id order by number.
+fn report_order(model: &Model, target: NodeId, reach: &Reach) -> Vec<NodeId> {
+    let depth = |n: NodeId| reach.depth[n as usize];
+    let mut order: Vec<NodeId> = reach
+        .order
+        .iter()
+        .copied()
+        .filter(|&n| n != target)
+        .collect();
+    let by_id = |a: &NodeId, b: &NodeId| model.id(*a).cmp(model.id(*b));
+    if !order.windows(2).all(|w| depth(w[0]) <= depth(w[1])) {
+        order.sort_unstable_by(|a, b| depth(*a).cmp(&depth(*b)).then_with(|| by_id(a, b)));
+        return order;
     }
+    let mut rest = order.as_mut_slice();
+    while let Some(&first) = rest.first() {
+        let len = rest.partition_point(|&n| depth(n) == depth(first));
+        let (run, tail) = std::mem::take(&mut rest).split_at_mut(len);
+        if model.in_id_order() {
+            run.sort_unstable();
+        } else {
+            run.sort_unstable_by(by_id);
+        }
+        rest = tail;
+    }
+    order
 }
 
 /// The stores downstream of `target` along flows (not `target` itself), sorted by id.
