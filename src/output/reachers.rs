@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::blocks::{write_in_order, ROWS_PER_BLOCK};
 use super::json;
+use super::table::who_can_reach_header;
 use crate::model::NodeId;
 use crate::results::queries::WhoCanReach;
 use crate::results::Step;
@@ -215,28 +216,10 @@ fn path_texts(r: &WhoCanReach) -> StepTexts {
 
 /// `who-can-reach`'s table, as `table::who_can_reach` writes the report.
 pub fn write_table(w: &mut dyn Write, r: &WhoCanReach) -> io::Result<()> {
-    let (target, copies_in) = (r.target(), r.copies_in());
-    if r.is_empty() {
-        return writeln!(w, "Nothing can reach `{target}`.");
-    }
-    writeln!(
-        w,
-        "{} nodes can reach {target} in the worst case (reverse blast radius)",
-        r.len()
-    )?;
-    if !copies_in.is_empty() {
-        writeln!(
-            w,
-            "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
-            copies_in.join(", ")
-        )?;
-    }
     let iw = r.id_width().max(2);
-    writeln!(
-        w,
-        "  {:<iw$}  {:<8} {:>5}  shortest path",
-        "id", "kind", "steps"
-    )?;
+    if !who_can_reach_header(w, r.target(), r.copies_in(), r.len(), iw)? {
+        return Ok(());
+    }
     let texts = path_texts(r);
     rows(w, r, |_, n, out| {
         let (model, id) = (r.model(), r.model().id(n));

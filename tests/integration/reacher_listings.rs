@@ -5,33 +5,13 @@
 //! JSON and CSV must escape; and the rows must come in the order a reverse search written here
 //! gives (fewest steps, then id).
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::util::distances_to;
 
 use blastradius::engine::reach::backward;
 use blastradius::graph::AttackGraph;
 use blastradius::model::{Model, NodeKind};
 use blastradius::output::{json, reachers, table, Format, Render};
 use blastradius::results::queries::{WhoCanReach, WhoCanReachReport};
-
-/// Steps from every node that reaches `target` to it, over the graph's edges turned around.
-fn distances_to(graph: &AttackGraph, target: u32) -> BTreeMap<u32, u32> {
-    let mut into: Vec<Vec<u32>> = vec![Vec::new(); graph.node_count];
-    for e in graph.edges() {
-        into[e.to as usize].push(e.from);
-    }
-    let mut dist = BTreeMap::from([(target, 0)]);
-    let mut queue = VecDeque::from([target]);
-    while let Some(n) = queue.pop_front() {
-        let d = dist[&n];
-        for &m in &into[n as usize] {
-            dist.entry(m).or_insert_with(|| {
-                queue.push_back(m);
-                d + 1
-            });
-        }
-    }
-    dist
-}
 
 /// Every listing of `store`'s reachers against the report rendered whole; the number of rows.
 fn check(model: &Model, graph: &AttackGraph, store: u32) -> usize {

@@ -3,7 +3,7 @@
 //! at once, and the rows must be what a reverse search written here finds. The streaming
 //! writer under it leaves no partial file when its contents fail half-way.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use blastradius::graph::AttackGraph;
@@ -13,27 +13,7 @@ use blastradius::output::write::write_atomic_with;
 use blastradius::output::{json, table, Format, Render};
 use blastradius::results::queries::WhoCanReachReport;
 
-use crate::util::{root, run};
-
-/// Steps from every node to `target`, breadth-first over the graph's edges turned around.
-fn distances_to(graph: &AttackGraph, target: u32) -> BTreeMap<u32, u32> {
-    let mut into: Vec<Vec<u32>> = vec![Vec::new(); graph.node_count];
-    for e in graph.edges() {
-        into[e.to as usize].push(e.from);
-    }
-    let mut dist = BTreeMap::from([(target, 0)]);
-    let mut queue = VecDeque::from([target]);
-    while let Some(n) = queue.pop_front() {
-        let d = dist[&n];
-        for &m in &into[n as usize] {
-            if let std::collections::btree_map::Entry::Vacant(v) = dist.entry(m) {
-                v.insert(d + 1);
-                queue.push_back(m);
-            }
-        }
-    }
-    dist
-}
+use crate::util::{distances_to, root, run};
 
 #[test]
 fn who_can_reach_json_is_the_report_and_the_reverse_search() {

@@ -135,3 +135,26 @@ pub fn waits_for_a_held_lock(
     std::fs::remove_file(&lock).unwrap();
     child
 }
+
+/// Steps from every node to `target`, breadth-first over the graph's edges turned around.
+pub fn distances_to(
+    graph: &blastradius::graph::AttackGraph,
+    target: u32,
+) -> std::collections::BTreeMap<u32, u32> {
+    let mut into: Vec<Vec<u32>> = vec![Vec::new(); graph.node_count];
+    for e in graph.edges() {
+        into[e.to as usize].push(e.from);
+    }
+    let mut dist = std::collections::BTreeMap::from([(target, 0)]);
+    let mut queue = std::collections::VecDeque::from([target]);
+    while let Some(n) = queue.pop_front() {
+        let d = dist[&n];
+        for &m in &into[n as usize] {
+            if let std::collections::btree_map::Entry::Vacant(v) = dist.entry(m) {
+                v.insert(d + 1);
+                queue.push_back(m);
+            }
+        }
+    }
+    dist
+}

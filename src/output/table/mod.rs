@@ -18,6 +18,7 @@ mod run;
 pub use compare::comparison;
 pub use diff::diff;
 pub use monte_carlo::monte_carlo;
+pub(crate) use queries::who_can_reach_header;
 pub use queries::{focus_reach, paths, sweep, validation, who_can_reach, write_who_can_reach};
 pub use recommend::recommend;
 pub use run::{designs, run};

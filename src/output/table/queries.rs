@@ -98,28 +98,10 @@ pub fn write_who_can_reach<R: Borrow<ReachRow>>(
     id_width: usize,
     rows: impl ExactSizeIterator<Item = R>,
 ) -> io::Result<()> {
-    if rows.len() == 0 {
-        writeln!(w, "Nothing can reach `{target}`.")?;
+    let iw = id_width.max(2);
+    if !who_can_reach_header(w, target, copies_in, rows.len(), iw)? {
         return Ok(());
     }
-    writeln!(
-        w,
-        "{} nodes can reach {target} in the worst case (reverse blast radius)",
-        rows.len()
-    )?;
-    if !copies_in.is_empty() {
-        writeln!(
-            w,
-            "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
-            copies_in.join(", ")
-        )?;
-    }
-    let iw = id_width.max(2);
-    writeln!(
-        w,
-        "  {:<iw$}  {:<8} {:>5}  shortest path",
-        "id", "kind", "steps"
-    )?;
     for row in rows {
         let row = row.borrow();
         writeln!(
@@ -132,6 +114,38 @@ pub fn write_who_can_reach<R: Borrow<ReachRow>>(
         )?;
     }
     Ok(())
+}
+
+/// The lines above `who-can-reach`'s table rows (or the one line saying nothing can reach
+/// `target`), for `count` reachers with ids padded to `iw`; false when there are none.
+pub(crate) fn who_can_reach_header(
+    w: &mut dyn io::Write,
+    target: &str,
+    copies_in: &[String],
+    count: usize,
+    iw: usize,
+) -> io::Result<bool> {
+    if count == 0 {
+        writeln!(w, "Nothing can reach `{target}`.")?;
+        return Ok(false);
+    }
+    writeln!(
+        w,
+        "{count} nodes can reach {target} in the worst case (reverse blast radius)"
+    )?;
+    if !copies_in.is_empty() {
+        writeln!(
+            w,
+            "  (this store itself; flows copy its records into {}: run who-can-reach on those too)",
+            copies_in.join(", ")
+        )?;
+    }
+    writeln!(
+        w,
+        "  {:<iw$}  {:<8} {:>5}  shortest path",
+        "id", "kind", "steps"
+    )?;
+    Ok(true)
 }
 
 /// The table of `who-can-reach --category` (or `--regime`).
