@@ -73,8 +73,13 @@ impl Plan<'_> {
                             continue;
                         }
                         let l = b * LEAF_BLOCK + i;
-                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
-                        sums[i] += self.reach_weight(chunk, weights, reached, part, tree);
+                        sums[i] += match chunk.lone(l, c as usize, &own, &target) {
+                            Some(r) => weights[r],
+                            None => {
+                                let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                                self.reach_weight(chunk, weights, reached, part, tree)
+                            }
+                        };
                     }
                 },
             );

@@ -288,6 +288,44 @@ impl<'a> Chunk<'a> {
         }
     }
 
+    /// The one successor (as a row) whose figures are the `l`-th leaf's, component `c`, in this
+    /// chunk, when there is one: the leaf holds no target here (`own`), no successor is itself a
+    /// target (`target`) and exactly one successor reaches anything here (a bare one by the
+    /// targets it holds, which its figures count). The leaf then reaches exactly what that
+    /// row reaches, and [`Chunk::leaf`] would find it dominant (or, when bare, start from
+    /// nothing) and add nothing beyond it, so its figures are that row's, bit for bit: no
+    /// gather, no scratch row. At 1M people about 300k of the 800k leaf visits of a store
+    /// chunk are such.
+    pub(super) fn lone(
+        &self,
+        l: usize,
+        c: usize,
+        own: &impl Fn(usize, &mut dyn FnMut(usize)),
+        target: &impl Fn(usize) -> Option<usize>,
+    ) -> Option<usize> {
+        if self.leaf_holds[l] {
+            let mut holds = false;
+            own(c, &mut |_| holds = true);
+            if holds {
+                return None;
+            }
+        }
+        let mut one = None;
+        for &d in self.leaf_succ.of(l) {
+            let d = d as usize;
+            if target(d).is_some() {
+                return None;
+            }
+            if self.count[d] != 0 {
+                if one.is_some() {
+                    return None;
+                }
+                one = Some(d);
+            }
+        }
+        one
+    }
+
     /// What the `l`-th leaf, component `c`, reaches beyond its dominant successor, made in
     /// `scratch` from the filled rows. The dominant successor's row is not copied, only masked
     /// out of the others: it is usually the largest.

@@ -260,10 +260,16 @@ impl Plan<'_> {
                             continue;
                         }
                         let l = b * LEAF_BLOCK + i;
-                        let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
-                        let t = self.store_totals(chunk, rows, part, reached, none, s);
+                        let (t, none) = match chunk.lone(l, c as usize, &own, &target) {
+                            Some(r) => (rows.totals[r], &rows.none[r * pops..(r + 1) * pops]),
+                            None => {
+                                let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                                let t = self.store_totals(chunk, rows, part, reached, none, s);
+                                (t, &none[..])
+                            }
+                        };
                         totals[i].add(&t);
-                        for (a, v) in nones[i * ps..][..pops].iter_mut().zip(none.iter()) {
+                        for (a, v) in nones[i * ps..][..pops].iter_mut().zip(none) {
                             *a *= v;
                         }
                     }
