@@ -93,6 +93,8 @@ fn dijkstra(
     found
 }
 
+/// [`dijkstra`]'s search itself: it leaves the nodes it touched in `scratch`, which its
+/// caller resets whichever way it returns.
 fn search(
     graph: &AttackGraph,
     from: NodeId,

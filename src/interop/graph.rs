@@ -9,7 +9,7 @@ use std::fmt::Write;
 use rayon::prelude::*;
 
 use crate::model::{AccountKind, NodeKind};
-use crate::output::csv::cell as csv_cell;
+use crate::output::csv::push_cell;
 use crate::Analysis;
 
 fn kind(a: &Analysis, n: u32) -> &'static str {
@@ -97,15 +97,6 @@ pub fn flat_csv(a: &Analysis) -> FlatCsv {
         },
     );
     FlatCsv { nodes, edges }
-}
-
-/// [`csv_cell`] appended to `text`.
-fn push_cell(text: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        text.push_str(&csv_cell(s));
-    } else {
-        text.push_str(s);
-    }
 }
 
 /// The attack graph as GraphML text.

@@ -15,10 +15,19 @@ use crate::results::queries::ReachRow;
 /// A CSV cell written by hand (model side files, the flat graph): quoted when it holds a
 /// separator, a quote or a line break.
 pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_cell(&mut out, s);
+    out
+}
+
+/// [`cell`] appended to `out`, for text built row by row.
+pub fn push_cell(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
     } else {
-        s.to_string()
+        out.push_str(s);
     }
 }
 
