@@ -62,6 +62,27 @@ pub struct AttackGraph {
     pub integrity_links: Vec<u32>,
 }
 
+/// Where each node's leaving edges lead, in the order of [`AttackGraph::out`]: the graph's
+/// offsets and one target per step, a compact copy for walks over the whole graph (4 bytes a
+/// step, read in order, where the edges themselves are 24 bytes reached through `out`).
+pub struct Steps<'a> {
+    offsets: &'a [u32],
+    targets: Vec<NodeId>,
+}
+
+impl Steps<'_> {
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Where node `n`'s steps lead, in key order.
+    #[inline]
+    pub fn of(&self, n: NodeId) -> &[NodeId] {
+        let n = n as usize;
+        &self.targets[self.offsets[n] as usize..self.offsets[n + 1] as usize]
+    }
+}
+
 /// FNV-1a over bytes, then a SplitMix64 finaliser so every bit depends on every byte.
 pub fn stable_hash(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -301,12 +322,24 @@ impl AttackGraph {
             .enumerate()
             .map(|(b, (block, out))| {
                 let (mut seen, mut table) = (Seen::default(), Vec::new());
+                // Consecutive links mostly share their figures: the last pair's number is
+                // reused without a lookup.
+                let mut last: Option<((u64, u64), u32)> = None;
                 let mut slots = out.iter_mut();
                 for (i, link) in block.iter().enumerate() {
                     if !is_step(link) {
                         continue;
                     }
                     let fig = (model.link_p(link), model.link_time(link));
+                    let bits = (fig.0.to_bits(), fig.1.to_bits());
+                    let figures = match last {
+                        Some((b, f)) if b == bits => f,
+                        _ => {
+                            let f = figure_index(&mut seen, &mut table, fig);
+                            last = Some((bits, f));
+                            f
+                        }
+                    };
                     *slots.next().expect("each step was counted") = PackedEdge {
                         key: combine_key(
                             node_hash[link.from as usize],
@@ -316,7 +349,7 @@ impl AttackGraph {
                         from: link.from,
                         to: link.to,
                         link: (b * BLOCK + i) as u32,
-                        figures: figure_index(&mut seen, &mut table, fig),
+                        figures,
                     };
                 }
                 table
@@ -399,6 +432,18 @@ impl AttackGraph {
             drop_from(offsets, list, edge.to);
         }
         g
+    }
+
+    /// Where every node's steps lead, as [`Steps`] (made in parallel; freed by the caller).
+    pub fn steps(&self) -> Steps<'_> {
+        Steps {
+            offsets: &self.out_offsets,
+            targets: self
+                .out_edges
+                .par_iter()
+                .map(|&e| self.edges[e as usize].to)
+                .collect(),
+        }
     }
 
     /// Edges leaving `n`, in key order.

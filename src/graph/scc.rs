@@ -2,7 +2,7 @@
 //! Tarjan's algorithm, iterative, on the CSR adjacency: one `u32` per node, no second copy of
 //! the graph, no recursion however deep the graph).
 
-use super::AttackGraph;
+use super::{AttackGraph, Steps};
 use crate::model::NodeId;
 
 /// Components, sinks first: every edge stays inside its component or leads to an earlier one.
@@ -97,6 +97,58 @@ pub fn completed(
     node_count: usize,
     step: impl Fn(u32, usize) -> Option<u32>,
 ) -> (Vec<u32>, Components) {
+    completed_over(node_count, &ByStep(step))
+}
+
+/// [`completed`] over the whole graph's steps, read straight from a compact copy of where each
+/// node's steps lead ([`AttackGraph::steps`]): the same components in the same order.
+pub fn completed_steps(steps: &Steps) -> (Vec<u32>, Components) {
+    completed_over(steps.node_count(), steps)
+}
+
+/// How Tarjan's walk reads a node's steps: a cursor from `start(v)`, advanced by `next` until
+/// it gives `None` (the monomorphised walk inlines either kind of adjacency).
+trait Adjacency {
+    fn start(&self, v: u32) -> u32;
+    fn next(&self, v: u32, cursor: &mut u32) -> Option<u32>;
+}
+
+/// Steps given one at a time by a function: the cursor is the step's rank.
+struct ByStep<F>(F);
+
+impl<F: Fn(u32, usize) -> Option<u32>> Adjacency for ByStep<F> {
+    #[inline]
+    fn start(&self, _: u32) -> u32 {
+        0
+    }
+    #[inline]
+    fn next(&self, v: u32, cursor: &mut u32) -> Option<u32> {
+        let w = (self.0)(v, *cursor as usize)?;
+        *cursor += 1;
+        Some(w)
+    }
+}
+
+/// CSR steps: the cursor is the position in the targets.
+impl Adjacency for Steps<'_> {
+    #[inline]
+    fn start(&self, v: u32) -> u32 {
+        self.offsets[v as usize]
+    }
+    #[inline]
+    fn next(&self, v: u32, cursor: &mut u32) -> Option<u32> {
+        if *cursor < self.offsets[v as usize + 1] {
+            let w = self.targets[*cursor as usize];
+            *cursor += 1;
+            Some(w)
+        } else {
+            None
+        }
+    }
+}
+
+/// Pearce's walk (see [`component_of`]) over any adjacency.
+fn completed_over(node_count: usize, adjacency: &impl Adjacency) -> (Vec<u32>, Components) {
     let n = node_count as u32;
     let mut found = Components {
         members: Vec::with_capacity(node_count),
@@ -106,7 +158,8 @@ pub fn completed(
     let mut next_visit = 1u32;
     let mut done_value = n; // the value of the next component to complete
     let mut stack: Vec<u32> = Vec::new();
-    // The depth-first path: (node, next step, whether it is still its component's root).
+    // The depth-first path: (node, cursor of its next step, whether it is still its
+    // component's root).
     let mut path: Vec<(u32, u32, bool)> = Vec::new();
     for start in 0..n {
         if rindex[start as usize] != 0 {
@@ -114,14 +167,13 @@ pub fn completed(
         }
         rindex[start as usize] = next_visit;
         next_visit += 1;
-        path.push((start, 0, true));
-        while let Some(&mut (v, ref mut pos, ref mut root)) = path.last_mut() {
-            if let Some(w) = step(v, *pos as usize) {
-                *pos += 1;
+        path.push((start, adjacency.start(start), true));
+        while let Some(&mut (v, ref mut cursor, ref mut root)) = path.last_mut() {
+            if let Some(w) = adjacency.next(v, cursor) {
                 if rindex[w as usize] == 0 {
                     rindex[w as usize] = next_visit;
                     next_visit += 1;
-                    path.push((w, 0, true));
+                    path.push((w, adjacency.start(w), true));
                 } else if rindex[w as usize] < rindex[v as usize] {
                     rindex[v as usize] = rindex[w as usize];
                     *root = false;

@@ -191,7 +191,13 @@ impl Model {
     /// Success probability of a link: its own `p`, else the default for its kind (for
     /// credentials, by the target account's MFA).
     pub fn link_p(&self, link: &Link) -> f64 {
-        link_p_under(link, &self.probabilities, self.mfa[link.to as usize])
+        // Only a credential's default reads its target's MFA: other links skip that lookup (a
+        // cache miss per link when a graph is built).
+        let mfa = match link.kind {
+            LinkKind::Credential if link.p().is_none() => self.mfa[link.to as usize],
+            _ => Mfa::None,
+        };
+        link_p_under(link, &self.probabilities, mfa)
     }
 
     /// Mean days to use a link: its own `time`, else the default for its kind.

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use crate::graph::scc::completed;
+use crate::graph::scc::{completed, completed_steps, Components};
 use crate::graph::AttackGraph;
 use crate::model::NodeId;
 
@@ -23,8 +23,16 @@ pub struct Condensation {
 
 impl Condensation {
     pub fn new(graph: &AttackGraph) -> Condensation {
-        Condensation::of_steps(graph.node_count, |n, i| {
-            graph.out(n).get(i).map(|&e| graph.target(e))
+        // The walks read where each step leads from one compact array, not through the edges.
+        let steps = graph.steps();
+        let (comp, found) = completed_steps(&steps);
+        Condensation::assemble(comp, &found, |comp, v, c, succ| {
+            for &t in steps.of(v) {
+                let d = comp[t as usize];
+                if d != c {
+                    succ.push(d);
+                }
+            }
         })
     }
 
@@ -36,6 +44,25 @@ impl Condensation {
         step: impl Fn(NodeId, usize) -> Option<NodeId> + Sync,
     ) -> Condensation {
         let (comp, found) = completed(node_count, &step);
+        Condensation::assemble(comp, &found, |comp, v, c, succ| {
+            let mut i = 0;
+            while let Some(t) = step(v, i) {
+                i += 1;
+                let d = comp[t as usize];
+                if d != c {
+                    succ.push(d);
+                }
+            }
+        })
+    }
+
+    /// The condensation of the components `found` (each node's in `comp`), given a way to
+    /// push the components node `v`'s steps lead to other than its own, `c`.
+    fn assemble(
+        comp: Vec<u32>,
+        found: &Components,
+        push_successors: impl Fn(&[u32], NodeId, u32, &mut Vec<u32>) + Sync,
+    ) -> Condensation {
         let k = found.len();
         let size: Vec<u32> = found.starts.windows(2).map(|w| w[1] - w[0]).collect();
         // Each component's distinct successors, sorted, in parallel over blocks of components.
@@ -49,14 +76,7 @@ impl Condensation {
                 for c in first..(first + block).min(k) {
                     let from = succ.len();
                     for &v in found.of(c) {
-                        let mut i = 0;
-                        while let Some(t) = step(v, i) {
-                            i += 1;
-                            let d = comp[t as usize];
-                            if d as usize != c {
-                                succ.push(d);
-                            }
-                        }
+                        push_successors(&comp, v, c as u32, &mut succ);
                     }
                     let mine = &mut succ[from..];
                     if mine.len() > 1 {
