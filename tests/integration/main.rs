@@ -18,6 +18,7 @@ mod designs;
 mod diff;
 mod diff_alone;
 mod diff_fields;
+mod diff_links;
 mod diff_new_reach;
 mod disk_full;
 mod drawings;

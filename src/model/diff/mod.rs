@@ -252,34 +252,18 @@ fn link_matches(old: &Model, new: &Model, old_to_new: &[Option<NodeId>]) -> (Mat
             LinkKind::Custom(l) => (5, l.number()),
         }
     };
-    type Key = (u64, u64, (u8, u32));
-    let keyed = |m: &Model, number: &(dyn Fn(NodeId) -> u64 + Sync)| -> Vec<(Key, u32)> {
-        let mut v: Vec<(Key, u32)> = m
-            .links
-            .par_iter()
-            .enumerate()
-            .map(|(i, l)| ((number(l.from), number(l.to), kind_key(&l.kind)), i as u32))
-            .collect();
-        v.par_sort_unstable();
-        v
+    let key_of = |l: &Link, number: &dyn Fn(NodeId) -> u64| -> Key {
+        (number(l.from), number(l.to), kind_key(&l.kind))
     };
+    let old_number = |x: NodeId| renumber[x as usize];
+    let new_number = |x: NodeId| x as u64;
+    let old_key = |l: &Link| key_of(l, &old_number);
+    let new_key = |l: &Link| key_of(l, &new_number);
     let (o, n) = rayon::join(
-        || keyed(old, &|x| renumber[x as usize]),
-        || keyed(new, &|x| x as u64),
+        || KeyOrder::of(&old.links, &old_key),
+        || KeyOrder::of(&new.links, &new_key),
     );
-    // Each run of equal keys in order; its place in the run is a link's occurrence.
-    let with_occurrence = |v: &[(Key, u32)]| -> Vec<(Key, usize, u32)> {
-        let mut out = Vec::with_capacity(v.len());
-        for (i, &(k, link)) in v.iter().enumerate() {
-            let occurrence = match i > 0 && v[i - 1].0 == k {
-                true => out.last().map_or(0, |x: &(Key, usize, u32)| x.1 + 1),
-                false => 0,
-            };
-            out.push((k, occurrence, link));
-        }
-        out
-    };
-    let (o, n) = (with_occurrence(&o), with_occurrence(&n));
+    let (mut o, mut n) = (o.walk(&old.links, &old_key), n.walk(&new.links, &new_key));
     let id_key = |m: &Model, l: &Link, occurrence: usize| -> LinkKey {
         (
             m.id(l.from).into(),
@@ -289,40 +273,110 @@ fn link_matches(old: &Model, new: &Model, old_to_new: &[Option<NodeId>]) -> (Mat
         )
     };
     let (mut added, mut removed) = (Vec::new(), Vec::new());
-    let (mut i, mut j) = (0, 0);
-    while i < o.len() || j < n.len() {
-        let order = match (o.get(i), n.get(j)) {
+    loop {
+        let order = match (o.current, n.current) {
+            (None, None) => break,
             (Some(a), Some(b)) => (a.0, a.1).cmp(&(b.0, b.1)),
             (Some(_), None) => std::cmp::Ordering::Less,
-            _ => std::cmp::Ordering::Greater,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
         };
         match order {
             std::cmp::Ordering::Less => {
-                let l = old.links[o[i].2 as usize];
-                removed.push((id_key(old, &l, o[i].1), l, None));
-                i += 1;
+                let (_, occurrence, i) = o.current.expect("compared");
+                let l = old.links[i as usize];
+                removed.push((id_key(old, &l, occurrence), l, None));
+                o.advance();
             }
             std::cmp::Ordering::Greater => {
-                let l = new.links[n[j].2 as usize];
-                added.push((id_key(new, &l, n[j].1), l, None));
-                j += 1;
+                let (_, occurrence, j) = n.current.expect("compared");
+                let l = new.links[j as usize];
+                added.push((id_key(new, &l, occurrence), l, None));
+                n.advance();
             }
             std::cmp::Ordering::Equal => {
-                let (a, b) = (old.links[o[i].2 as usize], new.links[n[j].2 as usize]);
+                let ((_, _, i), (_, occurrence, j)) =
+                    (o.current.expect("compared"), n.current.expect("compared"));
+                let (a, b) = (old.links[i as usize], new.links[j as usize]);
                 if a.p() != b.p()
                     || a.time() != b.time()
                     || a.last_used_days() != b.last_used_days()
                 {
-                    added.push((id_key(new, &b, n[j].1), b, Some(a)));
+                    added.push((id_key(new, &b, occurrence), b, Some(a)));
                 }
-                i += 1;
-                j += 1;
+                o.advance();
+                n.advance();
             }
         }
     }
     added.sort_unstable_by(|x, y| x.0.cmp(&y.0));
     removed.sort_unstable_by(|x, y| x.0.cmp(&y.0));
     (added, removed)
+}
+
+/// A link's matching key: both ends' numbers and its kind (an access level or label number).
+type Key = (u64, u64, (u8, u32));
+
+/// The order in which a model's links are matched: their own order when it already follows
+/// their keys (a canonical model's does, but for custom labels, sorted by text there and by
+/// number here), else link numbers sorted by (key, link). Either way equal keys are in link
+/// order, so a link's place among its equals (its occurrence) is the same.
+enum KeyOrder {
+    AsListed,
+    Sorted(Vec<u32>),
+}
+
+impl KeyOrder {
+    fn of(links: &[Link], key: &(dyn Fn(&Link) -> Key + Sync)) -> KeyOrder {
+        if links.par_windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+            return KeyOrder::AsListed;
+        }
+        let mut v: Vec<(Key, u32)> = links
+            .par_iter()
+            .enumerate()
+            .map(|(i, l)| (key(l), i as u32))
+            .collect();
+        v.par_sort_unstable();
+        KeyOrder::Sorted(v.into_iter().map(|(_, i)| i).collect())
+    }
+
+    fn walk<'a>(self, links: &'a [Link], key: &'a dyn Fn(&Link) -> Key) -> KeyWalk<'a> {
+        let mut w = KeyWalk {
+            links,
+            key,
+            order: self,
+            next: 0,
+            current: None,
+        };
+        w.advance();
+        w
+    }
+}
+
+/// The links in [`KeyOrder`], one at a time: `current` is (key, occurrence, link).
+struct KeyWalk<'a> {
+    links: &'a [Link],
+    key: &'a dyn Fn(&Link) -> Key,
+    order: KeyOrder,
+    next: usize,
+    current: Option<(Key, usize, u32)>,
+}
+
+impl KeyWalk<'_> {
+    fn advance(&mut self) {
+        let link = match &self.order {
+            KeyOrder::AsListed => (self.next < self.links.len()).then_some(self.next as u32),
+            KeyOrder::Sorted(v) => v.get(self.next).copied(),
+        };
+        self.next += 1;
+        self.current = link.map(|i| {
+            let k = (self.key)(&self.links[i as usize]);
+            let occurrence = match self.current {
+                Some((before, o, _)) if before == k => o + 1,
+                _ => 0,
+            };
+            (k, occurrence, i)
+        });
+    }
 }
 
 type SetKey = (String, String, usize);

@@ -34,7 +34,10 @@ fn by_id(m: &Model) -> Vec<(&str, NodeId, NodeKind)> {
         .enumerate()
         .map(|(i, n)| (n.id.as_str(), i as NodeId, n.kind))
         .collect();
-    v.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // A canonical model's nodes are numbered in id order already.
+    if !m.in_id_order() {
+        v.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
     v
 }
 
