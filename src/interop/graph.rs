@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
-use crate::model::{AccountKind, NodeKind};
+use crate::model::{AccountKind, LinkKind, NodeKind};
 use crate::output::csv::push_cell;
 use crate::Analysis;
 
@@ -49,15 +49,20 @@ pub struct FlatCsv {
 /// Rows per block when the flat graph is rendered on every thread.
 const ROWS_PER_BLOCK: usize = 1 << 14;
 
-/// Rows `0..count`, each written by `row(i, text)`, rendered a block at a time on every thread
-/// and joined in order after `header`.
-fn rendered(header: &str, count: usize, row: impl Fn(usize, &mut String) + Sync) -> String {
+/// Rows `0..count`, each written by `row(i, text, memo)`, rendered a block at a time on every
+/// thread (each block with its own `memo`, for cells many rows repeat) and joined in order after
+/// `header`.
+fn rendered<M: Default>(
+    header: &str,
+    count: usize,
+    row: impl Fn(usize, &mut String, &mut M) + Sync,
+) -> String {
     let blocks: Vec<String> = (0..count.div_ceil(ROWS_PER_BLOCK))
         .into_par_iter()
         .map(|b| {
-            let mut text = String::new();
+            let (mut text, mut memo) = (String::new(), M::default());
             for i in b * ROWS_PER_BLOCK..((b + 1) * ROWS_PER_BLOCK).min(count) {
-                row(i, &mut text);
+                row(i, &mut text, &mut memo);
             }
             text
         })
@@ -70,6 +75,58 @@ fn rendered(header: &str, count: usize, row: impl Fn(usize, &mut String) + Sync)
     all
 }
 
+/// An edge row's kind and p cells as written before in its block: a graph has few kinds and
+/// few distinct probabilities, so each is rendered once a block instead of once an edge (the
+/// label's text and the shortest digits of a float). Past `MEMO` distinct values a cell is
+/// rendered each time.
+#[derive(Default)]
+struct EdgeCells {
+    kinds: Vec<(LinkKind, String)>,
+    ps: Vec<(u64, String)>,
+    scratch: String,
+}
+
+/// Most distinct values an [`EdgeCells`] keeps of each cell.
+const MEMO: usize = 32;
+
+impl EdgeCells {
+    fn kind(&mut self, kind: LinkKind) -> &str {
+        match self.kinds.iter().position(|(k, _)| *k == kind) {
+            Some(i) => &self.kinds[i].1,
+            None => {
+                let mut cell = String::new();
+                push_cell(&mut cell, &kind.label());
+                self.remember_kind(kind, cell)
+            }
+        }
+    }
+
+    fn remember_kind(&mut self, kind: LinkKind, cell: String) -> &str {
+        if self.kinds.len() < MEMO {
+            self.kinds.push((kind, cell));
+            &self.kinds.last().expect("pushed").1
+        } else {
+            self.scratch = cell;
+            &self.scratch
+        }
+    }
+
+    fn p(&mut self, p: f64) -> &str {
+        let bits = p.to_bits();
+        match self.ps.iter().position(|(b, _)| *b == bits) {
+            Some(i) => &self.ps[i].1,
+            None if self.ps.len() < MEMO => {
+                self.ps.push((bits, p.to_string()));
+                &self.ps.last().expect("pushed").1
+            }
+            None => {
+                self.scratch = p.to_string();
+                &self.scratch
+            }
+        }
+    }
+}
+
 /// The attack graph as the `nodes.csv` and `edges.csv` pair, each rendered on every thread.
 pub fn flat_csv(a: &Analysis) -> FlatCsv {
     let (nodes, edges) = rayon::join(
@@ -77,7 +134,7 @@ pub fn flat_csv(a: &Analysis) -> FlatCsv {
             rendered(
                 "id,kind,records,exposure,name\n",
                 a.model.node_count(),
-                |n, text| {
+                |n, text, _: &mut ()| {
                     let n = n as u32;
                     let (records, exposure) = holdings(a, n);
                     // Writing into a String cannot fail.
@@ -88,12 +145,18 @@ pub fn flat_csv(a: &Analysis) -> FlatCsv {
             )
         },
         || {
-            rendered("src,dst,kind,p\n", a.graph.edge_count(), |e, text| {
-                let edge = a.graph.edge(e as u32);
-                let _ = write!(text, "{},{},", edge.from, edge.to);
-                push_cell(text, &a.graph.edge_label(&a.model, e as u32));
-                let _ = writeln!(text, ",{}", edge.p);
-            })
+            rendered(
+                "src,dst,kind,p\n",
+                a.graph.edge_count(),
+                |e, text, memo: &mut EdgeCells| {
+                    let edge = a.graph.edge(e as u32);
+                    let _ = write!(text, "{},{},", edge.from, edge.to);
+                    text.push_str(memo.kind(a.model.links[edge.link as usize].kind));
+                    text.push(',');
+                    text.push_str(memo.p(edge.p));
+                    text.push('\n');
+                },
+            )
         },
     );
     FlatCsv { nodes, edges }
