@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use super::cut::{ChunkStores, StoreChunks};
-use super::plan::{Place, Plan, LEAF_BLOCK};
-use super::rows::{Beyond, Chunk, Row, Scratch};
+use super::plan::{CompStores, Place, Plan, LEAF_BLOCK};
+use super::rows::{Beyond, Chunk, Row, Scratch, Targets};
 use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 use crate::engine::tally::NO_POPULATION;
@@ -64,10 +64,49 @@ pub(super) struct StoreChunk<'s> {
     /// Shared sets of chunk store i: `shared[shared_at[i]..shared_at[i + 1]]`.
     pub(super) shared_at: Vec<u32>,
     pub(super) shared: Vec<SetId>,
+    /// The stores of each component.
+    comp_stores: &'s CompStores,
+    /// Per bare row (`kept..`): the chunk-local index of its store when it holds exactly one
+    /// and that one is in the chunk, [`NONE`] when it holds none in the chunk, [`SEVERAL`] when
+    /// its stores must be looked up. Most bare rows are a lone store: this spares a leaf
+    /// reading them two lookups in tables by component and by node.
+    bare: Vec<u32>,
+    kept: usize,
+}
+
+/// A bare row holding no store in the chunk.
+const NONE: u32 = u32::MAX;
+/// A bare row holding several stores.
+const SEVERAL: u32 = u32::MAX - 1;
+
+impl Targets for StoreChunk<'_> {
+    #[inline]
+    fn own(&self, c: usize, mut set: impl FnMut(usize)) {
+        for &st in self.comp_stores.of(c) {
+            let l = self.local[st as usize];
+            if l != u32::MAX {
+                set(l as usize);
+            }
+        }
+    }
+
+    #[inline]
+    fn bare(&self, r: usize, c: usize, mut set: impl FnMut(usize)) {
+        match self.bare[r - self.kept] {
+            NONE => {}
+            SEVERAL => self.own(c, set),
+            l => set(l as usize),
+        }
+    }
+
+    #[inline]
+    fn target(&self, _: usize) -> Option<usize> {
+        None
+    }
 }
 
 impl<'s> StoreChunk<'s> {
-    fn new(plan: &Plan, cut: &StoreChunks, this: usize, local: &'s [u32]) -> StoreChunk<'s> {
+    fn new(plan: &'s Plan, cut: &StoreChunks, this: usize, local: &'s [u32]) -> StoreChunk<'s> {
         let index = plan.index;
         let ChunkStores { stores, home } = &cut.chunks[this];
         let pops = index.populations.len();
@@ -77,7 +116,20 @@ impl<'s> StoreChunk<'s> {
             solo_none: Vec::with_capacity(stores.len() * pops),
             shared_at: vec![0],
             shared: Vec::new(),
+            comp_stores: &plan.store_of_comp,
+            bare: vec![NONE; plan.rows - plan.kept],
+            kept: plan.kept,
         };
+        for &st in stores {
+            let c = plan.cond.comp[st as usize] as usize;
+            let r = plan.row[c];
+            if r != u32::MAX && r as usize >= plan.kept {
+                part.bare[r as usize - plan.kept] = match plan.store_of_comp.of(c) {
+                    [_] => local[st as usize],
+                    _ => SEVERAL,
+                };
+            }
+        }
         let mut buf = Vec::new();
         for (&st, &home) in stores.iter().zip(home) {
             let mut t = StoreTotals {
@@ -200,16 +252,6 @@ impl Plan<'_> {
         t
     }
 
-    /// Sets the chunk-local indices of the stores of component `c` in the chunk `part`.
-    fn own_stores(&self, part: &StoreChunk, c: usize, set: &mut dyn FnMut(usize)) {
-        for &st in self.store_of_comp.of(c) {
-            let l = part.local[st as usize];
-            if l != u32::MAX {
-                set(l as usize);
-            }
-        }
-    }
-
     /// The rows of one chunk of stores and their figures (into `rows`, and added to
     /// `row_sums`).
     pub(super) fn store_rows(
@@ -221,12 +263,10 @@ impl Plan<'_> {
         (touches, at): (&Touches, usize),
     ) {
         let pops = self.index.populations.len();
-        let own = |c: usize, set: &mut dyn FnMut(usize)| self.own_stores(part, c, set);
-        let target = |_: usize| None;
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
+        chunk.fill_rows(part, touched, |chunk, r, reached| {
             let Some(reached) = reached else {
                 rows.totals[r] = StoreTotals::default();
                 rows.none[r * pops..(r + 1) * pops].fill(1.0);
@@ -250,8 +290,6 @@ impl Plan<'_> {
         (touches, at): (&Touches, usize),
     ) {
         let pops = self.index.populations.len();
-        let own = |c: usize, set: &mut dyn FnMut(usize)| self.own_stores(part, c, set);
-        let target = |_: usize| None;
         let ps = pops.max(1);
         self.leaves
             .par_chunks(LEAF_BLOCK)
@@ -272,10 +310,10 @@ impl Plan<'_> {
                             continue;
                         }
                         let l = b * LEAF_BLOCK + i;
-                        let (t, none) = match chunk.lone(l, c as usize, &own, &target) {
+                        let (t, none) = match chunk.lone(l, c as usize, part) {
                             Some(r) => (rows.totals[r], &rows.none[r * pops..(r + 1) * pops]),
                             None => {
-                                let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                                let reached = chunk.leaf(l, c as usize, part, scratch);
                                 let t = self.store_totals(chunk, rows, part, reached, none, s);
                                 (t, &none[..])
                             }
