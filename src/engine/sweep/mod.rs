@@ -24,7 +24,8 @@
 //!   one successor reaching anything there (and none that is itself a target): it takes that
 //!   row's figures as they are (about 300k of 800k leaf visits per store chunk at 1M people). A row or leaf that reaches no target in a chunk (one
 //!   bit per chunk, found once per pass: `touches.rs`) is skipped there, its figures nothing.
-//!   Chunks run one after another, reusing the rows; each row's and leaf's figures are summed
+//!   Chunks run one after another, two sets of rows taking turns: while one chunk's leaves are
+//!   computed, one thread fills the next chunk's rows. Each row's and leaf's figures are summed
 //!   over the chunks in chunk order where they are made, and each source takes its row's or
 //!   leaf's at the end. The store pass and the reach pass (below) run side by side, each with its
 //!   own rows, so one's rows overlap the other's leaves.

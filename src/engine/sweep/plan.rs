@@ -47,29 +47,43 @@ pub(super) struct Plan<'a> {
 /// Components whose reach is another's: two components that keep no row, hold no store and
 /// have the same successors reach the same targets (accounts in the same groups, say), so the
 /// later one takes the figures of the first instead of being computed. `twin[c]` is that first
-/// component, or `u32::MAX`.
+/// component (the lowest with the same successors), or `u32::MAX`. The candidates are sorted by
+/// a hash of their successors (in parallel), so equal lists sit together in component order.
 pub(super) fn twins(
     cond: &Condensation,
     relevant: &[bool],
     row: &[u32],
     holds: &CompStores,
 ) -> Vec<u32> {
-    let mut first: rustc_hash::FxHashMap<&[u32], u32> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(cond.len() / 2, Default::default());
-    (0..cond.len())
+    use std::hash::{Hash, Hasher};
+    let k = cond.len();
+    let mut keyed: Vec<(u64, u32)> = (0..k)
+        .into_par_iter()
+        .filter(|&c| relevant[c] && row[c] == u32::MAX && holds.of(c).is_empty())
         .map(|c| {
-            if !relevant[c] || row[c] != u32::MAX || !holds.of(c).is_empty() {
-                return u32::MAX;
-            }
-            match first.entry(cond.successors(c)) {
-                std::collections::hash_map::Entry::Occupied(t) => *t.get(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(c as u32);
-                    u32::MAX
-                }
-            }
+            let mut h = rustc_hash::FxHasher::default();
+            cond.successors(c).hash(&mut h);
+            (h.finish(), c as u32)
         })
-        .collect()
+        .collect();
+    keyed.par_sort_unstable();
+    let mut twin = vec![u32::MAX; k];
+    let mut firsts: Vec<u32> = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        // Lists with one hash: each is the twin of the first earlier one equal to it.
+        firsts.clear();
+        for &(_, c) in run {
+            let succ = cond.successors(c as usize);
+            match firsts
+                .iter()
+                .find(|&&f| cond.successors(f as usize) == succ)
+            {
+                Some(&f) => twin[c as usize] = f,
+                None => firsts.push(c),
+            }
+        }
+    }
+    twin
 }
 
 /// The stores of each component, in node order.
@@ -118,10 +132,10 @@ impl<'a> Plan<'a> {
                 comp_of_row[r as usize] = c as u32;
             }
         }
-        let row_succ = Succs::new(&cond, &row, comp_of_row[..kept].iter());
-        let leaf_succ = Succs::new(&cond, &row, leaves.iter());
+        let row_succ = Succs::new(&cond, &row, &comp_of_row[..kept]);
+        let leaf_succ = Succs::new(&cond, &row, &leaves);
         let leaf_holds = leaves
-            .iter()
+            .par_iter()
             .map(|&c| !store_of_comp.of(c as usize).is_empty())
             .collect();
         Plan {
@@ -165,13 +179,26 @@ pub(super) struct Succs {
 }
 
 impl Succs {
-    fn new<'c>(cond: &Condensation, row: &[u32], comps: impl Iterator<Item = &'c u32>) -> Succs {
-        let mut at = vec![0u32];
-        let mut rows = Vec::new();
+    /// The successors of `comps`, resolved in parallel over blocks of them.
+    fn new(cond: &Condensation, row: &[u32], comps: &[u32]) -> Succs {
+        let lists: Vec<Vec<u32>> = comps
+            .par_chunks(4096)
+            .map(|block| {
+                let mut rows = Vec::new();
+                for &c in block {
+                    rows.extend(cond.successors(c as usize).iter().map(|&d| row[d as usize]));
+                }
+                rows
+            })
+            .collect();
+        let mut at = Vec::with_capacity(comps.len() + 1);
+        at.push(0u32);
+        let mut end = 0u32;
         for &c in comps {
-            rows.extend(cond.successors(c as usize).iter().map(|&d| row[d as usize]));
-            at.push(rows.len() as u32);
+            end += cond.successors(c as usize).len() as u32;
+            at.push(end);
         }
+        let rows = lists.concat();
         debug_assert!(rows.iter().all(|&r| r != u32::MAX));
         Succs { at, rows }
     }

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::condensation::Condensation;
 use super::plan::{Place, Plan, LEAF_BLOCK};
-use super::rows::{Beyond, Chunk, Scratch};
+use super::rows::{Beyond, Chunk, Scratch, Targets};
 use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 
@@ -36,31 +36,42 @@ impl Plan<'_> {
         w
     }
 
-    /// One chunk of weighted components: the rows' weights (into `weights`, and added to
-    /// `row_sums`), then the leaves' in parallel, in blocks of [`LEAF_BLOCK`], each added to
-    /// its leaf's in `leaf_sums`. `slot` is the chunk-local index of each row whose component is
-    /// a weighted one of the chunk (`u32::MAX` for the others).
+    /// The rows of one chunk of weighted components and their weights (into `weights`, and
+    /// added to `row_sums`). `target(r)` is the chunk-local index of row r when its component
+    /// is a weighted one of the chunk.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn reach_chunk(
+    pub(super) fn reach_rows(
         &self,
         chunk: &mut Chunk,
         weights: &mut [u64],
-        (row_sums, leaf_sums): (&mut [u64], &mut [u64]),
-        slot: &[u32],
+        row_sums: &mut [u64],
+        target: &ReachTargets,
         part: &[usize],
         tree: &[u64],
         (touches, at): (&Touches, usize),
     ) {
-        let own = |_: usize, _: &mut dyn FnMut(usize)| {};
-        let target = |r: usize| (slot[r] != u32::MAX).then(|| slot[r] as usize);
         let touched = |r: usize| touches.row(r, at);
-        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
+        chunk.fill_rows(target, touched, |chunk, r, reached| {
             weights[r] = reached.map_or(0, |reached| {
                 self.reach_weight(chunk, weights, reached, part, tree)
             });
             row_sums[r] += weights[r];
         });
-        let (chunk, weights) = (&*chunk, &*weights);
+    }
+
+    /// The leaves' weights over one chunk of weighted components whose rows are filled, in
+    /// parallel, in blocks of [`LEAF_BLOCK`], each added to its leaf's in `leaf_sums`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn reach_leaves(
+        &self,
+        chunk: &Chunk,
+        weights: &[u64],
+        leaf_sums: &mut [u64],
+        target: &ReachTargets,
+        part: &[usize],
+        tree: &[u64],
+        (touches, at): (&Touches, usize),
+    ) {
         self.leaves
             .par_chunks(LEAF_BLOCK)
             .zip(leaf_sums.par_chunks_mut(LEAF_BLOCK))
@@ -73,16 +84,34 @@ impl Plan<'_> {
                             continue;
                         }
                         let l = b * LEAF_BLOCK + i;
-                        sums[i] += match chunk.lone(l, c as usize, &own, &target) {
+                        sums[i] += match chunk.lone(l, c as usize, target) {
                             Some(r) => weights[r],
                             None => {
-                                let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                                let reached = chunk.leaf(l, c as usize, target, scratch);
                                 self.reach_weight(chunk, weights, reached, part, tree)
                             }
                         };
                     }
                 },
             );
+    }
+}
+
+/// The weighted components of one part, as the rows see them: none is held, a row is one
+/// when its bit is set.
+pub(super) struct ReachTargets<'a> {
+    bits: Vec<u64>,
+    /// Index of each row that is a weighted component in its part.
+    index_in: &'a [u32],
+}
+
+impl Targets for ReachTargets<'_> {
+    #[inline]
+    fn own(&self, _: usize, _: impl FnMut(usize)) {}
+
+    #[inline]
+    fn target(&self, r: usize) -> Option<usize> {
+        (self.bits[r / 64] >> (r % 64) & 1 == 1).then(|| self.index_in[r] as usize)
     }
 }
 
@@ -96,46 +125,90 @@ pub(super) fn reach_pass(
     places: &[Place],
     tree: &[u64],
 ) -> Vec<u64> {
-    let mut chunk = Chunk::new(plan, words);
     let mut row_sums = vec![0u64; plan.rows];
     let mut leaf_sums = vec![0u64; plan.leaves.len()];
-    let mut weights = vec![0u64; plan.rows];
-    let mut slot = vec![u32::MAX; plan.cond.len()];
-    // The part of each weighted component, while the touches are found.
-    for (at, part) in parts.iter().enumerate() {
-        for &c in part.iter() {
-            slot[c] = at as u32;
-        }
-    }
-    let touches = Touches::new(plan, std::iter::empty(), |d| {
-        (slot[d] != u32::MAX).then(|| slot[d] as usize)
-    });
-    // Then the chunk-local index of each row that is a weighted component: only successors
-    // are asked for, and they all keep rows.
-    drop(slot);
-    let mut slot = vec![u32::MAX; plan.rows];
+    // The part of each row that is a weighted component (only successors are asked for, and
+    // they all keep rows) and its index in the part.
+    let mut part_of = vec![u32::MAX; plan.rows];
+    let mut index_in = vec![u32::MAX; plan.rows];
     for (at, part) in parts.iter().enumerate() {
         for (i, &c) in part.iter().enumerate() {
             if plan.row[c] != u32::MAX {
-                slot[plan.row[c] as usize] = i as u32;
-            }
-        }
-        plan.reach_chunk(
-            &mut chunk,
-            &mut weights,
-            (&mut row_sums, &mut leaf_sums),
-            &slot,
-            part,
-            tree,
-            (&touches, at),
-        );
-        for &c in part.iter() {
-            if plan.row[c] != u32::MAX {
-                slot[plan.row[c] as usize] = u32::MAX;
+                part_of[plan.row[c] as usize] = at as u32;
+                index_in[plan.row[c] as usize] = i as u32;
             }
         }
     }
-    drop(chunk);
+    let touches = Touches::new(plan, std::iter::empty(), |r| {
+        (part_of[r] != u32::MAX).then(|| part_of[r] as usize)
+    });
+    // Per part, a bit per row that is one of its weighted components: 25 KB at 1M people,
+    // which stay in the cache, where `part_of` (800 KB) missed it for most successors.
+    let targets: Vec<ReachTargets> = (0..parts.len())
+        .map(|at| {
+            let mut bits = vec![0u64; plan.rows.div_ceil(64)];
+            for &c in parts[at] {
+                let r = plan.row[c];
+                if r != u32::MAX {
+                    bits[r as usize / 64] |= 1 << (r % 64);
+                }
+            }
+            ReachTargets {
+                bits,
+                index_in: &index_in,
+            }
+        })
+        .collect();
+    let target = |at: usize| &targets[at];
+    // Two chunks at a time: while one's leaves are computed, the next one's rows are filled
+    // (by one thread). Chunk k uses the k % 2-th of each pair.
+    let mut chunks = [Chunk::new(plan, words), Chunk::new(plan, words)];
+    let mut weights = [vec![0u64; plan.rows], vec![0u64; plan.rows]];
+    let n = parts.len();
+    if n > 0 {
+        let (chunk, w) = (&mut chunks[0], &mut weights[0]);
+        plan.reach_rows(
+            chunk,
+            w,
+            &mut row_sums,
+            target(0),
+            parts[0],
+            tree,
+            (&touches, 0),
+        );
+    }
+    for at in 0..n {
+        let [chunk_a, chunk_b] = &mut chunks;
+        let [weights_a, weights_b] = &mut weights;
+        let (chunk, next_chunk, w, next_w) = if at % 2 == 0 {
+            (&*chunk_a, chunk_b, &*weights_a, weights_b)
+        } else {
+            (&*chunk_b, chunk_a, &*weights_b, weights_a)
+        };
+        let part = parts[at];
+        rayon::join(
+            || {
+                let leaf_sums = &mut leaf_sums;
+                plan.reach_leaves(chunk, w, leaf_sums, target(at), part, tree, (&touches, at))
+            },
+            || {
+                if at + 1 < n {
+                    let (next, t) = (parts[at + 1], target(at + 1));
+                    let row_sums = &mut row_sums;
+                    plan.reach_rows(
+                        next_chunk,
+                        next_w,
+                        row_sums,
+                        t,
+                        next,
+                        tree,
+                        (&touches, at + 1),
+                    );
+                }
+            },
+        );
+    }
+    drop((chunks, weights));
     places
         .par_iter()
         .with_min_len(FOLD_BLOCK)

@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use super::cut::{ChunkStores, StoreChunks};
-use super::plan::{Place, Plan, LEAF_BLOCK};
-use super::rows::{Beyond, Chunk, Row, Scratch};
+use super::plan::{CompStores, Place, Plan, LEAF_BLOCK};
+use super::rows::{Beyond, Chunk, Row, Scratch, Targets};
 use super::touches::Touches;
 use super::{FOLD_BLOCK, WORD};
 use crate::engine::tally::NO_POPULATION;
@@ -64,10 +64,49 @@ pub(super) struct StoreChunk<'s> {
     /// Shared sets of chunk store i: `shared[shared_at[i]..shared_at[i + 1]]`.
     pub(super) shared_at: Vec<u32>,
     pub(super) shared: Vec<SetId>,
+    /// The stores of each component.
+    comp_stores: &'s CompStores,
+    /// Per bare row (`kept..`): the chunk-local index of its store when it holds exactly one
+    /// and that one is in the chunk, [`NONE`] when it holds none in the chunk, [`SEVERAL`] when
+    /// its stores must be looked up. Most bare rows are a lone store: this spares a leaf
+    /// reading them two lookups in tables by component and by node.
+    bare: Vec<u32>,
+    kept: usize,
+}
+
+/// A bare row holding no store in the chunk.
+const NONE: u32 = u32::MAX;
+/// A bare row holding several stores.
+const SEVERAL: u32 = u32::MAX - 1;
+
+impl Targets for StoreChunk<'_> {
+    #[inline]
+    fn own(&self, c: usize, mut set: impl FnMut(usize)) {
+        for &st in self.comp_stores.of(c) {
+            let l = self.local[st as usize];
+            if l != u32::MAX {
+                set(l as usize);
+            }
+        }
+    }
+
+    #[inline]
+    fn bare(&self, r: usize, c: usize, mut set: impl FnMut(usize)) {
+        match self.bare[r - self.kept] {
+            NONE => {}
+            SEVERAL => self.own(c, set),
+            l => set(l as usize),
+        }
+    }
+
+    #[inline]
+    fn target(&self, _: usize) -> Option<usize> {
+        None
+    }
 }
 
 impl<'s> StoreChunk<'s> {
-    fn new(plan: &Plan, cut: &StoreChunks, this: usize, local: &'s [u32]) -> StoreChunk<'s> {
+    fn new(plan: &'s Plan, cut: &StoreChunks, this: usize, local: &'s [u32]) -> StoreChunk<'s> {
         let index = plan.index;
         let ChunkStores { stores, home } = &cut.chunks[this];
         let pops = index.populations.len();
@@ -77,7 +116,20 @@ impl<'s> StoreChunk<'s> {
             solo_none: Vec::with_capacity(stores.len() * pops),
             shared_at: vec![0],
             shared: Vec::new(),
+            comp_stores: &plan.store_of_comp,
+            bare: vec![NONE; plan.rows - plan.kept],
+            kept: plan.kept,
         };
+        for &st in stores {
+            let c = plan.cond.comp[st as usize] as usize;
+            let r = plan.row[c];
+            if r != u32::MAX && r as usize >= plan.kept {
+                part.bare[r as usize - plan.kept] = match plan.store_of_comp.of(c) {
+                    [_] => local[st as usize],
+                    _ => SEVERAL,
+                };
+            }
+        }
         let mut buf = Vec::new();
         for (&st, &home) in stores.iter().zip(home) {
             let mut t = StoreTotals {
@@ -200,35 +252,21 @@ impl Plan<'_> {
         t
     }
 
-    /// One chunk of stores: the rows and their figures (into `rows`, and added to `sums`' rows),
-    /// then the leaves' figures in parallel, in blocks of [`LEAF_BLOCK`], each added to its
-    /// leaf's in `sums` where it is computed.
-    pub(super) fn store_chunk(
+    /// The rows of one chunk of stores and their figures (into `rows`, and added to
+    /// `row_sums`).
+    pub(super) fn store_rows(
         &self,
         chunk: &mut Chunk,
         rows: &mut StoreFigures,
-        sums: &mut Sums,
+        row_sums: &mut Summed,
         part: &StoreChunk,
         (touches, at): (&Touches, usize),
     ) {
         let pops = self.index.populations.len();
-        let own = |c: usize, set: &mut dyn FnMut(usize)| {
-            for &st in self.store_of_comp.of(c) {
-                let l = part.local[st as usize];
-                if l != u32::MAX {
-                    set(l as usize);
-                }
-            }
-        };
-        let target = |_: usize| None;
         let mut none = vec![1.0; pops];
         let mut s = SetScratch::default();
         let touched = |r: usize| touches.row(r, at);
-        let Sums {
-            rows: row_sums,
-            leaves: leaf_sums,
-        } = sums;
-        chunk.fill_rows(&own, &target, touched, |chunk, r, reached| {
+        chunk.fill_rows(part, touched, |chunk, r, reached| {
             let Some(reached) = reached else {
                 rows.totals[r] = StoreTotals::default();
                 rows.none[r * pops..(r + 1) * pops].fill(1.0);
@@ -239,7 +277,19 @@ impl Plan<'_> {
             rows.none[r * pops..(r + 1) * pops].copy_from_slice(&none);
             row_sums.add(r, &t, &none);
         });
-        let (chunk, rows) = (&*chunk, &*rows);
+    }
+
+    /// The leaves' figures over one chunk of stores whose rows are filled, in parallel, in
+    /// blocks of [`LEAF_BLOCK`], each added to its leaf's in `leaf_sums` where it is computed.
+    pub(super) fn store_leaves(
+        &self,
+        chunk: &Chunk,
+        rows: &StoreFigures,
+        leaf_sums: &mut Summed,
+        part: &StoreChunk,
+        (touches, at): (&Touches, usize),
+    ) {
+        let pops = self.index.populations.len();
         let ps = pops.max(1);
         self.leaves
             .par_chunks(LEAF_BLOCK)
@@ -260,10 +310,10 @@ impl Plan<'_> {
                             continue;
                         }
                         let l = b * LEAF_BLOCK + i;
-                        let (t, none) = match chunk.lone(l, c as usize, &own, &target) {
+                        let (t, none) = match chunk.lone(l, c as usize, part) {
                             Some(r) => (rows.totals[r], &rows.none[r * pops..(r + 1) * pops]),
                             None => {
-                                let reached = chunk.leaf(l, c as usize, &own, &target, scratch);
+                                let reached = chunk.leaf(l, c as usize, part, scratch);
                                 let t = self.store_totals(chunk, rows, part, reached, none, s);
                                 (t, &none[..])
                             }
@@ -331,36 +381,83 @@ pub(super) fn store_pass(
     places: &[Place],
 ) -> (Vec<SourceTotals>, Vec<f64>) {
     let pops = plan.index.populations.len();
-    let mut chunk = Chunk::new(plan, words);
-    let mut sums = Sums {
-        rows: Summed::new(plan.rows, pops),
-        leaves: Summed::new(plan.leaves.len(), pops),
-    };
-    let mut row_figures = StoreFigures::new(plan.rows, pops);
-    let mut local = vec![u32::MAX; model.node_count()];
+    let mut rows_sums = Summed::new(plan.rows, pops);
+    let mut leaf_sums = Summed::new(plan.leaves.len(), pops);
     let held = cut.chunks.iter().enumerate().flat_map(|(at, part)| {
         part.stores
             .iter()
             .map(move |&st| (plan.cond.comp[st as usize] as usize, at))
     });
     let touches = Touches::new(plan, held, |_| None);
-    for (at, part) in cut.chunks.iter().enumerate() {
-        for (i, &st) in part.stores.iter().enumerate() {
-            local[st as usize] = i as u32;
+    // Two chunks at a time: while one's leaves are computed, the next one's rows are filled
+    // (by one thread). Chunk k uses the k % 2-th of each pair.
+    let mut chunks = [Chunk::new(plan, words), Chunk::new(plan, words)];
+    let mut figures = [
+        StoreFigures::new(plan.rows, pops),
+        StoreFigures::new(plan.rows, pops),
+    ];
+    let mut locals = [
+        vec![u32::MAX; model.node_count()],
+        vec![u32::MAX; model.node_count()],
+    ];
+    let set_local = |local: &mut [u32], at: usize, on: bool| {
+        for (i, &st) in cut.chunks[at].stores.iter().enumerate() {
+            local[st as usize] = if on { i as u32 } else { u32::MAX };
         }
-        let view = StoreChunk::new(plan, cut, at, &local);
-        plan.store_chunk(
-            &mut chunk,
-            &mut row_figures,
-            &mut sums,
+    };
+    let n = cut.chunks.len();
+    if n > 0 {
+        set_local(&mut locals[0], 0, true);
+        let view = StoreChunk::new(plan, cut, 0, &locals[0]);
+        plan.store_rows(
+            &mut chunks[0],
+            &mut figures[0],
+            &mut rows_sums,
             &view,
-            (&touches, at),
+            (&touches, 0),
         );
-        for &st in &part.stores {
-            local[st as usize] = u32::MAX;
-        }
     }
-    drop(chunk);
+    for at in 0..n {
+        let (this, next) = (at % 2, 1 - at % 2);
+        if at + 1 < n {
+            set_local(&mut locals[next], at + 1, true);
+        }
+        let [chunk_a, chunk_b] = &mut chunks;
+        let [figures_a, figures_b] = &mut figures;
+        let (chunk, next_chunk) = if this == 0 {
+            (&*chunk_a, chunk_b)
+        } else {
+            (&*chunk_b, chunk_a)
+        };
+        let (rows, next_rows) = if this == 0 {
+            (&*figures_a, figures_b)
+        } else {
+            (&*figures_b, figures_a)
+        };
+        let view = StoreChunk::new(plan, cut, at, &locals[this]);
+        rayon::join(
+            || plan.store_leaves(chunk, rows, &mut leaf_sums, &view, (&touches, at)),
+            || {
+                if at + 1 < n {
+                    let view = StoreChunk::new(plan, cut, at + 1, &locals[next]);
+                    plan.store_rows(
+                        next_chunk,
+                        next_rows,
+                        &mut rows_sums,
+                        &view,
+                        (&touches, at + 1),
+                    );
+                }
+            },
+        );
+        drop(view);
+        set_local(&mut locals[this], at, false);
+    }
+    drop((chunks, figures, locals));
+    let sums = Sums {
+        rows: rows_sums,
+        leaves: leaf_sums,
+    };
     let of = |place: Place| match place {
         Place::Row(r) => sums.rows.of(r),
         Place::Leaf(b, i) => sums.leaves.of(b * LEAF_BLOCK + i),

@@ -2,6 +2,8 @@
 //! components it cannot change (at 1M people a row reaches stores in 4 of 14 store chunks on
 //! average, a leaf in 11).
 
+use rayon::prelude::*;
+
 use super::plan::Plan;
 
 /// Chunk i of a pass as bit i % 64: a set bit may be a false alarm when there are more than 64
@@ -18,14 +20,14 @@ pub(super) struct Touches {
 
 impl Touches {
     /// From the targets each component holds itself (`held`: (component, chunk) pairs) and
-    /// the chunk of each component that is itself a target (`target`), propagated up the DAG
-    /// as the rows are (the successors of a row or leaf all keep rows).
+    /// the chunk of each row whose component is itself a target (`target`, by row),
+    /// propagated up the DAG as the rows are: the rows that keep bits in order (successors
+    /// first), then the leaves in parallel (the successors of a row or leaf all keep rows).
     pub(super) fn new(
         plan: &Plan,
         held: impl Iterator<Item = (usize, usize)>,
-        target: impl Fn(usize) -> Option<usize>,
+        target: impl Fn(usize) -> Option<usize> + Sync,
     ) -> Touches {
-        let cond = &plan.cond;
         let mut row = vec![0u64; plan.rows];
         let mut leaf = vec![0u64; plan.leaves.len()];
         for (c, chunk) in held {
@@ -35,22 +37,20 @@ impl Touches {
                 leaf[plan.leaf_of[c] as usize] |= bit(chunk);
             }
         }
-        let below = |c: usize, row: &[u64]| {
+        let below = |succ: &[u32], row: &[u64]| {
             let mut m = 0;
-            for &d in cond.successors(c) {
+            for &d in succ {
                 let d = d as usize;
-                m |= row[plan.row[d] as usize] | target(d).map_or(0, bit);
+                m |= row[d] | target(d).map_or(0, bit);
             }
             m
         };
-        for c in 0..cond.len() {
-            if plan.row[c] != u32::MAX {
-                row[plan.row[c] as usize] |= below(c, &row);
-            }
+        for r in 0..plan.kept {
+            row[r] |= below(plan.row_succ.of(r), &row);
         }
-        for (l, &c) in plan.leaves.iter().enumerate() {
-            leaf[l] |= below(c as usize, &row);
-        }
+        leaf.par_iter_mut()
+            .enumerate()
+            .for_each(|(l, m)| *m |= below(plan.leaf_succ.of(l), &row));
         Touches { row, leaf }
     }
 
