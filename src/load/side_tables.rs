@@ -165,7 +165,7 @@ impl<'a> Row<'a> {
         }
     }
     fn cell(&self, column: &str) -> Option<(&str, Range<usize>)> {
-        let c = self.names.iter().position(|n| *n == column)?;
+        let c = self.names.iter().position(|n| same_name(n, column))?;
         let i = self.columns[c];
         let text = *self.cells.get(i)?;
         let t = trimmed(text);
@@ -192,11 +192,16 @@ impl<'a> Row<'a> {
     fn list(&self, column: &str) -> Vec<Id> {
         self.cell(column)
             .map(|(t, span)| {
-                t.split(';')
-                    .map(trimmed)
-                    .filter(|x| !x.is_empty())
-                    .map(|x| Spanned::new(span.clone(), x.into()))
-                    .collect()
+                let mut list = SPARE_LISTS
+                    .with(|s| s.borrow_mut().pop())
+                    .unwrap_or_default();
+                list.extend(
+                    t.split(';')
+                        .map(trimmed)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| Spanned::new(span.clone(), x.into())),
+                );
+                list
             })
             .unwrap_or_default()
     }
@@ -230,6 +235,12 @@ impl<'a> Row<'a> {
     }
 }
 
+/// Whether two column names are equal, compared in line: this runs for every cell of millions
+/// of rows, where a call to `memcmp` per name cost more than the comparison.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0, |d, (x, y)| d | (x ^ y)) == 0
+}
+
 /// `text.trim()`, without reading its characters when its first and last bytes are ASCII and
 /// not white space, as in nearly every cell.
 fn trimmed(text: &str) -> &str {
@@ -245,6 +256,45 @@ fn trimmed(text: &str) -> &str {
 /// The id a row of a node table declares (reported when missing).
 pub(super) fn declared_id(src: &mut impl Report, row: &Row, at: &Range<usize>) -> Option<Id> {
     row.required(src, "id", at)
+}
+
+thread_local! {
+    /// Emptied lists of rows already checked, for the list cells of the next rows on this
+    /// thread to fill: millions of rows would otherwise allocate and free one each.
+    static SPARE_LISTS: std::cell::RefCell<Vec<Vec<Id>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps `list`'s room for the list cells of later rows (a few lists per thread at most).
+fn give_back(mut list: Vec<Id>) {
+    if list.capacity() == 0 {
+        return;
+    }
+    list.clear();
+    SPARE_LISTS.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < 4 {
+            s.push(list);
+        }
+    });
+}
+
+impl SideRow {
+    /// Done with the row: the room of its lists is kept for later rows.
+    pub(super) fn recycle(self) {
+        match self {
+            SideRow::Person(p) => give_back(p.accounts),
+            SideRow::Account(a) => give_back(a.groups),
+            SideRow::Group(g) => give_back(g.groups),
+            SideRow::System(s) => give_back(s.credentials),
+            SideRow::Store(s) => give_back(s.credentials),
+            SideRow::Flow(f) => f.categories.map_or((), give_back),
+            SideRow::Membership(_)
+            | SideRow::Access(..)
+            | SideRow::Records(..)
+            | SideRow::Grant(_)
+            | SideRow::Edge(_) => {}
+        }
+    }
 }
 
 /// One row of a side file as the raw entry a TOML file gives, for the model builder.

@@ -12,7 +12,7 @@ impl Model {
     pub fn canonical(mut self) -> Model {
         // Lookups search the sorted nodes from here on.
         self.ids = IdIndex::default();
-        self.few_ids = IdIndex::default();
+        self.few_ids = Default::default();
         let sorted = self.nodes.windows(2).all(|w| w[0].id < w[1].id);
         if !sorted {
             self.renumber_by_id();

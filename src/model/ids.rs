@@ -23,8 +23,12 @@ pub(super) trait Slot: Copy + std::fmt::Debug + Send + Sync {
     fn hash(&self) -> u32;
     /// `EMPTY` in a free slot.
     fn node(&self) -> NodeId;
-    /// Whether the slot's node is named `id` (its hash bits already match).
-    fn names(&self, id: &str, nodes: &[Node]) -> bool;
+    /// What a lookup of one id compares slots with, made once per lookup.
+    type Query: Copy;
+    fn query(id: &str) -> Self::Query;
+    /// Whether the slot's node is named `id` (its hash bits already match), whose
+    /// [`Slot::query`] is `q`.
+    fn names(&self, q: Self::Query, id: &str, nodes: &[Node]) -> bool;
 }
 
 /// A slot of the index of every node: 8 bytes, eight to a cache line; a lookup whose hash bits
@@ -52,7 +56,9 @@ impl Slot for IdSlot {
     fn node(&self) -> NodeId {
         self.node
     }
-    fn names(&self, id: &str, nodes: &[Node]) -> bool {
+    type Query = ();
+    fn query(_: &str) {}
+    fn names(&self, _: (), id: &str, nodes: &[Node]) -> bool {
         nodes[self.node as usize].id == id
     }
 }
@@ -77,18 +83,11 @@ const LONG: u8 = u8::MAX;
 
 impl Slot for InlineSlot {
     fn new(hash: u64, node: NodeId, id: &str) -> Self {
-        let bytes = id.as_bytes();
-        let kept = bytes.len().min(INLINE);
-        let mut head = [0; INLINE];
-        head[..kept].copy_from_slice(&bytes[..kept]);
+        let (len, head) = Self::query(id);
         InlineSlot {
             hash: hash as u32,
             node,
-            len: if bytes.len() > INLINE {
-                LONG
-            } else {
-                kept as u8
-            },
+            len,
             head,
         }
     }
@@ -104,15 +103,23 @@ impl Slot for InlineSlot {
     fn node(&self) -> NodeId {
         self.node
     }
-    fn names(&self, id: &str, nodes: &[Node]) -> bool {
+    /// The id's length (or `LONG`) and its first bytes, zero-padded: a slot holding a short
+    /// id is compared as two fixed-size values, in line.
+    type Query = (u8, [u8; INLINE]);
+    fn query(id: &str) -> (u8, [u8; INLINE]) {
         let bytes = id.as_bytes();
-        if self.len == LONG {
-            bytes.len() > INLINE
-                && self.head == bytes[..INLINE]
-                && nodes[self.node as usize].id == id
+        let kept = bytes.len().min(INLINE);
+        let mut head = [0; INLINE];
+        head[..kept].copy_from_slice(&bytes[..kept]);
+        let len = if bytes.len() > INLINE {
+            LONG
         } else {
-            self.head[..self.len as usize] == *bytes
-        }
+            kept as u8
+        };
+        (len, head)
+    }
+    fn names(&self, (len, head): (u8, [u8; INLINE]), id: &str, nodes: &[Node]) -> bool {
+        self.len == len && self.head == head && (len != LONG || nodes[self.node as usize].id == id)
     }
 }
 
@@ -159,11 +166,6 @@ impl<S: Slot> IdIndex<S> {
         self.find_hashed(id, id_hash(id), nodes)
     }
 
-    /// Whether the index holds no node.
-    pub(super) fn is_empty(&self) -> bool {
-        self.filled.iter().all(|&n| n == 0)
-    }
-
     /// [`IdIndex::find`] with the id's [`id_hash`] already made.
     pub(super) fn find_hashed(&self, id: &str, hash: u64, nodes: &[Node]) -> Option<NodeId> {
         if self.shards.is_empty() {
@@ -171,13 +173,14 @@ impl<S: Slot> IdIndex<S> {
         }
         let low = hash as u32;
         let slots = &self.shards[shard(hash)];
+        let q = S::query(id);
         let mut i = home(low, slots.len());
         loop {
             let slot = &slots[i];
             if slot.node() == EMPTY {
                 return None;
             }
-            if slot.hash() == low && slot.names(id, nodes) {
+            if slot.hash() == low && slot.names(q, id, nodes) {
                 return Some(slot.node());
             }
             i = if i + 1 == slots.len() { 0 } else { i + 1 };
@@ -259,20 +262,29 @@ impl IdIndex {
         Self::of_hashed(nodes, &hashes, None)
     }
 
-    /// The index of every node and the index (with ids inline) of the nodes `keep` keeps,
-    /// built at once from one hash of each id.
-    pub(super) fn of_all_and(
+    /// The index of every node and, for each class `class` puts a node in, the index (with ids
+    /// inline) of that class's nodes, built at once from one hash of each id.
+    pub(super) fn of_all_and<const C: usize>(
         nodes: &[Node],
-        keep: impl Fn(&Node) -> bool,
-    ) -> (IdIndex, IdIndex<InlineSlot>) {
+        class: impl Fn(&Node) -> Option<usize>,
+    ) -> (IdIndex, [IdIndex<InlineSlot>; C]) {
         let hashes: Vec<u64> = nodes.par_iter().map(|n| id_hash(&n.id)).collect();
-        let kept: Vec<NodeId> = (0..nodes.len() as NodeId)
-            .filter(|&n| keep(&nodes[n as usize]))
-            .collect();
-        rayon::join(
+        let mut kept: [Vec<NodeId>; C] = std::array::from_fn(|_| Vec::new());
+        for n in 0..nodes.len() as NodeId {
+            if let Some(c) = class(&nodes[n as usize]) {
+                kept[c].push(n);
+            }
+        }
+        let (all, few) = rayon::join(
             || Self::of_hashed(nodes, &hashes, None),
-            || IdIndex::of_hashed(nodes, &hashes, Some(&kept)),
-        )
+            || {
+                kept.par_iter()
+                    .map(|k| IdIndex::of_hashed(nodes, &hashes, Some(k)))
+                    .collect::<Vec<_>>()
+            },
+        );
+        let mut few = few.into_iter();
+        (all, std::array::from_fn(|_| few.next().unwrap_or_default()))
     }
 }
 

@@ -56,10 +56,12 @@ pub struct Model {
     /// lookups read nothing else). [`Model::canonical`] empties it and lookups then search the
     /// nodes, which are in id order, so large models do not keep a second copy of every id.
     ids: IdIndex,
-    /// The same lookup for the nodes of the few kinds ([`is_few`]: groups, systems, stores),
-    /// a table small enough to stay in the processor's cache: most references a large model's
-    /// files make are to these nodes, a few thousand of them named millions of times.
-    few_ids: IdIndex<InlineSlot>,
+    /// The same lookup for the nodes of the few kinds ([`few_class`]): one table of the groups
+    /// and one of the systems and stores, each small enough to stay in the processor's cache:
+    /// most references a large model's files make are to these nodes, a few thousand of them
+    /// named millions of times (an account's groups alone, millions of lookups at a million
+    /// people, read a table of the groups only, a third the size of one of all three kinds).
+    few_ids: [IdIndex<InlineSlot>; FEW_CLASSES],
     /// Whether `nodes` is in id order and `ids` empty.
     sorted: bool,
     /// MFA per node (meaningful for accounts only).
@@ -98,15 +100,23 @@ impl Model {
     }
 
     /// [`Model::node_id`] for an id expected to name a node of one of `kinds`: when they are
-    /// all of the few kinds ([`is_few`]), the small index of those nodes is asked first. The
-    /// node is found whatever its kind, so a wrong kind can be told apart from no node.
+    /// all of the few kinds ([`few_class`]), the small indexes of those kinds are asked first.
+    /// The node is found whatever its kind, so a wrong kind can be told apart from no node.
     pub fn node_id_of(&self, id: &str, kinds: &[NodeKind]) -> Option<NodeId> {
-        if self.sorted || self.few_ids.is_empty() || !kinds.iter().all(|&k| is_few(k)) {
+        let mut asked = [false; FEW_CLASSES];
+        for &k in kinds {
+            match few_class(k) {
+                Some(c) => asked[c] = true,
+                None => return self.node_id(id),
+            }
+        }
+        if self.sorted {
             return self.node_id(id);
         }
         let hash = ids::id_hash(id);
-        self.few_ids
-            .find_hashed(id, hash, &self.nodes)
+        (0..FEW_CLASSES)
+            .filter(|&c| asked[c])
+            .find_map(|c| self.few_ids[c].find_hashed(id, hash, &self.nodes))
             .or_else(|| self.ids.find_hashed(id, hash, &self.nodes))
     }
 
@@ -147,7 +157,7 @@ impl Model {
         self.mfa.resize(n, Mfa::None);
         self.account_kind.resize(n, AccountKind::Human);
         self.store_policy.resize(n);
-        (self.ids, self.few_ids) = IdIndex::of_all_and(&self.nodes, |node| is_few(node.kind));
+        (self.ids, self.few_ids) = IdIndex::of_all_and(&self.nodes, |node| few_class(node.kind));
         self.sorted = false;
     }
 
@@ -161,7 +171,7 @@ impl Model {
         if self.sorted {
             self.sorted = false;
             self.ids = IdIndex::of(&self.nodes);
-            self.few_ids = IdIndex::default();
+            self.few_ids = Default::default();
         }
         let n = self.nodes.len() as NodeId;
         self.nodes.push(Node {
@@ -222,10 +232,18 @@ impl Model {
     }
 }
 
-/// Whether nodes of `kind` are of the few kinds a model has far fewer of than people and
-/// accounts (groups, systems, stores), which [`Model::node_id_of`] looks up in a small index.
-fn is_few(kind: NodeKind) -> bool {
-    !matches!(kind, NodeKind::Person | NodeKind::Account)
+/// The small indexes of the few kinds (groups; systems and stores).
+const FEW_CLASSES: usize = 2;
+
+/// Which small index holds nodes of `kind` when it is one of the few kinds a model has far
+/// fewer of than people and accounts (groups, systems, stores), which [`Model::node_id_of`]
+/// looks up there: groups in one, systems and stores in the other.
+fn few_class(kind: NodeKind) -> Option<usize> {
+    match kind {
+        NodeKind::Person | NodeKind::Account => None,
+        NodeKind::Group => Some(0),
+        NodeKind::System | NodeKind::Store => Some(1),
+    }
 }
 
 /// Success probability of `link` under the default probabilities `pr`, its target account's MFA

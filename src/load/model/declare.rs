@@ -2,6 +2,7 @@
 //! numbered in id order, with ids declared twice reported.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -190,10 +191,21 @@ fn declare_rows(
         let Some(kind) = file.table.declares else {
             continue;
         };
+        // The emptied lists of pieces taken, for the next pieces to fill (their memory written
+        // again instead of freed and touched afresh, a fault per page).
+        let spare: Mutex<Vec<Vec<Declaration>>> = Mutex::default();
         par_rows(
             file,
             true,
-            |size| Vec::with_capacity(size.rows),
+            |size| {
+                let mut found = spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_default();
+                found.reserve(size.rows);
+                found
+            },
             |found, problems, row, at| {
                 if let Some(id) = declared_id(problems, row, at) {
                     if declarable(problems, &id, kind) {
@@ -207,9 +219,12 @@ fn declare_rows(
                     }
                 }
             },
-            |found, problems| {
+            |mut found, problems| {
                 problems.add_to(src);
-                declared.extend(found);
+                declared.append(&mut found);
+                if let Ok(mut s) = spare.lock() {
+                    s.push(found);
+                }
             },
         );
         runs.push(declared.len());
