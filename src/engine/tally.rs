@@ -212,6 +212,28 @@ impl ExposureIndex {
         union_records(self.set_amount[s], buf)
     }
 
+    /// The copies of a set held in several stores, each whole, longest window first (so the
+    /// first leaked copy's records are the set's, as [`ExposureIndex::set_records`] counts
+    /// them), as (store, records); `None` for a set held in one store alone or not whole.
+    pub(crate) fn whole_copies(
+        &self,
+        set: SetId,
+    ) -> Option<impl Iterator<Item = (NodeId, u64)> + '_> {
+        let s = set as usize;
+        let slot = self.shared_slot[s];
+        if slot == u32::MAX || !self.set_whole[s] {
+            return None;
+        }
+        let copies = &self.copies[self.copy_offsets[slot as usize] as usize
+            ..self.copy_offsets[slot as usize + 1] as usize];
+        let amount = self.set_amount[s];
+        Some(
+            copies
+                .iter()
+                .map(move |(st, h)| (*st, whole_records(amount, h.window))),
+        )
+    }
+
     /// Whether a set is held whole in one store alone.
     pub(crate) fn is_solo(&self, set: SetId) -> bool {
         self.shared_slot[set as usize] == u32::MAX
