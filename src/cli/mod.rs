@@ -14,6 +14,7 @@ pub mod args;
 mod commands;
 mod interop;
 mod limits;
+pub mod memory;
 pub mod output;
 mod progress;
 mod redact;
