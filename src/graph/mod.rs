@@ -146,21 +146,55 @@ fn csr_by_key(
 ) -> (Vec<u32>, Vec<EdgeId>) {
     // A canonical model's edges are already grouped by their start (links are in `from`
     // order): each list is sorted where it lies, with no copy of the edges' keys.
-    if (1..len).all(|i| end(i - 1) <= end(i)) {
-        let mut offsets = vec![0u32; node_count + 1];
-        for i in 0..len {
-            offsets[end(i) as usize + 1] += 1;
-        }
-        for n in 0..node_count {
-            offsets[n + 1] += offsets[n];
-        }
-        let mut list: Vec<EdgeId> = (0..len as EdgeId).collect();
+    let grouped = (1..len)
+        .into_par_iter()
+        .with_min_len(1 << 16)
+        .all(|i| end(i - 1) <= end(i));
+    if grouped {
+        let block = (node_count + 1).div_ceil(64).max(1 << 12);
+        let offsets = grouped_offsets(node_count, len, &end, block);
+        let mut list: Vec<EdgeId> = (0..len as EdgeId).into_par_iter().collect();
         crate::model::grouping::sort_groups(&offsets, &mut list, |&a, &b| {
             (key(a as usize), a).cmp(&(key(b as usize), b))
         });
         return (offsets, list);
     }
     csr_by_key_grouped(node_count, len, end, key)
+}
+
+/// Where each node's list starts among `len` edges grouped by `end` (in ascending order), and
+/// `len` at the end: the first edge that ends at the node or later, found for blocks of `block`
+/// nodes in parallel, each from a binary search and then a walk.
+fn grouped_offsets(
+    node_count: usize,
+    len: usize,
+    end: &(impl Fn(usize) -> NodeId + Sync),
+    block: usize,
+) -> Vec<u32> {
+    let mut offsets = vec![0u32; node_count + 1];
+    offsets
+        .par_chunks_mut(block)
+        .enumerate()
+        .for_each(|(b, out)| {
+            let first = b * block;
+            let (mut lo, mut hi) = (0, len);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if (end(mid) as usize) < first {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            let mut i = lo;
+            for (n, o) in (first..).zip(out.iter_mut()) {
+                while i < len && (end(i) as usize) < n {
+                    i += 1;
+                }
+                *o = i as u32;
+            }
+        });
+    offsets
 }
 
 /// [`csr_by_key`] for edges in any order: grouped by a counting sort, then sorted.
@@ -648,6 +682,21 @@ access = "write"
         let by_end = csr_by_key(200, edges.len(), to, key);
         assert_eq!(by_end, csr_by_key_grouped(200, edges.len(), to, key));
         assert!(fast.1.len() > 300 && fast.0.len() == 201);
+        // The starts, found in blocks of any size, are those a count gives.
+        let mut counted = vec![0u32; 201];
+        for e in &edges {
+            counted[e.from as usize + 1] += 1;
+        }
+        for n in 0..200 {
+            counted[n + 1] += counted[n];
+        }
+        for block in [1, 2, 3, 7, 64, 200, 201, 5000] {
+            assert_eq!(grouped_offsets(200, edges.len(), &from, block), counted);
+        }
+        // Nodes past the last edge's end, and no edges at all.
+        let late = |i: usize| [0, 0, 2][i];
+        assert_eq!(grouped_offsets(5, 3, &late, 2), [0, 2, 2, 3, 3, 3]);
+        assert_eq!(grouped_offsets(3, 0, &late, 1), [0, 0, 0, 0]);
     }
 
     #[test]
