@@ -70,6 +70,10 @@ pub(super) fn twins(
     let mut twin = vec![u32::MAX; k];
     let mut firsts: Vec<u32> = Vec::new();
     for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() == 1 {
+            // A hash of its own (most): no twin, and its list is not read.
+            continue;
+        }
         // Lists with one hash: each is the twin of the first earlier one equal to it.
         firsts.clear();
         for &(_, c) in run {
