@@ -205,6 +205,12 @@ pub struct Problems {
 }
 
 impl Problems {
+    /// The messages found, in the order they were found.
+    #[cfg(test)]
+    pub(crate) fn messages(&self) -> impl Iterator<Item = &str> {
+        self.found.iter().map(|(_, _, message)| message.as_str())
+    }
+
     /// Adds the problems to `src`, in the order they were found.
     pub fn add_to(self, src: &mut Source) {
         let first = src.problems.len();

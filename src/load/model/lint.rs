@@ -59,20 +59,25 @@ pub(super) fn lint_duplicates(model: &Model, src: &mut Source) {
 }
 
 /// Warnings about a valid model: things that are allowed but probably not meant. The checks
-/// run in parallel; their warnings are added in a fixed order.
+/// run in parallel, the three about groups from one parallel pass over the links; their
+/// warnings are added in a fixed order.
 pub(super) fn lint(model: &Model, src: &mut Source) {
-    let checks: [fn(&Model, &mut Problems); 5] = [
-        lint_unused_groups,
-        lint_unusable_grants,
-        lint_group_cycles,
-        lint_retention_and_weights,
-        lint_windows_past_age,
+    let group_checks = |problems: &mut Problems| {
+        let seen = GroupLinks::of(model);
+        lint_unused_groups(model, &seen, problems);
+        lint_unusable_grants(model, &seen, problems);
+        lint_group_cycles(model, &seen, problems);
+    };
+    let checks: [&(dyn Fn(&mut Problems) + Sync); 3] = [
+        &group_checks,
+        &|problems| lint_retention_and_weights(model, problems),
+        &|problems| lint_windows_past_age(model, problems),
     ];
     let found: Vec<Problems> = checks
         .par_iter()
         .map(|check| {
             let mut problems = Problems::default();
-            check(model, &mut problems);
+            check(&mut problems);
             problems
         })
         .collect();
@@ -81,17 +86,99 @@ pub(super) fn lint(model: &Model, src: &mut Source) {
     }
 }
 
-/// Groups nobody is a member of.
-fn lint_unused_groups(model: &Model, problems: &mut Problems) {
-    let n = model.node_count();
-    let mut has_members = vec![false; n];
-    for l in &model.links {
-        if model.kind(l.to) == NodeKind::Group {
-            has_members[l.to as usize] = true;
+/// What the checks about groups read of the links, gathered in one pass over them on all
+/// threads (a large model has millions of links, nearly all of them not between groups).
+struct GroupLinks {
+    /// Bit per node: a group something is a member of (any link into it).
+    has_members: Vec<u64>,
+    /// Bit per node: a group that something other than a group steps into.
+    entered: Vec<u64>,
+    /// Steps between groups, in link order.
+    between_groups: Vec<(NodeId, NodeId)>,
+    /// Memberships of groups in groups, in link order.
+    group_in_group: Vec<(NodeId, NodeId)>,
+    /// Grants held by groups, as links, in link order.
+    group_grants: Vec<usize>,
+}
+
+/// Links per task of the pass over the links.
+const LINT_BLOCK: usize = 1 << 18;
+
+impl GroupLinks {
+    fn of(model: &Model) -> GroupLinks {
+        GroupLinks::in_blocks(model, LINT_BLOCK)
+    }
+
+    /// Nothing seen, in bitsets of `words` words.
+    fn none(words: usize) -> GroupLinks {
+        GroupLinks {
+            has_members: vec![0; words],
+            entered: vec![0; words],
+            between_groups: Vec::new(),
+            group_in_group: Vec::new(),
+            group_grants: Vec::new(),
         }
     }
+
+    /// [`GroupLinks::of`], one task per `block` links.
+    fn in_blocks(model: &Model, block: usize) -> GroupLinks {
+        let words = model.node_count().div_ceil(64);
+        let is_group = |x: NodeId| model.kind(x) == NodeKind::Group;
+        let set = |bits: &mut [u64], x: NodeId| bits[x as usize / 64] |= 1 << (x % 64);
+        model
+            .links
+            .par_chunks(block)
+            .enumerate()
+            .map(|(b, links)| {
+                let mut seen = GroupLinks::none(words);
+                for (i, l) in links.iter().enumerate() {
+                    let (from_group, to_group) = (is_group(l.from), is_group(l.to));
+                    if to_group {
+                        set(&mut seen.has_members, l.to);
+                        if l.kind.is_traversable() {
+                            if from_group {
+                                seen.between_groups.push((l.from, l.to));
+                            } else {
+                                set(&mut seen.entered, l.to);
+                            }
+                        }
+                    }
+                    if from_group {
+                        if l.kind == LinkKind::Member {
+                            seen.group_in_group.push((l.from, l.to));
+                        }
+                        if matches!(l.kind, LinkKind::Grant(_)) {
+                            seen.group_grants.push(b * block + i);
+                        }
+                    }
+                }
+                seen
+            })
+            .reduce_with(|mut a, b| {
+                for (x, y) in a.has_members.iter_mut().zip(&b.has_members) {
+                    *x |= y;
+                }
+                for (x, y) in a.entered.iter_mut().zip(&b.entered) {
+                    *x |= y;
+                }
+                a.between_groups.extend(b.between_groups);
+                a.group_in_group.extend(b.group_in_group);
+                a.group_grants.extend(b.group_grants);
+                a
+            })
+            .unwrap_or_else(|| GroupLinks::none(words))
+    }
+}
+
+/// Bit `x` of a bitset by node.
+fn bit(bits: &[u64], x: NodeId) -> bool {
+    bits[x as usize / 64] >> (x % 64) & 1 == 1
+}
+
+/// Groups nobody is a member of.
+fn lint_unused_groups(model: &Model, seen: &GroupLinks, problems: &mut Problems) {
     for g in model.nodes_of(NodeKind::Group) {
-        if !has_members[g as usize] {
+        if !bit(&seen.has_members, g) {
             problems.warning(
                 None,
                 format!(
@@ -104,38 +191,28 @@ fn lint_unused_groups(model: &Model, problems: &mut Problems) {
 }
 
 /// Grants to groups no account can end up in.
-fn lint_unusable_grants(model: &Model, problems: &mut Problems) {
-    let n = model.node_count();
-    let is_group = |x: NodeId| model.kind(x) == NodeKind::Group;
+fn lint_unusable_grants(model: &Model, seen: &GroupLinks, problems: &mut Problems) {
     // Groups some account, person or system can end up in. Every node but a group is such a
     // start, so a group is one when a start steps into it or a group that is one does: the
     // walk needs only the steps into groups, and follows only those between groups.
-    let mut usable = vec![false; n];
-    let mut stack: Vec<NodeId> = Vec::new();
-    let mut between_groups: Vec<(NodeId, NodeId)> = Vec::new();
-    for l in model.links.iter().filter(|l| l.kind.is_traversable()) {
-        if !is_group(l.to) {
-            continue;
-        }
-        if is_group(l.from) {
-            between_groups.push((l.from, l.to));
-        } else if !usable[l.to as usize] {
-            usable[l.to as usize] = true;
-            stack.push(l.to);
-        }
-    }
-    let out = Adjacency::new(between_groups);
+    let mut usable = seen.entered.clone();
+    let mut stack: Vec<NodeId> = model
+        .nodes_of(NodeKind::Group)
+        .filter(|&g| bit(&usable, g))
+        .collect();
+    let out = Adjacency::new(seen.between_groups.clone());
     while let Some(x) = stack.pop() {
         for y in out.of(x) {
-            if !usable[y as usize] {
-                usable[y as usize] = true;
+            if !bit(&usable, y) {
+                usable[y as usize / 64] |= 1 << (y % 64);
                 stack.push(y);
             }
         }
     }
-    for l in &model.links {
+    for &i in &seen.group_grants {
+        let l = &model.links[i];
         if let LinkKind::Grant(a) = l.kind {
-            if is_group(l.from) && !usable[l.from as usize] {
+            if !bit(&usable, l.from) {
                 problems.warning(
                     None,
                     format!(
@@ -151,17 +228,10 @@ fn lint_unusable_grants(model: &Model, problems: &mut Problems) {
 }
 
 /// Groups that are members of each other.
-fn lint_group_cycles(model: &Model, problems: &mut Problems) {
+fn lint_group_cycles(model: &Model, seen: &GroupLinks, problems: &mut Problems) {
     let n = model.node_count();
     // Groups that are members of each other: every member of one gains all their privileges.
-    let parents = Adjacency::new(
-        model
-            .links
-            .iter()
-            .filter(|l| l.kind == LinkKind::Member && model.kind(l.from) == NodeKind::Group)
-            .map(|l| (l.from, l.to))
-            .collect(),
-    );
+    let parents = Adjacency::new(seen.group_in_group.clone());
     let mut state = vec![0u8; n]; // 0 new, 1 on the current walk, 2 done
     for g in model.nodes_of(NodeKind::Group) {
         if state[g as usize] != 0 {
@@ -274,5 +344,102 @@ fn lint_windows_past_age(model: &Model, problems: &mut Problems) {
                 windows.join(", ")
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::model::parse_model;
+
+    /// Groups in a cycle, a nested group reached only through it, a grant to a group nobody
+    /// is in, a grant to a nested group, and a group nothing is a member of.
+    const MODEL: &str = r#"
+[[account]]
+id = "alice"
+groups = ["ring-a"]
+
+[[account]]
+id = "bob"
+groups = ["solo"]
+
+[[group]]
+id = "solo"
+
+[[group]]
+id = "ring-a"
+groups = ["ring-b"]
+
+[[group]]
+id = "ring-b"
+groups = ["ring-a", "nested"]
+
+[[group]]
+id = "nested"
+
+[[group]]
+id = "empty"
+
+[[group]]
+id = "orphan"
+groups = ["nested"]
+
+[[store]]
+id = "db"
+retention_days = 30
+
+[[grant]]
+principal = "nested"
+target = "db"
+access = "read"
+
+[[grant]]
+principal = "solo"
+target = "db"
+access = "read"
+
+[[grant]]
+principal = "empty"
+target = "db"
+access = "write"
+
+[[grant]]
+principal = "orphan"
+target = "db"
+access = "admin"
+"#;
+
+    fn warnings(model: &Model, seen: &GroupLinks) -> Vec<String> {
+        let mut problems = Problems::default();
+        lint_unused_groups(model, seen, &mut problems);
+        lint_unusable_grants(model, seen, &mut problems);
+        lint_group_cycles(model, seen, &mut problems);
+        problems.messages().map(String::from).collect()
+    }
+
+    #[test]
+    fn group_checks_read_the_links_the_same_in_blocks_of_any_size() {
+        let model = parse_model(MODEL, "m.toml").expect("a valid model").model;
+        let whole = GroupLinks::of(&model);
+        let expected = warnings(&model, &whole);
+        let said = |what: &str| expected.iter().filter(|w| w.contains(what)).count();
+        // `empty` and `orphan` have no members; the grants of both are unusable, that of
+        // `nested` (reached from alice through the ring) is not; the ring is one cycle.
+        assert_eq!(said("unused group `empty`"), 1, "{expected:?}");
+        assert_eq!(said("unused group `orphan`"), 1, "{expected:?}");
+        assert_eq!(said("unused group"), 2, "{expected:?}");
+        assert_eq!(said("nobody can use"), 2, "{expected:?}");
+        assert_eq!(said("to group `nested`"), 0, "{expected:?}");
+        assert_eq!(said("to group `solo`"), 0, "{expected:?}");
+        assert_eq!(said("members of each other: ring-a → ring-b → ring-a"), 1);
+        for block in [1, 2, 3, 5, model.links.len(), model.links.len() + 1] {
+            let seen = GroupLinks::in_blocks(&model, block);
+            assert_eq!(seen.has_members, whole.has_members, "block {block}");
+            assert_eq!(seen.entered, whole.entered, "block {block}");
+            assert_eq!(seen.between_groups, whole.between_groups, "block {block}");
+            assert_eq!(seen.group_in_group, whole.group_in_group, "block {block}");
+            assert_eq!(seen.group_grants, whole.group_grants, "block {block}");
+            assert_eq!(warnings(&model, &seen), expected, "block {block}");
+        }
     }
 }
