@@ -109,8 +109,7 @@ pub(super) fn open_side_files(
         }
     }
     out.par_iter_mut().for_each(|f| {
-        f.quoted = f.text.contains('"');
-        f.size = PieceSize::of(f.text.as_bytes());
+        (f.size, f.quoted) = PieceSize::of_file(f.text.as_bytes());
     });
     out.sort_by_key(|f| READ_ORDER.iter().position(|t| *t == f.table.name));
     out
@@ -312,23 +311,47 @@ pub(super) struct PieceSize {
 
 impl PieceSize {
     fn of(text: &[u8]) -> PieceSize {
-        let (mut rows, mut semicolons) = (1, 0);
-        // Byte-wide counters over blocks too short to overflow them, which the compiler
-        // vectorises.
-        for block in text.chunks(255) {
-            let (mut r, mut s) = (0u8, 0u8);
-            for &b in block {
-                r += (b == b'\n') as u8;
-                s += (b == b';') as u8;
-            }
-            rows += r as usize;
-            semicolons += s as usize;
-        }
+        PieceSize::counted(separators(text))
+    }
+
+    /// [`PieceSize::of`] a whole file, and whether it holds a quote, read in parallel blocks:
+    /// the largest file of a large model is half its bytes, which one thread read alone.
+    fn of_file(text: &[u8]) -> (PieceSize, bool) {
+        let (counts, quoted) = text
+            .par_chunks(1 << 20)
+            .map(|block| (separators(block), memchr::memchr(b'"', block).is_some()))
+            .reduce(
+                || ((0, 0), false),
+                |((r, s), q), ((r2, s2), q2)| ((r + r2, s + s2), q || q2),
+            );
+        (PieceSize::counted(counts), quoted)
+    }
+
+    /// The size of a piece with `line_breaks` and `semicolons`.
+    fn counted((line_breaks, semicolons): (usize, usize)) -> PieceSize {
+        let rows = line_breaks + 1;
         PieceSize {
             rows,
             items: rows + semicolons,
         }
     }
+}
+
+/// Line breaks and semicolons in `text`.
+fn separators(text: &[u8]) -> (usize, usize) {
+    let (mut rows, mut semicolons) = (0, 0);
+    // Byte-wide counters over blocks too short to overflow them, which the compiler
+    // vectorises.
+    for block in text.chunks(255) {
+        let (mut r, mut s) = (0u8, 0u8);
+        for &b in block {
+            r += (b == b'\n') as u8;
+            s += (b == b';') as u8;
+        }
+        rows += r as usize;
+        semicolons += s as usize;
+    }
+    (rows, semicolons)
 }
 
 /// The size of the pieces a side file is read in: small enough that two waves of them (two
@@ -401,6 +424,28 @@ impl SideFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_sized_the_same_in_parallel_blocks() {
+        // Three blocks and a bit, with line breaks, list separators and (or not) one quote in
+        // the last block.
+        let row = "user-0000001,human,otp,dept-1;dept-2;all-staff\n";
+        let mut text = row.repeat((3 << 20) / row.len() + 7);
+        for quote in [false, true] {
+            if quote {
+                text.push_str("\"a, b\",x\n");
+            }
+            let (size, quoted) = PieceSize::of_file(text.as_bytes());
+            let whole = PieceSize::of(text.as_bytes());
+            assert_eq!((size.rows, size.items), (whole.rows, whole.items));
+            assert_eq!(quoted, quote);
+            let lines = text.matches('\n').count();
+            assert_eq!(size.rows, lines + 1);
+            assert_eq!(size.items, lines + 1 + text.matches(';').count());
+        }
+        let (empty, quoted) = PieceSize::of_file(b"");
+        assert_eq!((empty.rows, empty.items, quoted), (1, 1, false));
+    }
 
     #[test]
     fn every_side_table_is_read_once() {
