@@ -124,20 +124,34 @@ impl<'a> Plan<'a> {
         index: &'a ExposureIndex,
         sources: &[NodeId],
     ) -> Plan<'a> {
-        let relevant = relevant(&cond, sources);
-        let (row, rows, kept) = rows(&cond, &relevant);
-        let store_of_comp = CompStores::new(model, &cond);
-        let twin = twins(&cond, &relevant, &row, &store_of_comp);
-        let (leaves, leaf_of) = leaves(&cond, &relevant, &row, &twin);
-        let sink_store = sink_stores(model, &cond, sources, &store_of_comp);
-        let mut comp_of_row = vec![0u32; rows];
-        for (c, &r) in row.iter().enumerate() {
-            if r != u32::MAX {
-                comp_of_row[r as usize] = c as u32;
-            }
-        }
-        let row_succ = Succs::new(&cond, &row, &comp_of_row[..kept]);
-        let leaf_succ = Succs::new(&cond, &row, &leaves);
+        // Steps that do not need each other's results run side by side: most are on one thread.
+        let ((relevant, (row, rows, kept)), store_of_comp) = rayon::join(
+            || {
+                let relevant = relevant(&cond, sources);
+                let rows = rows(&cond, &relevant);
+                (relevant, rows)
+            },
+            || CompStores::new(model, &cond),
+        );
+        let ((leaves, leaf_of, leaf_succ), (sink_store, comp_of_row, row_succ)) = rayon::join(
+            || {
+                let twin = twins(&cond, &relevant, &row, &store_of_comp);
+                let (leaves, leaf_of) = leaves(&cond, &relevant, &row, &twin);
+                let leaf_succ = Succs::new(&cond, &row, &leaves);
+                (leaves, leaf_of, leaf_succ)
+            },
+            || {
+                let sink_store = sink_stores(model, &cond, sources, &store_of_comp);
+                let mut comp_of_row = vec![0u32; rows];
+                for (c, &r) in row.iter().enumerate() {
+                    if r != u32::MAX {
+                        comp_of_row[r as usize] = c as u32;
+                    }
+                }
+                let row_succ = Succs::new(&cond, &row, &comp_of_row[..kept]);
+                (sink_store, comp_of_row, row_succ)
+            },
+        );
         let leaf_holds = leaves
             .par_iter()
             .map(|&c| !store_of_comp.of(c as usize).is_empty())
