@@ -8,7 +8,7 @@ use blastradius::engine::protected::Protected;
 use blastradius::engine::recommend::{self, ChokeSampling, Objective};
 use blastradius::engine::{paths::attack_paths, reach};
 use blastradius::error::did_you_mean;
-use blastradius::load::{load_model, load_scenario_for, LoadedModel};
+use blastradius::load::{load_model, load_model_unlinted, load_scenario_for, LoadedModel};
 use blastradius::model::{category_matches, Model, NodeId, NodeKind};
 use blastradius::output::gate::reason_text;
 use blastradius::output::reachers as listing;
@@ -68,13 +68,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         &format!("loading `{}`", shown(model)),
         "split the model or use a larger machine",
     )?;
-    let mut loaded = load_model(model, &shown(model))?;
+    let mut org = load_model_unlinted(model, &shown(model))?;
     if let Some(days) = args.horizon_days {
-        loaded.model.program_age_days = Some(days);
+        org.program_age_days = Some(days);
     }
     let focus = args
         .focus()
-        .map(|f| f.checked(&loaded.model))
+        .map(|f| f.checked(&org))
         .transpose()
         .map_err(|e| Failure::Error(Error::Input(e)))?;
     let kind = NodeKind::from(args.kind);
@@ -83,9 +83,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         (None, Some(_)) => RankBy::Records,
         (None, None) => RankBy::Exposure,
     };
-    let entry = sweep_entry(&loaded.model, args, kind, by)?;
-    let population = sweep_population(&loaded.model, args)?;
-    let mut analysis = Analysis::new(loaded.model);
+    let entry = sweep_entry(&org, args, kind, by)?;
+    let population = sweep_population(&org, args)?;
+    let mut analysis = Analysis::new(org);
     // The loss needs each source's records by category and notifiable people, which the
     // condensed sweep does not keep: one traversal per source, before the graph is let go.
     let losses = match (by, analysis.model.money.as_ref()) {
@@ -266,7 +266,7 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
             &format!("loading `{}`", shown(path)),
             "split the model or use a larger machine",
         )?;
-        Ok(load_model(path, &shown(path))?.model)
+        Ok(load_model_unlinted(path, &shown(path))?)
     };
     // The two loads overlap: each leaves a core idle part of the time (reading, the last
     // waves of rows), and the second's peak sits beside the first's model either way.
@@ -453,8 +453,8 @@ fn node(model: &Model, id: &str, flag: &str) -> Result<NodeId, Failure> {
 }
 
 pub fn paths(args: &PathsArgs) -> Result<(), Failure> {
-    let loaded = load_model(&args.model, &shown(&args.model))?;
-    let analysis = Analysis::new(loaded.model);
+    let model = load_model_unlinted(&args.model, &shown(&args.model))?;
+    let analysis = Analysis::new(model);
     let m = &analysis.model;
     let a = node(m, &args.from, "--from")?;
     let b = node(m, &args.to, "--to")?;
@@ -473,8 +473,8 @@ pub fn paths(args: &PathsArgs) -> Result<(), Failure> {
 }
 
 pub fn who_can_reach(args: &WhoCanReachArgs) -> Result<(), Failure> {
-    let loaded = load_model(&args.model, &shown(&args.model))?;
-    let analysis = Analysis::new(loaded.model);
+    let model = load_model_unlinted(&args.model, &shown(&args.model))?;
+    let analysis = Analysis::new(model);
     let m = &analysis.model;
     if let Some(focus) = args.focus() {
         let focus = focus

@@ -12,7 +12,7 @@ use blastradius::interop::graph;
 use blastradius::interop::opengraph::export as og_out;
 use blastradius::interop::opengraph::{self, ImportSummary, Mapping};
 use blastradius::interop::pairs::{self, PairsSummary};
-use blastradius::load::{apply_overlays_with_datasets, load_model};
+use blastradius::load::{apply_overlays_with_datasets, load_model, load_model_unlinted};
 use blastradius::model::{counted, Model};
 use blastradius::output::write::{write_all_atomic, write_atomic, FolderLock};
 use blastradius::Error;
@@ -438,8 +438,8 @@ pub fn export(what: &ExportCommand) -> Result<(), Failure> {
 }
 
 fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
-    let loaded = load_model(&args.model, &args.model.display().to_string())?;
-    let analysis = blastradius::Analysis::new(loaded.model);
+    let model = load_model_unlinted(&args.model, &args.model.display().to_string())?;
+    let analysis = blastradius::Analysis::new(model);
     match args.format {
         GraphFormat::Csv => {
             // Both files are rendered before the first is written, as one set under the
@@ -457,11 +457,11 @@ fn export_graph(args: &ExportGraphArgs) -> Result<(), Failure> {
 }
 
 fn export_opengraph(args: &ExportOpengraphArgs) -> Result<(), Failure> {
-    let loaded = load_model(&args.model, &shown(&args.model))?;
+    let model = load_model_unlinted(&args.model, &shown(&args.model))?;
     let overlay = match &args.results {
         Some(path) => Some(opengraph::load_result(path, &shown(path))?),
         None => None,
     };
-    let text = og_out::render(&loaded.model, overlay.as_ref())?;
+    let text = og_out::render(&model, overlay.as_ref())?;
     write_text(args.output.as_deref(), &text)
 }

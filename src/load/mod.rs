@@ -12,7 +12,7 @@ pub mod side_tables;
 pub mod source;
 
 pub use model::{
-    apply_overlay, apply_overlays, apply_overlays_with_datasets, load_model, parse_model,
-    parse_overlay, LoadedModel, Overlaid,
+    apply_overlay, apply_overlays, apply_overlays_with_datasets, load_model, load_model_unlinted,
+    parse_model, parse_overlay, LoadedModel, Overlaid,
 };
 pub use scenario::{load_scenario, load_scenario_for, LoadedScenario};

@@ -337,3 +337,36 @@ fn review_findings_stay_fixed() {
     let out = run_in(dir.path(), &["generate", "--people", "10", "-o", "."]);
     assert_fails_with(&out, &["already holds a model.toml", "--force"]);
 }
+
+#[test]
+fn commands_that_show_no_warnings_skip_only_the_checks_that_warn() {
+    use blastradius::load::{load_model, load_model_unlinted};
+    // A valid model with warnings: a group nobody is in, with a grant nobody can use, and the
+    // same link twice.
+    let warned = MODEL.replace(
+        "[[grant]]",
+        "[[group]]\nid = \"empty\"\n\n[[grant]]\nprincipal = \"empty\"\ntarget = \"lake\"\naccess = \"read\"\n\n[[membership]]\nmember = \"alice-u\"\ngroup = \"managers\"\n\n[[grant]]",
+    );
+    let dir = files(&[("model.toml", &warned)]);
+    let path = dir.path().join("model.toml");
+    let linted = load_model(&path, "model.toml").expect("a valid model");
+    assert!(
+        linted.warnings.len() >= 3,
+        "the model has warnings to skip: {:?}",
+        linted.warnings
+    );
+    let unlinted = load_model_unlinted(&path, "model.toml").expect("a valid model");
+    assert_eq!(format!("{:?}", unlinted), format!("{:?}", linted.model));
+    // Errors are found the same either way.
+    let broken = warned.replace("target = \"lake\"", "target = \"laek\"");
+    std::fs::write(&path, broken).unwrap();
+    let both = [
+        load_model(&path, "model.toml").map(|_| ()),
+        load_model_unlinted(&path, "model.toml").map(|_| ()),
+    ];
+    let [Err(a), Err(b)] = both else {
+        panic!("an unknown id is an error for both loads")
+    };
+    assert_eq!(a.to_string(), b.to_string());
+    assert!(a.to_string().contains("laek"), "{a}");
+}

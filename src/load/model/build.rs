@@ -17,10 +17,11 @@ use super::lint::lint;
 use super::money::read_money;
 use super::scalars::{days, key_in, name_fits, non_negative, span};
 use super::tables::{flatten_weights, read_probabilities, read_times};
+use super::Lints;
 
 /// Raw entries and side files → validated model. Problems go to `src`; the returned model is
 /// only meaningful when `src` has no errors.
-pub(super) fn build(raw: RawModel, side: Vec<SideFile>, src: &mut Source) -> Model {
+pub(super) fn build(raw: RawModel, side: Vec<SideFile>, src: &mut Source, warn: Lints) -> Model {
     let mut model = Model::default();
     // Size the links once: growing them copies tens of megabytes at 100k people.
     model.links.reserve(link_count(&raw, &side));
@@ -48,7 +49,7 @@ pub(super) fn build(raw: RawModel, side: Vec<SideFile>, src: &mut Source) -> Mod
     read_money(raw.money.as_ref(), src, &mut model);
     model.entry = read_entry(src, raw.entry.as_ref());
     check_flows(src, &model);
-    if !src.has_errors() {
+    if warn == Lints::Run && !src.has_errors() {
         lint(&model, src);
     }
     model
