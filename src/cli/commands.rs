@@ -68,6 +68,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         &format!("loading `{}`", shown(model)),
         "split the model or use a larger machine",
     )?;
+    // Large blocks churn from the load to the passes, within the sweep's memory: see memory.rs.
+    super::memory::keep_freed_pages();
     let mut org = load_model_unlinted(model, &shown(model))?;
     if let Some(days) = args.horizon_days {
         org.program_age_days = Some(days);

@@ -6,20 +6,26 @@
 //!   2 MiB.
 //! - **Large blocks on huge pages.** A block of [`LARGE`] bytes or more (the links, nodes, id
 //!   index and file texts of a load, the sweep's rows) gets its own mapping on a 2 MiB
-//!   boundary, advised `MADV_HUGEPAGE`, so the kernel maps it 2 MiB at a time instead of
-//!   faulting each 4 KiB page in. At a million people this took `sweep` from about 518k page
-//!   faults and 1.1 s of system time to about 162k and 0.6 s.
-//! - **Their pages recycled.** A million-person sweep makes about 130 large blocks, 1.9 GB in
-//!   all, while at most about 600 MB of them live at once, and the kernel faults in and zeroes
-//!   every fresh page: a fifth of the sweep's CPU samples (perf) were that zeroing. So a freed
-//!   large block's pages are kept in a [`pages::Pool`], and a later large block is made of
-//!   them, moved into place by `mremap` (page tables move; nothing is copied or zeroed but what
-//!   must read as zero). A growing list moves the same way into a larger block instead of being
-//!   copied. The sweep's huge-page faults fell from 707 to 309. A block takes kept pages before
-//!   any fresh one, so kept and live large blocks together never span more than the most that
-//!   were live at once; but kept pages stay resident beside the small blocks mimalloc maps
-//!   later, and a block given pages it does not write keeps them resident: the sweep's peak
-//!   went from about 630 to 705 MB.
+//!   boundary. Its whole huge pages are advised `MADV_HUGEPAGE`, so the kernel maps them 2 MiB
+//!   at a time instead of faulting each 4 KiB page in; its last part is left on 4 KiB pages,
+//!   faulted in only as far as it is written. At a million people this took `sweep` from
+//!   about 518k page faults and 1.1 s of system time to about 162k and 0.6 s.
+//! - **Freed pages kept, in the sweep.** A million-person sweep makes about 130 large blocks,
+//!   1.9 GB in all, while at most about 600 MB of them live at once, and the kernel faults in
+//!   and zeroes every fresh page: a fifth of the sweep's CPU samples (perf) were that zeroing.
+//!   After [`keep_freed_pages`], a freed large block's pages are kept in a [`pages::Pool`], and
+//!   a later large block is made of them, moved into place by `mremap` (page tables move;
+//!   nothing is copied, and only what must read as zero is cleared). A growing list moves the
+//!   same way into a larger block. The sweep's huge-page faults fall from about 700 to 300,
+//!   and its wall time by about 6% (alternated runs).
+//!
+//!   The price is memory. A block takes kept pages before any fresh one, so kept and live
+//!   large blocks together never span more than the most that were live at once; but kept
+//!   pages stay resident beside the small blocks mimalloc maps later. The sweep's peak goes
+//!   from about 630 to 700 MB, within its 700 MiB goal. Commands whose large blocks are freed
+//!   at the end of the load and not made again would only hold them: `validate` peaked at 708
+//!   MB against 480, `diff` at 1.5 GB against 1.0. So only the sweep keeps freed pages;
+//!   elsewhere a freed large block is unmapped at once.
 //! - **Freed at once.** mimalloc returns freed pages to the system only after a delay, which
 //!   leaves a large model's load-time scratch resident while the analysis runs: it purges at
 //!   once instead ([`tune`]).
@@ -59,8 +65,15 @@ pub mod pages {
     /// million-person sweep has at most a few dozen large blocks live at once.
     const SPANS: usize = 256;
 
-    /// The pool every large block of the process comes from.
-    static POOL: Mutex<Pool> = Mutex::new(Pool::new(SPANS));
+    /// The pool every large block of the process comes from. It keeps nothing until
+    /// [`keep_freed_pages`] says so.
+    static POOL: Mutex<Pool> = Mutex::new(Pool::new(0));
+
+    /// From now on, freed large blocks' pages are kept to make later ones of (see the module
+    /// docs of `memory` for when that pays).
+    pub fn keep_freed_pages() {
+        with_pool(|pool| pool.slots = SPANS);
+    }
 
     /// Runs `f` on the process's pool.
     pub fn with_pool<T>(f: impl FnOnce(&mut Pool) -> T) -> T {
@@ -70,6 +83,12 @@ pub mod pages {
     /// The whole huge pages a block of `size` bytes spans.
     fn span(size: usize) -> usize {
         size.next_multiple_of(HUGE_PAGE)
+    }
+
+    /// The whole huge pages inside a block of `size` bytes: only they are advised, so the last
+    /// part of a block is faulted in 4 KiB at a time, as far as it is written.
+    fn whole(size: usize) -> usize {
+        size & !(HUGE_PAGE - 1)
     }
 
     /// Freed mappings, each a run of whole huge pages on a huge-page boundary, with whatever
@@ -112,7 +131,7 @@ pub mod pages {
         /// [`Pool::resize`], with this `size`.
         pub unsafe fn take(&mut self, size: usize, zeroed: bool) -> *mut u8 {
             let len = span(size);
-            let Some(block) = reserve(len) else {
+            let Some(block) = reserve(len, whole(size)) else {
                 return std::ptr::null_mut();
             };
             let reused = self.fill(block, len);
@@ -147,7 +166,7 @@ pub mod pages {
                 }
                 return ptr;
             }
-            let Some(block) = reserve(to) else {
+            let Some(block) = reserve(to, whole(new)) else {
                 return std::ptr::null_mut();
             };
             if !move_pages(at, from, block) {
@@ -200,9 +219,9 @@ pub mod pages {
         }
     }
 
-    /// A fresh mapping of `len` bytes (whole huge pages) on a huge-page boundary, advised
-    /// `MADV_HUGEPAGE`.
-    fn reserve(len: usize) -> Option<usize> {
+    /// A fresh mapping of `len` bytes (whole huge pages) on a huge-page boundary, its first
+    /// `huge` bytes (whole huge pages) advised `MADV_HUGEPAGE`.
+    fn reserve(len: usize, huge: usize) -> Option<usize> {
         let over = len.checked_add(HUGE_PAGE)?;
         // SAFETY: a new private anonymous mapping; nothing else refers to it.
         let raw = unsafe {
@@ -228,7 +247,7 @@ pub mod pages {
         }
         // SAFETY: the range is the mapping just made; the advice changes how its pages are
         // mapped, not its contents. A failure only loses the hint.
-        unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE) };
+        unsafe { libc::madvise(start as *mut libc::c_void, huge, libc::MADV_HUGEPAGE) };
         Some(start)
     }
 
@@ -299,6 +318,13 @@ unsafe impl GlobalAlloc for HugeForLarge {
             }
         }
     }
+}
+
+/// From now on, freed large blocks' pages make later large blocks (see the module docs for
+/// when that pays). Does nothing but on Linux.
+pub fn keep_freed_pages() {
+    #[cfg(target_os = "linux")]
+    pages::keep_freed_pages();
 }
 
 /// Tunes mimalloc for this process: freed pages go back to the system at once (unless
@@ -387,6 +413,13 @@ mod tests {
         assert!(
             has_flag(large.as_ptr() as usize + HUGE_PAGE, "hg"),
             "a large block is advised MADV_HUGEPAGE"
+        );
+        let partial = vec![1u8; 2 * HUGE_PAGE + 4096];
+        let at = partial.as_ptr() as usize;
+        assert!(has_flag(at + HUGE_PAGE, "hg"));
+        assert!(
+            !has_flag(at + 2 * HUGE_PAGE, "hg"),
+            "the last part of a block, short of a huge page, is not advised"
         );
         let small = vec![1u8; LARGE - 1];
         let inner = (small.as_ptr() as usize).next_multiple_of(4096);
