@@ -16,16 +16,17 @@
 //!   After [`keep_freed_pages`], a freed large block's pages are kept in a [`pages::Pool`], and
 //!   a later large block is made of them, moved into place by `mremap` (page tables move;
 //!   nothing is copied, and only what must read as zero is cleared). A growing list moves the
-//!   same way into a larger block. The sweep's huge-page faults fall from about 700 to 300,
-//!   and its wall time by about 6% (alternated runs).
+//!   same way into a larger block. The sweep's huge-page faults fall from about 700 to 300.
 //!
 //!   The price is memory. A block takes kept pages before any fresh one, so kept and live
 //!   large blocks together never span more than the most that were live at once; but kept
-//!   pages stay resident beside the small blocks mimalloc maps later. The sweep's peak goes
-//!   from about 630 to 700 MB, within its 700 MiB goal. Commands whose large blocks are freed
-//!   at the end of the load and not made again would only hold them: `validate` peaked at 708
-//!   MB against 480, `diff` at 1.5 GB against 1.0. So only the sweep keeps freed pages;
-//!   elsewhere a freed large block is unmapped at once.
+//!   pages stay resident beside the small blocks mimalloc maps later. Commands whose large
+//!   blocks are freed at the end of the load and not made again would only hold them:
+//!   `validate` peaked at 691 MiB against 468, `diff` at 1.44 GiB against 0.95. So only the
+//!   sweep keeps freed pages, and it lets go of what the load left ([`release_kept_pages`])
+//!   once the graph is built, before the condensation, where it peaks: 670 MiB at a million
+//!   people, against 617 with nothing kept and 685 when the load's pages stay. Elsewhere a
+//!   freed large block is unmapped at once.
 //! - **Freed at once.** mimalloc returns freed pages to the system only after a delay, which
 //!   leaves a large model's load-time scratch resident while the analysis runs: it purges at
 //!   once instead ([`tune`]).
@@ -114,6 +115,15 @@ pub mod pages {
                 slots: if slots < SPANS { slots } else { SPANS },
                 bytes: 0,
             }
+        }
+
+        /// Unmaps every kept span.
+        pub fn release(&mut self) {
+            for &(addr, len) in &self.spans[..self.count] {
+                unmap(addr, len);
+            }
+            self.count = 0;
+            self.bytes = 0;
         }
 
         /// Bytes of freed spans kept.
@@ -327,6 +337,12 @@ pub fn keep_freed_pages() {
     pages::keep_freed_pages();
 }
 
+/// Unmaps the pages kept so far (they still make later blocks until then).
+pub fn release_kept_pages() {
+    #[cfg(target_os = "linux")]
+    pages::with_pool(|pool| pool.release());
+}
+
 /// Tunes mimalloc for this process: freed pages go back to the system at once (unless
 /// `MIMALLOC_PURGE_DELAY` says otherwise).
 pub fn tune() {
@@ -472,6 +488,14 @@ mod tests {
             assert!(all(big, 5 * HUGE_PAGE, 0));
             pool.give(big, 5 * HUGE_PAGE);
             assert_eq!(pool.kept(), 5 * HUGE_PAGE);
+            pool.release();
+            assert_eq!(pool.kept(), 0);
+            let fresh = pool.take(HUGE_PAGE, false);
+            assert!(
+                all(fresh, HUGE_PAGE, 0),
+                "released pages are gone: fresh ones are zero"
+            );
+            pool.give(fresh, HUGE_PAGE);
         }
     }
 
