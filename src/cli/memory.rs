@@ -163,7 +163,7 @@ pub mod pages {
         /// The block at `ptr`, made for `old` bytes, resized to `new` (both large): in place
         /// when it spans the same pages or shrinks, otherwise moved by its page tables (not
         /// copied) into a larger block whose rest comes from kept spans. Null, with the block
-        /// left as it was, when the system has no memory for it.
+        /// left as it was, when the system has no room for the larger block.
         ///
         /// # Safety
         /// As for [`Pool::give`]; on success the old pointer is no longer used.
@@ -179,10 +179,7 @@ pub mod pages {
             let Some(block) = reserve(to, whole(new)) else {
                 return std::ptr::null_mut();
             };
-            if !move_pages(at, from, block) {
-                unmap(block, to);
-                return std::ptr::null_mut();
-            }
+            move_pages(at, from, block);
             self.fill(block + from, to - from);
             block as *mut u8
         }
@@ -202,9 +199,7 @@ pub mod pages {
                     .unwrap_or_else(|| (0..spans.len()).max_by_key(|&i| spans[i].1).unwrap_or(0));
                 let (addr, have) = self.spans[i];
                 let moved = have.min(need);
-                if !move_pages(addr, moved, dest + filled) {
-                    break;
-                }
+                move_pages(addr, moved, dest + filled);
                 if moved == have {
                     self.count -= 1;
                     self.spans[i] = self.spans[self.count];
@@ -261,21 +256,42 @@ pub mod pages {
         Some(start)
     }
 
-    /// Moves the pages of `len` bytes at `from` to `to`, replacing what was mapped there; the
-    /// range at `from` is unmapped. Both ranges are inside mappings this module made.
-    fn move_pages(from: usize, len: usize, to: usize) -> bool {
-        // SAFETY: both ranges are page-aligned and belong to this module; MREMAP_FIXED unmaps
-        // the destination (part of a fresh reservation) before moving the pages in.
-        let moved = unsafe {
-            libc::mremap(
-                from as *mut libc::c_void,
-                len,
-                len,
-                libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
-                to as *mut libc::c_void,
-            )
-        };
-        moved != libc::MAP_FAILED
+    /// Moves the pages of `len` bytes (whole huge pages) at `from` to `to`, replacing what was
+    /// mapped there (part of a fresh reservation); the range at `from` is unmapped. Both ranges
+    /// are inside mappings this module made.
+    ///
+    /// One huge page at a time. A block is several mappings (its advised part and its last
+    /// part; each kept span it was made of), all starting and ending on huge-page boundaries,
+    /// and before Linux 6.17 `mremap` fails on a range that spans two mappings, after older
+    /// kernels have already unmapped the destination. Within one mapping a step fails only for
+    /// want of memory; the block would then have a hole another mapping could take, so that
+    /// aborts, as running out of memory does anyway.
+    fn move_pages(from: usize, len: usize, to: usize) {
+        for step in (0..len).step_by(HUGE_PAGE) {
+            // SAFETY: both ranges are one huge page, aligned, inside one mapping of this
+            // module; MREMAP_FIXED replaces the destination page with the moved one.
+            let moved = unsafe {
+                libc::mremap(
+                    (from + step) as *mut libc::c_void,
+                    HUGE_PAGE,
+                    HUGE_PAGE,
+                    libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                    (to + step) as *mut libc::c_void,
+                )
+            };
+            if moved == libc::MAP_FAILED {
+                out_of_memory();
+            }
+        }
+    }
+
+    /// Ends the process, as an allocation failure does, with a line on standard error (which
+    /// takes no memory to write).
+    fn out_of_memory() -> ! {
+        let line = b"blastradius: out of memory while moving pages\n";
+        // SAFETY: writes a static buffer to standard error.
+        unsafe { libc::write(2, line.as_ptr() as *const libc::c_void, line.len()) };
+        std::process::abort()
     }
 
     fn unmap(addr: usize, len: usize) {
