@@ -448,11 +448,20 @@ mod tests {
         assert_eq!(zeros.as_ptr() as usize % HUGE_PAGE, 0);
     }
 
+    /// Whether this kernel has transparent huge pages; says the test is skipped when not.
+    #[cfg(target_os = "linux")]
+    fn has_huge_pages() -> bool {
+        let has = std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists();
+        if !has {
+            eprintln!("skipped: this kernel has no transparent huge pages");
+        }
+        has
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn large_blocks_are_advised_onto_huge_pages_and_small_ones_left_alone() {
-        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
-            eprintln!("skipped: this kernel has no transparent huge pages");
+        if !has_huge_pages() {
             return;
         }
         let large = vec![1u8; 3 * HUGE_PAGE];
@@ -606,8 +615,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_block_made_of_kept_pages_is_advised_again() {
-        if !std::path::Path::new("/sys/kernel/mm/transparent_hugepage").exists() {
-            eprintln!("skipped: this kernel has no transparent huge pages");
+        if !has_huge_pages() {
             return;
         }
         use pages::Pool;
