@@ -37,6 +37,7 @@ pub fn emit(out: &OutputArgs, report: &impl Render) -> Result<(), Failure> {
     match out.format.into() {
         // Streamed: a large result's JSON is never held whole beside the result.
         Format::Json => write_streamed(out.output.as_deref(), &mut |w| report.write_json(w)),
+        Format::Csv => write_streamed(out.output.as_deref(), &mut |w| report.write_csv(w)),
         format => write_text(out.output.as_deref(), &report.render(format)),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod blocks;
+mod cells;
 pub mod charts;
 pub mod csv;
 pub mod drawing;
@@ -66,6 +67,11 @@ pub trait Render {
     }
     /// CSV rows with a header.
     fn csv(&self) -> String;
+    /// [`Render::csv`] written into `w`; a report of millions of rows streams its rows instead
+    /// of making one string.
+    fn write_csv(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(self.csv().as_bytes())
+    }
 
     /// The report in `format`.
     fn render(&self, format: Format) -> String {

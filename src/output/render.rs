@@ -90,25 +90,50 @@ impl Render for SweepReport {
         json::write_to(w, self)
     }
     fn csv(&self) -> String {
-        // A column of people affected per population, after the entry's own columns.
-        let populations: Vec<String> = self
-            .entries
-            .first()
-            .map(|e| e.people_by_population.keys().cloned().collect())
-            .unwrap_or_default();
-        let header: Vec<String> = populations.iter().map(|p| format!("people:{p}")).collect();
-        let flat: Vec<SweepEntry> = self
-            .entries
-            .iter()
-            .map(|e| SweepEntry {
-                people_by_population: Default::default(),
-                ..e.clone()
-            })
-            .collect();
-        csv::render_rows_with(&flat, &header, |i| {
-            let by = &self.entries[i].people_by_population;
-            populations.iter().map(|p| by.get(p).copied()).collect()
-        })
+        let mut out = Vec::new();
+        self.write_csv(&mut out)
+            .expect("CSV rows serialise to memory");
+        String::from_utf8(out).expect("CSV of UTF-8 strings is UTF-8")
+    }
+    fn write_csv(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        csv::write_rows(w, self.entries.iter().map(SweepCsvRow)).map(drop)
+    }
+}
+
+/// A sweep entry as a CSV row: its own columns, then a `people:POPULATION` column for each
+/// population (which a flat row cannot hold as one map).
+struct SweepCsvRow<'a>(&'a SweepEntry);
+
+impl serde::Serialize for SweepCsvRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            entry: SweepEntry,
+            #[serde(flatten)]
+            people: People<'a>,
+        }
+        struct People<'a>(&'a SweepEntry);
+        impl serde::Serialize for People<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(
+                    self.0
+                        .people_by_population
+                        .iter()
+                        .map(|(p, n)| (format!("people:{p}"), n)),
+                )
+            }
+        }
+        // The entry's columns without its map (left out of JSON when empty).
+        let entry = SweepEntry {
+            people_by_population: Default::default(),
+            ..self.0.clone()
+        };
+        Row {
+            entry,
+            people: People(self.0),
+        }
+        .serialize(s)
     }
 }
 

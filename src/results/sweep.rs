@@ -1,6 +1,7 @@
 //! `sweep`: every node of a kind as the sole compromised node, ranked.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -46,8 +47,77 @@ pub struct SweepEntry {
     pub expected_exposure_monte_carlo_ci95: Option<[f64; 2]>,
     /// Expected people affected in each declared population (CSV: a `people:POPULATION`
     /// column each).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub people_by_population: BTreeMap<String, f64>,
+    #[serde(default, skip_serializing_if = "PeopleByPopulation::is_empty")]
+    pub people_by_population: PeopleByPopulation,
+}
+
+/// Expected people affected in each population, in name order: an object keyed by population
+/// in JSON. The names are held once for a whole report, not once per entry (a CSV sweep has an
+/// entry for each of a million accounts).
+#[derive(Debug, Clone, Default)]
+pub struct PeopleByPopulation {
+    /// In name order, shared by the report's entries.
+    names: Arc<[String]>,
+    /// One per name.
+    people: Box<[f64]>,
+}
+
+impl PeopleByPopulation {
+    /// `people[i]` for `names[i]`; `names` in name order, as [`ExposureIndex::populations`] is.
+    pub fn new(names: Arc<[String]>, people: &[f64]) -> PeopleByPopulation {
+        assert_eq!(names.len(), people.len(), "one figure per population");
+        debug_assert!(
+            names.windows(2).all(|w| w[0] < w[1]),
+            "populations in name order"
+        );
+        PeopleByPopulation {
+            names,
+            people: people.into(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The population names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// Each population and its people, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.keys().zip(self.people.iter().copied())
+    }
+
+    pub fn get(&self, name: &str) -> Option<f64> {
+        let i = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+        Some(self.people[i])
+    }
+}
+
+impl PartialEq for PeopleByPopulation {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for PeopleByPopulation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for PeopleByPopulation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, f64>::deserialize(d)?;
+        let people: Vec<f64> = map.values().copied().collect();
+        Ok(PeopleByPopulation::new(map.into_keys().collect(), &people))
+    }
 }
 
 /// What the ranking is by.
@@ -205,28 +275,36 @@ impl SweepReport {
                 RankBy::Expected => entry.map_or(0.0, |p| p[i] * r.exposure),
             }
         };
-        let cmp = |a: &usize, b: &usize| {
-            let (x, y) = (&rows[*a], &rows[*b]);
-            key(*b)
-                .total_cmp(&key(*a))
-                .then(y.exposure.total_cmp(&x.exposure))
-                .then_with(|| model.id(x.node).cmp(model.id(y.node)))
+        // Each row's key and exposure read once, beside its index: the sort compares these
+        // and reads an id only on a tie.
+        type Ranked = (f64, f64, u32);
+        let cmp = |a: &Ranked, b: &Ranked| {
+            b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| {
+                model
+                    .id(rows[a.2 as usize].node)
+                    .cmp(model.id(rows[b.2 as usize].node))
+            })
         };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut order: Vec<Ranked> = (0..rows.len())
+            .into_par_iter()
+            .map(|i| (key(i), rows[i].exposure, i as u32))
+            .collect();
         match top {
             Some(t) if t < order.len() => {
                 if t > 0 {
                     order.select_nth_unstable_by(t - 1, cmp);
                 }
                 order.truncate(t);
-                order.sort_by(cmp);
+                order.sort_unstable_by(cmp);
             }
-            _ => order.par_sort_by(cmp),
+            _ => order.par_sort_unstable_by(cmp),
         }
+        let names: Arc<[String]> = index.populations.iter().cloned().collect();
         let entries: Vec<SweepEntry> = order
-            .iter()
+            .par_iter()
             .enumerate()
-            .map(|(i, &ri)| {
+            .map(|(i, &(_, _, ri))| {
+                let ri = ri as usize;
                 let r = &rows[ri];
                 SweepEntry {
                     rank: i + 1,
@@ -243,12 +321,7 @@ impl SweepReport {
                     expected_exposure: entry.map(|p| p[ri] * r.exposure),
                     expected_exposure_monte_carlo: None,
                     expected_exposure_monte_carlo_ci95: None,
-                    people_by_population: index
-                        .populations
-                        .iter()
-                        .cloned()
-                        .zip(r.people.iter().copied())
-                        .collect(),
+                    people_by_population: PeopleByPopulation::new(names.clone(), &r.people),
                 }
             })
             .collect();
