@@ -46,6 +46,11 @@ impl Cells {
         row.serialize(RowSerializer { cells: self })
     }
 
+    /// Cells read.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names[..self.len].iter().map(String::as_str)
     }

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::blocks::{write_in_order, ROWS_PER_BLOCK};
 use super::cells::{Cells, Unflat};
 use super::json;
 use super::table::path_line;
@@ -82,27 +83,85 @@ pub fn write_rows<T: Serialize>(
     let mut cells = Cells::default();
     let mut written = 0;
     for row in rows {
-        match cells.read(&row) {
-            Ok(()) => {
-                if written == 0 {
-                    out.write_record(cells.names())?;
-                }
-                out.write_record(cells.texts())?;
-            }
-            // A field holding a list or an object: the row's JSON, read back.
-            Err(Unflat) => {
-                let Fields(fields) = serde_json::from_str(&json::compact(&row))
-                    .expect("a row's own JSON reads back as a flat row");
-                if written == 0 {
-                    out.write_record(fields.iter().map(|(k, _)| k.as_str()))?;
-                }
-                out.write_record(fields.iter().map(|(_, v)| cell_text(v)))?;
-            }
-        }
+        write_row(&mut out, &mut cells, &row, written == 0)?;
         written += 1;
     }
     out.flush()?;
     Ok(written)
+}
+
+/// [`write_rows`] of `count` rows, the i-th made by `row(i)`, rendered in blocks on every
+/// thread and written in order (`blocks.rs`): the same bytes, for listings of a million rows.
+pub fn write_rows_in_order<T: Serialize>(
+    w: &mut dyn Write,
+    count: usize,
+    row: impl Fn(usize) -> T + Sync,
+) -> io::Result<()> {
+    let failed: std::sync::Mutex<Option<io::Error>> = Default::default();
+    // Each block has a writer of its own, which checks the widths of its rows only.
+    let width = match count {
+        0 => 0,
+        _ => write_row(
+            &mut csv::Writer::from_writer(io::sink()),
+            &mut Cells::default(),
+            &row(0),
+            false,
+        )?,
+    };
+    write_in_order(w, count, ROWS_PER_BLOCK, |rows, buf| {
+        let mut out = csv::Writer::from_writer(buf);
+        let mut cells = Cells::default();
+        let done = rows
+            .into_iter()
+            .try_for_each(
+                |i| match write_row(&mut out, &mut cells, &row(i), i == 0)? {
+                    n if n == width => Ok(()),
+                    n => Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("CSV row {} has {n} columns, the first {width}", i + 1),
+                    )),
+                },
+            )
+            .and_then(|()| out.flush());
+        if let Err(e) = done {
+            failed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(e);
+        }
+    })?;
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Writes `row`, after its header when `header`; gives its number of columns.
+fn write_row<T: Serialize, W: Write>(
+    out: &mut csv::Writer<W>,
+    cells: &mut Cells,
+    row: &T,
+    header: bool,
+) -> io::Result<usize> {
+    match cells.read(row) {
+        Ok(()) => {
+            if header {
+                out.write_record(cells.names())?;
+            }
+            out.write_record(cells.texts())?;
+            Ok(cells.len())
+        }
+        // A field holding a list or an object: the row's JSON, read back.
+        Err(Unflat) => {
+            let Fields(fields) = serde_json::from_str(&json::compact(row))
+                .expect("a row's own JSON reads back as a flat row");
+            if header {
+                out.write_record(fields.iter().map(|(k, _)| k.as_str()))?;
+            }
+            out.write_record(fields.iter().map(|(_, v)| cell_text(v)))?;
+            Ok(fields.len())
+        }
+    }
 }
 
 /// [`write_rows`] by the JSON round trip alone, which it must agree with (tests).
@@ -306,6 +365,46 @@ mod tests {
         let text = direct(&rows);
         assert_eq!(text, write_rows_by_json(&rows));
         assert_eq!(text, "id,ci95,mean\nx,,0.333333\ny,\"[0.123457,2]\",2.5\n");
+    }
+
+    #[test]
+    fn rows_rendered_in_blocks_are_the_rows_written_in_turn() {
+        #[derive(Serialize)]
+        struct Listed {
+            id: String,
+            mean: f64,
+            ci95: Option<[f64; 2]>,
+        }
+        let row = |i: usize| Listed {
+            id: format!("a,{i}"),
+            mean: i as f64 / 7.0,
+            ci95: (i % 500 == 3).then_some([0.5, i as f64]),
+        };
+        for count in [0, 1, 511, 512, 513, 5000] {
+            let mut blocks = Vec::new();
+            write_rows_in_order(&mut blocks, count, row).unwrap();
+            assert_eq!(
+                String::from_utf8(blocks).unwrap(),
+                direct((0..count).map(row)),
+                "{count} rows"
+            );
+        }
+        // A row of another width is an error, not a ragged file or a panic: in the first
+        // block, or in a later one.
+        for (count, odd) in [(3, 1), (600, 550), (600, ROWS_PER_BLOCK)] {
+            let mut out = Vec::new();
+            let ragged = write_rows_in_order(&mut out, count, |i| {
+                let width = if i == odd { 3 } else { 2 };
+                BTreeMap::from_iter((0..width).map(|j| (format!("c{j}"), j as f64)))
+            });
+            let e = ragged.unwrap_err().to_string();
+            let said = if odd != ROWS_PER_BLOCK {
+                "found record with 3 fields, but the previous record has 2 fields".to_string()
+            } else {
+                format!("CSV row {} has 3 columns, the first 2", odd + 1)
+            };
+            assert!(e.contains(&said), "{e}");
+        }
     }
 
     /// The number `x` as the JSON writer writes it under `name` (nothing for its null).
