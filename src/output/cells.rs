@@ -3,8 +3,8 @@
 //! its column name, a string as itself, nothing for a missing value. Written this way, a sweep of
 //! a million accounts is not a million JSON texts made and parsed again.
 //!
-//! A row this cannot write (a field holding a list or an object) is [`Unflat`], and `csv.rs`
-//! takes the JSON round trip for it.
+//! A field holding a list is its compact JSON. A row with an object in a field is [`Unflat`],
+//! and `csv.rs` takes the JSON round trip for it.
 
 use std::fmt;
 
@@ -72,14 +72,25 @@ impl Cells {
         (&mut self.names[i], &mut self.texts[i])
     }
 
-    /// The last cell's value, written from `value`.
+    /// The last cell's value, written from `value`: a list as its compact JSON (which is what
+    /// the JSON read back shows for it); an object is [`Unflat`].
     fn fill<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unflat> {
         let i = self.len.checked_sub(1).ok_or(Unflat)?;
         let name = &self.names[i];
-        value.serialize(CellSerializer {
+        let one = value.serialize(CellSerializer {
             key: &json_key(name),
             text: &mut self.texts[i],
-        })
+        });
+        if one.is_ok() {
+            return Ok(());
+        }
+        let json = super::json::compact_under(name, value);
+        if !json.starts_with('[') {
+            return Err(Unflat);
+        }
+        self.texts[i].clear();
+        self.texts[i].push_str(&json);
+        Ok(())
     }
 }
 

@@ -1,6 +1,6 @@
 //! CSV output: flat serde rows, so columns cannot drift from the JSON names. A CSV number is
 //! written by the same rule as the JSON one, keyed by its column name (`figures::machine`):
-//! straight from the row's fields (`cells.rs`), or, for a row with a list or an object in it,
+//! straight from the row's fields (`cells.rs`), or, for a row with an object in a field,
 //! through the JSON writer (`json::compact`) and read back.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -151,7 +151,7 @@ fn write_row<T: Serialize, W: Write>(
             out.write_record(cells.texts())?;
             Ok(cells.len())
         }
-        // A field holding a list or an object: the row's JSON, read back.
+        // A field holding an object: the row's JSON, read back.
         Err(Unflat) => {
             let Fields(fields) = serde_json::from_str(&json::compact(row))
                 .expect("a row's own JSON reads back as a flat row");
@@ -343,28 +343,60 @@ mod tests {
     }
 
     #[test]
-    fn a_row_with_a_list_takes_the_json_round_trip() {
+    fn a_list_is_its_json_and_an_object_takes_the_round_trip() {
         #[derive(Serialize)]
         struct Listed {
             id: &'static str,
             ci95: Option<[f64; 2]>,
+            p_range: Vec<f64>,
             mean: f64,
         }
         let rows = [
             Listed {
                 id: "x",
                 ci95: None,
+                p_range: vec![],
                 mean: 1.0 / 3.0,
             },
             Listed {
                 id: "y",
                 ci95: Some([0.1234567, 2.0]),
+                p_range: vec![0.123456789, 1.0],
                 mean: 2.5,
             },
         ];
         let text = direct(&rows);
         assert_eq!(text, write_rows_by_json(&rows));
-        assert_eq!(text, "id,ci95,mean\nx,,0.333333\ny,\"[0.123457,2]\",2.5\n");
+        assert_eq!(
+            text,
+            "id,ci95,p_range,mean\nx,,[],0.333333\ny,\"[0.123457,2]\",\"[0.1235,1]\",2.5\n"
+        );
+        // The list's digits are the JSON's, where reading them back would change the last one.
+        let huge = Listed {
+            id: "z",
+            ci95: Some([9.564774075912119e17, 1.234e-20]),
+            p_range: vec![],
+            mean: 0.0,
+        };
+        assert_eq!(
+            direct([&huge]),
+            "id,ci95,p_range,mean\nz,\"[9.564774075912119e+17,1.234e-20]\",[],0\n"
+        );
+
+        #[derive(Serialize)]
+        struct Nested {
+            id: &'static str,
+            inner: BTreeMap<&'static str, f64>,
+        }
+        let nested = [Nested {
+            id: "n",
+            inner: BTreeMap::from([("b", 1.0 / 3.0), ("a", 2.0)]),
+        }];
+        assert_eq!(direct(&nested), write_rows_by_json(&nested));
+        assert_eq!(
+            direct(&nested),
+            "id,inner\nn,\"{\"\"a\"\":2,\"\"b\"\":0.333333}\"\n"
+        );
     }
 
     #[test]

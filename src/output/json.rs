@@ -64,6 +64,14 @@ pub(super) fn compact<T: Serialize>(value: &T) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+/// The compact JSON of `value` as a field named `key` holds it (its numbers typed by that
+/// name), for a CSV cell holding a list (`cells.rs`).
+pub(super) fn compact_under<T: Serialize + ?Sized>(key: &str, value: &T) -> String {
+    let field = compact(&std::collections::BTreeMap::from([(key, value)]));
+    let opening = 1 + compact(&key).len() + 1; // `{"key":`
+    field[opening..field.len() - 1].to_string()
+}
+
 /// A formatter that remembers the key of the value being written (the innermost object's
 /// current key; an array's elements share their array's key) and writes each float through
 /// [`figures::machine`]. Pretty, it lays out exactly as serde_json's `PrettyFormatter` with its
@@ -273,6 +281,20 @@ mod tests {
             deep = json!({ "level": level, "inner": [deep, "x\"y\\z", null, true] });
         }
         json!({ "a": [], "b": {}, "c": [{ "d": [[], [{}], 3] }], "deep": deep, "half": 0.5 })
+    }
+
+    #[test]
+    fn a_value_under_a_key_is_typed_by_it_whatever_the_key() {
+        use crate::output::json::compact_under;
+        for key in ["mean", "a\"b\\c", "é,\n", ""] {
+            assert_eq!(
+                compact_under(key, &[1.0 / 3.0, 2.0]),
+                "[0.333333,2]",
+                "{key:?}"
+            );
+        }
+        assert_eq!(compact_under("probability", &[1.0 / 3.0]), "[0.3333]");
+        assert_eq!(compact_under("p", &json!({"x": [1]})), "{\"x\":[1]}");
     }
 
     #[test]
