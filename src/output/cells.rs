@@ -159,6 +159,38 @@ macro_rules! unflat {
     };
 }
 
+/// The single values a row or a key cannot be, but a string: each is `Unflat`.
+macro_rules! no_scalars {
+    () => {
+        unflat! {
+            serialize_bool(bool) -> ();
+            serialize_i8(i8) -> ();
+            serialize_i16(i16) -> ();
+            serialize_i32(i32) -> ();
+            serialize_i64(i64) -> ();
+            serialize_u8(u8) -> ();
+            serialize_u16(u16) -> ();
+            serialize_u32(u32) -> ();
+            serialize_u64(u64) -> ();
+            serialize_f32(f32) -> ();
+            serialize_f64(f64) -> ();
+            serialize_none() -> ();
+            serialize_unit() -> ();
+            serialize_unit_struct(&'static str) -> ();
+            serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        }
+    };
+}
+
+/// Whole numbers, each written as itself.
+macro_rules! whole_numbers {
+    ($($method:ident($arg:ty);)*) => {
+        $(fn $method(self, v: $arg) -> Result<(), Unflat> {
+            self.whole(v)
+        })*
+    };
+}
+
 /// The compound shapes no key or cell can be: each is `Unflat`.
 macro_rules! no_compounds {
     () => {
@@ -229,25 +261,11 @@ impl<'a> ser::Serializer for RowSerializer<'a> {
     ) -> Result<(), Unflat> {
         Err(Unflat)
     }
+    no_scalars!();
     unflat! {
-        serialize_bool(bool) -> ();
-        serialize_i8(i8) -> ();
-        serialize_i16(i16) -> ();
-        serialize_i32(i32) -> ();
-        serialize_i64(i64) -> ();
-        serialize_u8(u8) -> ();
-        serialize_u16(u16) -> ();
-        serialize_u32(u32) -> ();
-        serialize_u64(u64) -> ();
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
         serialize_char(char) -> ();
         serialize_str(&str) -> ();
         serialize_bytes(&[u8]) -> ();
-        serialize_none() -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(&'static str) -> ();
-        serialize_unit_variant(&'static str, u32, &'static str) -> ();
         serialize_seq(Option<usize>) -> Self::SerializeSeq;
         serialize_tuple(usize) -> Self::SerializeTuple;
         serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
@@ -285,23 +303,7 @@ impl ser::Serializer for KeySerializer<'_> {
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unflat> {
         Err(Unflat)
     }
-    unflat! {
-        serialize_bool(bool) -> ();
-        serialize_i8(i8) -> ();
-        serialize_i16(i16) -> ();
-        serialize_i32(i32) -> ();
-        serialize_i64(i64) -> ();
-        serialize_u8(u8) -> ();
-        serialize_u16(u16) -> ();
-        serialize_u32(u32) -> ();
-        serialize_u64(u64) -> ();
-        serialize_f32(f32) -> ();
-        serialize_f64(f64) -> ();
-        serialize_none() -> ();
-        serialize_unit() -> ();
-        serialize_unit_struct(&'static str) -> ();
-        serialize_unit_variant(&'static str, u32, &'static str) -> ();
-    }
+    no_scalars!();
 }
 
 /// One cell's value, written as the JSON read back shows it (`csv.rs`, `cell_text`).
@@ -327,29 +329,15 @@ impl ser::Serializer for CellSerializer<'_> {
         self.text.push_str(if v { "true" } else { "false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unflat> {
-        self.whole(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Unflat> {
-        self.whole(v)
+    whole_numbers! {
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
     }
     fn serialize_f32(self, v: f32) -> Result<(), Unflat> {
         if !v.is_finite() {
